@@ -1,0 +1,201 @@
+//! Fingerprint: SHA-256 of the clean text for exact copies, a MinHash signature over word
+//! shingles and a 64-bit SimHash for near-duplicates, and paragraph hashes for partial
+//! copies. Shingles never cross a paragraph boundary, so reordered paragraphs keep their
+//! shingles.
+
+pub mod hasher;
+pub mod minhash;
+
+use probabilistic_collections::similarity::SimHash;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::util::{hash_bytes, mix64};
+pub use hasher::MixBuildHasher;
+pub use minhash::{jaccard, OnePermutation, Reference, Signature, Signer};
+
+/// Settings of the fingerprint stage.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FingerprintOptions {
+    /// Words per shingle.
+    pub shingle_words: usize,
+    /// Positions in a MinHash signature.
+    pub minhash_hashes: usize,
+    /// Paragraphs shorter than this, in words, get no paragraph hash (too common to tell
+    /// anything).
+    pub min_paragraph_words: usize,
+    /// `one-permutation` (fast, default) or `reference` (the classic k-hash MinHash of
+    /// `probabilistic-collections`).
+    pub signer: SignerKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SignerKind {
+    OnePermutation,
+    Reference,
+}
+
+impl Default for FingerprintOptions {
+    fn default() -> Self {
+        FingerprintOptions {
+            shingle_words: 5,
+            minhash_hashes: 128,
+            min_paragraph_words: 8,
+            signer: SignerKind::OnePermutation,
+        }
+    }
+}
+
+/// The seed every signature of a run (and of an archive) shares.
+pub const SEED: u64 = 0x636f_7079_6465_736b;
+
+impl FingerprintOptions {
+    pub fn signer(&self) -> Box<dyn Signer> {
+        match self.signer {
+            SignerKind::OnePermutation => Box::new(OnePermutation::new(self.minhash_hashes, SEED)),
+            SignerKind::Reference => Box::new(Reference::new(self.minhash_hashes, SEED)),
+        }
+    }
+}
+
+/// A paragraph's hash and length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ParagraphHash {
+    pub hash: u64,
+    pub words: u32,
+}
+
+/// What the relate stage needs of an item's text.
+#[derive(Debug, Clone)]
+pub struct Fingerprint {
+    pub sha256: [u8; 32],
+    pub signature: Signature,
+    pub simhash: u64,
+    /// Distinct shingles in the clean text.
+    pub shingles: u32,
+    pub words: u32,
+    pub paragraphs: Vec<ParagraphHash>,
+}
+
+impl Fingerprint {
+    pub fn sha256_hex(&self) -> String {
+        self.sha256.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// Whether the clean text has no words.
+    pub fn is_empty(&self) -> bool {
+        self.words == 0
+    }
+}
+
+/// Fingerprints the clean text given as normalized paragraphs.
+pub fn fingerprint(paragraphs: &[String], options: &FingerprintOptions, signer: &dyn Signer) -> Fingerprint {
+    let mut sha = Sha256::new();
+    let mut shingles: Vec<u64> = Vec::new();
+    let mut hashes = Vec::new();
+    let mut words_total = 0u32;
+    let mut word_hashes: Vec<u64> = Vec::new();
+    for (index, paragraph) in paragraphs.iter().enumerate() {
+        if index > 0 {
+            sha.update(b"\n");
+        }
+        sha.update(paragraph.as_bytes());
+        word_hashes.clear();
+        word_hashes.extend(words(paragraph).map(|w| hash_bytes(w.as_bytes())));
+        words_total += word_hashes.len() as u32;
+        shingle_into(&word_hashes, options.shingle_words, &mut shingles);
+        if word_hashes.len() >= options.min_paragraph_words {
+            hashes.push(ParagraphHash { hash: combine(&word_hashes), words: word_hashes.len() as u32 });
+        }
+    }
+    shingles.sort_unstable();
+    shingles.dedup();
+    let simhash = if shingles.is_empty() {
+        0
+    } else {
+        SimHash::with_hasher(MixBuildHasher::new(SEED)).get_sim_hash(shingles.iter().copied())
+    };
+    Fingerprint {
+        sha256: sha.finalize().into(),
+        signature: signer.sign(&shingles),
+        simhash,
+        shingles: shingles.len() as u32,
+        words: words_total,
+        paragraphs: hashes,
+    }
+}
+
+/// The words of a normalized paragraph: runs of letters and digits.
+pub fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty())
+}
+
+/// Appends the hashes of the `k`-word shingles of a paragraph; a paragraph shorter than
+/// `k` words is one shingle.
+fn shingle_into(word_hashes: &[u64], k: usize, out: &mut Vec<u64>) {
+    let k = k.max(1);
+    if word_hashes.is_empty() {
+        return;
+    }
+    if word_hashes.len() < k {
+        out.push(combine(word_hashes));
+        return;
+    }
+    out.extend(word_hashes.windows(k).map(combine));
+}
+
+/// An order-sensitive hash of a sequence of hashes.
+fn combine(hashes: &[u64]) -> u64 {
+    let mut h = 0x2545_f491_4f6c_dd1d_u64;
+    for &x in hashes {
+        h = mix64(h.rotate_left(5) ^ x);
+    }
+    h
+}
+
+/// Hamming distance between two SimHashes.
+pub fn simhash_distance(a: u64, b: u64) -> u32 {
+    (a ^ b).count_ones()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn print(text: &str) -> Fingerprint {
+        let options = FingerprintOptions::default();
+        let paragraphs: Vec<String> =
+            text.lines().map(crate::normalize::normalize_line).filter(|l| !l.is_empty()).collect();
+        fingerprint(&paragraphs, &options, options.signer().as_ref())
+    }
+
+    const STORY: &str = "The storm made landfall on Monday near the port city, cutting power to thousands of homes.\n\
+        Emergency crews worked through the night to clear roads blocked by fallen trees and debris.\n\
+        The mayor said schools would stay closed until Wednesday while engineers inspect the buildings.";
+
+    #[test]
+    fn equal_clean_texts_have_equal_sha256() {
+        assert_eq!(print(STORY).sha256, print(&STORY.to_uppercase()).sha256);
+        assert_ne!(print(STORY).sha256, print(&STORY.replace("Monday", "Tuesday")).sha256);
+    }
+
+    #[test]
+    fn reordered_paragraphs_keep_their_shingles() {
+        let lines: Vec<&str> = STORY.lines().collect();
+        let reordered = format!("{}\n{}\n{}", lines[2], lines[0], lines[1]);
+        let (a, b) = (print(STORY), print(&reordered));
+        assert_eq!(jaccard(&a.signature, &b.signature), 1.0);
+        assert_ne!(a.sha256, b.sha256);
+        assert_eq!(simhash_distance(a.simhash, b.simhash), 0);
+    }
+
+    #[test]
+    fn paragraphs_get_hashes_and_counts() {
+        let f = print(STORY);
+        assert_eq!(f.paragraphs.len(), 3);
+        assert_eq!(f.words, 47);
+        assert!(f.shingles > 30);
+    }
+}

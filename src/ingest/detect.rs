@@ -1,0 +1,78 @@
+//! Recognises an input's format from its content, not its name.
+
+/// The formats copydesk reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Plain text or Markdown: one article per file.
+    Text,
+    /// An HTML page: one article, main text extracted.
+    Html,
+    /// RSS 2.0, RSS 1.0, Atom or JSON Feed: one article per entry.
+    Feed,
+    /// JSON Lines: one article per row, or a manifest of files.
+    JsonLines,
+}
+
+/// Why content is not read at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unreadable {
+    Empty,
+    Binary,
+}
+
+/// How many leading bytes the sniffer looks at.
+pub const SNIFF_BYTES: usize = 8192;
+
+/// Recognises the format of content from its first bytes. Markdown is read as text.
+pub fn detect(head: &[u8]) -> Result<Format, Unreadable> {
+    let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+    let head = &head[..head.len().min(SNIFF_BYTES)];
+    if head.iter().all(u8::is_ascii_whitespace) {
+        return Err(Unreadable::Empty);
+    }
+    if looks_binary(head) {
+        return Err(Unreadable::Binary);
+    }
+    let start = head.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(0);
+    let body = &head[start..];
+    let lower = String::from_utf8_lossy(body).to_ascii_lowercase();
+    if body.starts_with(b"<") {
+        if lower.contains("<rss") || lower.contains("<feed") || lower.contains("<rdf:rdf") {
+            return Ok(Format::Feed);
+        }
+        return Ok(Format::Html);
+    }
+    if body.starts_with(b"{") {
+        if lower.contains("jsonfeed.org/version") {
+            return Ok(Format::Feed);
+        }
+        return Ok(Format::JsonLines);
+    }
+    Ok(Format::Text)
+}
+
+/// Binary content: a NUL byte, or many control characters that text never holds.
+fn looks_binary(head: &[u8]) -> bool {
+    if head.contains(&0) {
+        return true;
+    }
+    let control = head.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c)).count();
+    control * 10 > head.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_formats_by_content() {
+        assert_eq!(detect(b"Headline\n\nBody text."), Ok(Format::Text));
+        assert_eq!(detect(b"\xef\xbb\xbf<?xml version=\"1.0\"?><rss version=\"2.0\">"), Ok(Format::Feed));
+        assert_eq!(detect(b"<?xml version=\"1.0\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">"), Ok(Format::Feed));
+        assert_eq!(detect(b"<!doctype html><html><body><p>x</p>"), Ok(Format::Html));
+        assert_eq!(detect(b"{\"id\": \"a\", \"text\": \"b\"}\n"), Ok(Format::JsonLines));
+        assert_eq!(detect(b"{\n \"version\": \"https://jsonfeed.org/version/1.1\"}"), Ok(Format::Feed));
+        assert_eq!(detect(b"  \n\t"), Err(Unreadable::Empty));
+        assert_eq!(detect(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), Err(Unreadable::Binary));
+    }
+}

@@ -1,0 +1,210 @@
+//! Metadata inferred from an article's text where the input did not give it: a `Source: X`
+//! credit line, a byline with a date, a dateline.
+
+use std::sync::LazyLock;
+
+use chrono::NaiveDate;
+use regex::Regex;
+
+/// What the text says about itself. Line numbers count from 0 within the text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Inference {
+    pub credit: Option<Credit>,
+    pub byline: Option<Byline>,
+    pub dateline: Option<Dateline>,
+}
+
+/// A `Source: X` line naming where the text comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credit {
+    pub source: String,
+    pub line: usize,
+}
+
+/// A `By Name` line, perhaps with the date of publication.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Byline {
+    pub author: String,
+    pub date: Option<NaiveDate>,
+    pub line: usize,
+}
+
+/// The place (and perhaps date and agency) that opens a wire story: `LISBON, March 3
+/// (Reuters) -`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dateline {
+    pub place: String,
+    /// The month and day as written, without a year (`March 3`).
+    pub date: Option<String>,
+    pub agency: Option<String>,
+    pub line: usize,
+}
+
+static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?i:source|sources|via|credit|originally published by)\s*:\s*(.{2,80}?)\s*\.?$")
+        .expect("credit pattern")
+});
+
+/// Credit values that are scrape artefacts, not sources.
+const NOT_A_SOURCE: &[&str] = &["read full article", "read more", "original article", "link", "here", "unknown"];
+
+static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?i:by)\s+(\p{Lu}[\p{L}'’.\-]*(?:\s+(?:\p{Lu}[\p{L}'’.\-]*|de|van|von|da|al|bin)){1,4})(?:\s*(?:,|\||·|–|—|-|and)?\s*(.*))?$")
+        .expect("byline pattern")
+});
+
+static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(\p{Lu}[\p{Lu}'’.\-]+(?:\s+\p{Lu}[\p{Lu}'’.\-]+)*(?:,\s*\p{Lu}[\p{L}.\-]+(?:\s+\p{Lu}[\p{L}.\-]+)*)?)(?:,\s*((?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}))?\s*(?:\(([^)]{2,40})\))?\s*(?:[—–]|--?)\s+\S",
+    )
+    .expect("dateline pattern")
+});
+
+static WRITTEN_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(?:(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})|(\d{1,2})\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+(\d{4})|(\d{4})-(\d{2})-(\d{2}))\b",
+    )
+    .expect("date pattern")
+});
+
+/// How many lines from the top a byline or dateline may stand at.
+const HEAD_LINES: usize = 12;
+
+/// Reads the metadata an article's text carries about itself.
+pub fn infer(lines: &[&str]) -> Inference {
+    let mut inference = Inference::default();
+    for (index, line) in lines.iter().enumerate().rev() {
+        if let Some(source) = credit(line) {
+            inference.credit = Some(Credit { source, line: index });
+            break;
+        }
+    }
+    for (index, line) in lines.iter().enumerate().take(HEAD_LINES) {
+        let line = line.trim();
+        if inference.byline.is_none() {
+            if let Some(caps) = BYLINE.captures(line) {
+                // The name ends where a date begins: "by Sonya Bandouil November 23, 2024".
+                let words: Vec<&str> =
+                    caps[1].split_whitespace().take_while(|word| month_number(word).is_none()).collect();
+                if words.len() >= 2 {
+                    let author = words.join(" ");
+                    inference.byline = Some(Byline { author, date: find_written_date(line), line: index });
+                    continue;
+                }
+            }
+        }
+        if inference.dateline.is_none() {
+            if let Some(caps) = DATELINE.captures(line) {
+                let place = caps[1].trim().to_string();
+                // A dateline's place is a capitalised name, not a shouted sentence.
+                if place.split_whitespace().count() <= 4 && place.chars().filter(|c| c.is_alphabetic()).count() >= 3 {
+                    inference.dateline = Some(Dateline {
+                        place,
+                        date: caps.get(2).map(|m| m.as_str().to_string()),
+                        agency: caps.get(3).map(|m| m.as_str().trim().to_string()),
+                        line: index,
+                    });
+                }
+            }
+        }
+    }
+    inference
+}
+
+/// The source a credit line names, unless the line is a scrape artefact.
+pub fn credit(line: &str) -> Option<String> {
+    let caps = CREDIT.captures(line.trim())?;
+    let source = caps[1].trim().trim_end_matches('.').to_string();
+    let lower = source.to_lowercase();
+    if NOT_A_SOURCE.contains(&lower.as_str()) || source.split_whitespace().count() > 8 {
+        return None;
+    }
+    Some(source)
+}
+
+/// The first complete written date (`November 23, 2024`, `23 Nov 2024`, `2024-11-23`).
+pub fn find_written_date(text: &str) -> Option<NaiveDate> {
+    let caps = WRITTEN_DATE.captures(text)?;
+    let (year, month, day) = if let Some(month) = caps.get(1) {
+        (caps.get(3)?.as_str(), month_number(month.as_str())?, caps.get(2)?.as_str())
+    } else if let Some(month) = caps.get(5) {
+        (caps.get(6)?.as_str(), month_number(month.as_str())?, caps.get(4)?.as_str())
+    } else {
+        let month: u32 = caps.get(8)?.as_str().parse().ok()?;
+        (caps.get(7)?.as_str(), month, caps.get(9)?.as_str())
+    };
+    NaiveDate::from_ymd_opt(year.parse().ok()?, month, day.parse().ok()?)
+}
+
+/// January is 1. Takes full names and the usual abbreviations.
+pub fn month_number(name: &str) -> Option<u32> {
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    let lower = name.trim_end_matches('.').to_ascii_lowercase();
+    if lower.len() < 3 {
+        return None;
+    }
+    let position = MONTHS.iter().position(|month| {
+        *month == lower || (lower.len() <= 4 && month.starts_with(&lower) && (lower.len() == 3 || lower == "sept"))
+    })?;
+    Some(position as u32 + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_a_credit_line_but_not_a_scrape_artefact() {
+        let lines = ["Body text.", "Source: BFM TV"];
+        assert_eq!(infer(&lines).credit, Some(Credit { source: "BFM TV".into(), line: 1 }));
+        assert_eq!(infer(&["Body.", "Source: Read Full Article"]).credit, None);
+    }
+
+    #[test]
+    fn reads_a_byline_with_its_date() {
+        let lines = ["Headline", "", "by Sonya Bandouil November 23, 2024 12:14 AM 1 min read"];
+        let byline = infer(&lines).byline.expect("byline");
+        assert_eq!(byline.author, "Sonya Bandouil");
+        assert_eq!(byline.date, NaiveDate::from_ymd_opt(2024, 11, 23));
+        assert_eq!(byline.line, 2);
+    }
+
+    #[test]
+    fn a_sentence_starting_with_by_is_not_a_byline() {
+        assert_eq!(infer(&["by the end of the week the river had risen."]).byline, None);
+    }
+
+    #[test]
+    fn reads_a_wire_dateline() {
+        let lines = ["LISBON, March 3 (Meridian Wire) - Portugal's parliament voted on Monday."];
+        let dateline = infer(&lines).dateline.expect("dateline");
+        assert_eq!(dateline.place, "LISBON");
+        assert_eq!(dateline.date.as_deref(), Some("March 3"));
+        assert_eq!(dateline.agency.as_deref(), Some("Meridian Wire"));
+        let lines = ["KYIV, Ukraine — Air raid sirens sounded."];
+        assert_eq!(infer(&lines).dateline.expect("dateline").place, "KYIV, Ukraine");
+        assert_eq!(infer(&["Russia said it had attacked the city - a first."]).dateline, None);
+    }
+
+    #[test]
+    fn reads_written_dates() {
+        let d = NaiveDate::from_ymd_opt(2024, 11, 22);
+        assert_eq!(find_written_date("on Nov. 22, 2024 at noon"), d);
+        assert_eq!(find_written_date("22 November 2024"), d);
+        assert_eq!(find_written_date("2024-11-22"), d);
+        assert_eq!(find_written_date("November 22"), None);
+    }
+}

@@ -1,0 +1,121 @@
+//! JSON Lines rows: one article per row, given by `text`, `html` or a `path` to a file
+//! beside the JSON Lines file (which makes it a manifest for a folder of files).
+
+use std::path::{Component, Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::{html, read_capped, text, IngestOptions};
+use crate::model::{Item, Location, Problem};
+use crate::util::parse_timestamp;
+
+#[derive(Debug, Deserialize)]
+struct Row {
+    id: Option<serde_json::Value>,
+    source: Option<String>,
+    url: Option<String>,
+    title: Option<String>,
+    published: Option<String>,
+    author: Option<String>,
+    text: Option<String>,
+    html: Option<String>,
+    path: Option<String>,
+}
+
+/// Reads one row. `path` is the JSON Lines file's own path, `line` counts from 1.
+pub fn read_row(
+    bytes: &[u8],
+    path: &Path,
+    display: &str,
+    line: usize,
+    options: &IngestOptions,
+) -> Result<Item, Problem> {
+    let problem = |message: String| Problem::skipped(display, Some(line), message);
+    let row: Row = serde_json::from_slice(bytes).map_err(|e| problem(format!("not a JSON object: {e}")))?;
+    let id = match &row.id {
+        Some(serde_json::Value::String(s)) if !s.trim().is_empty() => s.trim().to_string(),
+        Some(serde_json::Value::Number(n)) => n.to_string(),
+        _ => row.path.clone().unwrap_or_else(|| format!("{display}:{line}")),
+    };
+    let mut item = Item {
+        id,
+        location: Some(Location { path: display.to_string(), line: Some(line) }),
+        source: row.source.filter(|s| !s.trim().is_empty()),
+        url: row.url.filter(|s| !s.trim().is_empty()),
+        title: row.title.filter(|s| !s.trim().is_empty()),
+        author: row.author.filter(|s| !s.trim().is_empty()),
+        ..Item::default()
+    };
+    if let Some(published) = row.published.as_deref().filter(|p| !p.trim().is_empty()) {
+        item.published = Some(parse_timestamp(published).ok_or_else(|| {
+            problem(format!("`published` is {published:?}: expected YYYY-MM-DD, RFC 3339 or RFC 2822"))
+        })?);
+    }
+    let (body, markdown) = if let Some(text) = row.text {
+        (text, false)
+    } else if let Some(markup) = row.html {
+        let page = html::read_page(&markup);
+        item.title = item.title.or(page.title);
+        (page.text, false)
+    } else if let Some(relative) = row.path {
+        let file = resolve(path, &relative, options.allow_outside_paths).map_err(problem)?;
+        item.location = Some(Location { path: file.display().to_string(), line: None });
+        let (content, lossy) =
+            read_capped(&file, options.max_item_bytes).map_err(|e| problem(format!("`path` {relative:?}: {e}")))?;
+        item.lossy_utf8 = lossy;
+        let markdown = file.extension().is_some_and(|e| e == "md" || e == "markdown");
+        if content.trim_start().starts_with('<') {
+            let page = html::read_page(&content);
+            item.title = item.title.or(page.title);
+            (page.text, false)
+        } else {
+            (content, markdown)
+        }
+    } else {
+        return Err(problem("row has none of `text`, `html` or `path`".into()));
+    };
+    if body.trim().is_empty() {
+        return Err(problem("empty article text".into()));
+    }
+    Ok(text::complete(item, &body, markdown))
+}
+
+/// The file a manifest row names: relative to the manifest's folder, and inside it unless
+/// outside paths are allowed.
+pub fn resolve(manifest: &Path, relative: &str, allow_outside: bool) -> Result<PathBuf, String> {
+    let given = Path::new(relative);
+    let folder = manifest.parent().unwrap_or(Path::new("."));
+    if !allow_outside {
+        if given.is_absolute() || given.has_root() {
+            return Err(format!("`path` {relative:?} is absolute; manifest paths must stay inside the manifest's folder (--allow-outside-paths to permit)"));
+        }
+        if given.components().any(|c| matches!(c, Component::ParentDir | Component::Prefix(_))) {
+            return Err(format!("`path` {relative:?} leaves the manifest's folder (--allow-outside-paths to permit)"));
+        }
+    }
+    let file = folder.join(given);
+    if !allow_outside {
+        // A symbolic link inside the folder may still point outside it.
+        let (Ok(real_folder), Ok(real_file)) = (folder.canonicalize(), file.canonicalize()) else {
+            return Err(format!("`path` {relative:?}: no such file"));
+        };
+        if !real_file.starts_with(&real_folder) {
+            return Err(format!(
+                "`path` {relative:?} resolves outside the manifest's folder (--allow-outside-paths to permit)"
+            ));
+        }
+    }
+    Ok(file)
+}
+
+/// The files a manifest names, for leaving them out of a folder walk. Unreadable or
+/// malformed rows are reported when the manifest itself is read.
+pub fn listed_files(manifest: &Path, content: &str, allow_outside: bool) -> Vec<PathBuf> {
+    content
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Row>(line).ok())
+        .filter_map(|row| row.path)
+        .filter_map(|relative| resolve(manifest, &relative, allow_outside).ok())
+        .filter_map(|file| file.canonicalize().ok())
+        .collect()
+}

@@ -1,0 +1,25 @@
+//! copydesk screens collections of news articles: it finds copies and rewrites and names
+//! their origin, flags stale items with the evidence that dates them, and rates sources.
+//!
+//! The library follows the pipeline of the command-line tool, one module per stage:
+//!
+//! ```text
+//! ingest -> normalize -> fingerprint -> relate -> date -> score -> report
+//! ```
+//!
+//! [`pipeline::check`] runs the stages over a set of inputs and returns a
+//! [`report::Report`], which every output format in [`report`] renders.
+
+pub mod config;
+pub mod error;
+pub mod fingerprint;
+pub mod ingest;
+pub mod model;
+pub mod normalize;
+pub mod pipeline;
+pub mod relate;
+pub mod report;
+pub mod synth;
+pub mod util;
+
+pub use error::{Error, Result};

@@ -1,0 +1,157 @@
+//! The `copydesk` command: a thin layer over the library that parses arguments, runs the
+//! pipeline and maps results to exit codes.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+
+use copydesk::config;
+use copydesk::pipeline::{self, CheckOptions};
+use copydesk::report::{self, Format, FAIL_ON_KINDS};
+
+/// Exit status when no finding crossed a `--fail-on` threshold.
+const EXIT_OK: u8 = 0;
+/// Exit status when a finding matched `--fail-on`.
+const EXIT_FINDINGS: u8 = 1;
+/// Exit status for usage errors and runs with no readable input.
+const EXIT_ERROR: u8 = 2;
+
+/// Screens collections of news articles: finds copies and names their origin.
+#[derive(Debug, Parser)]
+#[command(name = "copydesk", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Screen files, folders and feeds and print the report.
+    Check(CheckArgs),
+    /// Print the effective configuration (defaults, then copydesk.toml) as TOML.
+    Config(ConfigArgs),
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// Files, folders (read recursively) or `-` for JSON Lines on standard input.
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<String>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value = "table")]
+    format: Format,
+    /// The collection's date (YYYY-MM-DD); by default the newest published date in it.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    as_of: Option<NaiveDate>,
+    /// Exit with status 1 when a finding of these kinds is present (comma-separated:
+    /// copy, exact, near_duplicate, partial_copy).
+    #[arg(long, value_name = "KINDS", value_delimiter = ',', value_parser = clap::builder::PossibleValuesParser::new(FAIL_ON_KINDS))]
+    fail_on: Vec<String>,
+    #[command(flatten)]
+    config: ConfigFile,
+    /// Let JSON Lines manifests name files outside their own folder.
+    #[arg(long)]
+    allow_outside_paths: bool,
+    /// Write the report to a file instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// No progress display and no problem lines on standard error.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Debug, Args)]
+struct ConfigFile {
+    /// Configuration file; by default copydesk.toml in the first input's folder or above.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    config: Option<PathBuf>,
+    /// Use the built-in defaults only.
+    #[arg(long)]
+    no_config: bool,
+}
+
+#[derive(Debug, Args)]
+struct ConfigArgs {
+    #[command(flatten)]
+    file: ConfigFile,
+    /// Where to look for copydesk.toml: the folder of the inputs.
+    #[arg(value_name = "PATH", default_value = ".")]
+    start: PathBuf,
+}
+
+fn parse_date(value: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| format!("{value:?} is not a date of the form YYYY-MM-DD"))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(error) => {
+            eprintln!("copydesk: error: {error:#}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<u8> {
+    match cli.command {
+        Command::Check(args) => check(args),
+        Command::Config(args) => {
+            let loaded = config::resolve(args.file.config.as_deref(), args.file.no_config, Some(&args.start))?;
+            if let Some(path) = &loaded.path {
+                println!("# from {}", path.display());
+            }
+            print!("{}", toml::to_string_pretty(&loaded.config).context("rendering the configuration")?);
+            Ok(EXIT_OK)
+        }
+    }
+}
+
+fn check(args: CheckArgs) -> Result<u8> {
+    let first_input = args.paths.iter().find(|p| *p != "-").map(PathBuf::from);
+    let loaded = config::resolve(args.config.config.as_deref(), args.config.no_config, first_input.as_deref())?;
+    let options = CheckOptions {
+        inputs: args.paths.clone(),
+        config: loaded.config,
+        allow_outside_paths: args.allow_outside_paths,
+        as_of: args.as_of,
+        progress: !args.quiet && std::io::stderr().is_terminal(),
+    };
+    let report = pipeline::check(&options).context("reading the inputs")?;
+    if !args.quiet {
+        for problem in &report.problems {
+            eprintln!("copydesk: {problem}");
+        }
+    }
+    let rendered = report::render(&report, args.format);
+    match &args.output {
+        Some(path) => {
+            std::fs::write(path, &rendered).with_context(|| format!("writing the report to {}", path.display()))?
+        }
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            if let Err(e) = stdout.write_all(rendered.as_bytes()).and_then(|()| stdout.flush()) {
+                if e.kind() != std::io::ErrorKind::BrokenPipe {
+                    return Err(e).context("writing the report");
+                }
+            }
+        }
+    }
+    if report.summary.items == 0 {
+        eprintln!("copydesk: error: no input could be read");
+        return Ok(EXIT_ERROR);
+    }
+    let findings = report.findings(&args.fail_on).count();
+    if findings > 0 {
+        if !args.quiet {
+            eprintln!("copydesk: {findings} findings match --fail-on {}", args.fail_on.join(","));
+        }
+        return Ok(EXIT_FINDINGS);
+    }
+    Ok(EXIT_OK)
+}

@@ -1,0 +1,100 @@
+//! The item model every stage shares.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, FixedOffset};
+use serde::Serialize;
+
+/// Where an item came from: the file (as given or found in a folder) and, for JSON Lines,
+/// the line. CI formats point at this place.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Location {
+    pub path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{}", self.path, line),
+            None => f.write_str(&self.path),
+        }
+    }
+}
+
+/// One article as ingested: metadata and full text. The text is dropped once the item is
+/// fingerprinted; later stages see [`crate::pipeline::Analyzed`].
+#[derive(Debug, Clone, Default)]
+pub struct Item {
+    /// Stable id: a JSON Lines row's `id` (else `file:line`), a feed entry's guid (else its
+    /// link), a file's path relative to the folder given on the command line.
+    pub id: String,
+    pub location: Option<Location>,
+    pub source: Option<String>,
+    pub url: Option<String>,
+    pub title: Option<String>,
+    pub published: Option<DateTime<FixedOffset>>,
+    /// When the feed that carried the item was read, if it came from a feed.
+    pub fetched: Option<DateTime<FixedOffset>>,
+    pub author: Option<String>,
+    pub dateline: Option<String>,
+    /// Fields inferred from the text rather than given, with how each was found.
+    pub inferred: BTreeMap<String, String>,
+    pub text: String,
+    /// Lines of `text` (counted from 0) that carry metadata rather than article text: the
+    /// byline, a `Source:` credit.
+    pub metadata_lines: Vec<(usize, MetadataLine)>,
+    /// The input was not valid UTF-8 and was decoded lossily.
+    pub lossy_utf8: bool,
+}
+
+/// What a metadata line of the text is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MetadataLine {
+    Byline,
+    Credit,
+}
+
+/// Something wrong with one input: reported with its place, the run goes on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    pub path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    pub message: String,
+    /// `skipped` when the input (or part of it) was left out, `warning` when it was read
+    /// with a caveat (for example decoded lossily).
+    pub severity: Severity,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Skipped,
+}
+
+impl Problem {
+    pub fn skipped(path: impl Into<String>, line: Option<usize>, message: impl Into<String>) -> Self {
+        Problem { path: path.into(), line, message: message.into(), severity: Severity::Skipped }
+    }
+
+    pub fn warning(path: impl Into<String>, line: Option<usize>, message: impl Into<String>) -> Self {
+        Problem { path: path.into(), line, message: message.into(), severity: Severity::Warning }
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let what = match self.severity {
+            Severity::Warning => "warning",
+            Severity::Skipped => "skipped",
+        };
+        match self.line {
+            Some(line) => write!(f, "{}:{}: {what}: {}", self.path, line, self.message),
+            None => write!(f, "{}: {what}: {}", self.path, self.message),
+        }
+    }
+}

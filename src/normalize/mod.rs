@@ -1,0 +1,226 @@
+//! Normalize: Unicode NFKC, case folding and whitespace, then boilerplate removal by
+//! (a) the [`lexicon`] of boilerplate line forms, (b) lines repeated within an item and
+//! (c) lines that recur across items of one source or of the collection (site templates,
+//! see [`templates`]). What is removed is kept, with the reason, for the report.
+
+pub mod lexicon;
+pub mod templates;
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
+
+use crate::model::{Item, MetadataLine};
+use crate::util::{clip, hash_bytes};
+pub use templates::{TemplateCounter, Templates};
+
+/// Settings of the normalize stage.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NormalizeOptions {
+    /// A line repeated within one item is boilerplate when it has at most this many words;
+    /// longer repeated lines lose their repeats only.
+    pub repeated_line_max_words: usize,
+    /// A line is a site template when it recurs in at least this many items of one source…
+    pub template_min_items_per_source: u32,
+    /// …or of the whole collection…
+    pub template_min_items: u32,
+    /// …and is at least this many times more common than the item's typical line, so that
+    /// the shared paragraphs of copies are never taken for templates.
+    pub template_ratio: f64,
+}
+
+impl Default for NormalizeOptions {
+    fn default() -> Self {
+        NormalizeOptions {
+            repeated_line_max_words: 15,
+            template_min_items_per_source: 3,
+            template_min_items: 5,
+            template_ratio: 2.0,
+        }
+    }
+}
+
+/// Why a line was taken out of the clean text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum Removal {
+    /// A boilerplate form of the lexicon; `rule` names it.
+    Lexicon { rule: &'static str },
+    /// The line occurs more than once in the item.
+    RepeatedInItem { times: u32 },
+    /// The line recurs across items: `items` of the collection carry it.
+    SiteTemplate { items: u32 },
+    /// Metadata, not article text: the byline or a `Source:` credit.
+    Metadata { what: MetadataLine },
+}
+
+impl Removal {
+    /// Whether the removal counts as boilerplate (metadata lines do not).
+    pub fn is_boilerplate(&self) -> bool {
+        !matches!(self, Removal::Metadata { .. })
+    }
+}
+
+/// A line taken out of the clean text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RemovedLine {
+    /// Line number within the article text, from 1.
+    pub line: usize,
+    pub text: String,
+    #[serde(flatten)]
+    pub removal: Removal,
+}
+
+/// An item's clean text and what was removed from it.
+#[derive(Debug, Clone, Default)]
+pub struct Normalized {
+    /// Normalized paragraphs (one per non-empty line) of the clean text.
+    pub paragraphs: Vec<String>,
+    pub removed: Vec<RemovedLine>,
+    /// Share of the article's characters that were boilerplate.
+    pub boilerplate_ratio: f64,
+}
+
+/// How long a removed line may be in the report.
+const REMOVED_LINE_CHARS: usize = 160;
+
+/// Normalizes one line: NFKC, lower case, typographic quotes and dashes folded to ASCII,
+/// runs of whitespace as one space.
+pub fn normalize_line(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let push = |c: char, out: &mut String| {
+        let c = match c {
+            '‘' | '’' | '‚' | '‛' | '′' => '\'',
+            '“' | '”' | '„' | '‟' | '«' | '»' | '″' => '"',
+            '–' | '—' | '‒' | '―' | '−' => '-',
+            c => c,
+        };
+        if c.is_whitespace() {
+            if !out.is_empty() && !out.ends_with(' ') {
+                out.push(' ');
+            }
+        } else if c.is_uppercase() {
+            out.extend(c.to_lowercase());
+        } else {
+            out.push(c);
+        }
+    };
+    if line.is_ascii() || is_nfkc_quick(line.chars()) == IsNormalized::Yes {
+        line.chars().for_each(|c| push(c, &mut out));
+    } else {
+        line.nfkc().for_each(|c| push(c, &mut out));
+    }
+    if out.ends_with(' ') {
+        out.pop();
+    }
+    out
+}
+
+/// The key a normalized line is counted under.
+pub fn line_key(normalized: &str) -> u64 {
+    hash_bytes(normalized.as_bytes())
+}
+
+/// Whether a normalized line holds any word at all.
+fn has_words(normalized: &str) -> bool {
+    normalized.chars().any(char::is_alphanumeric)
+}
+
+/// Lines of an item's text with their normalized form and key, blank lines left out.
+pub fn keyed_lines(text: &str) -> impl Iterator<Item = (usize, &str, String, u64)> {
+    text.lines().enumerate().filter_map(|(index, raw)| {
+        let normalized = normalize_line(raw);
+        has_words(&normalized).then(|| {
+            let key = line_key(&normalized);
+            (index, raw, normalized, key)
+        })
+    })
+}
+
+/// Normalizes an item's text and removes its boilerplate.
+pub fn normalize(item: &Item, templates: &Templates, options: &NormalizeOptions) -> Normalized {
+    let lines: Vec<(usize, &str, String, u64)> = keyed_lines(&item.text).collect();
+    let mut counts: HashMap<u64, u32> = HashMap::with_capacity(lines.len());
+    for (_, _, _, key) in &lines {
+        *counts.entry(*key).or_default() += 1;
+    }
+    let typical = templates.typical_frequency(lines.iter().map(|l| l.3));
+    let mut seen: HashMap<u64, ()> = HashMap::with_capacity(lines.len());
+    let mut out = Normalized::default();
+    let (mut total_chars, mut boilerplate_chars) = (0usize, 0usize);
+    for (index, raw, normalized, key) in lines {
+        let chars = normalized.chars().count();
+        total_chars += chars;
+        let metadata = item.metadata_lines.iter().find(|(line, _)| *line == index).map(|(_, what)| *what);
+        let times = counts[&key];
+        let first = seen.insert(key, ()).is_none();
+        let removal = if let Some(what) = metadata {
+            Some(Removal::Metadata { what })
+        } else if let Some(rule) = lexicon::classify(raw) {
+            Some(Removal::Lexicon { rule })
+        } else if times > 1 && (!first || normalized.split(' ').count() <= options.repeated_line_max_words) {
+            Some(Removal::RepeatedInItem { times })
+        } else {
+            templates
+                .template(key, item.source.as_deref(), typical, options)
+                .map(|items| Removal::SiteTemplate { items })
+        };
+        match removal {
+            Some(removal) => {
+                if removal.is_boilerplate() {
+                    boilerplate_chars += chars;
+                }
+                out.removed.push(RemovedLine { line: index + 1, text: clip(raw.trim(), REMOVED_LINE_CHARS), removal });
+            }
+            None => out.paragraphs.push(normalized),
+        }
+    }
+    out.boilerplate_ratio = if total_chars == 0 { 0.0 } else { boilerplate_chars as f64 / total_chars as f64 };
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes_case_width_quotes_and_space() {
+        assert_eq!(normalize_line("  Zelensky’s  “Oreshnik”\tＦＵＬＬ–width  "), "zelensky's \"oreshnik\" full-width");
+        assert_eq!(normalize_line("ﬁnance"), "finance");
+    }
+
+    #[test]
+    fn removes_lexicon_lines_repeats_and_metadata() {
+        let text = "Skip to content\nThe storm hit the coast on Monday, cutting power to thousands of homes.\nSubscribe\n* indicates required\nSubscribe\nSource: Harbour News";
+        let item = crate::ingest::text::complete(Item::default(), text, false);
+        let normalized = normalize(&item, &Templates::default(), &NormalizeOptions::default());
+        assert_eq!(
+            normalized.paragraphs,
+            vec!["the storm hit the coast on monday, cutting power to thousands of homes."]
+        );
+        let reasons: Vec<_> = normalized.removed.iter().map(|r| (r.line, r.removal.clone())).collect();
+        assert_eq!(reasons[0], (1, Removal::Lexicon { rule: "navigation" }));
+        assert_eq!(reasons[1], (3, Removal::Lexicon { rule: "newsletter" }));
+        assert_eq!(reasons[4], (6, Removal::Metadata { what: MetadataLine::Credit }));
+        assert!(
+            normalized.boilerplate_ratio > 0.2 && normalized.boilerplate_ratio < 0.5,
+            "{}",
+            normalized.boilerplate_ratio
+        );
+    }
+
+    #[test]
+    fn a_long_repeated_paragraph_keeps_its_first_occurrence() {
+        let paragraph =
+            "The minister said the talks would resume next week in the capital after a pause of several days.";
+        let item = Item {
+            text: format!("{paragraph}\nAnother line of the story follows here.\n{paragraph}"),
+            ..Item::default()
+        };
+        let normalized = normalize(&item, &Templates::default(), &NormalizeOptions::default());
+        assert_eq!(normalized.paragraphs.len(), 2);
+        assert_eq!(normalized.removed[0].line, 3);
+    }
+}

@@ -1,0 +1,120 @@
+//! Site templates: lines that recur across the items of one source or of the collection,
+//! counted in a first pass over the inputs. A recurring line is a template only when it
+//! is far more common than the item's typical line, so that copies, whose paragraphs all
+//! recur, keep their text.
+
+use std::collections::HashMap;
+
+use super::NormalizeOptions;
+use crate::util::hash_bytes;
+
+/// Counts, over the first pass, in how many items each line occurs.
+#[derive(Debug, Default, Clone)]
+pub struct TemplateCounter {
+    lines: HashMap<u64, u32>,
+    source_lines: HashMap<(u64, u64), u32>,
+}
+
+impl TemplateCounter {
+    /// Counts the distinct line keys of one item.
+    pub fn add(&mut self, source: Option<&str>, keys: impl IntoIterator<Item = u64>) {
+        let mut keys: Vec<u64> = keys.into_iter().collect();
+        keys.sort_unstable();
+        keys.dedup();
+        let source = source.map(source_key);
+        for key in keys {
+            *self.lines.entry(key).or_default() += 1;
+            if let Some(source) = source {
+                *self.source_lines.entry((source, key)).or_default() += 1;
+            }
+        }
+    }
+
+    /// Adds another counter's counts (for counting on several threads).
+    pub fn merge(mut self, other: TemplateCounter) -> TemplateCounter {
+        for (key, n) in other.lines {
+            *self.lines.entry(key).or_default() += n;
+        }
+        for (key, n) in other.source_lines {
+            *self.source_lines.entry(key).or_default() += n;
+        }
+        self
+    }
+
+    /// Keeps what can matter: lines seen in more than one item.
+    pub fn finish(mut self) -> Templates {
+        self.lines.retain(|_, n| *n > 1);
+        self.source_lines.retain(|_, n| *n > 1);
+        self.lines.shrink_to_fit();
+        self.source_lines.shrink_to_fit();
+        Templates { lines: self.lines, source_lines: self.source_lines }
+    }
+}
+
+/// How often lines recur across the collection.
+#[derive(Debug, Default, Clone)]
+pub struct Templates {
+    lines: HashMap<u64, u32>,
+    source_lines: HashMap<(u64, u64), u32>,
+}
+
+fn source_key(source: &str) -> u64 {
+    hash_bytes(source.trim().to_lowercase().as_bytes())
+}
+
+impl Templates {
+    /// In how many items a line occurs (1 for lines seen once).
+    pub fn frequency(&self, key: u64) -> u32 {
+        self.lines.get(&key).copied().unwrap_or(1)
+    }
+
+    /// The median frequency of an item's lines: how common its typical line is.
+    pub fn typical_frequency(&self, keys: impl Iterator<Item = u64>) -> f64 {
+        let mut frequencies: Vec<u32> = keys.map(|k| self.frequency(k)).collect();
+        if frequencies.is_empty() {
+            return 1.0;
+        }
+        frequencies.sort_unstable();
+        let middle = frequencies.len() / 2;
+        if frequencies.len() % 2 == 1 {
+            frequencies[middle] as f64
+        } else {
+            (frequencies[middle - 1] + frequencies[middle]) as f64 / 2.0
+        }
+    }
+
+    /// If the line is a site template for an item of `source` whose typical line occurs in
+    /// `typical` items, the number of items that carry it.
+    pub fn template(&self, key: u64, source: Option<&str>, typical: f64, options: &NormalizeOptions) -> Option<u32> {
+        let everywhere = self.frequency(key);
+        let in_source = source.and_then(|s| self.source_lines.get(&(source_key(s), key)).copied()).unwrap_or(0);
+        let recurs = everywhere >= options.template_min_items || in_source >= options.template_min_items_per_source;
+        let stands_out = everywhere as f64 >= options.template_ratio * typical;
+        (recurs && stands_out).then_some(everywhere)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_footer_shared_by_a_sources_items_is_a_template_but_shared_copy_text_is_not() {
+        let options = NormalizeOptions::default();
+        let mut counter = TemplateCounter::default();
+        // Three items of one source share a footer line (key 99); each has its own text.
+        for own in [1, 2, 3] {
+            counter.add(Some("Site"), [own, own + 10, 99]);
+        }
+        // Four copies of one article share all their lines.
+        for _ in 0..4 {
+            counter.add(Some("Other"), [50, 51, 52]);
+        }
+        let templates = counter.finish();
+        let typical = templates.typical_frequency([1, 11, 99].into_iter());
+        assert_eq!(templates.template(99, Some("Site"), typical, &options), Some(3));
+        assert_eq!(templates.template(99, Some("Elsewhere"), typical, &options), None, "3 < 5 items collection-wide");
+        let typical = templates.typical_frequency([50, 51, 52].into_iter());
+        assert_eq!(templates.template(50, Some("Other"), typical, &options), None);
+    }
+}

@@ -1,0 +1,257 @@
+//! The pipeline of `copydesk check`: two streaming passes over the inputs, then the
+//! collection-wide stages.
+//!
+//! 1. The first pass reads every item and counts its lines across the collection, to
+//!    find site templates; it also finds the problems with the inputs and gives every
+//!    item its unique id.
+//! 2. The second pass reads the items again and, on every core, normalizes and
+//!    fingerprints each one; the full text is dropped as soon as that is done, so memory
+//!    grows with the number of items, not with their text.
+//! 3. Relate, then the report.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::fingerprint::{self, Fingerprint, Signer};
+use crate::ingest::{self, IngestOptions, Inputs, Reader, Unit};
+use crate::model::{Item, Problem};
+use crate::normalize::{self, RemovedLine, TemplateCounter, Templates};
+use crate::relate::{self, Related};
+use crate::report::{self, Report};
+
+/// Units handed to the worker threads at a time.
+const BATCH: usize = 512;
+
+/// What `copydesk check` is asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    /// Files, folders, or `-` for JSON Lines on standard input.
+    pub inputs: Vec<String>,
+    pub config: Config,
+    pub allow_outside_paths: bool,
+    /// The collection's date; by default the newest published date in it.
+    pub as_of: Option<NaiveDate>,
+    /// Show progress on standard error (when it is a terminal).
+    pub progress: bool,
+}
+
+/// An item after the per-item stages: its metadata (text dropped), what normalization
+/// removed, and its fingerprint.
+#[derive(Debug, Clone)]
+pub struct Analyzed {
+    /// The item without its text.
+    pub item: Item,
+    /// Position in the order items were read.
+    pub seq: usize,
+    pub removed: Vec<RemovedLine>,
+    pub boilerplate_ratio: f64,
+    pub fingerprint: Fingerprint,
+}
+
+/// Time spent in each stage, for the benchmark.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Timings {
+    pub templates: Duration,
+    pub analyze: Duration,
+    pub relate: Duration,
+    pub report: Duration,
+}
+
+/// Runs the whole check and returns the report.
+pub fn check(options: &CheckOptions) -> std::io::Result<Report> {
+    check_timed(options).map(|(report, _)| report)
+}
+
+/// Runs the whole check and says how long each stage took.
+pub fn check_timed(options: &CheckOptions) -> std::io::Result<(Report, Timings)> {
+    let mut timings = Timings::default();
+    let ingest_options = IngestOptions {
+        allow_outside_paths: options.allow_outside_paths,
+        max_item_bytes: options.config.ingest.max_item_bytes,
+    };
+    let inputs = ingest::discover(&options.inputs, &ingest_options)?;
+    let progress = progress_bar(options.progress);
+
+    let start = Instant::now();
+    progress.set_message("reading (1/2)");
+    let first = first_pass(&inputs, &ingest_options, &progress);
+    timings.templates = start.elapsed();
+
+    let start = Instant::now();
+    progress.set_message("fingerprinting (2/2)");
+    progress.set_position(0);
+    let analyzed = second_pass(&inputs, &ingest_options, &first, options, &progress);
+    timings.analyze = start.elapsed();
+    progress.finish_and_clear();
+
+    let start = Instant::now();
+    let related = relate(&analyzed, &options.config);
+    timings.relate = start.elapsed();
+
+    let start = Instant::now();
+    let report = report::build(report::Input {
+        analyzed: &analyzed,
+        related: &related,
+        problems: first.problems,
+        files: inputs.files.len(),
+        as_of: options.as_of,
+    });
+    timings.report = start.elapsed();
+    Ok((report, timings))
+}
+
+fn progress_bar(show: bool) -> ProgressBar {
+    let target = if show { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() };
+    let bar = ProgressBar::with_draw_target(None, target);
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg}: {pos} items, {per_sec}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}
+
+/// What the first pass learns.
+struct FirstPass {
+    templates: Templates,
+    /// The unique id of every item, in reading order.
+    ids: Vec<String>,
+    problems: Vec<Problem>,
+}
+
+/// Cuts the inputs into batches of units and hands each batch to `work` on all cores,
+/// keeping the reading order.
+fn for_each_batch<T: Send>(
+    inputs: &Inputs,
+    options: &IngestOptions,
+    work: impl Fn(Unit) -> T + Sync,
+    mut collect: impl FnMut(Vec<T>),
+) {
+    let mut reader = Reader::new(inputs, options);
+    loop {
+        let batch: Vec<Unit> = reader.by_ref().take(BATCH).collect();
+        if batch.is_empty() {
+            break;
+        }
+        collect(batch.into_par_iter().map(&work).collect());
+    }
+}
+
+fn first_pass(inputs: &Inputs, options: &IngestOptions, progress: &ProgressBar) -> FirstPass {
+    let mut counter = TemplateCounter::default();
+    let mut ids = Vec::new();
+    let mut problems = Vec::new();
+    let mut taken: HashMap<String, usize> = HashMap::new();
+    for_each_batch(
+        inputs,
+        options,
+        |unit| {
+            let parsed = ingest::parse(unit, inputs, options);
+            let mut counter = TemplateCounter::default();
+            let mut ids = Vec::with_capacity(parsed.items.len());
+            for item in &parsed.items {
+                counter.add(item.source.as_deref(), normalize::keyed_lines(&item.text).map(|line| line.3));
+                ids.push((item.id.clone(), item.location.clone()));
+            }
+            (counter, ids, parsed.problems)
+        },
+        |results| {
+            for (batch_counter, batch_ids, batch_problems) in results {
+                counter = std::mem::take(&mut counter).merge(batch_counter);
+                progress.inc(batch_ids.len() as u64);
+                for (id, location) in batch_ids {
+                    let seen = taken.entry(id.clone()).or_default();
+                    *seen += 1;
+                    if *seen == 1 {
+                        ids.push(id);
+                    } else {
+                        let unique = format!("{id}#{seen}");
+                        let place = location.map(|l| (l.path, l.line)).unwrap_or_default();
+                        problems.push(Problem::warning(
+                            place.0,
+                            place.1,
+                            format!("id {id:?} is used twice; this item is reported as {unique:?}"),
+                        ));
+                        ids.push(unique);
+                    }
+                }
+                problems.extend(batch_problems);
+            }
+        },
+    );
+    FirstPass { templates: counter.finish(), ids, problems }
+}
+
+fn second_pass(
+    inputs: &Inputs,
+    options: &IngestOptions,
+    first: &FirstPass,
+    check: &CheckOptions,
+    progress: &ProgressBar,
+) -> Vec<Analyzed> {
+    let config = &check.config;
+    let signer: Box<dyn Signer> = config.fingerprint.signer();
+    let mut analyzed: Vec<Analyzed> = Vec::with_capacity(first.ids.len());
+    for_each_batch(
+        inputs,
+        options,
+        |unit| {
+            let parsed = ingest::parse(unit, inputs, options);
+            parsed
+                .items
+                .into_iter()
+                .map(|item| analyze(item, &first.templates, config, signer.as_ref()))
+                .collect::<Vec<_>>()
+        },
+        |results| {
+            for mut batch in results {
+                for mut one in batch.drain(..) {
+                    let seq = analyzed.len();
+                    // Both passes read the same items in the same order.
+                    if let Some(id) = first.ids.get(seq) {
+                        one.item.id = id.clone();
+                    }
+                    one.seq = seq;
+                    analyzed.push(one);
+                    progress.inc(1);
+                }
+            }
+        },
+    );
+    analyzed
+}
+
+/// The per-item stages: normalize, fingerprint; the text is dropped at the end.
+pub fn analyze(mut item: Item, templates: &Templates, config: &Config, signer: &dyn Signer) -> Analyzed {
+    let normalized = normalize::normalize(&item, templates, &config.normalize);
+    let fingerprint = fingerprint::fingerprint(&normalized.paragraphs, &config.fingerprint, signer);
+    item.text = String::new();
+    Analyzed { item, seq: 0, removed: normalized.removed, boilerplate_ratio: normalized.boilerplate_ratio, fingerprint }
+}
+
+/// Each item's rank in origin order: earliest published first (items without a date
+/// after all dated ones), then first seen, then id.
+pub fn origin_rank(analyzed: &[Analyzed]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..analyzed.len()).collect();
+    order.sort_by(|&a, &b| {
+        let key = |i: usize| (analyzed[i].item.published.is_none(), analyzed[i].item.published, analyzed[i].seq);
+        key(a).cmp(&key(b)).then_with(|| analyzed[a].item.id.cmp(&analyzed[b].item.id))
+    });
+    let mut rank = vec![0; analyzed.len()];
+    for (position, index) in order.into_iter().enumerate() {
+        rank[index] = position;
+    }
+    rank
+}
+
+/// Relations and clusters of a set of analyzed items (for callers that hold them).
+pub fn relate(analyzed: &[Analyzed], config: &Config) -> Related {
+    let rank = origin_rank(analyzed);
+    let prints: Vec<&Fingerprint> = analyzed.iter().map(|a| &a.fingerprint).collect();
+    relate::relate(&prints, &rank, &config.relate)
+}

@@ -1,0 +1,94 @@
+//! Locality-sensitive hashing: a signature of `k` positions is cut into `bands` bands of
+//! `rows` positions; two items become candidates when one band is equal. The band count
+//! is chosen for the similarity threshold, so that a pair at the threshold is a candidate
+//! with a stated probability.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use crate::util::hash_bytes;
+
+/// How a signature is cut into bands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Banding {
+    pub bands: usize,
+    pub rows: usize,
+}
+
+impl Banding {
+    /// The probability that a pair of Jaccard similarity `s` becomes a candidate.
+    pub fn candidate_probability(&self, s: f64) -> f64 {
+        1.0 - (1.0 - s.powi(self.rows as i32)).powi(self.bands as i32)
+    }
+
+    /// The banding with the most rows per band (fewest false candidates) that still makes
+    /// a pair at `threshold` a candidate with probability at least `recall`.
+    pub fn for_threshold(positions: usize, threshold: f64, recall: f64) -> Banding {
+        let mut best = Banding { bands: positions, rows: 1 };
+        for rows in 1..=positions {
+            if positions % rows != 0 {
+                continue;
+            }
+            let banding = Banding { bands: positions / rows, rows };
+            if banding.candidate_probability(threshold) >= recall {
+                best = banding;
+            }
+        }
+        best
+    }
+}
+
+/// Candidate pairs `(a, b)` with `a < b`, indexes into `signatures`, sorted and distinct.
+/// Buckets larger than `max_bucket` (a signature shared by very many items) link each
+/// member to the bucket's first `max_bucket` members only, which keeps the count of pairs
+/// near-linear. Items whose signature is `None` (empty documents) take no part.
+pub fn candidates(signatures: &[Option<&[u32]>], banding: Banding, max_bucket: usize) -> Vec<(u32, u32)> {
+    let mut pairs: Vec<(u32, u32)> = (0..banding.bands)
+        .into_par_iter()
+        .flat_map_iter(|band| {
+            let mut buckets: HashMap<u64, Vec<u32>> = HashMap::with_capacity(signatures.len());
+            let range = band * banding.rows..(band + 1) * banding.rows;
+            for (index, signature) in signatures.iter().enumerate() {
+                let Some(signature) = signature else { continue };
+                let rows = &signature[range.clone()];
+                let bytes: Vec<u8> = rows.iter().flat_map(|v| v.to_le_bytes()).collect();
+                buckets.entry(hash_bytes(&bytes)).or_default().push(index as u32);
+            }
+            let mut pairs = Vec::new();
+            for members in buckets.into_values().filter(|m| m.len() > 1) {
+                for (i, &a) in members.iter().enumerate() {
+                    for &b in members.iter().take(i.min(max_bucket)) {
+                        pairs.push((b.min(a), b.max(a)));
+                    }
+                }
+            }
+            pairs
+        })
+        .collect();
+    pairs.par_sort_unstable();
+    pairs.dedup();
+    pairs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn banding_for_the_near_duplicate_threshold() {
+        let banding = Banding::for_threshold(128, 0.6, 0.98);
+        assert_eq!(banding, Banding { bands: 32, rows: 4 });
+        assert!(banding.candidate_probability(0.8) > 0.9999);
+        assert!(banding.candidate_probability(0.1) < 0.01);
+    }
+
+    #[test]
+    fn equal_bands_make_candidates() {
+        let a = vec![1u32, 2, 3, 4, 5, 6, 7, 8];
+        let b = vec![1u32, 2, 3, 4, 9, 9, 9, 9];
+        let c = vec![0u32, 0, 0, 0, 0, 0, 0, 0];
+        let sigs = vec![Some(&a[..]), Some(&b[..]), Some(&c[..]), None];
+        assert_eq!(candidates(&sigs, Banding { bands: 2, rows: 4 }, 10), vec![(0, 1)]);
+    }
+}

@@ -1,0 +1,355 @@
+//! Relate: candidates through indexes (LSH bands over the MinHash signatures, postings of
+//! paragraph hashes), never all pairs; each candidate verified and classified with its
+//! measured values; clusters over the copy relations, each with its origin.
+
+pub mod cluster;
+pub mod lsh;
+
+use std::collections::{HashMap, HashSet};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::fingerprint::{jaccard, simhash_distance, Fingerprint};
+use cluster::UnionFind;
+pub use lsh::Banding;
+
+/// Thresholds of the relate stage.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RelateOptions {
+    /// Shingle Jaccard at or above which two items are near-duplicates.
+    pub near_duplicate_jaccard: f64,
+    /// A trimmed copy is a near-duplicate too: the shorter is contained in the longer at
+    /// least this much…
+    pub trimmed_containment: f64,
+    /// …and their Jaccard is at least this.
+    pub trimmed_jaccard: f64,
+    /// Containment (of either in the other) at or above which an item is a partial copy.
+    pub partial_containment: f64,
+    /// Paragraphs lifted word for word make a partial copy too, below that containment,
+    /// when there are at least this many…
+    pub partial_min_shared_paragraphs: u32,
+    /// …holding at least this many words.
+    pub partial_min_shared_words: u32,
+    /// The smallest Jaccard at which containment estimated from the MinHash signatures is
+    /// trusted; below it only shared paragraphs measure containment.
+    pub estimate_min_jaccard: f64,
+    /// The chance that a pair at the lowest near-duplicate Jaccard becomes an LSH
+    /// candidate; it sets the banding.
+    pub lsh_recall: f64,
+    /// Index buckets with more members than this link each member to the first ones only.
+    pub max_bucket: usize,
+}
+
+impl Default for RelateOptions {
+    fn default() -> Self {
+        RelateOptions {
+            near_duplicate_jaccard: 0.8,
+            trimmed_containment: 0.9,
+            trimmed_jaccard: 0.6,
+            partial_containment: 0.5,
+            partial_min_shared_paragraphs: 2,
+            partial_min_shared_words: 80,
+            estimate_min_jaccard: 0.2,
+            lsh_recall: 0.98,
+            max_bucket: 64,
+        }
+    }
+}
+
+/// The kinds of relation between two items, the later one named first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Exact,
+    NearDuplicate,
+    PartialCopy,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Exact => "exact",
+            Kind::NearDuplicate => "near_duplicate",
+            Kind::PartialCopy => "partial_copy",
+        }
+    }
+}
+
+/// What was measured of a pair.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Evidence {
+    /// Shingle Jaccard similarity, estimated from the MinHash signatures.
+    pub jaccard: f64,
+    /// How much of the later item's text is in the earlier one (0..1).
+    pub containment_later_in_earlier: f64,
+    /// How much of the earlier item's text is in the later one (0..1).
+    pub containment_earlier_in_later: f64,
+    /// Paragraphs the two share word for word.
+    pub shared_paragraphs: u32,
+    /// Hamming distance of the 64-bit SimHashes.
+    pub simhash_distance: u32,
+}
+
+/// A relation: `later` is a copy of kind `kind` of `earlier` (indexes into the items).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Relation {
+    pub kind: Kind,
+    pub later: usize,
+    pub earlier: usize,
+    /// The one number that decided the kind: 1 for exact, the Jaccard for a
+    /// near-duplicate, the larger containment for a partial copy.
+    pub score: f64,
+    pub evidence: Evidence,
+}
+
+/// A group of items linked by copy relations.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Cluster {
+    /// The origin: earliest published, then first seen, then id.
+    pub origin: usize,
+    /// Members in origin order, the origin first.
+    pub members: Vec<usize>,
+}
+
+/// How many pairs each index proposed and how many were verified.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct RelateStats {
+    pub exact_groups: usize,
+    pub lsh_candidates: usize,
+    pub paragraph_candidates: usize,
+    pub verified: usize,
+    pub banding: Option<Banding>,
+}
+
+/// What the relate stage found.
+#[derive(Debug, Clone, Default)]
+pub struct Related {
+    pub relations: Vec<Relation>,
+    pub clusters: Vec<Cluster>,
+    pub stats: RelateStats,
+}
+
+/// Relates items given their fingerprints and their rank in origin order (a lower rank is
+/// earlier: earliest published, then first seen, then id).
+pub fn relate(prints: &[&Fingerprint], rank: &[usize], options: &RelateOptions) -> Related {
+    let n = prints.len();
+    let mut stats = RelateStats::default();
+
+    // Exact copies: one group per SHA-256; the earliest member represents it.
+    let mut groups: HashMap<[u8; 32], Vec<usize>> = HashMap::new();
+    for (index, print) in prints.iter().enumerate().filter(|(_, p)| !p.is_empty()) {
+        groups.entry(print.sha256).or_default().push(index);
+    }
+    let mut groups: Vec<Vec<usize>> = groups.into_values().collect();
+    for group in &mut groups {
+        group.sort_by_key(|&i| rank[i]);
+    }
+    groups.sort_by_key(|g| rank[g[0]]);
+    stats.exact_groups = groups.iter().filter(|g| g.len() > 1).count();
+    let representatives: Vec<usize> = groups.iter().map(|g| g[0]).collect();
+    let mut relations: Vec<Relation> = Vec::new();
+    for group in groups.iter().filter(|g| g.len() > 1) {
+        for &member in &group[1..] {
+            let evidence = Evidence {
+                jaccard: 1.0,
+                containment_later_in_earlier: 1.0,
+                containment_earlier_in_later: 1.0,
+                shared_paragraphs: prints[member].paragraphs.len() as u32,
+                simhash_distance: 0,
+            };
+            relations.push(Relation { kind: Kind::Exact, later: member, earlier: group[0], score: 1.0, evidence });
+        }
+    }
+
+    // Candidates among the representatives.
+    let banding = Banding::for_threshold(
+        prints.first().map_or(128, |p| p.signature.len()),
+        options.trimmed_jaccard.min(options.near_duplicate_jaccard),
+        options.lsh_recall,
+    );
+    stats.banding = Some(banding);
+    let signatures: Vec<Option<&[u32]>> = representatives.iter().map(|&i| Some(&prints[i].signature[..])).collect();
+    let mut candidates = lsh::candidates(&signatures, banding, options.max_bucket);
+    stats.lsh_candidates = candidates.len();
+    let by_paragraph = paragraph_candidates(prints, &representatives, options.max_bucket);
+    stats.paragraph_candidates = by_paragraph.len();
+    candidates.extend(by_paragraph);
+    candidates.par_sort_unstable();
+    candidates.dedup();
+    stats.verified = candidates.len();
+
+    let verified: Vec<Relation> = candidates
+        .par_iter()
+        .filter_map(|&(a, b)| {
+            let (a, b) = (representatives[a as usize], representatives[b as usize]);
+            let (later, earlier) = if rank[a] > rank[b] { (a, b) } else { (b, a) };
+            verify(prints[later], prints[earlier], options).map(|(kind, score, evidence)| Relation {
+                kind,
+                later,
+                earlier,
+                score,
+                evidence,
+            })
+        })
+        .collect();
+
+    // Members of an exact group share their representative's relations.
+    let group_of: HashMap<usize, &Vec<usize>> = groups.iter().filter(|g| g.len() > 1).map(|g| (g[0], g)).collect();
+    for relation in verified {
+        relations.push(relation);
+        for (side, other) in [(relation.later, relation.earlier), (relation.earlier, relation.later)] {
+            let Some(group) = group_of.get(&side) else { continue };
+            for &member in &group[1..] {
+                let (later, earlier) = if rank[member] > rank[other] { (member, other) } else { (other, member) };
+                relations.push(Relation { later, earlier, ..relation });
+            }
+        }
+    }
+    relations.sort_by(|x, y| (rank[x.later], rank[x.earlier], x.kind).cmp(&(rank[y.later], rank[y.earlier], y.kind)));
+    relations.dedup_by(|x, y| x.later == y.later && x.earlier == y.earlier);
+
+    let mut union = UnionFind::new(n);
+    for relation in &relations {
+        union.union(relation.later, relation.earlier);
+    }
+    let mut clusters: Vec<Cluster> = union
+        .groups()
+        .into_iter()
+        .map(|mut members| {
+            members.sort_by_key(|&i| rank[i]);
+            Cluster { origin: members[0], members }
+        })
+        .collect();
+    clusters.sort_by_key(|c| rank[c.origin]);
+    Related { relations, clusters, stats }
+}
+
+/// Pairs of representatives that share a paragraph, from postings of paragraph hashes.
+/// A paragraph carried by more than `max_bucket` items is a template, not a copy signal.
+fn paragraph_candidates(prints: &[&Fingerprint], representatives: &[usize], max_bucket: usize) -> Vec<(u32, u32)> {
+    let mut postings: HashMap<u64, Vec<u32>> = HashMap::new();
+    for (slot, &index) in representatives.iter().enumerate() {
+        let mut seen = HashSet::new();
+        for paragraph in &prints[index].paragraphs {
+            if seen.insert(paragraph.hash) {
+                postings.entry(paragraph.hash).or_default().push(slot as u32);
+            }
+        }
+    }
+    let mut pairs = Vec::new();
+    for members in postings.into_values().filter(|m| m.len() > 1 && m.len() <= max_bucket) {
+        for (i, &a) in members.iter().enumerate() {
+            for &b in &members[..i] {
+                pairs.push((a.min(b), a.max(b)));
+            }
+        }
+    }
+    pairs
+}
+
+/// Measures a candidate pair and classifies it, or `None` when it is no copy.
+pub fn verify(later: &Fingerprint, earlier: &Fingerprint, options: &RelateOptions) -> Option<(Kind, f64, Evidence)> {
+    let j = jaccard(&later.signature, &earlier.signature);
+    let (shared, shared_words_later, shared_words_earlier) = shared_paragraphs(later, earlier);
+    let by_paragraphs =
+        |shared_words: u32, words: u32| if words == 0 { 0.0 } else { (shared_words as f64 / words as f64).min(1.0) };
+    // |A ∩ B| = J (|A| + |B|) / (1 + J), from the Jaccard estimate and the exact set sizes.
+    let by_estimate = |own: u32| {
+        if j < options.estimate_min_jaccard || own == 0 {
+            0.0
+        } else {
+            (j * (later.shingles + earlier.shingles) as f64 / (1.0 + j) / own as f64).min(1.0)
+        }
+    };
+    let containment_later = by_paragraphs(shared_words_later, later.words).max(by_estimate(later.shingles));
+    let containment_earlier = by_paragraphs(shared_words_earlier, earlier.words).max(by_estimate(earlier.shingles));
+    let evidence = Evidence {
+        jaccard: round(j),
+        containment_later_in_earlier: round(containment_later),
+        containment_earlier_in_later: round(containment_earlier),
+        shared_paragraphs: shared,
+        simhash_distance: simhash_distance(later.simhash, earlier.simhash),
+    };
+    let contained = containment_later.max(containment_earlier);
+    if j >= options.near_duplicate_jaccard || (j >= options.trimmed_jaccard && contained >= options.trimmed_containment)
+    {
+        Some((Kind::NearDuplicate, evidence.jaccard, evidence))
+    } else if contained >= options.partial_containment
+        || (shared >= options.partial_min_shared_paragraphs
+            && shared_words_later.min(shared_words_earlier) >= options.partial_min_shared_words)
+    {
+        Some((Kind::PartialCopy, round(contained), evidence))
+    } else {
+        None
+    }
+}
+
+/// Paragraphs two items share, and their words on each side.
+fn shared_paragraphs(a: &Fingerprint, b: &Fingerprint) -> (u32, u32, u32) {
+    let in_b: HashSet<u64> = b.paragraphs.iter().map(|p| p.hash).collect();
+    let in_a: HashSet<u64> = a.paragraphs.iter().map(|p| p.hash).collect();
+    let shared: HashSet<u64> = in_a.intersection(&in_b).copied().collect();
+    if shared.is_empty() {
+        return (0, 0, 0);
+    }
+    let words =
+        |f: &Fingerprint| f.paragraphs.iter().filter(|p| shared.contains(&p.hash)).map(|p| p.words).sum::<u32>();
+    (shared.len() as u32, words(a), words(b))
+}
+
+/// Measured values are reported to three decimals.
+fn round(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fingerprint::{fingerprint, FingerprintOptions};
+
+    fn print(text: &str) -> Fingerprint {
+        let options = FingerprintOptions::default();
+        let paragraphs: Vec<String> =
+            text.lines().map(crate::normalize::normalize_line).filter(|l| !l.is_empty()).collect();
+        fingerprint(&paragraphs, &options, options.signer().as_ref())
+    }
+
+    fn paragraph(seed: usize) -> String {
+        let words = [
+            "harbour", "council", "storm", "minister", "river", "bridge", "court", "market", "union", "station",
+            "school", "budget", "winter", "tunnel", "ferry", "airport",
+        ];
+        (0..30).map(|i| words[(seed * 7 + i * 3 + i * i * seed) % words.len()]).collect::<Vec<_>>().join(" ")
+            + &format!(" number {seed}")
+    }
+
+    fn article(seeds: std::ops::Range<usize>) -> String {
+        seeds.map(paragraph).collect::<Vec<_>>().join("\n")
+    }
+
+    #[test]
+    fn classifies_exact_near_and_partial_copies() {
+        let origin = article(0..10);
+        let exact = origin.clone();
+        let mut near = origin.clone();
+        near.push_str("\nadvertisement line that was inserted by the copying site here");
+        let partial = format!("{}\n{}", article(100..112), article(3..6));
+        let unrelated = article(200..210);
+        let prints: Vec<Fingerprint> =
+            [&origin, &exact, &near, &partial, &unrelated].iter().map(|t| print(t)).collect();
+        let refs: Vec<&Fingerprint> = prints.iter().collect();
+        let related = relate(&refs, &[0, 1, 2, 3, 4], &RelateOptions::default());
+        let kinds: Vec<(usize, usize, Kind)> = related.relations.iter().map(|r| (r.later, r.earlier, r.kind)).collect();
+        assert!(kinds.contains(&(1, 0, Kind::Exact)), "{kinds:?}");
+        assert!(kinds.contains(&(2, 0, Kind::NearDuplicate)), "{kinds:?}");
+        assert!(kinds.contains(&(3, 0, Kind::PartialCopy)), "{kinds:?}");
+        assert!(!kinds.iter().any(|k| k.0 == 4 || k.1 == 4), "{kinds:?}");
+        assert_eq!(related.clusters.len(), 1);
+        assert_eq!(related.clusters[0].origin, 0);
+        let partial = related.relations.iter().find(|r| r.later == 3 && r.earlier == 0).expect("partial");
+        assert_eq!(partial.evidence.shared_paragraphs, 3);
+        assert_eq!(partial.evidence.containment_earlier_in_later, 0.3);
+    }
+}

@@ -1,0 +1,82 @@
+//! The Markdown report, fit to paste into a pull request or `$GITHUB_STEP_SUMMARY`.
+
+use std::fmt::Write;
+
+use super::table::{measured, rule_name};
+use super::Report;
+
+pub fn render(report: &Report) -> String {
+    let mut out = String::new();
+    let s = &report.summary;
+    let _ = writeln!(out, "## copydesk report\n");
+    let as_of = report.as_of.map(|d| format!(", as of {d}")).unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "{} items from {} files{as_of}: **{} copy clusters**, {} skipped, {} warnings.\n",
+        s.items, s.files, s.clusters, s.skipped, s.warnings
+    );
+    if !report.clusters.is_empty() {
+        let _ = writeln!(out, "### Copy clusters\n");
+        let _ = writeln!(out, "| cluster | item | role | source | published | measured |");
+        let _ = writeln!(out, "| --- | --- | --- | --- | --- | --- |");
+        for cluster in &report.clusters {
+            for member in &cluster.members {
+                let Some(item) = report.item(&member.id) else { continue };
+                let relation = member.of.as_deref().and_then(|of| item.relations.iter().find(|r| r.other == of));
+                let measured =
+                    relation.map(|r| format!("of `{}`: {}", cell(&r.other), measured(r))).unwrap_or_default();
+                let _ = writeln!(
+                    out,
+                    "| {} | `{}` | {} | {} | {} | {} |",
+                    cluster.id,
+                    cell(&member.id),
+                    member.role,
+                    cell(item.source.as_deref().unwrap_or("")),
+                    item.published.as_deref().map(|p| p.get(..10).unwrap_or(p)).unwrap_or(""),
+                    measured
+                );
+            }
+        }
+        out.push('\n');
+    }
+    let boilerplate: Vec<_> =
+        report.items.iter().filter(|i| i.boilerplate.removed.iter().any(|r| r.removal.is_boilerplate())).collect();
+    if !boilerplate.is_empty() {
+        let _ = writeln!(out, "### Boilerplate removed\n");
+        let _ = writeln!(out, "| item | share of text | lines removed |");
+        let _ = writeln!(out, "| --- | --- | --- |");
+        for item in boilerplate {
+            let lines: Vec<String> = item
+                .boilerplate
+                .removed
+                .iter()
+                .filter(|r| r.removal.is_boilerplate())
+                .take(5)
+                .map(|r| format!("{}: “{}”", rule_name(&r.removal), cell(&r.text)))
+                .collect();
+            let more = item.boilerplate.removed.iter().filter(|r| r.removal.is_boilerplate()).count().saturating_sub(5);
+            let more = if more > 0 { format!("<br>… and {more} more") } else { String::new() };
+            let _ = writeln!(
+                out,
+                "| `{}` | {:.0}% | {}{more} |",
+                cell(&item.id),
+                item.boilerplate.ratio * 100.0,
+                lines.join("<br>")
+            );
+        }
+        out.push('\n');
+    }
+    if !report.problems.is_empty() {
+        let _ = writeln!(out, "### Problems with inputs\n");
+        for problem in &report.problems {
+            let _ = writeln!(out, "- `{}`", cell(&problem.to_string()));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Text safe inside a table cell.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ").replace('`', "'")
+}

@@ -1,0 +1,306 @@
+//! The report model every output format renders, and the formats: [`table`] (for a
+//! terminal), [`json`] (the versioned contract, documented in `docs/json.md`) and
+//! [`markdown`].
+
+pub mod json;
+pub mod markdown;
+pub mod table;
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::model::{Location, Problem, Severity};
+use crate::normalize::RemovedLine;
+use crate::pipeline::Analyzed;
+use crate::relate::{Evidence, Kind, RelateStats, Related};
+
+/// The version of the JSON report's schema. It changes when a field changes meaning or
+/// goes away; new fields do not change it.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// A whole report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub version: u32,
+    pub tool: Tool,
+    /// The collection's date: `--as-of`, else the newest published date in it.
+    pub as_of: Option<NaiveDate>,
+    pub summary: Summary,
+    pub items: Vec<ItemReport>,
+    pub clusters: Vec<ClusterReport>,
+    pub sources: Vec<SourceReport>,
+    pub problems: Vec<Problem>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Tool {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+/// Counts over the whole run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    /// Input files read (after walking folders).
+    pub files: usize,
+    pub items: usize,
+    /// Inputs, or parts of inputs, left out.
+    pub skipped: usize,
+    pub warnings: usize,
+    pub clusters: usize,
+    /// Relations of each kind.
+    pub relations: BTreeMap<&'static str, usize>,
+    /// What the indexes proposed and how many pairs were verified.
+    pub candidates: RelateStats,
+}
+
+/// One item and everything found about it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemReport {
+    pub id: String,
+    pub location: Option<Location>,
+    pub source: Option<String>,
+    pub url: Option<String>,
+    pub title: Option<String>,
+    pub author: Option<String>,
+    pub dateline: Option<String>,
+    /// RFC 3339.
+    pub published: Option<String>,
+    pub framing_date: Option<NaiveDate>,
+    /// `published` or `as_of`: where the framing date comes from.
+    pub framing_basis: &'static str,
+    /// Fields inferred from the text, with how each was found.
+    pub inferred: BTreeMap<String, String>,
+    pub sha256: String,
+    /// Words in the clean text.
+    pub words: u32,
+    pub boilerplate: Boilerplate,
+    pub flags: Vec<&'static str>,
+    /// Relations in which this item is the later one: what it copies.
+    pub relations: Vec<RelationReport>,
+    /// Items that copy this one.
+    pub copied_by: Vec<String>,
+    pub cluster: Option<String>,
+    /// Whether this item is the origin of its cluster.
+    pub origin: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Boilerplate {
+    /// Share of the article's characters removed as boilerplate (0..1).
+    pub ratio: f64,
+    pub removed: Vec<RemovedLine>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RelationReport {
+    pub kind: Kind,
+    /// The earlier item this one relates to.
+    pub other: String,
+    pub score: f64,
+    #[serde(flatten)]
+    pub evidence: Evidence,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ClusterReport {
+    pub id: String,
+    pub kind: &'static str,
+    pub origin: String,
+    pub size: usize,
+    pub members: Vec<ClusterMember>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ClusterMember {
+    pub id: String,
+    /// `origin`, or the kind of this member's strongest relation within the cluster.
+    pub role: &'static str,
+    /// The earlier member that relation points to.
+    pub of: Option<String>,
+    pub source: Option<String>,
+    pub published: Option<String>,
+}
+
+/// A source and its items. Scores arrive with the score stage.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceReport {
+    pub name: String,
+    pub items: Vec<String>,
+}
+
+/// What [`build`] needs.
+pub struct Input<'a> {
+    pub analyzed: &'a [Analyzed],
+    pub related: &'a Related,
+    pub problems: Vec<Problem>,
+    pub files: usize,
+    pub as_of: Option<NaiveDate>,
+}
+
+/// Builds the report model from the pipeline's results.
+pub fn build(input: Input<'_>) -> Report {
+    let analyzed = input.analyzed;
+    let as_of = input.as_of.or_else(|| analyzed.iter().filter_map(|a| a.item.published).map(|p| p.date_naive()).max());
+    let id = |index: usize| analyzed[index].item.id.clone();
+
+    let mut relations: Vec<Vec<RelationReport>> = vec![Vec::new(); analyzed.len()];
+    let mut copied_by: Vec<Vec<String>> = vec![Vec::new(); analyzed.len()];
+    let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
+    for relation in &input.related.relations {
+        relations[relation.later].push(RelationReport {
+            kind: relation.kind,
+            other: id(relation.earlier),
+            score: relation.score,
+            evidence: relation.evidence,
+        });
+        copied_by[relation.earlier].push(id(relation.later));
+        *counts.entry(relation.kind.as_str()).or_default() += 1;
+    }
+
+    let mut cluster_of: Vec<Option<String>> = vec![None; analyzed.len()];
+    let mut clusters = Vec::with_capacity(input.related.clusters.len());
+    for (number, cluster) in input.related.clusters.iter().enumerate() {
+        let name = format!("C{}", number + 1);
+        let members = cluster
+            .members
+            .iter()
+            .map(|&member| {
+                cluster_of[member] = Some(name.clone());
+                let strongest = relations[member]
+                    .iter()
+                    .filter(|r| cluster.members.iter().any(|&m| analyzed[m].item.id == r.other))
+                    .min_by_key(|r| r.kind);
+                let item = &analyzed[member].item;
+                ClusterMember {
+                    id: item.id.clone(),
+                    role: if member == cluster.origin {
+                        "origin"
+                    } else {
+                        strongest.map_or("related", |r| r.kind.as_str())
+                    },
+                    of: strongest.map(|r| r.other.clone()),
+                    source: item.source.clone(),
+                    published: item.published.map(|p| p.to_rfc3339()),
+                }
+            })
+            .collect();
+        clusters.push(ClusterReport {
+            id: name,
+            kind: "copy",
+            origin: id(cluster.origin),
+            size: cluster.members.len(),
+            members,
+        });
+    }
+
+    let mut sources: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let items: Vec<ItemReport> = analyzed
+        .iter()
+        .enumerate()
+        .map(|(index, a)| {
+            let item = &a.item;
+            let mut flags: Vec<&'static str> = relations[index].iter().map(|r| r.kind.as_str()).collect();
+            flags.sort();
+            flags.dedup();
+            if item.lossy_utf8 {
+                flags.push("lossy_utf8");
+            }
+            if let Some(source) = &item.source {
+                sources.entry(source.clone()).or_default().push(item.id.clone());
+            }
+            let framing_date = item.published.map(|p| p.date_naive()).or(as_of);
+            ItemReport {
+                id: item.id.clone(),
+                location: item.location.clone(),
+                source: item.source.clone(),
+                url: item.url.clone(),
+                title: item.title.clone(),
+                author: item.author.clone(),
+                dateline: item.dateline.clone(),
+                published: item.published.map(|p| p.to_rfc3339()),
+                framing_date,
+                framing_basis: if item.published.is_some() { "published" } else { "as_of" },
+                inferred: item.inferred.clone(),
+                sha256: a.fingerprint.sha256_hex(),
+                words: a.fingerprint.words,
+                boilerplate: Boilerplate {
+                    ratio: (a.boilerplate_ratio * 1000.0).round() / 1000.0,
+                    removed: a.removed.clone(),
+                },
+                flags,
+                relations: std::mem::take(&mut relations[index]),
+                copied_by: std::mem::take(&mut copied_by[index]),
+                cluster: cluster_of[index].clone(),
+                origin: input.related.clusters.iter().any(|c| c.origin == index),
+            }
+        })
+        .collect();
+
+    let skipped = input.problems.iter().filter(|p| p.severity == Severity::Skipped).count();
+    let warnings = input.problems.len() - skipped;
+    Report {
+        version: SCHEMA_VERSION,
+        tool: Tool { name: "copydesk", version: env!("CARGO_PKG_VERSION") },
+        as_of,
+        summary: Summary {
+            files: input.files,
+            items: items.len(),
+            skipped,
+            warnings,
+            clusters: clusters.len(),
+            relations: counts,
+            candidates: input.related.stats,
+        },
+        items,
+        clusters,
+        sources: sources.into_iter().map(|(name, items)| SourceReport { name, items }).collect(),
+        problems: input.problems,
+    }
+}
+
+/// The output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Markdown,
+}
+
+/// Renders a report in a format.
+pub fn render(report: &Report, format: Format) -> String {
+    match format {
+        Format::Table => table::render(report),
+        Format::Json => json::render(report),
+        Format::Markdown => markdown::render(report),
+    }
+}
+
+impl Report {
+    /// Findings whose kind or flag is one of `kinds` (`copy` and `duplicate` stand for
+    /// every copy kind), as `(item id, flag)`.
+    pub fn findings<'a>(&'a self, kinds: &'a [String]) -> impl Iterator<Item = (&'a str, &'static str)> + 'a {
+        self.items.iter().flat_map(move |item| {
+            item.flags
+                .iter()
+                .filter(move |flag| kinds.iter().any(|k| matches_kind(k, flag)))
+                .map(move |flag| (item.id.as_str(), *flag))
+        })
+    }
+
+    /// The item with an id.
+    pub fn item(&self, id: &str) -> Option<&ItemReport> {
+        self.items.iter().find(|i| i.id == id)
+    }
+}
+
+/// The finding kinds `--fail-on` takes.
+pub const FAIL_ON_KINDS: &[&str] = &["copy", "duplicate", "exact", "near_duplicate", "partial_copy"];
+
+fn matches_kind(wanted: &str, flag: &str) -> bool {
+    let wanted = wanted.trim().replace('-', "_");
+    wanted == flag
+        || ((wanted == "copy" || wanted == "duplicate") && matches!(flag, "exact" | "near_duplicate" | "partial_copy"))
+}

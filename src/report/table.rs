@@ -1,0 +1,125 @@
+//! The terminal report: one block per copy cluster (members, source, date, kind, measured
+//! values), then the items with problems, then the inputs that were skipped.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use super::{ItemReport, RelationReport, Report};
+use crate::util::clip;
+
+pub fn render(report: &Report) -> String {
+    let mut out = String::new();
+    let s = &report.summary;
+    let as_of = report.as_of.map(|d| format!(" · as of {d}")).unwrap_or_default();
+    let _ = writeln!(out, "copydesk {} · {} items from {} files{as_of}", report.tool.version, s.items, s.files);
+
+    if report.clusters.is_empty() {
+        let _ = writeln!(out, "\nNo copies found.");
+    } else {
+        let _ = writeln!(out, "\nCopy clusters");
+    }
+    for cluster in &report.clusters {
+        let origin = report.item(&cluster.origin);
+        let _ = writeln!(
+            out,
+            "\n{}  origin {} — {} — {} items",
+            cluster.id,
+            cluster.origin,
+            origin.map(describe).unwrap_or_default(),
+            cluster.size
+        );
+        let width = cluster.members.iter().map(|m| m.id.chars().count()).max().unwrap_or(0).min(48);
+        for member in &cluster.members {
+            let Some(item) = report.item(&member.id) else { continue };
+            let relation = member.of.as_deref().and_then(|of| item.relations.iter().find(|r| r.other == of));
+            let measured = relation.map(|r| format!("  of {}: {}", r.other, measured(r))).unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "    {:<14}  {:<width$}  {}{measured}",
+                member.role,
+                clip(&member.id, width),
+                describe(item),
+            );
+        }
+    }
+
+    let mut boilerplate: Vec<&ItemReport> =
+        report.items.iter().filter(|i| i.boilerplate.removed.iter().any(|r| r.removal.is_boilerplate())).collect();
+    boilerplate.sort_by(|a, b| b.boilerplate.ratio.total_cmp(&a.boilerplate.ratio).then_with(|| a.id.cmp(&b.id)));
+    if !boilerplate.is_empty() {
+        let _ = writeln!(out, "\nBoilerplate removed");
+        for item in boilerplate {
+            let mut rules: BTreeMap<String, usize> = BTreeMap::new();
+            for line in item.boilerplate.removed.iter().filter(|r| r.removal.is_boilerplate()) {
+                *rules.entry(rule_name(&line.removal)).or_default() += 1;
+            }
+            let lines: usize = rules.values().sum();
+            let rules: Vec<String> = rules.into_iter().map(|(rule, n)| format!("{rule} {n}")).collect();
+            let _ = writeln!(
+                out,
+                "    {}  {:.0}% of the text, {lines} lines ({})",
+                item.id,
+                item.boilerplate.ratio * 100.0,
+                rules.join(", ")
+            );
+        }
+    }
+
+    let inferred: Vec<&ItemReport> = report.items.iter().filter(|i| !i.inferred.is_empty()).collect();
+    if !inferred.is_empty() {
+        let _ = writeln!(out, "\nInferred metadata");
+        for item in inferred {
+            let fields: Vec<String> = item.inferred.iter().map(|(field, how)| format!("{field} from {how}")).collect();
+            let _ = writeln!(out, "    {}  {}", item.id, fields.join("; "));
+        }
+    }
+
+    if !report.problems.is_empty() {
+        let _ = writeln!(out, "\nProblems with inputs");
+        for problem in &report.problems {
+            let _ = writeln!(out, "    {problem}");
+        }
+    }
+
+    let relations: Vec<String> = s.relations.iter().map(|(kind, n)| format!("{n} {kind}")).collect();
+    let relations = if relations.is_empty() { "no copy relations".to_string() } else { relations.join(", ") };
+    let _ = writeln!(
+        out,
+        "\n{} items · {} copy clusters · {relations} · {} skipped · {} warnings",
+        s.items, s.clusters, s.skipped, s.warnings
+    );
+    out
+}
+
+/// Source and date of an item, for one line of the table.
+fn describe(item: &ItemReport) -> String {
+    let source = item.source.as_deref().unwrap_or("(no source)");
+    let date = item.published.as_deref().map(|p| p.get(..10).unwrap_or(p)).unwrap_or("(no date)");
+    format!("{source}, {date}")
+}
+
+/// The measured values of a relation, in words an editor reads at a glance.
+pub fn measured(relation: &RelationReport) -> String {
+    let e = &relation.evidence;
+    match relation.kind {
+        crate::relate::Kind::Exact => "identical clean text (equal SHA-256)".to_string(),
+        _ => format!(
+            "jaccard {:.2} · contained {:.2} / {:.2} · {} shared paragraphs · simhash Δ{}",
+            e.jaccard,
+            e.containment_later_in_earlier,
+            e.containment_earlier_in_later,
+            e.shared_paragraphs,
+            e.simhash_distance
+        ),
+    }
+}
+
+pub(crate) fn rule_name(removal: &crate::normalize::Removal) -> String {
+    use crate::normalize::Removal;
+    match removal {
+        Removal::Lexicon { rule } => (*rule).to_string(),
+        Removal::RepeatedInItem { .. } => "repeated".to_string(),
+        Removal::SiteTemplate { .. } => "site_template".to_string(),
+        Removal::Metadata { .. } => "metadata".to_string(),
+    }
+}
