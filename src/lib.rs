@@ -17,6 +17,7 @@ pub mod ingest;
 pub mod model;
 pub mod normalize;
 pub mod pipeline;
+pub mod profile;
 pub mod relate;
 pub mod report;
 pub mod synth;

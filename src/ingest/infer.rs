@@ -111,6 +111,20 @@ pub fn infer(lines: &[&str]) -> Inference {
     inference
 }
 
+/// Splits a line that opens with a dateline (`LISBON, March 3 (Meridian Wire) - `) into
+/// the place and the article's first sentence, leaving out the date and the agency.
+pub fn split_dateline(line: &str) -> Option<(&str, &str)> {
+    let caps = DATELINE.captures(line)?;
+    let place = caps.get(1)?.as_str().trim();
+    if place.split_whitespace().count() > 4 || place.chars().filter(|c| c.is_alphabetic()).count() < 3 {
+        return None;
+    }
+    // The pattern ends with the first character of the sentence.
+    let end = caps.get(0)?.end();
+    let last = line[..end].chars().next_back().map_or(0, char::len_utf8);
+    Some((place, &line[end - last..]))
+}
+
 /// The source a credit line names, unless the line is a scrape artefact.
 pub fn credit(line: &str) -> Option<String> {
     let caps = CREDIT.captures(line.trim())?;
@@ -197,6 +211,9 @@ mod tests {
         let lines = ["KYIV, Ukraine — Air raid sirens sounded."];
         assert_eq!(infer(&lines).dateline.expect("dateline").place, "KYIV, Ukraine");
         assert_eq!(infer(&["Russia said it had attacked the city - a first."]).dateline, None);
+        let line = "LISBON, March 3 (Meridian Wire) - Portugal's parliament voted.";
+        assert_eq!(split_dateline(line), Some(("LISBON", "Portugal's parliament voted.")));
+        assert_eq!(split_dateline("Russia said it had attacked the city - a first."), None);
     }
 
     #[test]

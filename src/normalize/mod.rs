@@ -78,6 +78,8 @@ pub struct RemovedLine {
 pub struct Normalized {
     /// Normalized paragraphs (one per non-empty line) of the clean text.
     pub paragraphs: Vec<String>,
+    /// The lines of the item's text (counted from 0) the paragraphs come from.
+    pub kept_lines: Vec<usize>,
     pub removed: Vec<RemovedLine>,
     /// Share of the article's characters that were boilerplate.
     pub boilerplate_ratio: f64,
@@ -174,7 +176,10 @@ pub fn normalize(item: &Item, templates: &Templates, options: &NormalizeOptions)
                 }
                 out.removed.push(RemovedLine { line: index + 1, text: clip(raw.trim(), REMOVED_LINE_CHARS), removal });
             }
-            None => out.paragraphs.push(normalized),
+            None => {
+                out.paragraphs.push(normalized);
+                out.kept_lines.push(index);
+            }
         }
     }
     out.boilerplate_ratio = if total_chars == 0 { 0.0 } else { boilerplate_chars as f64 / total_chars as f64 };
