@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::fingerprint::FingerprintOptions;
 use crate::normalize::NormalizeOptions;
-use crate::relate::RelateOptions;
+use crate::relate::{RelateOptions, StoryOptions};
 
 /// The name of the configuration file looked for.
 pub const FILE_NAME: &str = "copydesk.toml";
@@ -22,6 +22,8 @@ pub struct Config {
     pub normalize: NormalizeOptions,
     pub fingerprint: FingerprintOptions,
     pub relate: RelateOptions,
+    /// Rewrites and same-story pairs.
+    pub story: StoryOptions,
 }
 
 /// Settings of the ingest stage that a configuration file may set.

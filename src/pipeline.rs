@@ -5,8 +5,8 @@
 //!    find site templates; it also finds the problems with the inputs and gives every
 //!    item its unique id.
 //! 2. The second pass reads the items again and, on every core, normalizes and
-//!    fingerprints each one; the full text is dropped as soon as that is done, so memory
-//!    grows with the number of items, not with their text.
+//!    fingerprints each one and builds its content profile; the full text is dropped as
+//!    soon as that is done, so memory grows with the number of items, not with their text.
 //! 3. Relate, then the report.
 
 use std::collections::HashMap;
@@ -21,6 +21,7 @@ use crate::fingerprint::{self, Fingerprint, Signer};
 use crate::ingest::{self, IngestOptions, Inputs, Reader, Unit};
 use crate::model::{Item, Problem};
 use crate::normalize::{self, RemovedLine, TemplateCounter, Templates};
+use crate::profile::{self, Attribution, Profile};
 use crate::relate::{self, Related};
 use crate::report::{self, Report};
 
@@ -41,7 +42,7 @@ pub struct CheckOptions {
 }
 
 /// An item after the per-item stages: its metadata (text dropped), what normalization
-/// removed, and its fingerprint.
+/// removed, its fingerprint and its content profile.
 #[derive(Debug, Clone)]
 pub struct Analyzed {
     /// The item without its text.
@@ -51,6 +52,8 @@ pub struct Analyzed {
     pub removed: Vec<RemovedLine>,
     pub boilerplate_ratio: f64,
     pub fingerprint: Fingerprint,
+    pub profile: Profile,
+    pub attribution: Attribution,
 }
 
 /// Time spent in each stage, for the benchmark.
@@ -69,6 +72,39 @@ pub fn check(options: &CheckOptions) -> std::io::Result<Report> {
 
 /// Runs the whole check and says how long each stage took.
 pub fn check_timed(options: &CheckOptions) -> std::io::Result<(Report, Timings)> {
+    let (analysis, mut timings) = analyze_timed(options)?;
+
+    let start = Instant::now();
+    let related = relate(&analysis.analyzed, &options.config);
+    timings.relate = start.elapsed();
+
+    let start = Instant::now();
+    let report = report::build(report::Input {
+        analyzed: &analysis.analyzed,
+        related: &related,
+        problems: analysis.problems,
+        files: analysis.files,
+        as_of: options.as_of,
+    });
+    timings.report = start.elapsed();
+    Ok((report, timings))
+}
+
+/// The per-item results of both passes, before the collection-wide stages.
+#[derive(Debug, Clone, Default)]
+pub struct Analysis {
+    pub analyzed: Vec<Analyzed>,
+    pub problems: Vec<Problem>,
+    /// Input files read.
+    pub files: usize,
+}
+
+/// Runs both passes over the inputs (for callers that relate the items themselves).
+pub fn analyze_inputs(options: &CheckOptions) -> std::io::Result<Analysis> {
+    analyze_timed(options).map(|(analysis, _)| analysis)
+}
+
+fn analyze_timed(options: &CheckOptions) -> std::io::Result<(Analysis, Timings)> {
     let mut timings = Timings::default();
     let ingest_options = IngestOptions {
         allow_outside_paths: options.allow_outside_paths,
@@ -88,21 +124,7 @@ pub fn check_timed(options: &CheckOptions) -> std::io::Result<(Report, Timings)>
     let analyzed = second_pass(&inputs, &ingest_options, &first, options, &progress);
     timings.analyze = start.elapsed();
     progress.finish_and_clear();
-
-    let start = Instant::now();
-    let related = relate(&analyzed, &options.config);
-    timings.relate = start.elapsed();
-
-    let start = Instant::now();
-    let report = report::build(report::Input {
-        analyzed: &analyzed,
-        related: &related,
-        problems: first.problems,
-        files: inputs.files.len(),
-        as_of: options.as_of,
-    });
-    timings.report = start.elapsed();
-    Ok((report, timings))
+    Ok((Analysis { analyzed, problems: first.problems, files: inputs.files.len() }, timings))
 }
 
 fn progress_bar(show: bool) -> ProgressBar {
@@ -226,12 +248,29 @@ fn second_pass(
     analyzed
 }
 
-/// The per-item stages: normalize, fingerprint; the text is dropped at the end.
+/// The per-item stages: normalize, fingerprint, content profile (from the clean lines with
+/// their case); the text is dropped at the end.
 pub fn analyze(mut item: Item, templates: &Templates, config: &Config, signer: &dyn Signer) -> Analyzed {
     let normalized = normalize::normalize(&item, templates, &config.normalize);
     let fingerprint = fingerprint::fingerprint(&normalized.paragraphs, &config.fingerprint, signer);
+    let profile = if config.story.enabled {
+        let lines: Vec<&str> = item.text.lines().collect();
+        let kept = normalized.kept_lines.iter().filter_map(|&line| lines.get(line).copied());
+        profile::profile(item.title.as_deref(), kept, config.story.profile_terms)
+    } else {
+        Profile::default()
+    };
+    let attribution = profile::attribution(&item, &profile);
     item.text = String::new();
-    Analyzed { item, seq: 0, removed: normalized.removed, boilerplate_ratio: normalized.boilerplate_ratio, fingerprint }
+    Analyzed {
+        item,
+        seq: 0,
+        removed: normalized.removed,
+        boilerplate_ratio: normalized.boilerplate_ratio,
+        fingerprint,
+        profile,
+        attribution,
+    }
 }
 
 /// Each item's rank in origin order: earliest published first (items without a date
@@ -253,5 +292,8 @@ pub fn origin_rank(analyzed: &[Analyzed]) -> Vec<usize> {
 pub fn relate(analyzed: &[Analyzed], config: &Config) -> Related {
     let rank = origin_rank(analyzed);
     let prints: Vec<&Fingerprint> = analyzed.iter().map(|a| &a.fingerprint).collect();
-    relate::relate(&prints, &rank, &config.relate)
+    let mut related = relate::relate(&prints, &rank, &config.relate);
+    let profiles: Vec<&Profile> = analyzed.iter().map(|a| &a.profile).collect();
+    relate::relate_stories(&mut related, &prints, &profiles, &rank, &config.relate, &config.story);
+    related
 }

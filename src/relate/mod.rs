@@ -1,18 +1,24 @@
 //! Relate: candidates through indexes (LSH bands over the MinHash signatures, postings of
 //! paragraph hashes), never all pairs; each candidate verified and classified with its
-//! measured values; clusters over the copy relations, each with its origin.
+//! measured values; clusters over the copy relations, each with its origin. Then rewrites
+//! and same-story pairs from the content profiles ([`story`]), and story clusters over all
+//! relations.
 
 pub mod cluster;
 pub mod lsh;
+pub mod story;
 
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::fingerprint::{jaccard, simhash_distance, Fingerprint};
+use crate::profile::Profile;
 use cluster::UnionFind;
 pub use lsh::Banding;
+pub use story::{StoryEvidence, StoryOptions, StoryStats};
 
 /// Thresholds of the relate stage.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -65,6 +71,8 @@ pub enum Kind {
     Exact,
     NearDuplicate,
     PartialCopy,
+    Rewrite,
+    SameStory,
 }
 
 impl Kind {
@@ -73,7 +81,15 @@ impl Kind {
             Kind::Exact => "exact",
             Kind::NearDuplicate => "near_duplicate",
             Kind::PartialCopy => "partial_copy",
+            Kind::Rewrite => "rewrite",
+            Kind::SameStory => "same_story",
         }
+    }
+
+    /// Whether the kind is a copy of the text (exact, near-duplicate, partial copy), as
+    /// opposed to a relation of content (rewrite, same story).
+    pub fn is_copy(self) -> bool {
+        matches!(self, Kind::Exact | Kind::NearDuplicate | Kind::PartialCopy)
     }
 }
 
@@ -90,6 +106,9 @@ pub struct Evidence {
     pub shared_paragraphs: u32,
     /// Hamming distance of the 64-bit SimHashes.
     pub simhash_distance: u32,
+    /// The comparison of the content profiles, for rewrites and same-story pairs.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub story: Option<StoryEvidence>,
 }
 
 /// A relation: `later` is a copy of kind `kind` of `earlier` (indexes into the items).
@@ -99,12 +118,13 @@ pub struct Relation {
     pub later: usize,
     pub earlier: usize,
     /// The one number that decided the kind: 1 for exact, the Jaccard for a
-    /// near-duplicate, the larger containment for a partial copy.
+    /// near-duplicate, the larger containment for a partial copy, the share of aligned
+    /// sentences for a rewrite, the profile cosine for the same story.
     pub score: f64,
     pub evidence: Evidence,
 }
 
-/// A group of items linked by copy relations.
+/// A group of items linked by copy relations (or, for a story cluster, by any relation).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Cluster {
     /// The origin: earliest published, then first seen, then id.
@@ -121,13 +141,18 @@ pub struct RelateStats {
     pub paragraph_candidates: usize,
     pub verified: usize,
     pub banding: Option<Banding>,
+    /// The profile index of rewrites and same-story pairs.
+    pub story: StoryStats,
 }
 
 /// What the relate stage found.
 #[derive(Debug, Clone, Default)]
 pub struct Related {
     pub relations: Vec<Relation>,
+    /// Clusters over copy relations.
     pub clusters: Vec<Cluster>,
+    /// Clusters over all relations, copy and story, that hold at least one story relation.
+    pub story_clusters: Vec<Cluster>,
     pub stats: RelateStats,
 }
 
@@ -158,6 +183,7 @@ pub fn relate(prints: &[&Fingerprint], rank: &[usize], options: &RelateOptions) 
                 containment_earlier_in_later: 1.0,
                 shared_paragraphs: prints[member].paragraphs.len() as u32,
                 simhash_distance: 0,
+                story: None,
             };
             relations.push(Relation { kind: Kind::Exact, later: member, earlier: group[0], score: 1.0, evidence });
         }
@@ -210,8 +236,14 @@ pub fn relate(prints: &[&Fingerprint], rank: &[usize], options: &RelateOptions) 
     relations.sort_by(|x, y| (rank[x.later], rank[x.earlier], x.kind).cmp(&(rank[y.later], rank[y.earlier], y.kind)));
     relations.dedup_by(|x, y| x.later == y.later && x.earlier == y.earlier);
 
+    let clusters = clusters(n, &relations, rank, |_| true);
+    Related { relations, clusters, story_clusters: Vec::new(), stats }
+}
+
+/// Groups of items linked by the relations `linked` accepts, each in origin order.
+fn clusters(n: usize, relations: &[Relation], rank: &[usize], linked: impl Fn(&Relation) -> bool) -> Vec<Cluster> {
     let mut union = UnionFind::new(n);
-    for relation in &relations {
+    for relation in relations.iter().filter(|r| linked(r)) {
         union.union(relation.later, relation.earlier);
     }
     let mut clusters: Vec<Cluster> = union
@@ -223,7 +255,69 @@ pub fn relate(prints: &[&Fingerprint], rank: &[usize], options: &RelateOptions) 
         })
         .collect();
     clusters.sort_by_key(|c| rank[c.origin]);
-    Related { relations, clusters, stats }
+    clusters
+}
+
+/// Adds rewrites and same-story pairs to the copy relations, and story clusters: candidates
+/// from the profile index, each measured and classified on all cores. A pair already in
+/// one copy cluster is not proposed again.
+pub fn relate_stories(
+    related: &mut Related,
+    prints: &[&Fingerprint],
+    profiles: &[&Profile],
+    rank: &[usize],
+    relate_options: &RelateOptions,
+    options: &StoryOptions,
+) {
+    if !options.enabled {
+        return;
+    }
+    let n = profiles.len();
+    let mut copy_cluster = vec![usize::MAX; n];
+    for (number, cluster) in related.clusters.iter().enumerate() {
+        for &member in &cluster.members {
+            copy_cluster[member] = number;
+        }
+    }
+    let weights = story::Weights::new(profiles);
+    let (candidates, mut stats) = story::candidates(profiles, &weights, options, |a, b| {
+        copy_cluster[a] != usize::MAX && copy_cluster[a] == copy_cluster[b]
+    });
+    let aligned = AtomicUsize::new(0);
+    let found: Vec<Relation> = candidates
+        .par_iter()
+        .filter_map(|&(a, b)| {
+            let (a, b) = (a as usize, b as usize);
+            let (later, earlier) = if rank[a] > rank[b] { (a, b) } else { (b, a) };
+            if prints[later].is_empty() || prints[earlier].is_empty() {
+                return None;
+            }
+            let measured = story::measure(
+                (profiles[later], profiles[earlier]),
+                (&weights.vectors[later], &weights.vectors[earlier]),
+                options,
+            )?;
+            aligned.fetch_add(1, Ordering::Relaxed);
+            let (kind, score) = match story::classify(&measured, options)? {
+                story::Verdict::Rewrite => (Kind::Rewrite, measured.aligned_sentences),
+                story::Verdict::SameStory => (Kind::SameStory, measured.cosine),
+            };
+            let evidence =
+                Evidence { story: Some(measured), ..measure(prints[later], prints[earlier], relate_options).0 };
+            Some(Relation { kind, later, earlier, score, evidence })
+        })
+        .collect();
+    stats.aligned = aligned.into_inner();
+    related.relations.extend(found);
+    related
+        .relations
+        .sort_by(|x, y| (rank[x.later], rank[x.earlier], x.kind).cmp(&(rank[y.later], rank[y.earlier], y.kind)));
+    related.relations.dedup_by(|x, y| x.later == y.later && x.earlier == y.earlier);
+    related.stats.story = stats;
+    related.story_clusters = clusters(n, &related.relations, rank, |_| true)
+        .into_iter()
+        .filter(|cluster| related.relations.iter().any(|r| !r.kind.is_copy() && cluster.members.contains(&r.later)))
+        .collect();
 }
 
 /// Pairs of representatives that share a paragraph, from postings of paragraph hashes.
@@ -251,6 +345,33 @@ fn paragraph_candidates(prints: &[&Fingerprint], representatives: &[usize], max_
 
 /// Measures a candidate pair and classifies it, or `None` when it is no copy.
 pub fn verify(later: &Fingerprint, earlier: &Fingerprint, options: &RelateOptions) -> Option<(Kind, f64, Evidence)> {
+    let (evidence, overlap) = measure(later, earlier, options);
+    let Overlap { jaccard: j, contained, shared, shared_words_later, shared_words_earlier } = overlap;
+    if j >= options.near_duplicate_jaccard || (j >= options.trimmed_jaccard && contained >= options.trimmed_containment)
+    {
+        Some((Kind::NearDuplicate, evidence.jaccard, evidence))
+    } else if contained >= options.partial_containment
+        || (shared >= options.partial_min_shared_paragraphs
+            && shared_words_later.min(shared_words_earlier) >= options.partial_min_shared_words)
+    {
+        Some((Kind::PartialCopy, round(contained), evidence))
+    } else {
+        None
+    }
+}
+
+/// The unrounded overlap measures a copy verdict rests on.
+struct Overlap {
+    jaccard: f64,
+    contained: f64,
+    shared: u32,
+    shared_words_later: u32,
+    shared_words_earlier: u32,
+}
+
+/// Measures the text overlap of a pair: Jaccard, containment both ways, shared
+/// paragraphs, SimHash distance.
+fn measure(later: &Fingerprint, earlier: &Fingerprint, options: &RelateOptions) -> (Evidence, Overlap) {
     let j = jaccard(&later.signature, &earlier.signature);
     let (shared, shared_words_later, shared_words_earlier) = shared_paragraphs(later, earlier);
     let by_paragraphs =
@@ -271,19 +392,16 @@ pub fn verify(later: &Fingerprint, earlier: &Fingerprint, options: &RelateOption
         containment_earlier_in_later: round(containment_earlier),
         shared_paragraphs: shared,
         simhash_distance: simhash_distance(later.simhash, earlier.simhash),
+        story: None,
     };
-    let contained = containment_later.max(containment_earlier);
-    if j >= options.near_duplicate_jaccard || (j >= options.trimmed_jaccard && contained >= options.trimmed_containment)
-    {
-        Some((Kind::NearDuplicate, evidence.jaccard, evidence))
-    } else if contained >= options.partial_containment
-        || (shared >= options.partial_min_shared_paragraphs
-            && shared_words_later.min(shared_words_earlier) >= options.partial_min_shared_words)
-    {
-        Some((Kind::PartialCopy, round(contained), evidence))
-    } else {
-        None
-    }
+    let overlap = Overlap {
+        jaccard: j,
+        contained: containment_later.max(containment_earlier),
+        shared,
+        shared_words_later,
+        shared_words_earlier,
+    };
+    (evidence, overlap)
 }
 
 /// Paragraphs two items share, and their words on each side.
