@@ -12,14 +12,18 @@ pub fn render(report: &Report) -> String {
     let as_of = report.as_of.map(|d| format!(", as of {d}")).unwrap_or_default();
     let _ = writeln!(
         out,
-        "{} items from {} files{as_of}: **{} copy clusters**, {} skipped, {} warnings.\n",
-        s.items, s.files, s.clusters, s.skipped, s.warnings
+        "{} items from {} files{as_of}: **{} copy clusters**, **{} story clusters**, {} skipped, {} warnings.\n",
+        s.items, s.files, s.clusters, s.story_clusters, s.skipped, s.warnings
     );
-    if !report.clusters.is_empty() {
-        let _ = writeln!(out, "### Copy clusters\n");
+    for (kind, heading) in [("copy", "Copy clusters"), ("story", "Story clusters")] {
+        let clusters: Vec<_> = report.clusters.iter().filter(|c| c.kind == kind).collect();
+        if clusters.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "### {heading}\n");
         let _ = writeln!(out, "| cluster | item | role | source | published | measured |");
         let _ = writeln!(out, "| --- | --- | --- | --- | --- | --- |");
-        for cluster in &report.clusters {
+        for cluster in clusters {
             for member in &cluster.members {
                 let Some(item) = report.item(&member.id) else { continue };
                 let relation = member.of.as_deref().and_then(|of| item.relations.iter().find(|r| r.other == of));
@@ -36,6 +40,15 @@ pub fn render(report: &Report) -> String {
                     measured
                 );
             }
+        }
+        out.push('\n');
+    }
+    let unattributed: Vec<_> = report.items.iter().filter(|i| i.attribution.unattributed).collect();
+    if !unattributed.is_empty() {
+        let _ = writeln!(out, "### Unattributed items\n");
+        let _ = writeln!(out, "No source credit, no byline and no quotation with a named speaker:\n");
+        for item in unattributed {
+            let _ = writeln!(out, "- `{}`", cell(&item.id));
         }
         out.push('\n');
     }

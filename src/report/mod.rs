@@ -14,7 +14,8 @@ use serde::Serialize;
 use crate::model::{Location, Problem, Severity};
 use crate::normalize::RemovedLine;
 use crate::pipeline::Analyzed;
-use crate::relate::{Evidence, Kind, RelateStats, Related};
+use crate::profile::Attribution;
+use crate::relate::{Cluster, Evidence, Kind, RelateStats, Related};
 
 /// The version of the JSON report's schema. It changes when a field changes meaning or
 /// goes away; new fields do not change it.
@@ -49,7 +50,11 @@ pub struct Summary {
     /// Inputs, or parts of inputs, left out.
     pub skipped: usize,
     pub warnings: usize,
+    /// Copy clusters.
     pub clusters: usize,
+    /// Story clusters (items linked by any relation, at least one of them a rewrite or
+    /// the same story).
+    pub story_clusters: usize,
     /// Relations of each kind.
     pub relations: BTreeMap<&'static str, usize>,
     /// What the indexes proposed and how many pairs were verified.
@@ -77,14 +82,21 @@ pub struct ItemReport {
     /// Words in the clean text.
     pub words: u32,
     pub boilerplate: Boilerplate,
+    /// Where the item says it comes from: credit, byline, quotations with named speakers.
+    pub attribution: Attribution,
     pub flags: Vec<&'static str>,
     /// Relations in which this item is the later one: what it copies.
     pub relations: Vec<RelationReport>,
     /// Items that copy this one.
     pub copied_by: Vec<String>,
+    /// The copy cluster.
     pub cluster: Option<String>,
-    /// Whether this item is the origin of its cluster.
+    /// Whether this item is the origin of its copy cluster.
     pub origin: bool,
+    /// The story cluster.
+    pub story_cluster: Option<String>,
+    /// Whether this item is the origin (the earliest item) of its story cluster.
+    pub story_origin: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -107,6 +119,7 @@ pub struct RelationReport {
 #[derive(Debug, Clone, Serialize)]
 pub struct ClusterReport {
     pub id: String,
+    /// `copy` (copy relations only) or `story` (any relations).
     pub kind: &'static str,
     pub origin: String,
     pub size: usize,
@@ -161,39 +174,18 @@ pub fn build(input: Input<'_>) -> Report {
     }
 
     let mut cluster_of: Vec<Option<String>> = vec![None; analyzed.len()];
-    let mut clusters = Vec::with_capacity(input.related.clusters.len());
-    for (number, cluster) in input.related.clusters.iter().enumerate() {
-        let name = format!("C{}", number + 1);
-        let members = cluster
-            .members
-            .iter()
-            .map(|&member| {
-                cluster_of[member] = Some(name.clone());
-                let strongest = relations[member]
-                    .iter()
-                    .filter(|r| cluster.members.iter().any(|&m| analyzed[m].item.id == r.other))
-                    .min_by_key(|r| r.kind);
-                let item = &analyzed[member].item;
-                ClusterMember {
-                    id: item.id.clone(),
-                    role: if member == cluster.origin {
-                        "origin"
-                    } else {
-                        strongest.map_or("related", |r| r.kind.as_str())
-                    },
-                    of: strongest.map(|r| r.other.clone()),
-                    source: item.source.clone(),
-                    published: item.published.map(|p| p.to_rfc3339()),
-                }
-            })
-            .collect();
-        clusters.push(ClusterReport {
-            id: name,
-            kind: "copy",
-            origin: id(cluster.origin),
-            size: cluster.members.len(),
-            members,
-        });
+    let mut story_of: Vec<Option<String>> = vec![None; analyzed.len()];
+    let mut clusters = Vec::with_capacity(input.related.clusters.len() + input.related.story_clusters.len());
+    let groups = [("copy", "C", &input.related.clusters), ("story", "S", &input.related.story_clusters)];
+    for (kind, prefix, list) in groups {
+        for (number, cluster) in list.iter().enumerate() {
+            let name = format!("{prefix}{}", number + 1);
+            let of = if kind == "copy" { &mut cluster_of } else { &mut story_of };
+            for &member in &cluster.members {
+                of[member] = Some(name.clone());
+            }
+            clusters.push(cluster_report(analyzed, &relations, cluster, name, kind));
+        }
     }
 
     let mut sources: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -207,6 +199,9 @@ pub fn build(input: Input<'_>) -> Report {
             flags.dedup();
             if item.lossy_utf8 {
                 flags.push("lossy_utf8");
+            }
+            if a.attribution.unattributed {
+                flags.push("unattributed");
             }
             if let Some(source) = &item.source {
                 sources.entry(source.clone()).or_default().push(item.id.clone());
@@ -230,11 +225,14 @@ pub fn build(input: Input<'_>) -> Report {
                     ratio: (a.boilerplate_ratio * 1000.0).round() / 1000.0,
                     removed: a.removed.clone(),
                 },
+                attribution: a.attribution.clone(),
                 flags,
                 relations: std::mem::take(&mut relations[index]),
                 copied_by: std::mem::take(&mut copied_by[index]),
                 cluster: cluster_of[index].clone(),
                 origin: input.related.clusters.iter().any(|c| c.origin == index),
+                story_cluster: story_of[index].clone(),
+                story_origin: input.related.story_clusters.iter().any(|c| c.origin == index),
             }
         })
         .collect();
@@ -250,7 +248,8 @@ pub fn build(input: Input<'_>) -> Report {
             items: items.len(),
             skipped,
             warnings,
-            clusters: clusters.len(),
+            clusters: input.related.clusters.len(),
+            story_clusters: input.related.story_clusters.len(),
             relations: counts,
             candidates: input.related.stats,
         },
@@ -258,6 +257,46 @@ pub fn build(input: Input<'_>) -> Report {
         clusters,
         sources: sources.into_iter().map(|(name, items)| SourceReport { name, items }).collect(),
         problems: input.problems,
+    }
+}
+
+/// The report of one cluster: its members in origin order, each with the strongest of its
+/// relations to an earlier member.
+fn cluster_report(
+    analyzed: &[Analyzed],
+    relations: &[Vec<RelationReport>],
+    cluster: &Cluster,
+    name: String,
+    kind: &'static str,
+) -> ClusterReport {
+    let members = cluster
+        .members
+        .iter()
+        .map(|&member| {
+            let strongest = relations[member]
+                .iter()
+                .filter(|r| cluster.members.iter().any(|&m| analyzed[m].item.id == r.other))
+                .min_by_key(|r| r.kind);
+            let item = &analyzed[member].item;
+            ClusterMember {
+                id: item.id.clone(),
+                role: if member == cluster.origin {
+                    "origin"
+                } else {
+                    strongest.map_or("related", |r| r.kind.as_str())
+                },
+                of: strongest.map(|r| r.other.clone()),
+                source: item.source.clone(),
+                published: item.published.map(|p| p.to_rfc3339()),
+            }
+        })
+        .collect();
+    ClusterReport {
+        id: name,
+        kind,
+        origin: analyzed[cluster.origin].item.id.clone(),
+        size: cluster.members.len(),
+        members,
     }
 }
 
@@ -297,7 +336,8 @@ impl Report {
 }
 
 /// The finding kinds `--fail-on` takes.
-pub const FAIL_ON_KINDS: &[&str] = &["copy", "duplicate", "exact", "near_duplicate", "partial_copy"];
+pub const FAIL_ON_KINDS: &[&str] =
+    &["copy", "duplicate", "exact", "near_duplicate", "partial_copy", "rewrite", "same_story"];
 
 fn matches_kind(wanted: &str, flag: &str) -> bool {
     let wanted = wanted.trim().replace('-', "_");

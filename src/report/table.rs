@@ -1,10 +1,11 @@
-//! The terminal report: one block per copy cluster (members, source, date, kind, measured
-//! values), then the items with problems, then the inputs that were skipped.
+//! The terminal report: one block per copy cluster and per story cluster (members, source,
+//! date, kind, measured values), then the items with problems, then the inputs that were
+//! skipped.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use super::{ItemReport, RelationReport, Report};
+use super::{ClusterReport, ItemReport, RelationReport, Report};
 use crate::util::clip;
 
 pub fn render(report: &Report) -> String {
@@ -13,33 +14,29 @@ pub fn render(report: &Report) -> String {
     let as_of = report.as_of.map(|d| format!(" · as of {d}")).unwrap_or_default();
     let _ = writeln!(out, "copydesk {} · {} items from {} files{as_of}", report.tool.version, s.items, s.files);
 
-    if report.clusters.is_empty() {
+    let copies: Vec<&ClusterReport> = report.clusters.iter().filter(|c| c.kind == "copy").collect();
+    let stories: Vec<&ClusterReport> = report.clusters.iter().filter(|c| c.kind == "story").collect();
+    if copies.is_empty() {
         let _ = writeln!(out, "\nNo copies found.");
     } else {
         let _ = writeln!(out, "\nCopy clusters");
     }
-    for cluster in &report.clusters {
-        let origin = report.item(&cluster.origin);
-        let _ = writeln!(
-            out,
-            "\n{}  origin {} — {} — {} items",
-            cluster.id,
-            cluster.origin,
-            origin.map(describe).unwrap_or_default(),
-            cluster.size
-        );
-        let width = cluster.members.iter().map(|m| m.id.chars().count()).max().unwrap_or(0).min(48);
-        for member in &cluster.members {
-            let Some(item) = report.item(&member.id) else { continue };
-            let relation = member.of.as_deref().and_then(|of| item.relations.iter().find(|r| r.other == of));
-            let measured = relation.map(|r| format!("  of {}: {}", r.other, measured(r))).unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "    {:<14}  {:<width$}  {}{measured}",
-                member.role,
-                clip(&member.id, width),
-                describe(item),
-            );
+    for cluster in copies {
+        cluster_block(&mut out, report, cluster);
+    }
+    if !stories.is_empty() {
+        let _ = writeln!(out, "\nStory clusters (rewrites and reports of the same story)");
+    }
+    for cluster in stories {
+        cluster_block(&mut out, report, cluster);
+    }
+
+    let unattributed: Vec<&str> =
+        report.items.iter().filter(|i| i.attribution.unattributed).map(|i| i.id.as_str()).collect();
+    if !unattributed.is_empty() {
+        let _ = writeln!(out, "\nUnattributed (no source credit, no byline, no quotation with a named speaker)");
+        for id in unattributed {
+            let _ = writeln!(out, "    {id}");
         }
     }
 
@@ -82,13 +79,39 @@ pub fn render(report: &Report) -> String {
     }
 
     let relations: Vec<String> = s.relations.iter().map(|(kind, n)| format!("{n} {kind}")).collect();
-    let relations = if relations.is_empty() { "no copy relations".to_string() } else { relations.join(", ") };
+    let relations = if relations.is_empty() { "no relations".to_string() } else { relations.join(", ") };
     let _ = writeln!(
         out,
-        "\n{} items · {} copy clusters · {relations} · {} skipped · {} warnings",
-        s.items, s.clusters, s.skipped, s.warnings
+        "\n{} items · {} copy clusters · {} story clusters · {relations} · {} skipped · {} warnings",
+        s.items, s.clusters, s.story_clusters, s.skipped, s.warnings
     );
     out
+}
+
+/// One cluster: its origin, then each member with the relation that ties it in.
+fn cluster_block(out: &mut String, report: &Report, cluster: &ClusterReport) {
+    let origin = report.item(&cluster.origin);
+    let _ = writeln!(
+        out,
+        "\n{}  origin {} — {} — {} items",
+        cluster.id,
+        cluster.origin,
+        origin.map(describe).unwrap_or_default(),
+        cluster.size
+    );
+    let width = cluster.members.iter().map(|m| m.id.chars().count()).max().unwrap_or(0).min(48);
+    for member in &cluster.members {
+        let Some(item) = report.item(&member.id) else { continue };
+        let relation = member.of.as_deref().and_then(|of| item.relations.iter().find(|r| r.other == of));
+        let measured = relation.map(|r| format!("  of {}: {}", r.other, measured(r))).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "    {:<14}  {:<width$}  {}{measured}",
+            member.role,
+            clip(&member.id, width),
+            describe(item),
+        );
+    }
 }
 
 /// Source and date of an item, for one line of the table.
@@ -101,6 +124,18 @@ fn describe(item: &ItemReport) -> String {
 /// The measured values of a relation, in words an editor reads at a glance.
 pub fn measured(relation: &RelationReport) -> String {
     let e = &relation.evidence;
+    if let Some(story) = &e.story {
+        return format!(
+            "cosine {:.2} · aligned sentences {:.2} · shared names {} · numbers {} · quotes {} · novelty {:.2} · jaccard {:.2}",
+            story.cosine,
+            story.aligned_sentences,
+            story.shared_names,
+            story.shared_numbers,
+            story.shared_quotes,
+            story.novelty,
+            e.jaccard
+        );
+    }
     match relation.kind {
         crate::relate::Kind::Exact => "identical clean text (equal SHA-256)".to_string(),
         _ => format!(
