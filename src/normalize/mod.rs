@@ -6,13 +6,11 @@
 pub mod lexicon;
 pub mod templates;
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
 use crate::model::{Item, MetadataLine};
-use crate::util::{clip, hash_bytes};
+use crate::util::{clip, hash_bytes, KeyMap};
 pub use templates::{TemplateCounter, Templates};
 
 /// Settings of the normalize stage.
@@ -89,8 +87,24 @@ const REMOVED_LINE_CHARS: usize = 160;
 /// Normalizes one line: NFKC, lower case, typographic quotes and dashes folded to ASCII,
 /// runs of whitespace as one space.
 pub fn normalize_line(line: &str) -> String {
+    if line.is_ascii() {
+        return normalize_ascii(line);
+    }
     let mut out = String::with_capacity(line.len());
-    let push = |c: char, out: &mut String| {
+    let mut last_space = true;
+    let mut push = |c: char| {
+        if c.is_ascii() {
+            if c.is_ascii_whitespace() {
+                if !last_space {
+                    out.push(' ');
+                    last_space = true;
+                }
+                return;
+            }
+            out.push(c.to_ascii_lowercase());
+            last_space = false;
+            return;
+        }
         let c = match c {
             '‘' | '’' | '‚' | '‛' | '′' => '\'',
             '“' | '”' | '„' | '‟' | '«' | '»' | '″' => '"',
@@ -98,24 +112,50 @@ pub fn normalize_line(line: &str) -> String {
             c => c,
         };
         if c.is_whitespace() {
-            if !out.is_empty() && !out.ends_with(' ') {
+            if !last_space {
                 out.push(' ');
+                last_space = true;
             }
-        } else if c.is_uppercase() {
-            out.extend(c.to_lowercase());
         } else {
-            out.push(c);
+            if c.is_uppercase() {
+                out.extend(c.to_lowercase());
+            } else {
+                out.push(c);
+            }
+            last_space = false;
         }
     };
     if line.is_ascii() || is_nfkc_quick(line.chars()) == IsNormalized::Yes {
-        line.chars().for_each(|c| push(c, &mut out));
+        line.chars().for_each(&mut push);
     } else {
-        line.nfkc().for_each(|c| push(c, &mut out));
+        line.nfkc().for_each(&mut push);
     }
     if out.ends_with(' ') {
         out.pop();
     }
     out
+}
+
+/// [`normalize_line`] for ASCII text, a byte at a time.
+fn normalize_ascii(line: &str) -> String {
+    let mut out = Vec::with_capacity(line.len());
+    let mut last_space = true;
+    for &b in line.as_bytes() {
+        if b.is_ascii_whitespace() {
+            if !last_space {
+                out.push(b' ');
+                last_space = true;
+            }
+        } else {
+            out.push(b.to_ascii_lowercase());
+            last_space = false;
+        }
+    }
+    if out.last() == Some(&b' ') {
+        out.pop();
+    }
+    // Lower-casing and collapsing ASCII whitespace keeps ASCII text ASCII.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// The key a normalized line is counted under.
@@ -142,12 +182,12 @@ pub fn keyed_lines(text: &str) -> impl Iterator<Item = (usize, &str, String, u64
 /// Normalizes an item's text and removes its boilerplate.
 pub fn normalize(item: &Item, templates: &Templates, options: &NormalizeOptions) -> Normalized {
     let lines: Vec<(usize, &str, String, u64)> = keyed_lines(&item.text).collect();
-    let mut counts: HashMap<u64, u32> = HashMap::with_capacity(lines.len());
+    let mut counts: KeyMap<u64, u32> = KeyMap::default();
     for (_, _, _, key) in &lines {
         *counts.entry(*key).or_default() += 1;
     }
-    let typical = templates.typical_frequency(lines.iter().map(|l| l.3));
-    let mut seen: HashMap<u64, ()> = HashMap::with_capacity(lines.len());
+    let typical = templates.typical_frequency(lines.iter().map(|l| (l.3, l.2.len())));
+    let mut seen: KeyMap<u64, ()> = KeyMap::default();
     let mut out = Normalized::default();
     let (mut total_chars, mut boilerplate_chars) = (0usize, 0usize);
     for (index, raw, normalized, key) in lines {
@@ -158,7 +198,7 @@ pub fn normalize(item: &Item, templates: &Templates, options: &NormalizeOptions)
         let first = seen.insert(key, ()).is_none();
         let removal = if let Some(what) = metadata {
             Some(Removal::Metadata { what })
-        } else if let Some(rule) = lexicon::classify(raw) {
+        } else if let Some(rule) = lexicon::classify_normalized(&normalized) {
             Some(Removal::Lexicon { rule })
         } else if times > 1 && (!first || normalized.split(' ').count() <= options.repeated_line_max_words) {
             Some(Removal::RepeatedInItem { times })
