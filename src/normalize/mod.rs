@@ -50,6 +50,9 @@ pub enum Removal {
     RepeatedInItem { times: u32 },
     /// The line recurs across items: `items` of the collection carry it.
     SiteTemplate { items: u32 },
+    /// A short label above the article's first paragraph or below its last (a site name,
+    /// a section, a menu): page furniture, never article text.
+    PageLabel,
     /// Metadata, not article text: the byline or a `Source:` credit.
     Metadata { what: MetadataLine },
 }
@@ -79,6 +82,18 @@ pub struct Normalized {
     pub removed: Vec<RemovedLine>,
     /// Share of the article's characters that were boilerplate.
     pub boilerplate_ratio: f64,
+}
+
+/// A line of at least this many words is an article paragraph, for telling the page's
+/// edges from the article.
+const PARAGRAPH_WORDS: usize = 8;
+
+/// The most words a page label has.
+const LABEL_WORDS: usize = 4;
+
+/// A short line that is not a sentence: a site name, a section, a menu.
+fn is_label(normalized: &str) -> bool {
+    normalized.split(' ').count() <= LABEL_WORDS && !normalized.ends_with(['.', '!', '?', '"', '\''])
 }
 
 /// How long a removed line may be in the report.
@@ -188,9 +203,12 @@ pub fn normalize(item: &Item, templates: &Templates, options: &NormalizeOptions)
     }
     let typical = templates.typical_frequency(lines.iter().map(|l| (l.3, l.2.len())));
     let mut seen: KeyMap<u64, ()> = KeyMap::default();
+    let is_paragraph = |normalized: &str| normalized.split(' ').count() >= PARAGRAPH_WORDS;
+    let first_paragraph = lines.iter().position(|l| is_paragraph(&l.2)).unwrap_or(usize::MAX);
+    let last_paragraph = lines.iter().rposition(|l| is_paragraph(&l.2)).unwrap_or(0);
     let mut out = Normalized::default();
     let (mut total_chars, mut boilerplate_chars) = (0usize, 0usize);
-    for (index, raw, normalized, key) in lines {
+    for (position, (index, raw, normalized, key)) in lines.into_iter().enumerate() {
         let chars = normalized.chars().count();
         total_chars += chars;
         let metadata = item.metadata_lines.iter().find(|(line, _)| *line == index).map(|(_, what)| *what);
@@ -200,6 +218,8 @@ pub fn normalize(item: &Item, templates: &Templates, options: &NormalizeOptions)
             Some(Removal::Metadata { what })
         } else if let Some(rule) = lexicon::classify_normalized(&normalized) {
             Some(Removal::Lexicon { rule })
+        } else if (position < first_paragraph || position > last_paragraph) && is_label(&normalized) {
+            Some(Removal::PageLabel)
         } else if times > 1 && (!first || normalized.split(' ').count() <= options.repeated_line_max_words) {
             Some(Removal::RepeatedInItem { times })
         } else {

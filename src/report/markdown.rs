@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::table::{measured, rule_name};
+use super::table::{count, measured, rule_name};
 use super::Report;
 
 pub fn render(report: &Report) -> String {
@@ -12,8 +12,12 @@ pub fn render(report: &Report) -> String {
     let as_of = report.as_of.map(|d| format!(", as of {d}")).unwrap_or_default();
     let _ = writeln!(
         out,
-        "{} items from {} files{as_of}: **{} copy clusters**, {} skipped, {} warnings.\n",
-        s.items, s.files, s.clusters, s.skipped, s.warnings
+        "{} from {}{as_of}: **{}**, {} skipped, {}.\n",
+        count(s.items, "item"),
+        count(s.files, "file"),
+        count(s.clusters, "copy cluster"),
+        s.skipped,
+        count(s.warnings, "warning")
     );
     if !report.clusters.is_empty() {
         let _ = writeln!(out, "### Copy clusters\n");

@@ -11,7 +11,13 @@ pub fn render(report: &Report) -> String {
     let mut out = String::new();
     let s = &report.summary;
     let as_of = report.as_of.map(|d| format!(" · as of {d}")).unwrap_or_default();
-    let _ = writeln!(out, "copydesk {} · {} items from {} files{as_of}", report.tool.version, s.items, s.files);
+    let _ = writeln!(
+        out,
+        "copydesk {} · {} from {}{as_of}",
+        report.tool.version,
+        count(s.items, "item"),
+        count(s.files, "file")
+    );
 
     if report.clusters.is_empty() {
         let _ = writeln!(out, "\nNo copies found.");
@@ -53,11 +59,11 @@ pub fn render(report: &Report) -> String {
             for line in item.boilerplate.removed.iter().filter(|r| r.removal.is_boilerplate()) {
                 *rules.entry(rule_name(&line.removal)).or_default() += 1;
             }
-            let lines: usize = rules.values().sum();
+            let lines = count(rules.values().sum(), "line");
             let rules: Vec<String> = rules.into_iter().map(|(rule, n)| format!("{rule} {n}")).collect();
             let _ = writeln!(
                 out,
-                "    {}  {:.0}% of the text, {lines} lines ({})",
+                "    {}  {:.0}% of the text, {lines} ({})",
                 item.id,
                 item.boilerplate.ratio * 100.0,
                 rules.join(", ")
@@ -85,10 +91,22 @@ pub fn render(report: &Report) -> String {
     let relations = if relations.is_empty() { "no copy relations".to_string() } else { relations.join(", ") };
     let _ = writeln!(
         out,
-        "\n{} items · {} copy clusters · {relations} · {} skipped · {} warnings",
-        s.items, s.clusters, s.skipped, s.warnings
+        "\n{} · {} · {relations} · {} skipped · {}",
+        count(s.items, "item"),
+        count(s.clusters, "copy cluster"),
+        s.skipped,
+        count(s.warnings, "warning")
     );
     out
+}
+
+/// "1 item", "2 items".
+pub(crate) fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 /// Source and date of an item, for one line of the table.
@@ -121,5 +139,6 @@ pub(crate) fn rule_name(removal: &crate::normalize::Removal) -> String {
         Removal::RepeatedInItem { .. } => "repeated".to_string(),
         Removal::SiteTemplate { .. } => "site_template".to_string(),
         Removal::Metadata { .. } => "metadata".to_string(),
+        Removal::PageLabel => "page_label".to_string(),
     }
 }
