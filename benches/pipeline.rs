@@ -11,9 +11,9 @@
 //! - the fingerprint stage alone (normalize + shingles + SHA-256 + MinHash + SimHash),
 //!   with the fast one-permutation signer and with the reference MinHash of
 //!   `probabilistic-collections`, on all cores;
-//! - each stage of the pipeline in process, with its peak memory;
+//! - each stage of the pipeline in process, with its time;
 //! - `copydesk check corpus.jsonl --format json` end to end, as a separate process,
-//!   with its wall time and peak resident memory;
+//!   with the table and the JSON report, its wall time and peak resident memory;
 //! - recall of the planted near-duplicates and the number of unplanted relations.
 
 use std::collections::HashSet;
@@ -99,16 +99,14 @@ fn fingerprint_stage(corpus: &[synth::Document], text_bytes: usize, signer: Sign
     );
 }
 
-/// The pipeline's stages in this process, each with its peak memory.
+/// The pipeline's stages in this process, each with its time.
 fn stages_in_process(path: &Path, documents: usize, text_bytes: usize) {
-    reset_peak_memory();
     let options = CheckOptions { inputs: vec![path.display().to_string()], ..CheckOptions::default() };
     let start = Instant::now();
     let (report, timings) = pipeline::check_timed(&options).expect("check");
     let total = start.elapsed().as_secs_f64();
-    let peak = peak_memory_mb();
     let rate = |seconds: f64| format!("{:.0} docs/s, {:.1} MB/s", documents as f64 / seconds, mb(text_bytes) / seconds);
-    println!("in process: {total:.2} s, peak {peak:.0} MB");
+    println!("in process: {total:.2} s");
     println!(
         "  pass 1 (read + line counts): {:.2} s ({})",
         timings.templates.as_secs_f64(),
@@ -124,24 +122,28 @@ fn stages_in_process(path: &Path, documents: usize, text_bytes: usize) {
     println!("  relations: {:?}", report.summary.relations);
 }
 
-/// `copydesk check` as a user runs it.
+/// `copydesk check` as a user runs it: wall time and peak resident memory of the process,
+/// with the default table report and with the JSON report.
 fn end_to_end(path: &Path, documents: usize, text_bytes: usize, planted: &[(String, String, f64)]) {
     let out = path.with_extension("report.json");
-    let start = Instant::now();
-    let status = Command::new(env!("CARGO_BIN_EXE_copydesk"))
-        .args(["check", "--quiet", "--format", "json", "-o"])
-        .arg(&out)
-        .arg(path)
-        .status()
-        .expect("run copydesk");
-    let seconds = start.elapsed().as_secs_f64();
-    let peak = children_peak_memory_mb();
-    println!(
-        "end to end: `copydesk check` {seconds:.2} s · {:.0} docs/s · {:.1} MB/s of text · peak RSS {peak:.0} MB · exit {}",
-        documents as f64 / seconds,
-        mb(text_bytes) / seconds,
-        status.code().unwrap_or(-1)
-    );
+    for format in ["table", "json"] {
+        let start = Instant::now();
+        let child = Command::new(env!("CARGO_BIN_EXE_copydesk"))
+            .args(["check", "--quiet", "--format", format, "-o"])
+            .arg(&out)
+            .arg(path)
+            .spawn()
+            .expect("run copydesk");
+        let (status, peak) = wait_with_peak_memory(child);
+        let seconds = start.elapsed().as_secs_f64();
+        println!(
+            "end to end ({format}): `copydesk check` {seconds:.2} s · {:.0} docs/s · {:.1} MB/s of text · peak RSS {peak:.0} MB ({:.1} KB per document) · exit {}",
+            documents as f64 / seconds,
+            mb(text_bytes) / seconds,
+            peak * 1000.0 / documents as f64,
+            status.code().unwrap_or(-1)
+        );
+    }
     let report: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).expect("report")).expect("json");
     let mut found: HashSet<(String, String)> = HashSet::new();
     for item in report["items"].as_array().into_iter().flatten() {
@@ -168,33 +170,31 @@ fn end_to_end(path: &Path, documents: usize, text_bytes: usize, planted: &[(Stri
     );
 }
 
+/// Waits for a child process, polling its peak resident memory (Linux `VmHWM`) in MB.
+fn wait_with_peak_memory(mut child: std::process::Child) -> (std::process::ExitStatus, f64) {
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak: f64 = 0.0;
+    loop {
+        if let Ok(status) = std::fs::read_to_string(&status_file) {
+            peak = peak.max(high_water_mark_mb(&status));
+        }
+        if let Some(status) = child.try_wait().expect("wait") {
+            return (status, peak);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
 fn mb(bytes: usize) -> f64 {
     bytes as f64 / 1e6
 }
 
-/// Resets this process's peak resident memory (Linux `clear_refs`).
-fn reset_peak_memory() {
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
-}
-
-/// This process's peak resident memory since the last reset, in MB.
-fn peak_memory_mb() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+/// The peak resident memory a `/proc/*/status` file reports, in MB.
+fn high_water_mark_mb(status: &str) -> f64 {
     status
         .lines()
         .find(|l| l.starts_with("VmHWM:"))
         .and_then(|l| l.split_whitespace().nth(1))
         .and_then(|kb| kb.parse::<f64>().ok())
         .map_or(0.0, |kb| kb * 1024.0 / 1e6)
-}
-
-/// The largest peak resident memory of the child processes waited for, in MB.
-fn children_peak_memory_mb() -> f64 {
-    // SAFETY: getrusage only writes into the struct it is given.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let result = unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
-    if result != 0 {
-        return 0.0;
-    }
-    usage.ru_maxrss as f64 * 1024.0 / 1e6
 }

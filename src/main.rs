@@ -128,20 +128,23 @@ fn check(args: CheckArgs) -> Result<u8> {
             eprintln!("copydesk: {problem}");
         }
     }
-    let rendered = report::render(&report, args.format);
-    match &args.output {
-        Some(path) => {
-            std::fs::write(path, &rendered).with_context(|| format!("writing the report to {}", path.display()))?
-        }
+    let written = match &args.output {
+        Some(path) => std::fs::File::create(path)
+            .and_then(|file| {
+                let mut out = std::io::BufWriter::new(file);
+                report::write(&report, args.format, &mut out)?;
+                out.flush()
+            })
+            .with_context(|| format!("writing the report to {}", path.display())),
         None => {
-            let mut stdout = std::io::stdout().lock();
-            if let Err(e) = stdout.write_all(rendered.as_bytes()).and_then(|()| stdout.flush()) {
-                if e.kind() != std::io::ErrorKind::BrokenPipe {
-                    return Err(e).context("writing the report");
-                }
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            match report::write(&report, args.format, &mut out).and_then(|()| out.flush()) {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                result => result.context("writing the report"),
             }
         }
-    }
+    };
+    written?;
     if report.summary.items == 0 {
         eprintln!("copydesk: error: no input could be read");
         return Ok(EXIT_ERROR);

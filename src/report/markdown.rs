@@ -7,6 +7,7 @@ use super::Report;
 
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
+    let index = report.index();
     let s = &report.summary;
     let _ = writeln!(out, "## copydesk report\n");
     let as_of = report.as_of.map(|d| format!(", as of {d}")).unwrap_or_default();
@@ -25,7 +26,7 @@ pub fn render(report: &Report) -> String {
         let _ = writeln!(out, "| --- | --- | --- | --- | --- | --- |");
         for cluster in &report.clusters {
             for member in &cluster.members {
-                let Some(item) = report.item(&member.id) else { continue };
+                let Some(item) = index.get(member.id.as_str()) else { continue };
                 let relation = member.of.as_deref().and_then(|of| item.relations.iter().find(|r| r.other == of));
                 let measured =
                     relation.map(|r| format!("of `{}`: {}", cell(&r.other), measured(r))).unwrap_or_default();

@@ -161,9 +161,11 @@ pub fn build(input: Input<'_>) -> Report {
     }
 
     let mut cluster_of: Vec<Option<String>> = vec![None; analyzed.len()];
+    let mut is_origin = vec![false; analyzed.len()];
     let mut clusters = Vec::with_capacity(input.related.clusters.len());
     for (number, cluster) in input.related.clusters.iter().enumerate() {
         let name = format!("C{}", number + 1);
+        is_origin[cluster.origin] = true;
         let members = cluster
             .members
             .iter()
@@ -234,7 +236,7 @@ pub fn build(input: Input<'_>) -> Report {
                 relations: std::mem::take(&mut relations[index]),
                 copied_by: std::mem::take(&mut copied_by[index]),
                 cluster: cluster_of[index].clone(),
-                origin: input.related.clusters.iter().any(|c| c.origin == index),
+                origin: is_origin[index],
             }
         })
         .collect();
@@ -271,10 +273,18 @@ pub enum Format {
 
 /// Renders a report in a format.
 pub fn render(report: &Report, format: Format) -> String {
+    let mut out = Vec::new();
+    // Writing to memory cannot fail.
+    let _ = write(report, format, &mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Writes a report in a format; JSON is streamed, never held whole in memory.
+pub fn write(report: &Report, format: Format, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     match format {
-        Format::Table => table::render(report),
-        Format::Json => json::render(report),
-        Format::Markdown => markdown::render(report),
+        Format::Table => out.write_all(table::render(report).as_bytes()),
+        Format::Json => json::write(report, out),
+        Format::Markdown => out.write_all(markdown::render(report).as_bytes()),
     }
 }
 
@@ -293,6 +303,11 @@ impl Report {
     /// The item with an id.
     pub fn item(&self, id: &str) -> Option<&ItemReport> {
         self.items.iter().find(|i| i.id == id)
+    }
+
+    /// The items by id, for renderers that look many up.
+    pub fn index(&self) -> std::collections::HashMap<&str, &ItemReport> {
+        self.items.iter().map(|i| (i.id.as_str(), i)).collect()
     }
 }
 

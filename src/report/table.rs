@@ -9,6 +9,7 @@ use crate::util::clip;
 
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
+    let index = report.index();
     let s = &report.summary;
     let as_of = report.as_of.map(|d| format!(" · as of {d}")).unwrap_or_default();
     let _ = writeln!(
@@ -25,7 +26,7 @@ pub fn render(report: &Report) -> String {
         let _ = writeln!(out, "\nCopy clusters");
     }
     for cluster in &report.clusters {
-        let origin = report.item(&cluster.origin);
+        let origin = index.get(cluster.origin.as_str()).copied();
         let _ = writeln!(
             out,
             "\n{}  origin {} — {} — {} items",
@@ -36,7 +37,7 @@ pub fn render(report: &Report) -> String {
         );
         let width = cluster.members.iter().map(|m| m.id.chars().count()).max().unwrap_or(0).min(48);
         for member in &cluster.members {
-            let Some(item) = report.item(&member.id) else { continue };
+            let Some(item) = index.get(member.id.as_str()) else { continue };
             let relation = member.of.as_deref().and_then(|of| item.relations.iter().find(|r| r.other == of));
             let measured = relation.map(|r| format!("  of {}: {}", r.other, measured(r))).unwrap_or_default();
             let _ = writeln!(
