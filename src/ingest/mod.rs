@@ -225,17 +225,20 @@ impl<'a> Reader<'a> {
                 self.next_row()
             }
             Ok(format) => {
+                // A feed is held whole while it is parsed, so the limit holds for it too.
+                let limit = self.options.max_item_bytes;
                 let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-                if size > self.options.max_item_bytes && format != Format::Feed {
-                    return problem(format!(
-                        "file of {} is larger than the {} limit for one item",
-                        human_bytes(size),
-                        human_bytes(self.options.max_item_bytes)
-                    ));
+                if size > limit {
+                    return problem(too_large(size, limit));
                 }
                 let mut bytes = head;
-                if let Err(e) = file.read_to_end(&mut bytes) {
+                // The file may have grown since its size was read.
+                let rest = (limit + 1).saturating_sub(bytes.len() as u64);
+                if let Err(e) = file.take(rest).read_to_end(&mut bytes) {
                     return problem(describe_io(&e));
+                }
+                if bytes.len() as u64 > limit {
+                    return problem(too_large(bytes.len() as u64, limit));
                 }
                 Some(Unit::Document { file: index, format, bytes })
             }
@@ -354,18 +357,21 @@ pub(crate) fn read_capped(path: &Path, limit: u64) -> Result<(String, bool), Str
     let file = File::open(path).map_err(|e| describe_io(&e))?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     if size > limit {
-        return Err(format!(
-            "file of {} is larger than the {} limit for one item",
-            human_bytes(size),
-            human_bytes(limit)
-        ));
+        return Err(too_large(size, limit));
     }
     let mut bytes = Vec::with_capacity(size as usize);
     file.take(limit + 1).read_to_end(&mut bytes).map_err(|e| describe_io(&e))?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(bytes.len() as u64, limit));
+    }
     if detect::detect(&bytes) == Err(Unreadable::Binary) {
         return Err("binary file, not an article".into());
     }
     Ok(decode(bytes))
+}
+
+fn too_large(size: u64, limit: u64) -> String {
+    format!("file of {} is larger than the {} limit for one item", human_bytes(size), human_bytes(limit))
 }
 
 enum Line {
