@@ -288,6 +288,10 @@ pub fn parse(unit: Unit, inputs: &Inputs, options: &IngestOptions) -> Parsed {
                 Err(problem) => parsed.problems.push(problem),
             }
         }
+        Unit::Document { file, format: Format::Feed, bytes } if detect::declares_other_encoding(&bytes) => {
+            // feed-rs decodes the encoding the XML declaration names.
+            push_feed(&mut parsed, feed::read_feed(&bytes, &inputs.files[file].display), false);
+        }
         Unit::Document { file, format, bytes } => {
             let input = &inputs.files[file];
             let (content, lossy) = decode(bytes);
@@ -305,10 +309,7 @@ pub fn parse(unit: Unit, inputs: &Inputs, options: &IngestOptions) -> Parsed {
                 ..Item::default()
             };
             match format {
-                Format::Feed => match feed::read_feed(content.as_bytes(), &input.display) {
-                    Ok(items) => parsed.items.extend(items),
-                    Err(problem) => parsed.problems.push(problem),
-                },
+                Format::Feed => push_feed(&mut parsed, feed::read_feed(content.as_bytes(), &input.display), lossy),
                 Format::Html => {
                     let page = html::read_page(&content);
                     let item = Item {
@@ -329,6 +330,16 @@ pub fn parse(unit: Unit, inputs: &Inputs, options: &IngestOptions) -> Parsed {
         }
     }
     parsed
+}
+
+fn push_feed(parsed: &mut Parsed, read: Result<feed::Feed, Problem>, lossy: bool) {
+    match read {
+        Ok(feed) => {
+            parsed.items.extend(feed.items.into_iter().map(|item| Item { lossy_utf8: lossy, ..item }));
+            parsed.problems.extend(feed.problem);
+        }
+        Err(problem) => parsed.problems.push(problem),
+    }
 }
 
 fn push_article(parsed: &mut Parsed, item: Item, display: &str) {
