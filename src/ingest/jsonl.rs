@@ -23,15 +23,25 @@ struct Row {
 }
 
 /// Reads one row. `path` is the JSON Lines file's own path, `line` counts from 1.
+/// Caveats that do not stop the row from being read (a lossy decoding, a date that does
+/// not parse) go to `warnings`.
 pub fn read_row(
     bytes: &[u8],
     path: &Path,
     display: &str,
     line: usize,
     options: &IngestOptions,
+    warnings: &mut Vec<Problem>,
 ) -> Result<Item, Problem> {
     let problem = |message: String| Problem::skipped(display, Some(line), message);
-    let row: Row = serde_json::from_slice(bytes).map_err(|e| problem(format!("not a JSON object: {e}")))?;
+    let (row, lossy) = parse_row(bytes).map_err(|e| problem(format!("not a JSON object: {e}")))?;
+    if lossy {
+        warnings.push(Problem::warning(
+            display,
+            Some(line),
+            "invalid UTF-8, decoded lossily (bad bytes became U+FFFD)",
+        ));
+    }
     let id = match &row.id {
         Some(serde_json::Value::String(s)) if !s.trim().is_empty() => s.trim().to_string(),
         Some(serde_json::Value::Number(n)) => n.to_string(),
@@ -44,12 +54,19 @@ pub fn read_row(
         url: row.url.filter(|s| !s.trim().is_empty()),
         title: row.title.filter(|s| !s.trim().is_empty()),
         author: row.author.filter(|s| !s.trim().is_empty()),
+        lossy_utf8: lossy,
         ..Item::default()
     };
     if let Some(published) = row.published.as_deref().filter(|p| !p.trim().is_empty()) {
-        item.published = Some(parse_timestamp(published).ok_or_else(|| {
-            problem(format!("`published` is {published:?}: expected YYYY-MM-DD, RFC 3339 or RFC 2822"))
-        })?);
+        // A bad date must not keep the article from being screened: it is read undated.
+        item.published = parse_timestamp(published);
+        if item.published.is_none() {
+            warnings.push(Problem::warning(
+                display,
+                Some(line),
+                format!("`published` is {published:?}: expected YYYY-MM-DD, RFC 3339 or RFC 2822; read without it"),
+            ));
+        }
     }
     let (body, markdown) = if let Some(text) = row.text {
         (text, false)
@@ -62,7 +79,14 @@ pub fn read_row(
         item.location = Some(Location { path: file.display().to_string(), line: None });
         let (content, lossy) =
             read_capped(&file, options.max_item_bytes).map_err(|e| problem(format!("`path` {relative:?}: {e}")))?;
-        item.lossy_utf8 = lossy;
+        if lossy {
+            item.lossy_utf8 = true;
+            warnings.push(Problem::warning(
+                display,
+                Some(line),
+                format!("`path` {relative:?}: invalid UTF-8, decoded lossily (bad bytes became U+FFFD)"),
+            ));
+        }
         let markdown = file.extension().is_some_and(|e| e == "md" || e == "markdown");
         if content.trim_start().starts_with('<') {
             let page = html::read_page(&content);
@@ -78,6 +102,16 @@ pub fn read_row(
         return Err(problem("empty article text".into()));
     }
     Ok(text::complete(item, &body, markdown))
+}
+
+/// Parses a row, decoding invalid UTF-8 lossily (and saying whether it had to) and
+/// ignoring a byte order mark.
+fn parse_row(bytes: &[u8]) -> serde_json::Result<(Row, bool)> {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok((serde_json::from_str(text)?, false)),
+        Err(_) => Ok((serde_json::from_str(&String::from_utf8_lossy(bytes))?, true)),
+    }
 }
 
 /// The file a manifest row names: relative to the manifest's folder, and inside it unless

@@ -283,7 +283,7 @@ pub fn parse(unit: Unit, inputs: &Inputs, options: &IngestOptions) -> Parsed {
         Unit::Problem(problem) => parsed.problems.push(problem),
         Unit::Row { file, line, bytes } => {
             let input = &inputs.files[file];
-            match jsonl::read_row(&bytes, &input.path, &input.display, line, options) {
+            match jsonl::read_row(&bytes, &input.path, &input.display, line, options, &mut parsed.problems) {
                 Ok(item) => parsed.items.push(item),
                 Err(problem) => parsed.problems.push(problem),
             }
