@@ -22,12 +22,12 @@ struct Row {
     path: Option<String>,
 }
 
-/// Reads one row. `path` is the JSON Lines file's own path, `line` counts from 1.
+/// Reads one row. `folder` is the folder its `path` is relative to, `line` counts from 1.
 /// Caveats that do not stop the row from being read (a lossy decoding, a date that does
 /// not parse) go to `warnings`.
 pub fn read_row(
     bytes: &[u8],
-    path: &Path,
+    folder: &Path,
     display: &str,
     line: usize,
     options: &IngestOptions,
@@ -75,7 +75,7 @@ pub fn read_row(
         item.title = item.title.or(page.title);
         (page.text, false)
     } else if let Some(relative) = row.path {
-        let file = resolve(path, &relative, options.allow_outside_paths).map_err(problem)?;
+        let file = resolve(folder, &relative, options.allow_outside_paths).map_err(problem)?;
         item.location = Some(Location { path: file.display().to_string(), line: None });
         let (content, lossy) =
             read_capped(&file, options.max_item_bytes).map_err(|e| problem(format!("`path` {relative:?}: {e}")))?;
@@ -114,11 +114,10 @@ fn parse_row(bytes: &[u8]) -> serde_json::Result<(Row, bool)> {
     }
 }
 
-/// The file a manifest row names: relative to the manifest's folder, and inside it unless
-/// outside paths are allowed.
-pub fn resolve(manifest: &Path, relative: &str, allow_outside: bool) -> Result<PathBuf, String> {
+/// The file a manifest row names: relative to `folder`, the manifest's folder, and inside
+/// it unless outside paths are allowed.
+pub fn resolve(folder: &Path, relative: &str, allow_outside: bool) -> Result<PathBuf, String> {
     let given = Path::new(relative);
-    let folder = manifest.parent().unwrap_or(Path::new("."));
     if !allow_outside {
         if given.is_absolute() || given.has_root() {
             return Err(format!("`path` {relative:?} is absolute; manifest paths must stay inside the manifest's folder (--allow-outside-paths to permit)"));
@@ -142,14 +141,9 @@ pub fn resolve(manifest: &Path, relative: &str, allow_outside: bool) -> Result<P
     Ok(file)
 }
 
-/// The files a manifest names, for leaving them out of a folder walk. Unreadable or
-/// malformed rows are reported when the manifest itself is read.
-pub fn listed_files(manifest: &Path, content: &str, allow_outside: bool) -> Vec<PathBuf> {
-    content
-        .lines()
-        .filter_map(|line| serde_json::from_str::<Row>(line).ok())
-        .filter_map(|row| row.path)
-        .filter_map(|relative| resolve(manifest, &relative, allow_outside).ok())
-        .filter_map(|file| file.canonicalize().ok())
-        .collect()
+/// The real path of the file a manifest row names, if it names one, for leaving it out of
+/// a folder walk. Unreadable or malformed rows are reported when the manifest is read.
+pub fn listed_file(row: &[u8], folder: &Path, allow_outside: bool) -> Option<PathBuf> {
+    let relative = parse_row(row).ok()?.0.path?;
+    resolve(folder, &relative, allow_outside).ok()?.canonicalize().ok()
 }
