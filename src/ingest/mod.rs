@@ -45,8 +45,6 @@ pub struct InputFile {
     /// The id of the item a one-article file becomes: its path relative to the folder
     /// given on the command line, or the path as given.
     pub id: String,
-    /// Standard input, always read as JSON Lines.
-    pub stdin: bool,
     /// The folder the `path`s of a JSON Lines manifest are relative to: the file's own
     /// folder, or the current folder for standard input and pipes.
     pub folder: PathBuf,
@@ -74,8 +72,8 @@ struct Candidate {
 }
 
 /// Finds the input files behind the command-line arguments: files as given, folders walked
-/// recursively in sorted order with hidden entries skipped, `-` for JSON Lines on standard
-/// input. Every file is read once, however many ways lead to it, and files a JSON Lines
+/// recursively in sorted order with hidden entries skipped, `-` for standard input (JSON
+/// Lines, or any format recognised by its content). Every file is read once, however many ways lead to it, and files a JSON Lines
 /// manifest among the inputs names are read through the manifest, not a second time on
 /// their own. Symbolic links in folders that lead outside the folder given are refused
 /// unless outside paths are allowed.
@@ -89,7 +87,7 @@ pub fn discover(args: &[String], options: &IngestOptions) -> std::io::Result<Inp
             if !stdin_read {
                 stdin_read = true;
                 let spool = spool(&mut std::io::stdin().lock())?;
-                found.push(spooled(&spool, "<stdin>", true));
+                found.push(spooled(&spool, "<stdin>"));
                 inputs._spools.push(spool);
             }
             continue;
@@ -109,7 +107,7 @@ pub fn discover(args: &[String], options: &IngestOptions) -> std::io::Result<Inp
             // A pipe (`<(command)`) can be read once only.
             Ok(meta) if is_pipe(&meta) => match File::open(&path).and_then(|mut pipe| spool(&mut pipe)) {
                 Ok(spool) => {
-                    found.push(spooled(&spool, arg, false));
+                    found.push(spooled(&spool, arg));
                     inputs._spools.push(spool);
                 }
                 Err(e) => inputs.problems.push(Problem::skipped(arg, None, describe_io(&e))),
@@ -117,7 +115,7 @@ pub fn discover(args: &[String], options: &IngestOptions) -> std::io::Result<Inp
             Ok(meta) if !meta.is_file() => inputs.problems.push(Problem::skipped(arg, None, NOT_REGULAR)),
             Ok(_) => found.push(Candidate {
                 real: path.canonicalize().ok(),
-                file: InputFile { display: arg.clone(), id: arg.clone(), stdin: false, folder: folder_of(&path), path },
+                file: InputFile { display: arg.clone(), id: arg.clone(), folder: folder_of(&path), path },
                 direct: true,
             }),
         }
@@ -166,12 +164,11 @@ fn spool(reader: &mut impl Read) -> std::io::Result<tempfile::NamedTempFile> {
     Ok(spool)
 }
 
-fn spooled(spool: &tempfile::NamedTempFile, name: &str, stdin: bool) -> Candidate {
+fn spooled(spool: &tempfile::NamedTempFile, name: &str) -> Candidate {
     let file = InputFile {
         path: spool.path().to_path_buf(),
         display: name.to_string(),
         id: name.to_string(),
-        stdin,
         folder: PathBuf::from("."),
     };
     Candidate { file, real: None, direct: true }
@@ -271,7 +268,7 @@ impl Walk<'_> {
             }
             let relative = path.strip_prefix(self.root).unwrap_or(&path);
             let id = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-            let file = InputFile { folder: folder_of(&path), path, display, id, stdin: false };
+            let file = InputFile { folder: folder_of(&path), path, display, id };
             found.push(Candidate { file, real: Some(real), direct: !(linked || is_link) });
         }
     }
@@ -284,7 +281,7 @@ fn manifest_listing(file: &InputFile, options: &IngestOptions) -> Vec<PathBuf> {
     let mut reader = BufReader::with_capacity(1 << 16, handle);
     let Ok(head) = reader.fill_buf() else { return Vec::new() };
     let head = &head[..head.len().min(detect::SNIFF_BYTES)];
-    if !file.stdin && detect::detect(head) != Ok(Format::JsonLines) {
+    if detect::detect(head) != Ok(Format::JsonLines) {
         return Vec::new();
     }
     let finder = memchr::memmem::Finder::new(b"\"path\"");
@@ -369,12 +366,7 @@ impl<'a> Reader<'a> {
         if let Err(e) = (&mut file).take(detect::SNIFF_BYTES as u64).read_to_end(&mut head) {
             return problem(describe_io(&e));
         }
-        let format = if input.stdin && !head.iter().all(u8::is_ascii_whitespace) {
-            Ok(Format::JsonLines)
-        } else {
-            detect::detect(&head)
-        };
-        match format {
+        match detect::detect(&head) {
             Err(Unreadable::Empty) => problem("empty file".into()),
             Err(Unreadable::Binary) => problem("binary file, not an article or feed".into()),
             Ok(Format::JsonLines) => {
