@@ -38,7 +38,8 @@ enum Command {
 
 #[derive(Debug, Args)]
 struct CheckArgs {
-    /// Files, folders (read recursively) or `-` for JSON Lines on standard input.
+    /// Files, folders (read recursively) or `-` for standard input (JSON Lines, or any
+    /// format recognised by its content).
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<String>,
     /// Output format.
@@ -113,8 +114,9 @@ fn run(cli: Cli) -> Result<u8> {
 }
 
 fn check(args: CheckArgs) -> Result<u8> {
-    let first_input = args.paths.iter().find(|p| *p != "-").map(PathBuf::from);
-    let loaded = config::resolve(args.config.config.as_deref(), args.config.no_config, first_input.as_deref())?;
+    // Standard input has no folder: its configuration is the current folder's.
+    let first_input = PathBuf::from(args.paths.iter().find(|p| *p != "-").map_or(".", String::as_str));
+    let loaded = config::resolve(args.config.config.as_deref(), args.config.no_config, Some(&first_input))?;
     let options = CheckOptions {
         inputs: args.paths.clone(),
         config: loaded.config,
