@@ -67,7 +67,7 @@ pub fn load(path: &Path) -> Result<Config> {
 
 /// " (line N)" for the start of a TOML error's span.
 fn span_line(text: &str, span: Option<std::ops::Range<usize>>) -> String {
-    span.map(|s| format!(" (line {})", text[..s.start.min(text.len())].lines().count().max(1))).unwrap_or_default()
+    span.map(|s| format!(" (line {})", text[..s.start.min(text.len())].matches('\n').count() + 1)).unwrap_or_default()
 }
 
 /// The configuration for a run: `explicit` if given, else the file discovered from the

@@ -38,7 +38,8 @@ enum Command {
 
 #[derive(Debug, Args)]
 struct CheckArgs {
-    /// Files, folders (read recursively) or `-` for JSON Lines on standard input.
+    /// Files, folders (read recursively) or `-` for standard input (JSON Lines, or any
+    /// format recognised by its content).
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<String>,
     /// Output format.
@@ -113,8 +114,9 @@ fn run(cli: Cli) -> Result<u8> {
 }
 
 fn check(args: CheckArgs) -> Result<u8> {
-    let first_input = args.paths.iter().find(|p| *p != "-").map(PathBuf::from);
-    let loaded = config::resolve(args.config.config.as_deref(), args.config.no_config, first_input.as_deref())?;
+    // Standard input has no folder: its configuration is the current folder's.
+    let first_input = PathBuf::from(args.paths.iter().find(|p| *p != "-").map_or(".", String::as_str));
+    let loaded = config::resolve(args.config.config.as_deref(), args.config.no_config, Some(&first_input))?;
     let options = CheckOptions {
         inputs: args.paths.clone(),
         config: loaded.config,
@@ -128,20 +130,23 @@ fn check(args: CheckArgs) -> Result<u8> {
             eprintln!("copydesk: {problem}");
         }
     }
-    let rendered = report::render(&report, args.format);
-    match &args.output {
-        Some(path) => {
-            std::fs::write(path, &rendered).with_context(|| format!("writing the report to {}", path.display()))?
-        }
+    let written = match &args.output {
+        Some(path) => std::fs::File::create(path)
+            .and_then(|file| {
+                let mut out = std::io::BufWriter::new(file);
+                report::write(&report, args.format, &mut out)?;
+                out.flush()
+            })
+            .with_context(|| format!("writing the report to {}", path.display())),
         None => {
-            let mut stdout = std::io::stdout().lock();
-            if let Err(e) = stdout.write_all(rendered.as_bytes()).and_then(|()| stdout.flush()) {
-                if e.kind() != std::io::ErrorKind::BrokenPipe {
-                    return Err(e).context("writing the report");
-                }
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            match report::write(&report, args.format, &mut out).and_then(|()| out.flush()) {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                result => result.context("writing the report"),
             }
         }
-    }
+    };
+    written?;
     if report.summary.items == 0 {
         eprintln!("copydesk: error: no input could be read");
         return Ok(EXIT_ERROR);

@@ -1,1 +1,218 @@
-//! Deterministic corpus generator (see the benchmark).
+//! A deterministic corpus generator for the benchmark: news-length documents whose words
+//! follow a Zipf distribution over a synthetic vocabulary (as word frequencies in news
+//! text do), split into paragraphs, with planted near-duplicates whose shingle Jaccard
+//! similarity is measured exactly when they are made.
+
+use std::collections::HashSet;
+
+use crate::util::mix64;
+
+/// What to generate.
+#[derive(Debug, Clone)]
+pub struct CorpusSpec {
+    pub documents: usize,
+    /// Share of documents that are near-duplicates of an earlier one.
+    pub near_duplicate_share: f64,
+    pub seed: u64,
+}
+
+impl Default for CorpusSpec {
+    fn default() -> Self {
+        CorpusSpec { documents: 20_000, near_duplicate_share: 0.1, seed: 1 }
+    }
+}
+
+/// One generated document.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub id: String,
+    pub source: String,
+    pub title: String,
+    pub published: String,
+    pub text: String,
+    /// For a planted near-duplicate: the document it copies and their exact Jaccard
+    /// similarity over 5-word shingles.
+    pub copy_of: Option<(usize, f64)>,
+}
+
+/// A small deterministic random number generator (splitmix64).
+#[derive(Debug, Clone)]
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Self {
+        Rng(seed)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        mix64(self.0)
+    }
+
+    /// A uniform number in `0..n`.
+    pub fn below(&mut self, n: usize) -> usize {
+        (((self.next_u64() >> 32) * n as u64) >> 32) as usize
+    }
+
+    pub fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// A vocabulary with Zipf-distributed frequencies.
+struct Vocabulary {
+    words: Vec<String>,
+    /// Cumulative weights, for sampling by binary search.
+    cumulative: Vec<f64>,
+}
+
+const SYLLABLES: &[&str] = &[
+    "ka", "lo", "mi", "ter", "son", "ra", "vel", "an", "dor", "is", "pe", "tu", "ber", "gan", "li", "mon", "ne", "or",
+    "sta", "vi", "re", "col", "den", "ment", "ing", "al", "ly", "ed", "pro", "con", "ex", "in", "un", "ri", "to", "ca",
+];
+
+impl Vocabulary {
+    fn new(size: usize, rng: &mut Rng) -> Self {
+        let mut seen = HashSet::new();
+        let mut words = Vec::with_capacity(size);
+        while words.len() < size {
+            // Frequent words are short, as in English.
+            let syllables = 1 + rng.below(if words.len() < 100 { 2 } else { 4 });
+            let word: String = (0..syllables).map(|_| SYLLABLES[rng.below(SYLLABLES.len())]).collect();
+            if seen.insert(word.clone()) {
+                words.push(word);
+            }
+        }
+        let mut total = 0.0;
+        let cumulative = (1..=size)
+            .map(|rank| {
+                total += 1.0 / (rank as f64).powf(1.05);
+                total
+            })
+            .collect();
+        Vocabulary { words, cumulative }
+    }
+
+    fn sample(&self, rng: &mut Rng) -> &str {
+        let total = self.cumulative.last().copied().unwrap_or(1.0);
+        let x = rng.unit() * total;
+        let index = self.cumulative.partition_point(|&c| c < x).min(self.words.len() - 1);
+        &self.words[index]
+    }
+}
+
+/// Generates a corpus. The same spec always gives the same corpus.
+pub fn generate(spec: &CorpusSpec) -> Vec<Document> {
+    let mut rng = Rng::new(spec.seed);
+    let vocabulary = Vocabulary::new(30_000, &mut rng);
+    let mut documents: Vec<Document> = Vec::with_capacity(spec.documents);
+    for index in 0..spec.documents {
+        let day = 1 + index * 365 / spec.documents.max(1);
+        let published =
+            chrono::NaiveDate::from_yo_opt(2025, day.min(365) as u32).map(|d| d.to_string()).unwrap_or_default();
+        let source = format!("source-{:03}", rng.below(200));
+        let plant = index > 10 && rng.unit() < spec.near_duplicate_share;
+        let (text, copy_of) = if plant {
+            let original = rng.below(index);
+            let rate = 0.005 + rng.unit() * 0.08;
+            let text = edit(&documents[original].text, rate, &vocabulary, &mut rng);
+            let similarity = shingle_jaccard(&documents[original].text, &text, 5);
+            (text, Some((original, similarity)))
+        } else {
+            (article(&vocabulary, &mut rng), None)
+        };
+        let title = text.split_whitespace().take(8).collect::<Vec<_>>().join(" ");
+        documents.push(Document { id: format!("doc-{index:07}"), source, title, published, text, copy_of });
+    }
+    documents
+}
+
+/// A news-length article: 4 to 8 paragraphs of 50 to 100 words (about 3 KB).
+fn article(vocabulary: &Vocabulary, rng: &mut Rng) -> String {
+    let paragraphs = 4 + rng.below(5);
+    (0..paragraphs)
+        .map(|_| {
+            let words = 50 + rng.below(51);
+            let mut paragraph = String::new();
+            for i in 0..words {
+                if i > 0 {
+                    paragraph.push(' ');
+                }
+                paragraph.push_str(vocabulary.sample(rng));
+                if i % 17 == 16 {
+                    paragraph.push('.');
+                }
+            }
+            paragraph.push('.');
+            paragraph
+        })
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+/// Replaces a share of the words, as a light edit does.
+fn edit(text: &str, rate: f64, vocabulary: &Vocabulary, rng: &mut Rng) -> String {
+    text.split('\n')
+        .map(|line| {
+            line.split(' ')
+                .map(|word| {
+                    if !word.is_empty() && rng.unit() < rate {
+                        vocabulary.sample(rng).to_string()
+                    } else {
+                        word.to_string()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The exact Jaccard similarity of two texts' `k`-word shingles within paragraphs.
+pub fn shingle_jaccard(a: &str, b: &str, k: usize) -> f64 {
+    let shingles = |text: &str| -> HashSet<Vec<String>> {
+        text.lines()
+            .flat_map(|line| {
+                let words: Vec<String> = crate::fingerprint::words(&line.to_lowercase()).map(str::to_string).collect();
+                words.windows(k).map(<[String]>::to_vec).collect::<Vec<_>>()
+            })
+            .collect()
+    };
+    let (a, b) = (shingles(a), shingles(b));
+    let union = a.union(&b).count();
+    if union == 0 {
+        return 0.0;
+    }
+    a.intersection(&b).count() as f64 / union as f64
+}
+
+/// A document as a JSON Lines row.
+pub fn to_json_line(document: &Document) -> String {
+    serde_json::json!({
+        "id": document.id,
+        "source": document.source,
+        "title": document.title,
+        "published": document.published,
+        "text": document.text,
+    })
+    .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_same_spec_gives_the_same_corpus() {
+        let spec = CorpusSpec { documents: 200, ..CorpusSpec::default() };
+        let (a, b) = (generate(&spec), generate(&spec));
+        assert_eq!(a.len(), 200);
+        assert!(a.iter().zip(&b).all(|(x, y)| x.text == y.text));
+        let planted: Vec<f64> = a.iter().filter_map(|d| d.copy_of.map(|c| c.1)).collect();
+        assert!(!planted.is_empty());
+        assert!(planted.iter().all(|&j| j > 0.3 && j <= 1.0), "{planted:?}");
+        let mean_len = a.iter().map(|d| d.text.len()).sum::<usize>() / a.len();
+        assert!((2500..5000).contains(&mean_len), "{mean_len}");
+    }
+}

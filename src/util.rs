@@ -76,3 +76,31 @@ mod tests {
         assert_eq!(clip("abc", 4), "abc");
     }
 }
+
+/// A hasher for keys that are already well-mixed 64-bit hashes: it passes them through.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = mix64(self.0 ^ u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        // Tuples of keys are folded, single keys pass through.
+        self.0 = if self.0 == 0 { value } else { mix64(self.0 ^ value) };
+    }
+
+    fn write_u32(&mut self, value: u32) {
+        self.write_u64(mix64(u64::from(value)));
+    }
+}
+
+/// A hash map keyed by 64-bit hashes.
+pub type KeyMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<KeyHasher>>;

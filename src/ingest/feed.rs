@@ -3,18 +3,32 @@
 use super::{html, text};
 use crate::model::{Item, Location, Problem};
 
-/// Reads every entry of a feed document.
-pub fn read_feed(bytes: &[u8], display: &str) -> Result<Vec<Item>, Problem> {
+/// The entries of a feed read as items.
+#[derive(Debug)]
+pub struct Feed {
+    pub items: Vec<Item>,
+    /// Entries left out because they have no text, counted in one problem.
+    pub problem: Option<Problem>,
+}
+
+/// How many ids of entries without text a problem names.
+const EMPTY_IDS_SHOWN: usize = 3;
+
+/// Reads every entry of a feed document. Fails when the document does not parse or no
+/// entry has text.
+pub fn read_feed(bytes: &[u8], display: &str) -> Result<Feed, Problem> {
     let parser = feed_rs::parser::Builder::new()
         .id_generator(|links, _title, _uri| links.first().map(|l| l.href.clone()).unwrap_or_default())
         .build();
     let feed = parser.parse(bytes).map_err(|e| Problem::skipped(display, None, format!("malformed feed: {e}")))?;
     let feed_title = feed.title.as_ref().map(|t| plain(&t.content)).filter(|t| !t.is_empty());
     let feed_host = feed.links.iter().find_map(|l| host(&l.href));
-    let mut items = Vec::with_capacity(feed.entries.len());
+    let entries = feed.entries.len();
+    let mut items = Vec::with_capacity(entries);
+    let mut empty = Vec::new();
     for (index, entry) in feed.entries.into_iter().enumerate() {
         let link =
-            entry.links.iter().find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate")).map(|l| l.href.clone());
+            entry.links.iter().find(|l| l.rel.as_deref().map_or(true, |r| r == "alternate")).map(|l| l.href.clone());
         let id = if !entry.id.trim().is_empty() {
             entry.id.trim().to_string()
         } else {
@@ -28,6 +42,7 @@ pub fn read_feed(bytes: &[u8], display: &str) -> Result<Vec<Item>, Problem> {
             .map(|b| html::to_text(&b))
             .unwrap_or_default();
         if body.trim().is_empty() {
+            empty.push(id);
             continue;
         }
         let item = Item {
@@ -45,7 +60,15 @@ pub fn read_feed(bytes: &[u8], display: &str) -> Result<Vec<Item>, Problem> {
     if items.is_empty() {
         return Err(Problem::skipped(display, None, "feed has no entries with text"));
     }
-    Ok(items)
+    let problem = (!empty.is_empty()).then(|| {
+        let verb = if empty.len() == 1 { "has" } else { "have" };
+        let mut shown = empty.iter().take(EMPTY_IDS_SHOWN).map(|id| format!("{id:?}")).collect::<Vec<_>>().join(", ");
+        if empty.len() > EMPTY_IDS_SHOWN {
+            shown.push_str(", …");
+        }
+        Problem::skipped(display, None, format!("{} of {entries} entries {verb} no text ({shown})", empty.len()))
+    });
+    Ok(Feed { items, problem })
 }
 
 /// A title that may hold markup or entities, as plain text.
@@ -75,8 +98,11 @@ mod tests {
             <description>&lt;p&gt;The port reopened on Wednesday.&lt;/p&gt;&lt;p&gt;Ships queued.&lt;/p&gt;</description></item>
             <item><title>No body</title><link>https://harbour.example/empty</link></item>
             </channel></rss>"#;
-        let items = read_feed(rss, "feed.xml").expect("feed");
+        let feed = read_feed(rss, "feed.xml").expect("feed");
+        let items = feed.items;
         assert_eq!(items.len(), 1);
+        let problem = feed.problem.expect("an entry without text");
+        assert_eq!(problem.message, "1 of 2 entries has no text (\"https://harbour.example/empty\")");
         let item = &items[0];
         assert_eq!(item.id, "port-1");
         assert_eq!(item.source.as_deref(), Some("Harbour News"));
@@ -91,7 +117,7 @@ mod tests {
             <link href="https://www.valley.example/"/><id>urn:feed</id><updated>2025-01-01T00:00:00Z</updated>
             <entry><id>urn:1</id><title>Dam inspected</title><link href="https://www.valley.example/dam"/>
             <updated>2025-01-02T00:00:00Z</updated><content type="html">&lt;p&gt;Engineers inspected the dam.&lt;/p&gt;</content></entry></feed>"#;
-        let items = read_feed(atom, "atom.xml").expect("feed");
+        let items = read_feed(atom, "atom.xml").expect("feed").items;
         assert_eq!(items[0].source.as_deref(), Some("valley.example"));
         assert_eq!(items[0].url.as_deref(), Some("https://www.valley.example/dam"));
     }
@@ -101,7 +127,7 @@ mod tests {
         let json = br#"{"version": "https://jsonfeed.org/version/1.1", "title": "Valley Daily",
             "items": [{"id": "7", "url": "https://valley.example/7", "title": "Bridge opens",
             "content_text": "The bridge opened to traffic.", "date_published": "2025-05-01T08:00:00Z"}]}"#;
-        let items = read_feed(json, "feed.json").expect("feed");
+        let items = read_feed(json, "feed.json").expect("feed").items;
         assert_eq!(items[0].id, "7");
         assert_eq!(items[0].source.as_deref(), Some("Valley Daily"));
         assert_eq!(items[0].text, "The bridge opened to traffic.");

@@ -22,16 +22,26 @@ struct Row {
     path: Option<String>,
 }
 
-/// Reads one row. `path` is the JSON Lines file's own path, `line` counts from 1.
+/// Reads one row. `folder` is the folder its `path` is relative to, `line` counts from 1.
+/// Caveats that do not stop the row from being read (a lossy decoding, a date that does
+/// not parse) go to `warnings`.
 pub fn read_row(
     bytes: &[u8],
-    path: &Path,
+    folder: &Path,
     display: &str,
     line: usize,
     options: &IngestOptions,
+    warnings: &mut Vec<Problem>,
 ) -> Result<Item, Problem> {
     let problem = |message: String| Problem::skipped(display, Some(line), message);
-    let row: Row = serde_json::from_slice(bytes).map_err(|e| problem(format!("not a JSON object: {e}")))?;
+    let (row, lossy) = parse_row(bytes).map_err(|e| problem(format!("not a JSON object: {e}")))?;
+    if lossy {
+        warnings.push(Problem::warning(
+            display,
+            Some(line),
+            "invalid UTF-8, decoded lossily (bad bytes became U+FFFD)",
+        ));
+    }
     let id = match &row.id {
         Some(serde_json::Value::String(s)) if !s.trim().is_empty() => s.trim().to_string(),
         Some(serde_json::Value::Number(n)) => n.to_string(),
@@ -44,12 +54,19 @@ pub fn read_row(
         url: row.url.filter(|s| !s.trim().is_empty()),
         title: row.title.filter(|s| !s.trim().is_empty()),
         author: row.author.filter(|s| !s.trim().is_empty()),
+        lossy_utf8: lossy,
         ..Item::default()
     };
     if let Some(published) = row.published.as_deref().filter(|p| !p.trim().is_empty()) {
-        item.published = Some(parse_timestamp(published).ok_or_else(|| {
-            problem(format!("`published` is {published:?}: expected YYYY-MM-DD, RFC 3339 or RFC 2822"))
-        })?);
+        // A bad date must not keep the article from being screened: it is read undated.
+        item.published = parse_timestamp(published);
+        if item.published.is_none() {
+            warnings.push(Problem::warning(
+                display,
+                Some(line),
+                format!("`published` is {published:?}: expected YYYY-MM-DD, RFC 3339 or RFC 2822; read without it"),
+            ));
+        }
     }
     let (body, markdown) = if let Some(text) = row.text {
         (text, false)
@@ -58,11 +75,18 @@ pub fn read_row(
         item.title = item.title.or(page.title);
         (page.text, false)
     } else if let Some(relative) = row.path {
-        let file = resolve(path, &relative, options.allow_outside_paths).map_err(problem)?;
+        let file = resolve(folder, &relative, options.allow_outside_paths).map_err(problem)?;
         item.location = Some(Location { path: file.display().to_string(), line: None });
         let (content, lossy) =
             read_capped(&file, options.max_item_bytes).map_err(|e| problem(format!("`path` {relative:?}: {e}")))?;
-        item.lossy_utf8 = lossy;
+        if lossy {
+            item.lossy_utf8 = true;
+            warnings.push(Problem::warning(
+                display,
+                Some(line),
+                format!("`path` {relative:?}: invalid UTF-8, decoded lossily (bad bytes became U+FFFD)"),
+            ));
+        }
         let markdown = file.extension().is_some_and(|e| e == "md" || e == "markdown");
         if content.trim_start().starts_with('<') {
             let page = html::read_page(&content);
@@ -80,11 +104,20 @@ pub fn read_row(
     Ok(text::complete(item, &body, markdown))
 }
 
-/// The file a manifest row names: relative to the manifest's folder, and inside it unless
-/// outside paths are allowed.
-pub fn resolve(manifest: &Path, relative: &str, allow_outside: bool) -> Result<PathBuf, String> {
+/// Parses a row, decoding invalid UTF-8 lossily (and saying whether it had to) and
+/// ignoring a byte order mark.
+fn parse_row(bytes: &[u8]) -> serde_json::Result<(Row, bool)> {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok((serde_json::from_str(text)?, false)),
+        Err(_) => Ok((serde_json::from_str(&String::from_utf8_lossy(bytes))?, true)),
+    }
+}
+
+/// The file a manifest row names: relative to `folder`, the manifest's folder, and inside
+/// it unless outside paths are allowed.
+pub fn resolve(folder: &Path, relative: &str, allow_outside: bool) -> Result<PathBuf, String> {
     let given = Path::new(relative);
-    let folder = manifest.parent().unwrap_or(Path::new("."));
     if !allow_outside {
         if given.is_absolute() || given.has_root() {
             return Err(format!("`path` {relative:?} is absolute; manifest paths must stay inside the manifest's folder (--allow-outside-paths to permit)"));
@@ -108,14 +141,9 @@ pub fn resolve(manifest: &Path, relative: &str, allow_outside: bool) -> Result<P
     Ok(file)
 }
 
-/// The files a manifest names, for leaving them out of a folder walk. Unreadable or
-/// malformed rows are reported when the manifest itself is read.
-pub fn listed_files(manifest: &Path, content: &str, allow_outside: bool) -> Vec<PathBuf> {
-    content
-        .lines()
-        .filter_map(|line| serde_json::from_str::<Row>(line).ok())
-        .filter_map(|row| row.path)
-        .filter_map(|relative| resolve(manifest, &relative, allow_outside).ok())
-        .filter_map(|file| file.canonicalize().ok())
-        .collect()
+/// The real path of the file a manifest row names, if it names one, for leaving it out of
+/// a folder walk. Unreadable or malformed rows are reported when the manifest is read.
+pub fn listed_file(row: &[u8], folder: &Path, allow_outside: bool) -> Option<PathBuf> {
+    let relative = parse_row(row).ok()?.0.path?;
+    resolve(folder, &relative, allow_outside).ok()?.canonicalize().ok()
 }

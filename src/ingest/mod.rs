@@ -12,7 +12,7 @@ pub mod infer;
 pub mod jsonl;
 pub mod text;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -45,8 +45,9 @@ pub struct InputFile {
     /// The id of the item a one-article file becomes: its path relative to the folder
     /// given on the command line, or the path as given.
     pub id: String,
-    /// Standard input, always read as JSON Lines.
-    pub stdin: bool,
+    /// The folder the `path`s of a JSON Lines manifest are relative to: the file's own
+    /// folder, or the current folder for standard input and pipes.
+    pub folder: PathBuf,
 }
 
 /// The inputs of a run, found before any is read.
@@ -55,90 +56,245 @@ pub struct Inputs {
     pub files: Vec<InputFile>,
     /// Paths that could not be found or listed.
     pub problems: Vec<Problem>,
-    /// Standard input, spooled to a temporary file so that it can be read twice.
-    _stdin: Option<tempfile::NamedTempFile>,
+    /// Standard input and named pipes, spooled to temporary files so that they can be
+    /// read twice.
+    _spools: Vec<tempfile::NamedTempFile>,
+}
+
+/// A file found by [`discover`], before files named by manifests and second ways to the
+/// same file are left out.
+struct Candidate {
+    file: InputFile,
+    /// The file's real path (symbolic links resolved); none for spooled input.
+    real: Option<PathBuf>,
+    /// Reached without following a symbolic link.
+    direct: bool,
 }
 
 /// Finds the input files behind the command-line arguments: files as given, folders walked
-/// recursively in sorted order with hidden entries skipped, `-` for JSON Lines on standard
-/// input. Files a JSON Lines manifest in a walked folder names are read through the
-/// manifest, not a second time on their own.
+/// recursively in sorted order with hidden entries skipped, `-` for standard input (JSON
+/// Lines, or any format recognised by its content). Every file is read once, however many ways lead to it, and files a JSON Lines
+/// manifest among the inputs names are read through the manifest, not a second time on
+/// their own. Symbolic links in folders that lead outside the folder given are refused
+/// unless outside paths are allowed.
 pub fn discover(args: &[String], options: &IngestOptions) -> std::io::Result<Inputs> {
     let mut inputs = Inputs::default();
+    let mut found = Vec::new();
+    let mut visited = HashSet::new();
+    let mut stdin_read = false;
     for arg in args {
         if arg == "-" {
-            if inputs._stdin.is_none() {
-                let mut spool = tempfile::NamedTempFile::new()?;
-                std::io::copy(&mut std::io::stdin().lock(), &mut spool)?;
-                inputs.files.push(InputFile {
-                    path: spool.path().to_path_buf(),
-                    display: "<stdin>".into(),
-                    id: "<stdin>".into(),
-                    stdin: true,
-                });
-                inputs._stdin = Some(spool);
+            if !stdin_read {
+                stdin_read = true;
+                let spool = spool(&mut std::io::stdin().lock())?;
+                found.push(spooled(&spool, "<stdin>"));
+                inputs._spools.push(spool);
             }
             continue;
         }
         let path = PathBuf::from(arg);
         match std::fs::metadata(&path) {
-            Err(e) => inputs.problems.push(Problem::skipped(arg, None, describe_io(&e))),
-            Ok(meta) if meta.is_dir() => walk(&path, &path, &mut inputs, options),
-            Ok(_) => {
-                inputs.files.push(InputFile { path: path.clone(), display: arg.clone(), id: arg.clone(), stdin: false })
+            Err(e) => inputs.problems.push(Problem::skipped(arg, None, describe_missing(&path, &e))),
+            Ok(meta) if meta.is_dir() => {
+                let root = Walk {
+                    root: &path,
+                    real_root: path.canonicalize().unwrap_or_else(|_| path.clone()),
+                    allow_outside: options.allow_outside_paths,
+                };
+                visited.insert(root.real_root.clone());
+                root.walk(&path, false, &mut visited, &mut found, &mut inputs.problems);
             }
+            // A pipe (`<(command)`) can be read once only.
+            Ok(meta) if is_pipe(&meta) => match File::open(&path).and_then(|mut pipe| spool(&mut pipe)) {
+                Ok(spool) => {
+                    found.push(spooled(&spool, arg));
+                    inputs._spools.push(spool);
+                }
+                Err(e) => inputs.problems.push(Problem::skipped(arg, None, describe_io(&e))),
+            },
+            Ok(meta) if !meta.is_file() => inputs.problems.push(Problem::skipped(arg, None, NOT_REGULAR)),
+            Ok(_) => found.push(Candidate {
+                real: path.canonicalize().ok(),
+                file: InputFile { display: arg.clone(), id: arg.clone(), folder: folder_of(&path), path },
+                direct: true,
+            }),
         }
     }
+    inputs.files = read_once(found, options);
     Ok(inputs)
 }
 
-fn walk(root: &Path, folder: &Path, inputs: &mut Inputs, options: &IngestOptions) {
-    let entries = match std::fs::read_dir(folder) {
-        Ok(entries) => entries,
-        Err(e) => {
-            inputs.problems.push(Problem::skipped(folder.display().to_string(), None, describe_io(&e)));
-            return;
-        }
-    };
-    let mut paths: Vec<PathBuf> = Vec::new();
-    for entry in entries {
-        match entry {
-            Ok(entry) if !entry.file_name().to_string_lossy().starts_with('.') => paths.push(entry.path()),
-            Ok(_) => {}
-            Err(e) => inputs.problems.push(Problem::skipped(folder.display().to_string(), None, describe_io(&e))),
-        }
-    }
-    paths.sort();
-    let mut files = Vec::new();
+/// Leaves out second ways to a file (the first way not through a symbolic link wins, else
+/// the first) and files that a manifest among the candidates names.
+fn read_once(found: Vec<Candidate>, options: &IngestOptions) -> Vec<InputFile> {
     let mut listed = HashSet::new();
-    for path in paths {
-        if path.is_dir() {
-            walk(root, &path, inputs, options);
-            continue;
+    let mut manifests = HashSet::new();
+    for candidate in &found {
+        let names = manifest_listing(&candidate.file, options);
+        if !names.is_empty() {
+            manifests.extend(candidate.real.clone());
+            listed.extend(names);
         }
-        if let Some(content) = manifest_content(&path) {
-            listed.extend(jsonl::listed_files(&path, &content, options.allow_outside_paths));
-        }
-        files.push(path);
     }
-    for path in files {
-        if path.canonicalize().is_ok_and(|real| listed.contains(&real)) {
-            continue;
+    let mut chosen: HashMap<&Path, usize> = HashMap::new();
+    for (index, candidate) in found.iter().enumerate() {
+        let Some(real) = &candidate.real else { continue };
+        let first = chosen.entry(real).or_insert(index);
+        if !found[*first].direct && candidate.direct {
+            *first = index;
         }
-        let relative = path.strip_prefix(root).unwrap_or(&path);
-        let id = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-        inputs.files.push(InputFile { display: path.display().to_string(), path, id, stdin: false });
+    }
+    let keep: Vec<bool> = found
+        .iter()
+        .enumerate()
+        .map(|(index, candidate)| match &candidate.real {
+            None => true,
+            Some(real) => {
+                chosen.get(real.as_path()) == Some(&index) && (!listed.contains(real) || manifests.contains(real))
+            }
+        })
+        .collect();
+    found.into_iter().zip(keep).filter(|(_, keep)| *keep).map(|(candidate, _)| candidate.file).collect()
+}
+
+/// Copies a stream to a temporary file.
+fn spool(reader: &mut impl Read) -> std::io::Result<tempfile::NamedTempFile> {
+    let mut spool = tempfile::NamedTempFile::new()?;
+    std::io::copy(reader, &mut spool)?;
+    Ok(spool)
+}
+
+fn spooled(spool: &tempfile::NamedTempFile, name: &str) -> Candidate {
+    let file = InputFile {
+        path: spool.path().to_path_buf(),
+        display: name.to_string(),
+        id: name.to_string(),
+        folder: PathBuf::from("."),
+    };
+    Candidate { file, real: None, direct: true }
+}
+
+/// The folder a file is in, `.` for a bare file name.
+fn folder_of(path: &Path) -> PathBuf {
+    path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf()
+}
+
+const NOT_REGULAR: &str = "not a regular file (a pipe, socket or device)";
+
+#[cfg(unix)]
+fn is_pipe(meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    meta.file_type().is_fifo()
+}
+
+#[cfg(not(unix))]
+fn is_pipe(_meta: &std::fs::Metadata) -> bool {
+    false
+}
+
+/// A folder given on the command line, being walked.
+struct Walk<'a> {
+    root: &'a Path,
+    real_root: PathBuf,
+    allow_outside: bool,
+}
+
+impl Walk<'_> {
+    /// Walks `folder` (reached through a symbolic link if `linked`); `visited` holds the
+    /// real paths of the folders walked, so that a link back up is not followed.
+    fn walk(
+        &self,
+        folder: &Path,
+        linked: bool,
+        visited: &mut HashSet<PathBuf>,
+        found: &mut Vec<Candidate>,
+        problems: &mut Vec<Problem>,
+    ) {
+        let entries = match std::fs::read_dir(folder) {
+            Ok(entries) => entries,
+            Err(e) => {
+                problems.push(Problem::skipped(folder.display().to_string(), None, describe_io(&e)));
+                return;
+            }
+        };
+        let mut paths: Vec<(PathBuf, bool)> = Vec::new();
+        for entry in entries {
+            match entry {
+                Ok(entry) if !entry.file_name().to_string_lossy().starts_with('.') => {
+                    paths.push((entry.path(), entry.file_type().is_ok_and(|t| t.is_symlink())))
+                }
+                Ok(_) => {}
+                Err(e) => problems.push(Problem::skipped(folder.display().to_string(), None, describe_io(&e))),
+            }
+        }
+        paths.sort();
+        for (path, is_link) in paths {
+            let display = path.display().to_string();
+            let real = match path.canonicalize() {
+                Ok(real) => real,
+                Err(e) => {
+                    problems.push(Problem::skipped(display, None, describe_missing(&path, &e)));
+                    continue;
+                }
+            };
+            if is_link && !self.allow_outside && !real.starts_with(&self.real_root) {
+                let message = format!(
+                    "symbolic link to {} leaves the folder {} (--allow-outside-paths to permit)",
+                    real.display(),
+                    self.root.display()
+                );
+                problems.push(Problem::skipped(display, None, message));
+                continue;
+            }
+            let meta = match std::fs::metadata(&path) {
+                Ok(meta) => meta,
+                Err(e) => {
+                    problems.push(Problem::skipped(display, None, describe_io(&e)));
+                    continue;
+                }
+            };
+            if meta.is_dir() {
+                if visited.insert(real) {
+                    self.walk(&path, linked || is_link, visited, found, problems);
+                }
+                continue;
+            }
+            if path.file_name().is_some_and(|name| name == crate::config::FILE_NAME) {
+                continue;
+            }
+            if !meta.is_file() {
+                problems.push(Problem::skipped(display, None, NOT_REGULAR));
+                continue;
+            }
+            let relative = path.strip_prefix(self.root).unwrap_or(&path);
+            let id = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+            let file = InputFile { folder: folder_of(&path), path, display, id };
+            found.push(Candidate { file, real: Some(real), direct: !(linked || is_link) });
+        }
     }
 }
 
-/// The content of a JSON Lines file that names other files, if `path` is one.
-fn manifest_content(path: &Path) -> Option<String> {
-    let mut head = Vec::new();
-    File::open(path).ok()?.take(detect::SNIFF_BYTES as u64).read_to_end(&mut head).ok()?;
-    if detect::detect(&head) != Ok(Format::JsonLines) || !String::from_utf8_lossy(&head).contains("\"path\"") {
-        return None;
+/// The real paths of the files `file` names, if it is a JSON Lines manifest, read a row at
+/// a time. Rows that do not parse or name no file are reported when the manifest is read.
+fn manifest_listing(file: &InputFile, options: &IngestOptions) -> Vec<PathBuf> {
+    let Ok(handle) = File::open(&file.path) else { return Vec::new() };
+    let mut reader = BufReader::with_capacity(1 << 16, handle);
+    let Ok(head) = reader.fill_buf() else { return Vec::new() };
+    let head = &head[..head.len().min(detect::SNIFF_BYTES)];
+    if detect::detect(head) != Ok(Format::JsonLines) {
+        return Vec::new();
     }
-    std::fs::read_to_string(path).ok()
+    let finder = memchr::memmem::Finder::new(b"\"path\"");
+    let mut listed = Vec::new();
+    loop {
+        match read_line_capped(&mut reader, options.max_item_bytes) {
+            Ok(Line::Bytes(row)) if finder.find(&row).is_some() => {
+                listed.extend(jsonl::listed_file(&row, &file.folder, options.allow_outside_paths))
+            }
+            Ok(Line::Bytes(_) | Line::TooLong(_)) => {}
+            Ok(Line::End) | Err(_) => return listed,
+        }
+    }
 }
 
 /// A piece of input that [`parse`] turns into items on any thread.
@@ -210,12 +366,7 @@ impl<'a> Reader<'a> {
         if let Err(e) = (&mut file).take(detect::SNIFF_BYTES as u64).read_to_end(&mut head) {
             return problem(describe_io(&e));
         }
-        let format = if input.stdin && !head.iter().all(u8::is_ascii_whitespace) {
-            Ok(Format::JsonLines)
-        } else {
-            detect::detect(&head)
-        };
-        match format {
+        match detect::detect(&head) {
             Err(Unreadable::Empty) => problem("empty file".into()),
             Err(Unreadable::Binary) => problem("binary file, not an article or feed".into()),
             Ok(Format::JsonLines) => {
@@ -225,17 +376,20 @@ impl<'a> Reader<'a> {
                 self.next_row()
             }
             Ok(format) => {
+                // A feed is held whole while it is parsed, so the limit holds for it too.
+                let limit = self.options.max_item_bytes;
                 let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-                if size > self.options.max_item_bytes && format != Format::Feed {
-                    return problem(format!(
-                        "file of {} is larger than the {} limit for one item",
-                        human_bytes(size),
-                        human_bytes(self.options.max_item_bytes)
-                    ));
+                if size > limit {
+                    return problem(too_large(size, limit));
                 }
                 let mut bytes = head;
-                if let Err(e) = file.read_to_end(&mut bytes) {
+                // The file may have grown since its size was read.
+                let rest = (limit + 1).saturating_sub(bytes.len() as u64);
+                if let Err(e) = file.take(rest).read_to_end(&mut bytes) {
                     return problem(describe_io(&e));
+                }
+                if bytes.len() as u64 > limit {
+                    return problem(too_large(bytes.len() as u64, limit));
                 }
                 Some(Unit::Document { file: index, format, bytes })
             }
@@ -280,10 +434,14 @@ pub fn parse(unit: Unit, inputs: &Inputs, options: &IngestOptions) -> Parsed {
         Unit::Problem(problem) => parsed.problems.push(problem),
         Unit::Row { file, line, bytes } => {
             let input = &inputs.files[file];
-            match jsonl::read_row(&bytes, &input.path, &input.display, line, options) {
+            match jsonl::read_row(&bytes, &input.folder, &input.display, line, options, &mut parsed.problems) {
                 Ok(item) => parsed.items.push(item),
                 Err(problem) => parsed.problems.push(problem),
             }
+        }
+        Unit::Document { file, format: Format::Feed, bytes } if detect::declares_other_encoding(&bytes) => {
+            // feed-rs decodes the encoding the XML declaration names.
+            push_feed(&mut parsed, feed::read_feed(&bytes, &inputs.files[file].display), false);
         }
         Unit::Document { file, format, bytes } => {
             let input = &inputs.files[file];
@@ -302,10 +460,7 @@ pub fn parse(unit: Unit, inputs: &Inputs, options: &IngestOptions) -> Parsed {
                 ..Item::default()
             };
             match format {
-                Format::Feed => match feed::read_feed(content.as_bytes(), &input.display) {
-                    Ok(items) => parsed.items.extend(items),
-                    Err(problem) => parsed.problems.push(problem),
-                },
+                Format::Feed => push_feed(&mut parsed, feed::read_feed(content.as_bytes(), &input.display), lossy),
                 Format::Html => {
                     let page = html::read_page(&content);
                     let item = Item {
@@ -326,6 +481,16 @@ pub fn parse(unit: Unit, inputs: &Inputs, options: &IngestOptions) -> Parsed {
         }
     }
     parsed
+}
+
+fn push_feed(parsed: &mut Parsed, read: Result<feed::Feed, Problem>, lossy: bool) {
+    match read {
+        Ok(feed) => {
+            parsed.items.extend(feed.items.into_iter().map(|item| Item { lossy_utf8: lossy, ..item }));
+            parsed.problems.extend(feed.problem);
+        }
+        Err(problem) => parsed.problems.push(problem),
+    }
 }
 
 fn push_article(parsed: &mut Parsed, item: Item, display: &str) {
@@ -354,18 +519,21 @@ pub(crate) fn read_capped(path: &Path, limit: u64) -> Result<(String, bool), Str
     let file = File::open(path).map_err(|e| describe_io(&e))?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     if size > limit {
-        return Err(format!(
-            "file of {} is larger than the {} limit for one item",
-            human_bytes(size),
-            human_bytes(limit)
-        ));
+        return Err(too_large(size, limit));
     }
     let mut bytes = Vec::with_capacity(size as usize);
     file.take(limit + 1).read_to_end(&mut bytes).map_err(|e| describe_io(&e))?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(bytes.len() as u64, limit));
+    }
     if detect::detect(&bytes) == Err(Unreadable::Binary) {
         return Err("binary file, not an article".into());
     }
     Ok(decode(bytes))
+}
+
+fn too_large(size: u64, limit: u64) -> String {
+    format!("file of {} is larger than the {} limit for one item", human_bytes(size), human_bytes(limit))
 }
 
 enum Line {
@@ -407,6 +575,16 @@ fn read_line_capped(reader: &mut impl BufRead, limit: u64) -> std::io::Result<Li
         Ok(Line::End)
     } else {
         Ok(Line::Bytes(line))
+    }
+}
+
+/// Why a path could not be found, saying so when it is a symbolic link to nothing.
+fn describe_missing(path: &Path, e: &std::io::Error) -> String {
+    match std::fs::read_link(path) {
+        Ok(target) if e.kind() == std::io::ErrorKind::NotFound => {
+            format!("broken symbolic link (to {})", target.display())
+        }
+        _ => describe_io(e),
     }
 }
 

@@ -25,7 +25,7 @@ static MD_PREFIX: LazyLock<Regex> =
 /// feed entry: takes the headline line out of the body (when the input gave no title, the
 /// first line that reads like a headline becomes it), then infers what is still missing.
 pub fn complete(mut item: Item, text: &str, markdown: bool) -> Item {
-    let mut text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let mut text = if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text.to_string() };
     if markdown {
         text = strip_front_matter(&mut item, &text);
         text = strip_markdown(&text);

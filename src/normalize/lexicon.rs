@@ -22,25 +22,26 @@ use regex::{Regex, RegexSet};
 pub const SHORT_LINE_WORDS: usize = 30;
 
 struct Rules {
-    names: Vec<&'static str>,
-    /// Rules that apply to a line of any length.
-    any: RegexSet,
-    /// Rules that apply to short lines only.
+    /// Whole-line forms: they only match short lines.
+    line_names: Vec<&'static str>,
+    line: RegexSet,
+    /// Phrases that are never article text, whatever the line's length.
+    phrase_names: Vec<&'static str>,
+    phrases: Vec<Regex>,
+    /// Keywords that mark a short line as boilerplate.
     short_names: Vec<&'static str>,
     short: RegexSet,
 }
 
+/// The longest line, in bytes, a whole-line form can match.
+const LINE_FORM_MAX_BYTES: usize = 240;
+
 static RULES: LazyLock<Rules> = LazyLock::new(|| {
-    let any: &[(&str, &str)] = &[
+    let line: &[(&str, &str)] = &[
         (
             "navigation",
             r"^(skip to (main )?content|skip to navigation|edit post|menu|search|close|back to top|more news|more stories|editors'? picks|news feed|most read|most popular|trending( now)?|top stories|latest news|breaking news|world news|related( articles| stories| coverage| content)?|you may also like|recommended( for you)?|home)$",
         ),
-        (
-            "signup_notice",
-            r"(we use your sign-?up|unsubscribe at any time|indicates required|thank you for signing up|thanks for signing up|we've sent you a confirmation email|successful+y subscribed|enter (your|a valid|correct) email|please,? enter (a )?(valid|correct) email)",
-        ),
-        ("cookie", r"(we use cookies|accept (all )?cookies|cookie (settings|policy|preferences)|manage cookies)"),
         (
             "share",
             r"^((share|share this( article| story| page)?|share on \w+|tweet|email|print|copy link|facebook|twitter|x|linkedin|whatsapp|telegram|reddit|pinterest)[\s|·,/]*)+$",
@@ -60,6 +61,13 @@ static RULES: LazyLock<Rules> = LazyLock::new(|| {
         ("copyright", r"^((©|\(c\)|copyright ©?\s*\d{4}).{0,120}|.{0,80}all rights reserved\.?)$"),
         ("follow", r"^(follow us( on)?|like us on|join us on)\b.{0,80}$"),
     ];
+    let phrases: &[(&str, &str)] = &[
+        (
+            "signup_notice",
+            r"we use your sign-?up|unsubscribe at any time|indicates required|thank(s| you) for signing up|we've sent you a confirmation email|successful+y subscribed|enter (your|a valid|correct) email|please,? enter (a )?(valid|correct) email",
+        ),
+        ("cookie", r"we use cookies|accept (all )?cookies|cookie (settings|policy|preferences)|manage cookies"),
+    ];
     let short: &[(&str, &str)] = &[
         (
             "newsletter",
@@ -68,31 +76,62 @@ static RULES: LazyLock<Rules> = LazyLock::new(|| {
         ("cookie", r"\bcookies?\b.*\b(use|accept|consent|settings|policy|privacy)\b"),
     ];
     Rules {
-        names: any.iter().map(|(n, _)| *n).collect(),
-        any: RegexSet::new(any.iter().map(|(_, p)| *p)).expect("lexicon patterns"),
+        line_names: line.iter().map(|(n, _)| *n).collect(),
+        line: RegexSet::new(line.iter().map(|(_, p)| *p)).expect("lexicon patterns"),
+        phrase_names: phrases.iter().map(|(n, _)| *n).collect(),
+        phrases: phrases.iter().map(|(_, p)| Regex::new(p).expect("lexicon pattern")).collect(),
         short_names: short.iter().map(|(n, _)| *n).collect(),
         short: RegexSet::new(short.iter().map(|(_, p)| *p)).expect("lexicon patterns"),
     }
 });
 
-static SQUEEZE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s+").expect("space pattern"));
-
-/// The lexicon rule a line falls under, if it is boilerplate.
+/// The lexicon rule a line falls under, if it is boilerplate. The line may be raw or
+/// already normalized (see [`super::normalize_line`]).
 pub fn classify(line: &str) -> Option<&'static str> {
-    let lower = SQUEEZE.replace_all(line.trim(), " ").to_lowercase().replace(['’', '‘'], "'");
-    let lower = lower.trim_matches(|c: char| c == '*' || c == '•' || c == '-' || c.is_whitespace());
-    if lower.is_empty() {
+    if is_normalized(line) {
+        classify_normalized(line)
+    } else {
+        classify_normalized(&super::normalize_line(line))
+    }
+}
+
+/// [`classify`] for a line already normalized by [`super::normalize_line`].
+pub fn classify_normalized(line: &str) -> Option<&'static str> {
+    let line = line.trim_matches(|c: char| c == '*' || c == '•' || c == '-' || c == ' ');
+    if line.is_empty() {
         return None;
     }
-    if let Some(index) = RULES.any.matches(lower).iter().next() {
-        return Some(RULES.names[index]);
+    if line.len() <= LINE_FORM_MAX_BYTES {
+        if let Some(index) = RULES.line.matches(line).iter().next() {
+            return Some(RULES.line_names[index]);
+        }
     }
-    if lower.split_whitespace().count() <= SHORT_LINE_WORDS {
-        if let Some(index) = RULES.short.matches(lower).iter().next() {
+    if let Some(index) = RULES.phrases.iter().position(|p| p.is_match(line)) {
+        return Some(RULES.phrase_names[index]);
+    }
+    if line.len() <= SHORT_LINE_WORDS * 12 && line.split(' ').count() <= SHORT_LINE_WORDS {
+        if let Some(index) = RULES.short.matches(line).iter().next() {
             return Some(RULES.short_names[index]);
         }
     }
     None
+}
+
+/// Whether a line is already in normalized form (lower case, single spaces, ASCII quotes).
+fn is_normalized(line: &str) -> bool {
+    let mut last_space = true;
+    for c in line.chars() {
+        let space = c == ' ';
+        if (space && last_space)
+            || c.is_uppercase()
+            || (c.is_whitespace() && !space)
+            || matches!(c, '‘' | '’' | '“' | '”')
+        {
+            return false;
+        }
+        last_space = space;
+    }
+    !last_space || line.is_empty()
 }
 
 #[cfg(test)]

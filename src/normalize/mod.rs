@@ -6,13 +6,11 @@
 pub mod lexicon;
 pub mod templates;
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
 use crate::model::{Item, MetadataLine};
-use crate::util::{clip, hash_bytes};
+use crate::util::{clip, hash_bytes, KeyMap};
 pub use templates::{TemplateCounter, Templates};
 
 /// Settings of the normalize stage.
@@ -52,6 +50,9 @@ pub enum Removal {
     RepeatedInItem { times: u32 },
     /// The line recurs across items: `items` of the collection carry it.
     SiteTemplate { items: u32 },
+    /// A short label above the article's first paragraph or below its last (a site name,
+    /// a section, a menu): page furniture, never article text.
+    PageLabel,
     /// Metadata, not article text: the byline or a `Source:` credit.
     Metadata { what: MetadataLine },
 }
@@ -85,14 +86,42 @@ pub struct Normalized {
     pub boilerplate_ratio: f64,
 }
 
+/// A line of at least this many words is an article paragraph, for telling the page's
+/// edges from the article.
+const PARAGRAPH_WORDS: usize = 8;
+
+/// The most words a page label has.
+const LABEL_WORDS: usize = 4;
+
+/// A short line that is not a sentence: a site name, a section, a menu.
+fn is_label(normalized: &str) -> bool {
+    normalized.split(' ').count() <= LABEL_WORDS && !normalized.ends_with(['.', '!', '?', '"', '\''])
+}
+
 /// How long a removed line may be in the report.
 const REMOVED_LINE_CHARS: usize = 160;
 
 /// Normalizes one line: NFKC, lower case, typographic quotes and dashes folded to ASCII,
 /// runs of whitespace as one space.
 pub fn normalize_line(line: &str) -> String {
+    if line.is_ascii() {
+        return normalize_ascii(line);
+    }
     let mut out = String::with_capacity(line.len());
-    let push = |c: char, out: &mut String| {
+    let mut last_space = true;
+    let mut push = |c: char| {
+        if c.is_ascii() {
+            if c.is_ascii_whitespace() {
+                if !last_space {
+                    out.push(' ');
+                    last_space = true;
+                }
+                return;
+            }
+            out.push(c.to_ascii_lowercase());
+            last_space = false;
+            return;
+        }
         let c = match c {
             '‘' | '’' | '‚' | '‛' | '′' => '\'',
             '“' | '”' | '„' | '‟' | '«' | '»' | '″' => '"',
@@ -100,24 +129,50 @@ pub fn normalize_line(line: &str) -> String {
             c => c,
         };
         if c.is_whitespace() {
-            if !out.is_empty() && !out.ends_with(' ') {
+            if !last_space {
                 out.push(' ');
+                last_space = true;
             }
-        } else if c.is_uppercase() {
-            out.extend(c.to_lowercase());
         } else {
-            out.push(c);
+            if c.is_uppercase() {
+                out.extend(c.to_lowercase());
+            } else {
+                out.push(c);
+            }
+            last_space = false;
         }
     };
     if line.is_ascii() || is_nfkc_quick(line.chars()) == IsNormalized::Yes {
-        line.chars().for_each(|c| push(c, &mut out));
+        line.chars().for_each(&mut push);
     } else {
-        line.nfkc().for_each(|c| push(c, &mut out));
+        line.nfkc().for_each(&mut push);
     }
     if out.ends_with(' ') {
         out.pop();
     }
     out
+}
+
+/// [`normalize_line`] for ASCII text, a byte at a time.
+fn normalize_ascii(line: &str) -> String {
+    let mut out = Vec::with_capacity(line.len());
+    let mut last_space = true;
+    for &b in line.as_bytes() {
+        if b.is_ascii_whitespace() {
+            if !last_space {
+                out.push(b' ');
+                last_space = true;
+            }
+        } else {
+            out.push(b.to_ascii_lowercase());
+            last_space = false;
+        }
+    }
+    if out.last() == Some(&b' ') {
+        out.pop();
+    }
+    // Lower-casing and collapsing ASCII whitespace keeps ASCII text ASCII.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// The key a normalized line is counted under.
@@ -144,15 +199,18 @@ pub fn keyed_lines(text: &str) -> impl Iterator<Item = (usize, &str, String, u64
 /// Normalizes an item's text and removes its boilerplate.
 pub fn normalize(item: &Item, templates: &Templates, options: &NormalizeOptions) -> Normalized {
     let lines: Vec<(usize, &str, String, u64)> = keyed_lines(&item.text).collect();
-    let mut counts: HashMap<u64, u32> = HashMap::with_capacity(lines.len());
+    let mut counts: KeyMap<u64, u32> = KeyMap::default();
     for (_, _, _, key) in &lines {
         *counts.entry(*key).or_default() += 1;
     }
-    let typical = templates.typical_frequency(lines.iter().map(|l| l.3));
-    let mut seen: HashMap<u64, ()> = HashMap::with_capacity(lines.len());
+    let typical = templates.typical_frequency(lines.iter().map(|l| (l.3, l.2.len())));
+    let mut seen: KeyMap<u64, ()> = KeyMap::default();
+    let is_paragraph = |normalized: &str| normalized.split(' ').count() >= PARAGRAPH_WORDS;
+    let first_paragraph = lines.iter().position(|l| is_paragraph(&l.2)).unwrap_or(usize::MAX);
+    let last_paragraph = lines.iter().rposition(|l| is_paragraph(&l.2)).unwrap_or(0);
     let mut out = Normalized::default();
     let (mut total_chars, mut boilerplate_chars) = (0usize, 0usize);
-    for (index, raw, normalized, key) in lines {
+    for (position, (index, raw, normalized, key)) in lines.into_iter().enumerate() {
         let chars = normalized.chars().count();
         total_chars += chars;
         let metadata = item.metadata_lines.iter().find(|(line, _)| *line == index).map(|(_, what)| *what);
@@ -160,8 +218,10 @@ pub fn normalize(item: &Item, templates: &Templates, options: &NormalizeOptions)
         let first = seen.insert(key, ()).is_none();
         let removal = if let Some(what) = metadata {
             Some(Removal::Metadata { what })
-        } else if let Some(rule) = lexicon::classify(raw) {
+        } else if let Some(rule) = lexicon::classify_normalized(&normalized) {
             Some(Removal::Lexicon { rule })
+        } else if (position < first_paragraph || position > last_paragraph) && is_label(&normalized) {
+            Some(Removal::PageLabel)
         } else if times > 1 && (!first || normalized.split(' ').count() <= options.repeated_line_max_words) {
             Some(Removal::RepeatedInItem { times })
         } else {

@@ -3,16 +3,14 @@
 //! is far more common than the item's typical line, so that copies, whose paragraphs all
 //! recur, keep their text.
 
-use std::collections::HashMap;
-
 use super::NormalizeOptions;
-use crate::util::hash_bytes;
+use crate::util::{hash_bytes, KeyMap};
 
 /// Counts, over the first pass, in how many items each line occurs.
 #[derive(Debug, Default, Clone)]
 pub struct TemplateCounter {
-    lines: HashMap<u64, u32>,
-    source_lines: HashMap<(u64, u64), u32>,
+    lines: KeyMap<u64, u32>,
+    source_lines: KeyMap<(u64, u64), u32>,
 }
 
 impl TemplateCounter {
@@ -54,8 +52,8 @@ impl TemplateCounter {
 /// How often lines recur across the collection.
 #[derive(Debug, Default, Clone)]
 pub struct Templates {
-    lines: HashMap<u64, u32>,
-    source_lines: HashMap<(u64, u64), u32>,
+    lines: KeyMap<u64, u32>,
+    source_lines: KeyMap<(u64, u64), u32>,
 }
 
 fn source_key(source: &str) -> u64 {
@@ -68,19 +66,24 @@ impl Templates {
         self.lines.get(&key).copied().unwrap_or(1)
     }
 
-    /// The median frequency of an item's lines: how common its typical line is.
-    pub fn typical_frequency(&self, keys: impl Iterator<Item = u64>) -> f64 {
-        let mut frequencies: Vec<u32> = keys.map(|k| self.frequency(k)).collect();
-        if frequencies.is_empty() {
+    /// How common an item's typical text is: the median frequency of its lines, each line
+    /// weighted by its length, so that the article's paragraphs, not its many short
+    /// navigation lines, decide.
+    pub fn typical_frequency(&self, lines: impl Iterator<Item = (u64, usize)>) -> f64 {
+        let mut weighted: Vec<(u32, usize)> = lines.map(|(key, chars)| (self.frequency(key), chars.max(1))).collect();
+        if weighted.is_empty() {
             return 1.0;
         }
-        frequencies.sort_unstable();
-        let middle = frequencies.len() / 2;
-        if frequencies.len() % 2 == 1 {
-            frequencies[middle] as f64
-        } else {
-            (frequencies[middle - 1] + frequencies[middle]) as f64 / 2.0
+        weighted.sort_unstable();
+        let half = weighted.iter().map(|(_, chars)| chars).sum::<usize>().div_ceil(2);
+        let mut seen = 0;
+        for (frequency, chars) in &weighted {
+            seen += chars;
+            if seen >= half {
+                return *frequency as f64;
+            }
         }
+        1.0
     }
 
     /// If the line is a site template for an item of `source` whose typical line occurs in
@@ -102,19 +105,21 @@ mod tests {
     fn a_footer_shared_by_a_sources_items_is_a_template_but_shared_copy_text_is_not() {
         let options = NormalizeOptions::default();
         let mut counter = TemplateCounter::default();
-        // Three items of one source share a footer line (key 99); each has its own text.
+        // Three items of one source share footer lines (keys 97 to 99); each has its own text.
         for own in [1, 2, 3] {
-            counter.add(Some("Site"), [own, own + 10, 99]);
+            counter.add(Some("Site"), [own, own + 10, 97, 98, 99]);
         }
         // Four copies of one article share all their lines.
         for _ in 0..4 {
             counter.add(Some("Other"), [50, 51, 52]);
         }
         let templates = counter.finish();
-        let typical = templates.typical_frequency([1, 11, 99].into_iter());
+        // Short footer lines outnumber the paragraphs, but the paragraphs hold the text.
+        let typical = templates.typical_frequency([(1, 400), (11, 300), (97, 20), (98, 30), (99, 20)].into_iter());
+        assert_eq!(typical, 1.0);
         assert_eq!(templates.template(99, Some("Site"), typical, &options), Some(3));
         assert_eq!(templates.template(99, Some("Elsewhere"), typical, &options), None, "3 < 5 items collection-wide");
-        let typical = templates.typical_frequency([50, 51, 52].into_iter());
+        let typical = templates.typical_frequency([(50, 80), (51, 80), (52, 80)].into_iter());
         assert_eq!(templates.template(50, Some("Other"), typical, &options), None);
     }
 }

@@ -3,11 +3,9 @@
 //! is chosen for the similarity threshold, so that a pair at the threshold is a candidate
 //! with a stated probability.
 
-use std::collections::HashMap;
-
 use rayon::prelude::*;
 
-use crate::util::hash_bytes;
+use crate::util::{hash_bytes, KeyMap};
 
 /// How a signature is cut into bands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -47,7 +45,7 @@ pub fn candidates(signatures: &[Option<&[u32]>], banding: Banding, max_bucket: u
     let mut pairs: Vec<(u32, u32)> = (0..banding.bands)
         .into_par_iter()
         .flat_map_iter(|band| {
-            let mut buckets: HashMap<u64, Vec<u32>> = HashMap::with_capacity(signatures.len());
+            let mut buckets: KeyMap<u64, Vec<u32>> = KeyMap::default();
             let range = band * banding.rows..(band + 1) * banding.rows;
             for (index, signature) in signatures.iter().enumerate() {
                 let Some(signature) = signature else { continue };
@@ -85,9 +83,9 @@ mod tests {
 
     #[test]
     fn equal_bands_make_candidates() {
-        let a = vec![1u32, 2, 3, 4, 5, 6, 7, 8];
-        let b = vec![1u32, 2, 3, 4, 9, 9, 9, 9];
-        let c = vec![0u32, 0, 0, 0, 0, 0, 0, 0];
+        let a = [1u32, 2, 3, 4, 5, 6, 7, 8];
+        let b = [1u32, 2, 3, 4, 9, 9, 9, 9];
+        let c = [0u32, 0, 0, 0, 0, 0, 0, 0];
         let sigs = vec![Some(&a[..]), Some(&b[..]), Some(&c[..]), None];
         assert_eq!(candidates(&sigs, Banding { bands: 2, rows: 4 }, 10), vec![(0, 1)]);
     }

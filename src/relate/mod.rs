@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::fingerprint::{jaccard, simhash_distance, Fingerprint};
 use crate::profile::Profile;
+use crate::util::KeyMap;
 use cluster::UnionFind;
 pub use lsh::Banding;
 pub use story::{StoryEvidence, StoryOptions, StoryStats};
@@ -26,8 +27,11 @@ pub use story::{StoryEvidence, StoryOptions, StoryStats};
 pub struct RelateOptions {
     /// Shingle Jaccard at or above which two items are near-duplicates.
     pub near_duplicate_jaccard: f64,
-    /// A trimmed copy is a near-duplicate too: the shorter is contained in the longer at
-    /// least this much…
+    /// Two items each contained in the other at least this much are near-duplicates too
+    /// (light edits spread over the text)…
+    pub near_duplicate_containment: f64,
+    /// …and so is a trimmed copy: the shorter is contained in the longer at least this
+    /// much…
     pub trimmed_containment: f64,
     /// …and their Jaccard is at least this.
     pub trimmed_jaccard: f64,
@@ -52,6 +56,7 @@ impl Default for RelateOptions {
     fn default() -> Self {
         RelateOptions {
             near_duplicate_jaccard: 0.8,
+            near_duplicate_containment: 0.8,
             trimmed_containment: 0.9,
             trimmed_jaccard: 0.6,
             partial_containment: 0.5,
@@ -323,7 +328,7 @@ pub fn relate_stories(
 /// Pairs of representatives that share a paragraph, from postings of paragraph hashes.
 /// A paragraph carried by more than `max_bucket` items is a template, not a copy signal.
 fn paragraph_candidates(prints: &[&Fingerprint], representatives: &[usize], max_bucket: usize) -> Vec<(u32, u32)> {
-    let mut postings: HashMap<u64, Vec<u32>> = HashMap::new();
+    let mut postings: KeyMap<u64, Vec<u32>> = KeyMap::default();
     for (slot, &index) in representatives.iter().enumerate() {
         let mut seen = HashSet::new();
         for paragraph in &prints[index].paragraphs {
@@ -346,8 +351,10 @@ fn paragraph_candidates(prints: &[&Fingerprint], representatives: &[usize], max_
 /// Measures a candidate pair and classifies it, or `None` when it is no copy.
 pub fn verify(later: &Fingerprint, earlier: &Fingerprint, options: &RelateOptions) -> Option<(Kind, f64, Evidence)> {
     let (evidence, overlap) = measure(later, earlier, options);
-    let Overlap { jaccard: j, contained, shared, shared_words_later, shared_words_earlier } = overlap;
-    if j >= options.near_duplicate_jaccard || (j >= options.trimmed_jaccard && contained >= options.trimmed_containment)
+    let Overlap { jaccard: j, contained, mutual, shared, shared_words_later, shared_words_earlier } = overlap;
+    if j >= options.near_duplicate_jaccard
+        || mutual >= options.near_duplicate_containment
+        || (j >= options.trimmed_jaccard && contained >= options.trimmed_containment)
     {
         Some((Kind::NearDuplicate, evidence.jaccard, evidence))
     } else if contained >= options.partial_containment
@@ -364,6 +371,7 @@ pub fn verify(later: &Fingerprint, earlier: &Fingerprint, options: &RelateOption
 struct Overlap {
     jaccard: f64,
     contained: f64,
+    mutual: f64,
     shared: u32,
     shared_words_later: u32,
     shared_words_earlier: u32,
@@ -397,6 +405,7 @@ fn measure(later: &Fingerprint, earlier: &Fingerprint, options: &RelateOptions) 
     let overlap = Overlap {
         jaccard: j,
         contained: containment_later.max(containment_earlier),
+        mutual: containment_later.min(containment_earlier),
         shared,
         shared_words_later,
         shared_words_earlier,
@@ -434,13 +443,12 @@ mod tests {
         fingerprint(&paragraphs, &options, options.signer().as_ref())
     }
 
+    /// A paragraph of 30 pseudo-random words from a vocabulary of 5,000.
     fn paragraph(seed: usize) -> String {
-        let words = [
-            "harbour", "council", "storm", "minister", "river", "bridge", "court", "market", "union", "station",
-            "school", "budget", "winter", "tunnel", "ferry", "airport",
-        ];
-        (0..30).map(|i| words[(seed * 7 + i * 3 + i * i * seed) % words.len()]).collect::<Vec<_>>().join(" ")
-            + &format!(" number {seed}")
+        (0..30)
+            .map(|i| format!("w{}", crate::util::mix64((seed * 1000 + i) as u64) % 5000))
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     fn article(seeds: std::ops::Range<usize>) -> String {

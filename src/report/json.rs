@@ -3,8 +3,8 @@
 
 use super::Report;
 
-pub fn render(report: &Report) -> String {
-    let mut out = serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    out.push('\n');
-    out
+/// Writes the report as pretty-printed JSON, streaming.
+pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, report)?;
+    out.write_all(b"\n")
 }

@@ -2,18 +2,24 @@
 
 use std::fmt::Write;
 
-use super::table::{measured, rule_name};
+use super::table::{count, measured, rule_name};
 use super::Report;
 
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
+    let index = report.index();
     let s = &report.summary;
     let _ = writeln!(out, "## copydesk report\n");
     let as_of = report.as_of.map(|d| format!(", as of {d}")).unwrap_or_default();
     let _ = writeln!(
         out,
-        "{} items from {} files{as_of}: **{} copy clusters**, **{} story clusters**, {} skipped, {} warnings.\n",
-        s.items, s.files, s.clusters, s.story_clusters, s.skipped, s.warnings
+        "{} from {}{as_of}: **{}**, **{}**, {} skipped, {}.\n",
+        count(s.items, "item"),
+        count(s.files, "file"),
+        count(s.clusters, "copy cluster"),
+        count(s.story_clusters, "story cluster"),
+        s.skipped,
+        count(s.warnings, "warning")
     );
     for (kind, heading) in [("copy", "Copy clusters"), ("story", "Story clusters")] {
         let clusters: Vec<_> = report.clusters.iter().filter(|c| c.kind == kind).collect();
@@ -25,7 +31,7 @@ pub fn render(report: &Report) -> String {
         let _ = writeln!(out, "| --- | --- | --- | --- | --- | --- |");
         for cluster in clusters {
             for member in &cluster.members {
-                let Some(item) = report.item(&member.id) else { continue };
+                let Some(item) = index.get(member.id.as_str()) else { continue };
                 let relation = member.of.as_deref().and_then(|of| item.relations.iter().find(|r| r.other == of));
                 let measured =
                     relation.map(|r| format!("of `{}`: {}", cell(&r.other), measured(r))).unwrap_or_default();

@@ -175,12 +175,16 @@ pub fn build(input: Input<'_>) -> Report {
 
     let mut cluster_of: Vec<Option<String>> = vec![None; analyzed.len()];
     let mut story_of: Vec<Option<String>> = vec![None; analyzed.len()];
+    let mut is_origin = vec![false; analyzed.len()];
+    let mut is_story_origin = vec![false; analyzed.len()];
     let mut clusters = Vec::with_capacity(input.related.clusters.len() + input.related.story_clusters.len());
     let groups = [("copy", "C", &input.related.clusters), ("story", "S", &input.related.story_clusters)];
     for (kind, prefix, list) in groups {
         for (number, cluster) in list.iter().enumerate() {
             let name = format!("{prefix}{}", number + 1);
-            let of = if kind == "copy" { &mut cluster_of } else { &mut story_of };
+            let (of, origin) =
+                if kind == "copy" { (&mut cluster_of, &mut is_origin) } else { (&mut story_of, &mut is_story_origin) };
+            origin[cluster.origin] = true;
             for &member in &cluster.members {
                 of[member] = Some(name.clone());
             }
@@ -230,9 +234,9 @@ pub fn build(input: Input<'_>) -> Report {
                 relations: std::mem::take(&mut relations[index]),
                 copied_by: std::mem::take(&mut copied_by[index]),
                 cluster: cluster_of[index].clone(),
-                origin: input.related.clusters.iter().any(|c| c.origin == index),
+                origin: is_origin[index],
                 story_cluster: story_of[index].clone(),
-                story_origin: input.related.story_clusters.iter().any(|c| c.origin == index),
+                story_origin: is_story_origin[index],
             }
         })
         .collect();
@@ -310,10 +314,18 @@ pub enum Format {
 
 /// Renders a report in a format.
 pub fn render(report: &Report, format: Format) -> String {
+    let mut out = Vec::new();
+    // Writing to memory cannot fail.
+    let _ = write(report, format, &mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Writes a report in a format; JSON is streamed, never held whole in memory.
+pub fn write(report: &Report, format: Format, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     match format {
-        Format::Table => table::render(report),
-        Format::Json => json::render(report),
-        Format::Markdown => markdown::render(report),
+        Format::Table => out.write_all(table::render(report).as_bytes()),
+        Format::Json => json::write(report, out),
+        Format::Markdown => out.write_all(markdown::render(report).as_bytes()),
     }
 }
 
@@ -332,6 +344,11 @@ impl Report {
     /// The item with an id.
     pub fn item(&self, id: &str) -> Option<&ItemReport> {
         self.items.iter().find(|i| i.id == id)
+    }
+
+    /// The items by id, for renderers that look many up.
+    pub fn index(&self) -> std::collections::HashMap<&str, &ItemReport> {
+        self.items.iter().map(|i| (i.id.as_str(), i)).collect()
     }
 }
 

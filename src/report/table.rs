@@ -2,7 +2,7 @@
 //! date, kind, measured values), then the items with problems, then the inputs that were
 //! skipped.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 
 use super::{ClusterReport, ItemReport, RelationReport, Report};
@@ -10,9 +10,16 @@ use crate::util::clip;
 
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
+    let index = report.index();
     let s = &report.summary;
     let as_of = report.as_of.map(|d| format!(" · as of {d}")).unwrap_or_default();
-    let _ = writeln!(out, "copydesk {} · {} items from {} files{as_of}", report.tool.version, s.items, s.files);
+    let _ = writeln!(
+        out,
+        "copydesk {} · {} from {}{as_of}",
+        report.tool.version,
+        count(s.items, "item"),
+        count(s.files, "file")
+    );
 
     let copies: Vec<&ClusterReport> = report.clusters.iter().filter(|c| c.kind == "copy").collect();
     let stories: Vec<&ClusterReport> = report.clusters.iter().filter(|c| c.kind == "story").collect();
@@ -22,13 +29,13 @@ pub fn render(report: &Report) -> String {
         let _ = writeln!(out, "\nCopy clusters");
     }
     for cluster in copies {
-        cluster_block(&mut out, report, cluster);
+        cluster_block(&mut out, &index, cluster);
     }
     if !stories.is_empty() {
         let _ = writeln!(out, "\nStory clusters (rewrites and reports of the same story)");
     }
     for cluster in stories {
-        cluster_block(&mut out, report, cluster);
+        cluster_block(&mut out, &index, cluster);
     }
 
     let unattributed: Vec<&str> =
@@ -50,11 +57,11 @@ pub fn render(report: &Report) -> String {
             for line in item.boilerplate.removed.iter().filter(|r| r.removal.is_boilerplate()) {
                 *rules.entry(rule_name(&line.removal)).or_default() += 1;
             }
-            let lines: usize = rules.values().sum();
+            let lines = count(rules.values().sum(), "line");
             let rules: Vec<String> = rules.into_iter().map(|(rule, n)| format!("{rule} {n}")).collect();
             let _ = writeln!(
                 out,
-                "    {}  {:.0}% of the text, {lines} lines ({})",
+                "    {}  {:.0}% of the text, {lines} ({})",
                 item.id,
                 item.boilerplate.ratio * 100.0,
                 rules.join(", ")
@@ -82,15 +89,19 @@ pub fn render(report: &Report) -> String {
     let relations = if relations.is_empty() { "no relations".to_string() } else { relations.join(", ") };
     let _ = writeln!(
         out,
-        "\n{} items · {} copy clusters · {} story clusters · {relations} · {} skipped · {} warnings",
-        s.items, s.clusters, s.story_clusters, s.skipped, s.warnings
+        "\n{} · {} · {} · {relations} · {} skipped · {}",
+        count(s.items, "item"),
+        count(s.clusters, "copy cluster"),
+        count(s.story_clusters, "story cluster"),
+        s.skipped,
+        count(s.warnings, "warning")
     );
     out
 }
 
 /// One cluster: its origin, then each member with the relation that ties it in.
-fn cluster_block(out: &mut String, report: &Report, cluster: &ClusterReport) {
-    let origin = report.item(&cluster.origin);
+fn cluster_block(out: &mut String, index: &HashMap<&str, &ItemReport>, cluster: &ClusterReport) {
+    let origin = index.get(cluster.origin.as_str()).copied();
     let _ = writeln!(
         out,
         "\n{}  origin {} — {} — {} items",
@@ -101,16 +112,20 @@ fn cluster_block(out: &mut String, report: &Report, cluster: &ClusterReport) {
     );
     let width = cluster.members.iter().map(|m| m.id.chars().count()).max().unwrap_or(0).min(48);
     for member in &cluster.members {
-        let Some(item) = report.item(&member.id) else { continue };
+        let Some(item) = index.get(member.id.as_str()) else { continue };
         let relation = member.of.as_deref().and_then(|of| item.relations.iter().find(|r| r.other == of));
         let measured = relation.map(|r| format!("  of {}: {}", r.other, measured(r))).unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "    {:<14}  {:<width$}  {}{measured}",
-            member.role,
-            clip(&member.id, width),
-            describe(item),
-        );
+        let _ =
+            writeln!(out, "    {:<14}  {:<width$}  {}{measured}", member.role, clip(&member.id, width), describe(item));
+    }
+}
+
+/// "1 item", "2 items".
+pub(crate) fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }
 
@@ -156,5 +171,6 @@ pub(crate) fn rule_name(removal: &crate::normalize::Removal) -> String {
         Removal::RepeatedInItem { .. } => "repeated".to_string(),
         Removal::SiteTemplate { .. } => "site_template".to_string(),
         Removal::Metadata { .. } => "metadata".to_string(),
+        Removal::PageLabel => "page_label".to_string(),
     }
 }

@@ -1,0 +1,200 @@
+//! The copydesk benchmark: throughput, peak memory and growth of each stage and of the
+//! whole `copydesk check`, over generated corpora.
+//!
+//! ```text
+//! cargo bench --bench pipeline                    # 20,000 and 200,000 documents
+//! cargo bench --bench pipeline -- --docs 20000    # one size
+//! ```
+//!
+//! For each size it generates a deterministic corpus (Zipf-distributed words, planted
+//! near-duplicates with known Jaccard), writes it as JSON Lines, then measures:
+//! - the fingerprint stage alone (normalize + shingles + SHA-256 + MinHash + SimHash),
+//!   with the fast one-permutation signer and with the reference MinHash of
+//!   `probabilistic-collections`, on all cores;
+//! - each stage of the pipeline in process, with its time;
+//! - `copydesk check corpus.jsonl --format json` end to end, as a separate process,
+//!   with the table and the JSON report, its wall time and peak resident memory;
+//! - recall of the planted near-duplicates and the number of unplanted relations.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use copydesk::config::Config;
+use copydesk::fingerprint::{self, FingerprintOptions, SignerKind};
+use copydesk::model::Item;
+use copydesk::normalize::{self, Templates};
+use copydesk::pipeline::{self, CheckOptions};
+use copydesk::synth::{self, CorpusSpec};
+use rayon::prelude::*;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let sizes: Vec<usize> = args
+        .iter()
+        .position(|a| a == "--docs")
+        .and_then(|i| args.get(i + 1))
+        .map(|v| v.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![20_000, 200_000]);
+    let folder = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("corpus");
+    std::fs::create_dir_all(&folder).expect("benchmark folder");
+    println!("copydesk benchmark · {} threads", rayon::current_num_threads());
+    for documents in sizes {
+        bench_size(documents, &folder);
+    }
+}
+
+fn bench_size(documents: usize, folder: &Path) {
+    println!("\n## {documents} documents");
+    let spec = CorpusSpec { documents, ..CorpusSpec::default() };
+    let corpus = synth::generate(&spec);
+    let text_bytes: usize = corpus.iter().map(|d| d.text.len()).sum();
+    let path = folder.join(format!("corpus-{documents}.jsonl"));
+    let lines: Vec<String> = corpus.iter().map(synth::to_json_line).collect();
+    std::fs::write(&path, lines.join("\n") + "\n").expect("write corpus");
+    drop(lines);
+    let file_bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    println!(
+        "corpus: {:.1} MB of text, {:.1} MB of JSON Lines, {}",
+        mb(text_bytes),
+        mb(file_bytes as usize),
+        path.display()
+    );
+
+    for signer in [SignerKind::OnePermutation, SignerKind::Reference] {
+        fingerprint_stage(&corpus, text_bytes, signer);
+    }
+    let planted: Vec<(String, String, f64)> = corpus
+        .iter()
+        .filter_map(|d| d.copy_of.map(|(original, j)| (d.id.clone(), corpus[original].id.clone(), j)))
+        .collect();
+    drop(corpus);
+
+    stages_in_process(&path, documents, text_bytes);
+    end_to_end(&path, documents, text_bytes, &planted);
+}
+
+/// Normalize and fingerprint every text on all cores.
+fn fingerprint_stage(corpus: &[synth::Document], text_bytes: usize, signer: SignerKind) {
+    let options = FingerprintOptions { signer, ..FingerprintOptions::default() };
+    let config = Config::default();
+    let signer_impl = options.signer();
+    let templates = Templates::default();
+    let start = Instant::now();
+    let words: u64 = corpus
+        .par_iter()
+        .map(|d| {
+            let item = Item { text: d.text.clone(), ..Item::default() };
+            let normalized = normalize::normalize(&item, &templates, &config.normalize);
+            fingerprint::fingerprint(&normalized.paragraphs, &options, signer_impl.as_ref()).words as u64
+        })
+        .sum();
+    let seconds = start.elapsed().as_secs_f64();
+    println!(
+        "fingerprint ({signer:?}): {:.2} s · {:.0} docs/s · {:.1} MB/s · {words} words",
+        seconds,
+        corpus.len() as f64 / seconds,
+        mb(text_bytes) / seconds
+    );
+}
+
+/// The pipeline's stages in this process, each with its time.
+fn stages_in_process(path: &Path, documents: usize, text_bytes: usize) {
+    let options = CheckOptions { inputs: vec![path.display().to_string()], ..CheckOptions::default() };
+    let start = Instant::now();
+    let (report, timings) = pipeline::check_timed(&options).expect("check");
+    let total = start.elapsed().as_secs_f64();
+    let rate = |seconds: f64| format!("{:.0} docs/s, {:.1} MB/s", documents as f64 / seconds, mb(text_bytes) / seconds);
+    println!("in process: {total:.2} s");
+    println!(
+        "  pass 1 (read + line counts): {:.2} s ({})",
+        timings.templates.as_secs_f64(),
+        rate(timings.templates.as_secs_f64())
+    );
+    println!(
+        "  pass 2 (read + normalize + fingerprint): {:.2} s ({})",
+        timings.analyze.as_secs_f64(),
+        rate(timings.analyze.as_secs_f64())
+    );
+    println!("  relate: {:.2} s · candidates {:?}", timings.relate.as_secs_f64(), report.summary.candidates);
+    println!("  report: {:.2} s", timings.report.as_secs_f64());
+    println!("  relations: {:?}", report.summary.relations);
+}
+
+/// `copydesk check` as a user runs it: wall time and peak resident memory of the process,
+/// with the default table report and with the JSON report.
+fn end_to_end(path: &Path, documents: usize, text_bytes: usize, planted: &[(String, String, f64)]) {
+    let out = path.with_extension("report.json");
+    for format in ["table", "json"] {
+        let start = Instant::now();
+        let child = Command::new(env!("CARGO_BIN_EXE_copydesk"))
+            .args(["check", "--quiet", "--format", format, "-o"])
+            .arg(&out)
+            .arg(path)
+            .spawn()
+            .expect("run copydesk");
+        let (status, peak) = wait_with_peak_memory(child);
+        let seconds = start.elapsed().as_secs_f64();
+        println!(
+            "end to end ({format}): `copydesk check` {seconds:.2} s · {:.0} docs/s · {:.1} MB/s of text · peak RSS {peak:.0} MB ({:.1} KB per document) · exit {}",
+            documents as f64 / seconds,
+            mb(text_bytes) / seconds,
+            peak * 1000.0 / documents as f64,
+            status.code().unwrap_or(-1)
+        );
+    }
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).expect("report")).expect("json");
+    let mut found: HashSet<(String, String)> = HashSet::new();
+    for item in report["items"].as_array().into_iter().flatten() {
+        for relation in item["relations"].as_array().into_iter().flatten() {
+            let kind = relation["kind"].as_str().unwrap_or_default();
+            if kind == "near_duplicate" || kind == "exact" {
+                found.insert((
+                    item["id"].as_str().unwrap_or_default().into(),
+                    relation["other"].as_str().unwrap_or_default().into(),
+                ));
+            }
+        }
+    }
+    let above: Vec<_> = planted.iter().filter(|p| p.2 >= 0.8).collect();
+    let hit = above.iter().filter(|p| found.contains(&(p.0.clone(), p.1.clone()))).count();
+    let planted_pairs: HashSet<(String, String)> = planted.iter().map(|p| (p.0.clone(), p.1.clone())).collect();
+    let unplanted = found.iter().filter(|pair| !planted_pairs.contains(pair)).count();
+    println!(
+        "planted near-duplicates with Jaccard ≥ 0.8: {} of {} found (recall {:.3}); {} near-duplicate relations not planted (copies of copies among them)",
+        hit,
+        above.len(),
+        hit as f64 / above.len().max(1) as f64,
+        unplanted
+    );
+}
+
+/// Waits for a child process, polling its peak resident memory (Linux `VmHWM`) in MB.
+fn wait_with_peak_memory(mut child: std::process::Child) -> (std::process::ExitStatus, f64) {
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak: f64 = 0.0;
+    loop {
+        if let Ok(status) = std::fs::read_to_string(&status_file) {
+            peak = peak.max(high_water_mark_mb(&status));
+        }
+        if let Some(status) = child.try_wait().expect("wait") {
+            return (status, peak);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
+fn mb(bytes: usize) -> f64 {
+    bytes as f64 / 1e6
+}
+
+/// The peak resident memory a `/proc/*/status` file reports, in MB.
+fn high_water_mark_mb(status: &str) -> f64 {
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map_or(0.0, |kb| kb * 1024.0 / 1e6)
+}

@@ -1,0 +1,62 @@
+//! Snapshots of every report format on the seeds and on a small collection with copies.
+//! A change to a format shows up here as a diff to review.
+
+use assert_cmd::Command;
+
+fn copydesk(args: &[&str]) -> String {
+    let output = Command::cargo_bin("copydesk")
+        .expect("binary")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .output()
+        .expect("run copydesk");
+    assert!(output.status.code().is_some_and(|c| c < 2), "{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).expect("UTF-8 report")
+}
+
+/// The tool's version is not part of what a snapshot checks.
+fn without_version(report: String) -> String {
+    report.replace(env!("CARGO_PKG_VERSION"), "[version]")
+}
+
+#[test]
+fn seeds_table() {
+    insta::assert_snapshot!(without_version(copydesk(&["check", "seeds"])));
+}
+
+#[test]
+fn seeds_json() {
+    insta::assert_snapshot!(without_version(copydesk(&["check", "--format", "json", "seeds"])));
+}
+
+#[test]
+fn seeds_markdown() {
+    insta::assert_snapshot!(without_version(copydesk(&["check", "--format", "markdown", "seeds"])));
+}
+
+#[test]
+fn copies_table() {
+    insta::assert_snapshot!(without_version(copydesk(&["check", "--no-config", "fixtures/copies"])));
+}
+
+#[test]
+fn copies_json() {
+    insta::assert_snapshot!(without_version(copydesk(&[
+        "check",
+        "--no-config",
+        "--format",
+        "json",
+        "fixtures/copies"
+    ])));
+}
+
+#[test]
+fn copies_markdown() {
+    insta::assert_snapshot!(without_version(copydesk(&[
+        "check",
+        "--no-config",
+        "--format",
+        "markdown",
+        "fixtures/copies"
+    ])));
+}
