@@ -584,6 +584,30 @@ pub fn unit(word: &str) -> Option<&'static str> {
     UNIT.get(word).copied()
 }
 
+/// Words without which no phrase citing an unnamed source can be found ("a senior official
+/// said", "on condition of anonymity", "people familiar with the matter").
+const CITING: &[&str] = &[
+    "anonymity",
+    "anonymously",
+    "declined",
+    "source",
+    "sources",
+    "insider",
+    "insiders",
+    "according",
+    "familiar",
+    "close",
+    "official",
+    "officials",
+    "diplomat",
+    "diplomats",
+];
+
+/// Whether a lower-case word may belong to a phrase that cites an unnamed source.
+pub fn may_cite_source(word: &str) -> bool {
+    CITING.contains(&word)
+}
+
 /// Whether a lower-case word after a number makes it a time of day.
 pub fn is_clock(word: &str) -> bool {
     CLOCK.contains(&word)

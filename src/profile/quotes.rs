@@ -8,7 +8,6 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::lexicon;
-use super::names::is_capitalised;
 use super::text::{Paragraph, TokenKind};
 
 /// A quotation in a paragraph: token indexes of its opening mark and of its closing mark
@@ -70,15 +69,15 @@ pub fn spans(paragraph: &Paragraph) -> Vec<Span> {
 const REACH: usize = 7;
 
 /// The speaker of a quotation, from the words right after it, else right before it.
-pub fn speaker(text: &str, paragraph: &Paragraph, span: Span) -> Speaker {
-    let after = span.close.map_or(Speaker::Unknown, |close| after_quote(text, paragraph, close));
+pub fn speaker(paragraph: &Paragraph, span: Span) -> Speaker {
+    let after = span.close.map_or(Speaker::Unknown, |close| after_quote(paragraph, close));
     if after != Speaker::Unknown {
         return after;
     }
-    before_quote(text, paragraph, span.open)
+    before_quote(paragraph, span.open)
 }
 
-fn after_quote(text: &str, paragraph: &Paragraph, close: usize) -> Speaker {
+fn after_quote(paragraph: &Paragraph, close: usize) -> Speaker {
     let tokens = &paragraph.tokens;
     let mut i = close + 1;
     if tokens.get(i).is_some_and(|t| t.is_punct(',')) {
@@ -88,11 +87,7 @@ fn after_quote(text: &str, paragraph: &Paragraph, close: usize) -> Speaker {
     while i < tokens.len() && i < first + REACH {
         match tokens[i].kind {
             TokenKind::Word if lexicon::is_speech_verb(paragraph.lower(i)) => {
-                return if i == first {
-                    subject_after(text, paragraph, i + 1)
-                } else {
-                    subject_at(text, paragraph, i - 1)
-                };
+                return if i == first { subject_after(paragraph, i + 1) } else { subject_at(paragraph, i - 1) };
             }
             TokenKind::Word => {}
             TokenKind::Punct(',' | '-' | '\'' | '’') => {}
@@ -103,7 +98,7 @@ fn after_quote(text: &str, paragraph: &Paragraph, close: usize) -> Speaker {
     Speaker::Unknown
 }
 
-fn before_quote(text: &str, paragraph: &Paragraph, open: usize) -> Speaker {
+fn before_quote(paragraph: &Paragraph, open: usize) -> Speaker {
     let tokens = &paragraph.tokens;
     let Some(mark) = open.checked_sub(1) else { return Speaker::Unknown };
     if !matches!(tokens[mark].kind, TokenKind::Punct(':' | ',')) {
@@ -118,7 +113,7 @@ fn before_quote(text: &str, paragraph: &Paragraph, open: usize) -> Speaker {
         }
         if lexicon::is_speech_verb(paragraph.lower(i)) {
             return match i.checked_sub(1) {
-                Some(subject) => subject_at(text, paragraph, subject),
+                Some(subject) => subject_at(paragraph, subject),
                 None => Speaker::Unknown,
             };
         }
@@ -127,14 +122,14 @@ fn before_quote(text: &str, paragraph: &Paragraph, open: usize) -> Speaker {
 }
 
 /// The speaker whose last word is at `i`, just before the verb.
-fn subject_at(text: &str, paragraph: &Paragraph, i: usize) -> Speaker {
+fn subject_at(paragraph: &Paragraph, i: usize) -> Speaker {
     if !paragraph.is_word(i) {
         return Speaker::Unnamed;
     }
     let lower = paragraph.lower(i);
     if lexicon::is_pronoun(lower) {
         Speaker::Pronoun
-    } else if is_capitalised(paragraph.tokens[i].text(text)) && is_name_word(lower) {
+    } else if paragraph.tokens[i].capital && is_name_word(lower) {
         Speaker::Named(i)
     } else {
         Speaker::Unnamed
@@ -142,7 +137,7 @@ fn subject_at(text: &str, paragraph: &Paragraph, i: usize) -> Speaker {
 }
 
 /// The speaker named right after the verb ("said Ellen Whitford, a teacher").
-fn subject_after(text: &str, paragraph: &Paragraph, i: usize) -> Speaker {
+fn subject_after(paragraph: &Paragraph, i: usize) -> Speaker {
     if !paragraph.is_word(i) {
         return Speaker::Unknown;
     }
@@ -151,7 +146,7 @@ fn subject_after(text: &str, paragraph: &Paragraph, i: usize) -> Speaker {
     }
     let mut last = None;
     let mut j = i;
-    while paragraph.is_word(j) && is_capitalised(paragraph.tokens[j].text(text)) {
+    while paragraph.tokens.get(j).is_some_and(|t| t.capital) {
         last = Some(j);
         j += 1;
     }
@@ -201,7 +196,7 @@ mod tests {
         spans(&paragraph)
             .into_iter()
             .map(|span| {
-                let s = speaker(text, &paragraph, span);
+                let s = speaker(&paragraph, span);
                 let name = match s {
                     Speaker::Named(i) => paragraph.tokens[i].text(text).to_string(),
                     _ => String::new(),

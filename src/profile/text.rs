@@ -2,6 +2,7 @@
 //! (names are told by their capitals).
 
 use super::lexicon;
+use crate::util::hash_bytes;
 
 /// What a token is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,13 +24,19 @@ pub struct Token {
     pub end: u32,
     /// White space stands right before the token (or it opens the paragraph).
     pub spaced: bool,
+    /// A word that starts with a capital.
+    pub capital: bool,
+    /// For a word, the hash of its lower-case form; 0 otherwise.
+    pub key: u64,
 }
 
 impl Token {
+    #[inline]
     pub fn text<'a>(&self, paragraph: &'a str) -> &'a str {
         paragraph.get(self.start as usize..self.end as usize).unwrap_or("")
     }
 
+    #[inline]
     pub fn is_word(&self) -> bool {
         self.kind == TokenKind::Word
     }
@@ -39,36 +46,39 @@ impl Token {
     }
 }
 
-/// A tokenized paragraph with the lower-case form of every token.
+/// A tokenized paragraph with the lower-case form of every word.
 #[derive(Debug, Default)]
 pub struct Paragraph {
     pub tokens: Vec<Token>,
+    /// The paragraph itself.
+    text: String,
+    /// The lower-case forms of the words not already written in lower case.
     lower: String,
+    /// Where each token's lower-case form stands in `lower`; `OWN` for a word written in
+    /// lower case, which is its own lower-case form.
     ranges: Vec<(u32, u32)>,
 }
 
+/// The range of a word that is its own lower-case form.
+const OWN: (u32, u32) = (u32::MAX, u32::MAX);
+
 impl Paragraph {
-    /// Tokenizes a paragraph, reusing the buffers of the previous one.
+    /// Tokenizes a paragraph, reusing the buffers of the previous one: one pass that cuts
+    /// the tokens and writes the lower-case form of the words that need one.
     pub fn read(&mut self, text: &str) {
-        tokenize(text, &mut self.tokens);
-        self.lower.clear();
-        self.ranges.clear();
-        for token in &self.tokens {
-            let start = self.lower.len() as u32;
-            for c in token.text(text).chars() {
-                match c {
-                    '’' => self.lower.push('\''),
-                    c if c.is_ascii() => self.lower.push(c.to_ascii_lowercase()),
-                    c => self.lower.extend(c.to_lowercase()),
-                }
-            }
-            self.ranges.push((start, self.lower.len() as u32));
-        }
+        self.text.clear();
+        self.text.push_str(text);
+        tokenize(text, &mut self.tokens, &mut self.lower, &mut self.ranges);
     }
 
-    /// The lower-case form of token `i` (typographic apostrophes as `'`).
+    /// The lower-case form of word `i` (typographic apostrophes as `'`); empty for other
+    /// tokens.
     pub fn lower(&self, i: usize) -> &str {
-        self.ranges.get(i).and_then(|&(s, e)| self.lower.get(s as usize..e as usize)).unwrap_or("")
+        match self.ranges.get(i) {
+            Some(&OWN) => self.tokens.get(i).map_or("", |t| t.text(&self.text)),
+            Some(&(s, e)) => self.lower.get(s as usize..e as usize).unwrap_or(""),
+            None => "",
+        }
     }
 
     /// Whether token `i` is a word.
@@ -87,56 +97,95 @@ fn is_closing(c: char) -> bool {
     matches!(c, '”' | '»' | '"' | ')' | '’' | '\'' | ']')
 }
 
-/// Cuts a paragraph into tokens, appending them to `out`.
-pub fn tokenize(paragraph: &str, out: &mut Vec<Token>) {
+/// Cuts a paragraph into tokens, in place of those in `out`, and writes the lower-case
+/// form of each word to `lower` (its range in `ranges`; an empty range for other tokens).
+/// ASCII is read byte by byte; other characters are decoded where they stand.
+fn tokenize(paragraph: &str, out: &mut Vec<Token>, lower: &mut String, ranges: &mut Vec<(u32, u32)>) {
     out.clear();
+    lower.clear();
+    ranges.clear();
     let bytes = paragraph.as_bytes();
-    let mut chars = paragraph.char_indices().peekable();
+    let n = bytes.len();
+    let char_at = |i: usize| -> char {
+        match bytes.get(i) {
+            Some(&b) if b < 128 => b as char,
+            Some(_) => paragraph.get(i..).and_then(|rest| rest.chars().next()).unwrap_or(' '),
+            None => ' ',
+        }
+    };
+    let digits_after =
+        |from: usize| bytes.get(from..).map_or(0, |rest| rest.iter().take_while(|b| b.is_ascii_digit()).count());
+    let mut i = 0;
     let mut spaced = true;
-    while let Some((start, c)) = chars.next() {
+    while i < n {
+        if bytes[i] == b' ' {
+            spaced = true;
+            i += 1;
+            continue;
+        }
+        let c = char_at(i);
+        let len = c.len_utf8();
         if c.is_whitespace() {
             spaced = true;
+            i += len;
             continue;
         }
         let kind;
-        let mut end = start + c.len_utf8();
+        let mut end = i + len;
+        let lower_start = lower.len();
+        let mut own = false;
         if c.is_alphabetic() {
             kind = TokenKind::Word;
             let mut letters = 1;
-            while let Some(&(i, next)) = chars.peek() {
-                if next.is_alphanumeric() {
+            let mut ascii = len == 1;
+            let mut upper = c.is_uppercase();
+            while end < n {
+                let class = ASCII_CLASS[bytes[end] as usize];
+                if class != 0 {
+                    upper |= class == UPPER;
                     letters += 1;
-                } else if next == '\'' || next == '’' {
+                    end += 1;
+                    continue;
+                }
+                let next = char_at(end);
+                let width = next.len_utf8();
+                if next.is_alphanumeric() {
+                    ascii = false;
+                    letters += 1;
+                    end += width;
+                } else if (next == '\'' || next == '’') && char_at(end + width).is_alphabetic() {
                     // An inner apostrophe: "Zelensky's", "don't".
-                    let after = paragraph[i + next.len_utf8()..].chars().next();
-                    if !after.is_some_and(char::is_alphabetic) {
-                        break;
-                    }
-                } else if next == '.' && letters == 1 {
+                    ascii &= width == 1;
+                    end += width;
+                } else if next == '.'
+                    && letters == 1
+                    && bytes.get(end + 1).is_some_and(u8::is_ascii_alphabetic)
+                    && bytes.get(end + 2) == Some(&b'.')
+                {
                     // The dots of "U.S." and "a.m.": a single letter, a dot, a letter and a dot.
-                    let rest = &bytes[i + 1..];
-                    if rest.len() >= 2 && rest[0].is_ascii_alphabetic() && rest[1] == b'.' {
-                        chars.next();
-                        chars.next();
-                        chars.next();
-                        end = i + 3;
-                        continue;
-                    }
-                    break;
+                    end += 3;
                 } else {
                     break;
                 }
-                chars.next();
-                end = i + next.len_utf8();
+            }
+            let word = paragraph.get(i..end).unwrap_or("");
+            if ascii && !upper {
+                own = true;
+            } else if ascii {
+                lower.push_str(word);
+                if let Some(added) = lower.get_mut(lower_start..) {
+                    added.make_ascii_lowercase();
+                }
+            } else {
+                word.chars().for_each(|c| push_lower(lower, c));
             }
         } else if c.is_ascii_digit() {
             kind = TokenKind::Number;
-            while let Some(&(i, next)) = chars.peek() {
-                let digits_after = |from: usize| bytes[from..].iter().take_while(|b| b.is_ascii_digit()).count();
-                let separator = (next == ',' && digits_after(i + 1) == 3) || (next == '.' && digits_after(i + 1) > 0);
-                if next.is_ascii_digit() || separator {
-                    chars.next();
-                    end = i + 1;
+            while end < n {
+                let b = bytes[end];
+                let separator = (b == b',' && digits_after(end + 1) == 3) || (b == b'.' && digits_after(end + 1) > 0);
+                if b.is_ascii_digit() || separator {
+                    end += 1;
                 } else {
                     break;
                 }
@@ -144,8 +193,48 @@ pub fn tokenize(paragraph: &str, out: &mut Vec<Token>) {
         } else {
             kind = TokenKind::Punct(c);
         }
-        out.push(Token { kind, start: start as u32, end: end as u32, spaced });
+        let key = match kind {
+            TokenKind::Word if own => hash_bytes(&bytes[i..end]),
+            TokenKind::Word => hash_bytes(&lower.as_bytes()[lower_start..]),
+            _ => 0,
+        };
+        let capital = kind == TokenKind::Word && c.is_uppercase();
+        out.push(Token { kind, start: i as u32, end: end as u32, spaced, capital, key });
+        ranges.push(if own { OWN } else { (lower_start as u32, lower.len() as u32) });
         spaced = false;
+        i = end;
+    }
+}
+
+/// The class of an ASCII letter or digit: upper-case letter or other.
+const UPPER: u8 = 2;
+
+/// Which bytes are ASCII letters or digits (1), and which of them capitals (`UPPER`): a
+/// table is the cheapest test in the hottest loop of the tokenizer.
+static ASCII_CLASS: [u8; 256] = {
+    let mut table = [0; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = if byte.is_ascii_uppercase() {
+            UPPER
+        } else if byte.is_ascii_alphanumeric() {
+            1
+        } else {
+            0
+        };
+        b += 1;
+    }
+    table
+};
+
+fn push_lower(lower: &mut String, c: char) {
+    if c == '’' {
+        lower.push('\'');
+    } else if c.is_ascii() {
+        lower.push(c.to_ascii_lowercase());
+    } else {
+        lower.extend(c.to_lowercase());
     }
 }
 
@@ -154,6 +243,13 @@ pub fn tokenize(paragraph: &str, out: &mut Vec<Token>) {
 /// or the end of the paragraph, unless the full stop closes an abbreviation or an initial.
 pub fn sentences(paragraph: &str, tokens: &[Token]) -> Vec<std::ops::Range<usize>> {
     let mut out = Vec::new();
+    sentences_into(paragraph, tokens, &mut out);
+    out
+}
+
+/// [`sentences`], in place of the ranges in `out`.
+pub fn sentences_into(paragraph: &str, tokens: &[Token], out: &mut Vec<std::ops::Range<usize>>) {
+    out.clear();
     let mut start = 0;
     let mut i = 0;
     while i < tokens.len() {
@@ -194,7 +290,6 @@ pub fn sentences(paragraph: &str, tokens: &[Token]) -> Vec<std::ops::Range<usize
     if start < tokens.len() {
         out.push(start..tokens.len());
     }
-    out
 }
 
 /// Whether the full stop at `dot` closes an abbreviation ("Gen.", "Nov.") or an initial.
@@ -214,9 +309,9 @@ mod tests {
     use super::*;
 
     fn words(text: &str) -> Vec<String> {
-        let mut tokens = Vec::new();
-        tokenize(text, &mut tokens);
-        tokens.iter().map(|t| t.text(text).to_string()).collect()
+        let mut paragraph = Paragraph::default();
+        paragraph.read(text);
+        paragraph.tokens.iter().map(|t| t.text(text).to_string()).collect()
     }
 
     #[test]
@@ -231,9 +326,10 @@ mod tests {
     #[test]
     fn splits_sentences_but_not_after_abbreviations() {
         let text = "Gen. Tod Wolters spoke on Nov. 22. He said: “It works.” Then he left. . . But not for long";
-        let mut tokens = Vec::new();
-        tokenize(text, &mut tokens);
-        let got: Vec<String> = sentences(text, &tokens)
+        let mut paragraph = Paragraph::default();
+        paragraph.read(text);
+        let tokens = &paragraph.tokens;
+        let got: Vec<String> = sentences(text, tokens)
             .into_iter()
             .map(|r| text[tokens[r.start].start as usize..tokens[r.end - 1].end as usize].to_string())
             .collect();
