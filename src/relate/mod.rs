@@ -241,14 +241,14 @@ pub fn relate(prints: &[&Fingerprint], rank: &[usize], options: &RelateOptions) 
     relations.sort_by(|x, y| (rank[x.later], rank[x.earlier], x.kind).cmp(&(rank[y.later], rank[y.earlier], y.kind)));
     relations.dedup_by(|x, y| x.later == y.later && x.earlier == y.earlier);
 
-    let clusters = clusters(n, &relations, rank, |_| true);
+    let clusters = clusters(n, &relations, rank);
     Related { relations, clusters, story_clusters: Vec::new(), stats }
 }
 
-/// Groups of items linked by the relations `linked` accepts, each in origin order.
-fn clusters(n: usize, relations: &[Relation], rank: &[usize], linked: impl Fn(&Relation) -> bool) -> Vec<Cluster> {
+/// Groups of items linked by relations, each in origin order.
+fn clusters(n: usize, relations: &[Relation], rank: &[usize]) -> Vec<Cluster> {
     let mut union = UnionFind::new(n);
-    for relation in relations.iter().filter(|r| linked(r)) {
+    for relation in relations {
         union.union(relation.later, relation.earlier);
     }
     let mut clusters: Vec<Cluster> = union
@@ -319,9 +319,14 @@ pub fn relate_stories(
         .sort_by(|x, y| (rank[x.later], rank[x.earlier], x.kind).cmp(&(rank[y.later], rank[y.earlier], y.kind)));
     related.relations.dedup_by(|x, y| x.later == y.later && x.earlier == y.earlier);
     related.stats.story = stats;
-    related.story_clusters = clusters(n, &related.relations, rank, |_| true)
+    // Story clusters are the groups over all relations that hold a story relation.
+    let mut in_story = vec![false; n];
+    for relation in related.relations.iter().filter(|r| !r.kind.is_copy()) {
+        in_story[relation.later] = true;
+    }
+    related.story_clusters = clusters(n, &related.relations, rank)
         .into_iter()
-        .filter(|cluster| related.relations.iter().any(|r| !r.kind.is_copy() && cluster.members.contains(&r.later)))
+        .filter(|cluster| cluster.members.iter().any(|&m| in_story[m]))
         .collect();
 }
 

@@ -14,12 +14,11 @@
 //! shared names, numbers and quotations, the share of sentences that align in order, and
 //! the novelty of the later item.
 
-use std::collections::HashMap;
-
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::profile::Profile;
+use crate::util::KeyMap;
 
 /// Thresholds of rewrite and same-story detection: the `[story]` section of
 /// `copydesk.toml`.
@@ -132,20 +131,25 @@ impl Weights {
     /// Document frequencies over the collection, then each item's weighted vector.
     pub fn new(profiles: &[&Profile]) -> Weights {
         let n = profiles.iter().filter(|p| !p.is_empty()).count() as f64;
-        let mut df: HashMap<u32, u32> = HashMap::new();
+        let mut df: KeyMap<u32, u32> = KeyMap::default();
         for profile in profiles {
             for &(term, _) in &profile.terms {
                 *df.entry(term).or_default() += 1;
             }
         }
-        let idf = |term: u32| ((n + 1.0) / (df.get(&term).copied().unwrap_or(0) as f64 + 1.0)).ln() + 1.0;
+        // Smoothed inverse document frequency, once per word.
+        let idf: KeyMap<u32, f32> =
+            df.into_iter().map(|(term, df)| (term, (((n + 1.0) / (df as f64 + 1.0)).ln() + 1.0) as f32)).collect();
+        // Sublinear term frequency, 1 + ln(count), from a table for the usual counts.
+        let tf_table: Vec<f32> = (0..64).map(|count: u32| 1.0 + (count.max(1) as f32).ln()).collect();
+        let tf = |count: u16| tf_table.get(count as usize).copied().unwrap_or_else(|| 1.0 + (count as f32).ln());
         let vectors = profiles
             .par_iter()
             .map(|profile| {
                 let vector = profile
                     .terms
                     .iter()
-                    .map(|&(term, count)| (term, ((1.0 + (count.max(1) as f64).ln()) * idf(term)) as f32))
+                    .map(|&(term, count)| (term, tf(count) * idf.get(&term).copied().unwrap_or(1.0)))
                     .collect();
                 normalised(vector)
             })
@@ -185,7 +189,7 @@ pub fn candidates(
             keys
         })
         .collect();
-    let mut postings: HashMap<u64, Vec<u32>> = HashMap::new();
+    let mut postings: KeyMap<u64, Vec<u32>> = KeyMap::default();
     for (item, keys) in keys.iter().enumerate() {
         for &key in keys {
             postings.entry(key).or_default().push(item as u32);
@@ -357,4 +361,80 @@ pub fn classify(evidence: &StoryEvidence, options: &StoryOptions) -> Option<Verd
 
 fn round(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::profile;
+
+    fn p(text: &str) -> Profile {
+        profile(None, text.lines(), crate::profile::DEFAULT_TERMS)
+    }
+
+    const ORIGIN: &str = "The harbour board approved a new ferry terminal on Monday after a long debate.\n\
+        Construction will cost 48 million euros and start in the spring.\n\
+        Mayor Ingrid Solberg said the terminal would double the number of crossings.\n\
+        Local fishermen protested outside the town hall during the vote.";
+
+    #[test]
+    fn aligns_reworded_sentences_in_order() {
+        let rewrite = p("On Monday, after lengthy discussion, the board of the harbour gave its approval to a new terminal for ferries.\n\
+            Building work, costing 48 million euros, is due to begin in spring.\n\
+            According to Mayor Ingrid Solberg, crossings will double thanks to the terminal.\n\
+            During the vote, local fishermen staged a protest outside the town hall.");
+        let origin = p(ORIGIN);
+        assert_eq!(origin.sentence_count(), 4);
+        assert_eq!(align(&rewrite, &origin, 0.25), 4);
+        // The same sentences in another order align only as far as the order allows.
+        let shuffled = p("Local fishermen protested outside the town hall during the vote.\n\
+            Mayor Ingrid Solberg said the terminal would double the number of crossings.\n\
+            Construction will cost 48 million euros and start in the spring.\n\
+            The harbour board approved a new ferry terminal on Monday after a long debate.");
+        assert_eq!(align(&shuffled, &origin, 0.25), 1);
+        let unrelated = p("The orchestra opened its season with a programme of Sibelius symphonies.\n\
+            Tickets sold out within hours of going on sale last month.");
+        assert_eq!(align(&unrelated, &origin, 0.25), 0);
+    }
+
+    #[test]
+    fn classifies_measured_evidence() {
+        let options = StoryOptions::default();
+        let rewrite = StoryEvidence {
+            cosine: 0.55,
+            aligned_sentences: 0.9,
+            shared_names: 8,
+            shared_numbers: 6,
+            shared_quotes: 0,
+            novelty: 0.1,
+        };
+        assert_eq!(classify(&rewrite, &options), Some(Verdict::Rewrite));
+        let same_story = StoryEvidence { aligned_sentences: 0.2, novelty: 0.7, cosine: 0.4, ..rewrite };
+        assert_eq!(classify(&same_story, &options), Some(Verdict::SameStory));
+        // Same topic, nothing specific in common.
+        let same_topic = StoryEvidence { shared_names: 1, shared_numbers: 0, ..same_story };
+        assert_eq!(classify(&same_topic, &options), None);
+        // A shared quotation says the same statement is reported, at a lower cosine.
+        let quoted = StoryEvidence { cosine: 0.2, shared_names: 3, shared_numbers: 0, shared_quotes: 1, ..same_story };
+        assert_eq!(classify(&quoted, &options), Some(Verdict::SameStory));
+    }
+
+    #[test]
+    fn finds_candidates_through_shared_keys_only() {
+        let profiles: Vec<Profile> = [
+            ORIGIN,
+            "Mayor Ingrid Solberg defended the 48 million euros ferry terminal plan before the harbour board.",
+            "The orchestra opened its season with a programme of Sibelius symphonies in Helsinki.",
+        ]
+        .iter()
+        .map(|t| p(t))
+        .collect();
+        let refs: Vec<&Profile> = profiles.iter().collect();
+        let weights = Weights::new(&refs);
+        let (pairs, stats) = candidates(&refs, &weights, &StoryOptions::default(), |_, _| false);
+        assert_eq!(pairs, vec![(0, 1)]);
+        assert_eq!(stats.candidates, 1);
+        let (pairs, _) = candidates(&refs, &weights, &StoryOptions::default(), |_, _| true);
+        assert!(pairs.is_empty());
+    }
 }
