@@ -1,0 +1,251 @@
+//! Rewrites and same-story pairs, measured against labelled fixtures, and on the seeds.
+//!
+//! `fixtures/stories/` holds 12 rewrites (every sentence re-worded), 12 pairs of independent
+//! reports of one event and 12 hard negatives (same topic, different events), with
+//! `labels.json` naming the expected relation of each pair: `rewrite`, `same_story`, `none`
+//! or `same_story_or_none`. A pair that is not listed is expected to have no relation.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use assert_cmd::Command;
+use copydesk::config::Config;
+use copydesk::pipeline::{self, CheckOptions};
+use copydesk::report::Report;
+use serde_json::Value;
+
+fn path(relative: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(relative).display().to_string()
+}
+
+fn check(input: &str, config: Config) -> Report {
+    let options = CheckOptions { inputs: vec![path(input)], config, ..CheckOptions::default() };
+    pipeline::check(&options).expect("check")
+}
+
+/// An unordered pair of ids.
+fn pair(a: &str, b: &str) -> (String, String) {
+    if a <= b {
+        (a.to_string(), b.to_string())
+    } else {
+        (b.to_string(), a.to_string())
+    }
+}
+
+/// The relation found for each related pair (the strongest, when there are two).
+fn found(report: &Report) -> HashMap<(String, String), &'static str> {
+    let mut found: HashMap<(String, String), (copydesk::relate::Kind, &'static str)> = HashMap::new();
+    for item in &report.items {
+        for relation in &item.relations {
+            let entry = found.entry(pair(&item.id, &relation.other)).or_insert((relation.kind, relation.kind.as_str()));
+            if relation.kind < entry.0 {
+                *entry = (relation.kind, relation.kind.as_str());
+            }
+        }
+    }
+    found.into_iter().map(|(pair, (_, kind))| (pair, kind)).collect()
+}
+
+fn labels() -> HashMap<(String, String), String> {
+    let text = std::fs::read_to_string(path("fixtures/stories/labels.json")).expect("labels.json");
+    let labels: Value = serde_json::from_str(&text).expect("labels are JSON");
+    labels["pairs"]
+        .as_array()
+        .expect("pairs")
+        .iter()
+        .map(|p| {
+            let (a, b) = (p["a"].as_str().expect("a"), p["b"].as_str().expect("b"));
+            (pair(a, b), p["expected"].as_str().expect("expected").to_string())
+        })
+        .collect()
+}
+
+/// Precision and recall of one kind.
+#[derive(Debug, Default)]
+struct Score {
+    true_positives: usize,
+    false_positives: usize,
+    false_negatives: usize,
+}
+
+impl Score {
+    fn precision(&self) -> f64 {
+        let predicted = self.true_positives + self.false_positives;
+        if predicted == 0 {
+            1.0
+        } else {
+            self.true_positives as f64 / predicted as f64
+        }
+    }
+
+    fn recall(&self) -> f64 {
+        let expected = self.true_positives + self.false_negatives;
+        if expected == 0 {
+            1.0
+        } else {
+            self.true_positives as f64 / expected as f64
+        }
+    }
+}
+
+/// Scores each kind: a pair counts for a kind when it is labelled so or found so; a pair
+/// labelled `same_story_or_none` is right either way.
+fn score(
+    found: &HashMap<(String, String), &'static str>,
+    labels: &HashMap<(String, String), String>,
+) -> BTreeMap<&'static str, Score> {
+    let mut scores: BTreeMap<&'static str, Score> = BTreeMap::new();
+    let mut pairs: Vec<&(String, String)> = found.keys().chain(labels.keys()).collect();
+    pairs.sort();
+    pairs.dedup();
+    for pair in pairs {
+        let expected = labels.get(pair).map_or("none", String::as_str);
+        let got = found.get(pair).copied().unwrap_or("none");
+        for kind in ["rewrite", "same_story"] {
+            let score = scores.entry(kind).or_default();
+            let tolerated = expected == "same_story_or_none" && kind == "same_story";
+            match (got == kind, expected == kind) {
+                (true, true) => score.true_positives += 1,
+                (true, false) if !tolerated => score.false_positives += 1,
+                (false, true) => score.false_negatives += 1,
+                _ => {}
+            }
+        }
+    }
+    scores
+}
+
+#[test]
+fn rewrites_and_same_story_pairs_match_the_labels() {
+    let report = check("fixtures/stories/manifest.jsonl", Config::default());
+    assert_eq!(report.summary.items, 72);
+    let found = found(&report);
+    let labels = labels();
+    let scores = score(&found, &labels);
+
+    println!("\n{:<12} {:>4} {:>4} {:>4} {:>10} {:>8}", "kind", "tp", "fp", "fn", "precision", "recall");
+    for (kind, s) in &scores {
+        println!(
+            "{kind:<12} {:>4} {:>4} {:>4} {:>10.3} {:>8.3}",
+            s.true_positives,
+            s.false_positives,
+            s.false_negatives,
+            s.precision(),
+            s.recall()
+        );
+    }
+    println!("story candidates: {:?}", report.summary.candidates.story);
+    let mut wrong: Vec<String> = Vec::new();
+    for (pair, kind) in &found {
+        let expected = labels.get(pair).map_or("none", String::as_str);
+        if *kind != expected && !(expected == "same_story_or_none" && *kind == "same_story") {
+            wrong.push(format!("{} / {}: found {kind}, expected {expected}", pair.0, pair.1));
+        }
+    }
+    for (pair, expected) in &labels {
+        if !found.contains_key(pair) && (expected == "rewrite" || expected == "same_story") {
+            wrong.push(format!("{} / {}: nothing found, expected {expected}", pair.0, pair.1));
+        }
+    }
+    wrong.sort();
+    for line in &wrong {
+        println!("  {line}");
+    }
+
+    let rewrite = &scores["rewrite"];
+    assert!(rewrite.recall() >= 0.85, "rewrite recall {:.3}", rewrite.recall());
+    assert!(rewrite.precision() >= 0.9, "rewrite precision {:.3}", rewrite.precision());
+    let same_story = &scores["same_story"];
+    assert!(same_story.precision() >= 0.9, "same_story precision {:.3}", same_story.precision());
+
+    // No hard negative is a copy or a rewrite.
+    for (pair, expected) in &labels {
+        if expected == "none" || expected == "same_story_or_none" {
+            let kind = found.get(pair).copied().unwrap_or("none");
+            assert!(kind == "none" || kind == "same_story", "{} / {} found {kind}", pair.0, pair.1);
+        }
+    }
+}
+
+#[test]
+fn every_measured_value_is_reported_and_the_origin_is_the_earliest() {
+    let report = check("fixtures/stories/manifest.jsonl", Config::default());
+    let copy = report.item("rw01-copy").expect("rw01-copy");
+    let relation = copy.relations.iter().find(|r| r.other == "rw01-origin").expect("rewrite of rw01-origin");
+    assert_eq!(relation.kind.as_str(), "rewrite");
+    let json = serde_json::to_value(relation).expect("json");
+    for field in
+        ["cosine", "aligned_sentences", "shared_names", "shared_numbers", "shared_quotes", "novelty", "jaccard"]
+    {
+        assert!(json.get(field).is_some(), "{field} missing from {json}");
+    }
+    assert!(copy.flags.contains(&"rewrite"), "{:?}", copy.flags);
+    let cluster = report.clusters.iter().find(|c| c.kind == "story" && c.members.iter().any(|m| m.id == "rw01-copy"));
+    let cluster = cluster.expect("story cluster of rw01");
+    assert_eq!(cluster.origin, "rw01-origin");
+    assert_eq!(copy.story_cluster.as_deref(), Some(cluster.id.as_str()));
+}
+
+#[test]
+fn thresholds_come_from_the_configuration() {
+    let mut config = Config::default();
+    config.story.enabled = false;
+    let report = check("fixtures/stories/manifest.jsonl", config);
+    assert!(found(&report).values().all(|k| *k != "rewrite" && *k != "same_story"));
+    assert!(report.clusters.iter().all(|c| c.kind == "copy"));
+
+    let mut config = Config::default();
+    config.story.rewrite_max_novelty = 0.0;
+    let strict = check("fixtures/stories/manifest.jsonl", config);
+    let rewrites = |report: &Report| found(report).values().filter(|k| **k == "rewrite").count();
+    assert!(rewrites(&strict) < rewrites(&check("fixtures/stories/manifest.jsonl", Config::default())));
+}
+
+#[test]
+fn the_seed_reports_of_zelenskys_statement_form_one_story() {
+    let report = check("seeds", Config::default());
+    let id = |prefix: &str| report.items.iter().find(|i| i.id.starts_with(prefix)).expect(prefix);
+    let story = id("000").story_cluster.clone().expect("000 is in a story cluster");
+    assert_eq!(id("001").story_cluster.as_ref(), Some(&story));
+    assert_eq!(id("002").story_cluster.as_ref(), Some(&story));
+    assert_ne!(id("003").story_cluster.as_ref(), Some(&story));
+    assert_ne!(id("004").story_cluster.as_ref(), Some(&story));
+    let cluster = report.clusters.iter().find(|c| c.id == story).expect("cluster");
+    assert_eq!(cluster.kind, "story");
+    assert_eq!(cluster.size, 3);
+}
+
+#[test]
+fn seed_002_is_unattributed_and_000_is_not() {
+    let report = check("seeds", Config::default());
+    let id = |prefix: &str| report.items.iter().find(|i| i.id.starts_with(prefix)).expect(prefix);
+    let retelling = id("002");
+    assert!(retelling.attribution.unattributed);
+    assert!(retelling.flags.contains(&"unattributed"), "{:?}", retelling.flags);
+    let origin = id("000");
+    assert!(!origin.attribution.unattributed);
+    assert!(!origin.flags.contains(&"unattributed"));
+    assert_eq!(origin.attribution.credit.as_deref(), Some("BFM TV"));
+    assert!(origin.attribution.named_quotes >= 1, "{:?}", origin.attribution);
+    assert!(origin.attribution.anonymous_sources >= 1, "{:?}", origin.attribution);
+    assert_eq!(id("001").attribution.byline.as_deref(), Some("Sonya Bandouil"));
+}
+
+#[test]
+fn fail_on_takes_rewrite_and_same_story() {
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_copydesk"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(args)
+            .output()
+            .expect("run copydesk")
+            .status
+            .code()
+    };
+    assert_eq!(
+        run(&["check", "-q", "--no-config", "--fail-on", "rewrite", "fixtures/stories/manifest.jsonl"]),
+        Some(1)
+    );
+    assert_eq!(run(&["check", "-q", "--no-config", "--fail-on", "same_story", "seeds"]), Some(1));
+    assert_eq!(run(&["check", "-q", "--no-config", "--fail-on", "rewrite", "seeds"]), Some(0));
+}
