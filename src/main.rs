@@ -49,7 +49,7 @@ struct CheckArgs {
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     as_of: Option<NaiveDate>,
     /// Exit with status 1 when a finding of these kinds is present (comma-separated:
-    /// copy, exact, near_duplicate, partial_copy).
+    /// copy, exact, near_duplicate, partial_copy, rewrite, same_story).
     #[arg(long, value_name = "KINDS", value_delimiter = ',', value_parser = clap::builder::PossibleValuesParser::new(FAIL_ON_KINDS))]
     fail_on: Vec<String>,
     #[command(flatten)]
