@@ -18,6 +18,8 @@ pub mod quotes;
 pub mod text;
 
 use std::cell::RefCell;
+use std::sync::atomic::AtomicU64;
+use std::sync::atomic::Ordering::Relaxed;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -116,7 +118,7 @@ impl Profile {
 static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
 
 /// Sets of the word cache (two words each).
-const WORD_CACHE_SETS: usize = 1 << 15;
+const WORD_CACHE_SETS: usize = 1 << 16;
 
 /// What is known of a lower-case word, packed in 32 bits to keep the cache small: the
 /// hashed stem of a content word (31 bits), and whether the word may belong to a phrase
@@ -143,52 +145,45 @@ impl WordInfo {
     }
 }
 
-/// Words a worker thread has seen, by the hash of their lower-case form: news vocabulary
+/// Words seen by any worker thread, by the hash of their lower-case form: news vocabulary
 /// repeats, and stop-word lookup and stemming are the dearest steps per word. A two-way
-/// set-associative table (the most recently used word of a set first): one look in one
-/// cache line per word, and a fixed size (512 KB).
-#[derive(Default)]
+/// set-associative table shared by all threads, each entry one atomic word (the upper
+/// half of the word's hash as a tag, then its [`WordInfo`]): one look in one cache line
+/// per word, no lock, and a fixed size (1 MB). Threads may race on an entry; the loser's
+/// word is stemmed again later, never misread.
 struct WordCache {
-    /// Per set: two (tag, info) entries; a tag is the upper half of the word's hash.
-    sets: Vec<[(u32, WordInfo); 2]>,
+    sets: Box<[[AtomicU64; 2]]>,
 }
+
+static WORD_CACHE: LazyLock<WordCache> = LazyLock::new(|| WordCache {
+    sets: (0..WORD_CACHE_SETS).map(|_| [AtomicU64::new(0), AtomicU64::new(0)]).collect(),
+});
 
 impl WordCache {
     /// The set and tag of a word hash. Tag 0 marks an empty entry, so no word has it.
-    fn place(key: u64) -> (usize, u32) {
-        ((key as usize) & (WORD_CACHE_SETS - 1), ((key >> 32) as u32).max(1))
+    fn place(key: u64) -> (usize, u64) {
+        ((key as usize) & (WORD_CACHE_SETS - 1), (key >> 32).max(1))
     }
 
-    fn get(&mut self, key: u64) -> Option<WordInfo> {
-        if self.sets.is_empty() {
-            self.sets = vec![[(0, WordInfo(0)); 2]; WORD_CACHE_SETS];
-        }
+    fn get(&self, key: u64) -> Option<WordInfo> {
         let (set, tag) = Self::place(key);
-        let entries = &mut self.sets[set];
-        if entries[0].0 == tag {
-            Some(entries[0].1)
-        } else if entries[1].0 == tag {
-            entries.swap(0, 1);
-            Some(entries[0].1)
-        } else {
-            None
-        }
+        let entries = self.sets.get(set)?;
+        entries.iter().map(|e| e.load(Relaxed)).find(|e| e >> 32 == tag).map(|e| WordInfo(e as u32))
     }
 
-    fn insert(&mut self, key: u64, info: WordInfo) {
+    fn insert(&self, key: u64, info: WordInfo) {
         let (set, tag) = Self::place(key);
-        if let Some(entries) = self.sets.get_mut(set) {
-            entries[1] = entries[0];
-            entries[0] = (tag, info);
+        if let Some(entries) = self.sets.get(set) {
+            entries[1].store(entries[0].load(Relaxed), Relaxed);
+            entries[0].store(tag << 32 | u64::from(info.0), Relaxed);
         }
     }
 }
 
-/// What a worker thread keeps from one item to the next: the word cache, and buffers that
-/// would otherwise be allocated again for every item.
+/// What a worker thread keeps from one item to the next: buffers that would otherwise be
+/// allocated again for every item.
 #[derive(Default)]
 struct Scratch {
-    cache: WordCache,
     paragraph: Paragraph,
     words: KeyMap<u64, Word>,
     counts: KeyMap<u32, Count>,
@@ -197,7 +192,8 @@ struct Scratch {
     sentence: Vec<u32>,
     sentences: Vec<std::ops::Range<usize>>,
     initial: Vec<bool>,
-    person_before: Vec<Option<u32>>,
+    /// The persons (names of two words or more) of the paragraph: token index and key.
+    persons: Vec<(usize, u32)>,
 }
 
 thread_local! {
@@ -205,10 +201,11 @@ thread_local! {
 }
 
 /// What is known of a lower-case word, given with its hash.
-fn word_info(cache: &mut WordCache, key: u64, lower: &str) -> WordInfo {
+fn word_info<'w>(cache: &WordCache, key: u64, lower: impl FnOnce() -> &'w str) -> WordInfo {
     if let Some(info) = cache.get(key) {
         return info;
     }
+    let lower = lower();
     let info = WordInfo::new(
         content_word(lower).map(|word| hash_bytes(STEMMER.stem(word).as_bytes()) as u32),
         lexicon::may_cite_source(lower),
@@ -220,7 +217,7 @@ fn word_info(cache: &mut WordCache, key: u64, lower: &str) -> WordInfo {
 /// The hashed stem of a lower-case word, if it is a content word (letters, not a stop
 /// word; a possessive ending is dropped).
 pub fn word_stem(lower: &str) -> Option<u32> {
-    SCRATCH.with(|scratch| word_info(&mut scratch.borrow_mut().cache, hash_bytes(lower.as_bytes()), lower).stem())
+    word_info(&WORD_CACHE, hash_bytes(lower.as_bytes()), || lower).stem()
 }
 
 /// The key of a name: the hash of the spelling key of its last word.
@@ -271,11 +268,11 @@ struct Word {
 /// Counts one occurrence of a word form, given with the hash of its lower-case form; the
 /// first time, looks it up in the thread's cache. The item's own word forms are few, so
 /// this small table stays close at hand.
-fn see<'m>(
+fn see<'m, 'w>(
     words: &'m mut KeyMap<u64, Word>,
-    cache: &mut WordCache,
+    cache: &WordCache,
     key: u64,
-    lower: &str,
+    lower: impl FnOnce() -> &'w str,
     position: &mut u32,
 ) -> &'m mut Word {
     let word = words.entry(key).or_insert_with(|| Word {
@@ -306,7 +303,8 @@ fn build<'a>(
     paragraphs: impl IntoIterator<Item = &'a str>,
     max_terms: usize,
 ) -> Profile {
-    let Scratch { cache, paragraph, words, counts, runs, stems, sentence, sentences, initial, person_before } = scratch;
+    let cache: &WordCache = &WORD_CACHE;
+    let Scratch { paragraph, words, counts, runs, stems, sentence, sentences, initial, persons } = scratch;
     words.clear();
     runs.clear();
     let mut out = Profile::default();
@@ -315,7 +313,7 @@ fn build<'a>(
         paragraph.read(title);
         for (i, token) in paragraph.tokens.iter().enumerate() {
             if token.is_word() {
-                see(words, cache, token.key, paragraph.lower(i), &mut position);
+                see(words, cache, token.key, || paragraph.lower(i), &mut position);
             }
         }
     }
@@ -339,7 +337,8 @@ fn build<'a>(
         initial.clear();
         initial.resize(tokens.len(), false);
         for range in sentences.iter() {
-            if let Some(first) = range.clone().find(|&i| tokens[i].is_word() || tokens[i].kind == TokenKind::Number) {
+            if let Some(first) = range.clone().find(|&i| matches!(tokens[i].kind, TokenKind::Word | TokenKind::Number))
+            {
                 initial[first] = true;
             }
         }
@@ -350,7 +349,7 @@ fn build<'a>(
         for (i, token) in tokens.iter().enumerate() {
             let mut stem = None;
             if token.is_word() {
-                let word = see(words, cache, token.key, paragraph.lower(i), &mut position);
+                let word = see(words, cache, token.key, || paragraph.lower(i), &mut position);
                 cites |= word.info.cites();
                 stem = word.info.stem();
                 if !token.capital {
@@ -363,7 +362,8 @@ fn build<'a>(
         }
 
         // Quantities, which also count as words of their sentence.
-        for quantity in numbers::quantities(text, paragraph) {
+        let quantities = if paragraph.has_digits { numbers::quantities(text, paragraph) } else { Vec::new() };
+        for quantity in quantities {
             let key = number_key(&quantity.canonical());
             numbers.push(key);
             // The scale and unit words belong to the quantity.
@@ -372,11 +372,12 @@ fn build<'a>(
             }
         }
 
-        // Names, and the last person named before each token (for "he said").
-        person_before.clear();
+        // Names, and the persons among them (for "he said"); the last person named before
+        // the paragraph, for "he said" at its start.
+        let person_before_paragraph = last_person;
+        persons.clear();
         let mut i = 0;
         while i < tokens.len() {
-            person_before.push(last_person);
             if !tokens[i].capital {
                 i += 1;
                 continue;
@@ -399,7 +400,6 @@ fn build<'a>(
                 }
                 end = next + 1;
             }
-            person_before.resize(end, last_person);
             let last = end - 1;
             let lower = paragraph.lower(last);
             if quotes::is_name_word(names::strip_possessive(lower)) {
@@ -407,6 +407,7 @@ fn build<'a>(
                 let words = (start..end).filter(|&k| tokens[k].is_word()).count();
                 if words >= 2 {
                     last_person = Some(key);
+                    persons.push((start, key));
                 }
                 runs.push(NameRun { key, stem: stems[last], lone_initial: words == 1 && initial[start] });
             }
@@ -414,7 +415,8 @@ fn build<'a>(
         }
 
         // Quotations and their speakers.
-        for span in quotes::spans(paragraph) {
+        let spans = if paragraph.has_quotes { quotes::spans(paragraph) } else { Vec::new() };
+        for span in spans {
             let mut words: Vec<u32> =
                 span.inside(tokens.len()).filter_map(|k| stems.get(k).copied().flatten()).collect();
             words.sort_unstable();
@@ -424,7 +426,12 @@ fn build<'a>(
             }
             let speaker = match quotes::speaker(paragraph, span) {
                 Speaker::Named(k) => Some(name_key(tokens[k].text(text))),
-                Speaker::Pronoun => person_before.get(span.open).copied().flatten(),
+                Speaker::Pronoun => persons
+                    .iter()
+                    .rev()
+                    .find(|(at, _)| *at < span.open)
+                    .map(|&(_, key)| key)
+                    .or(person_before_paragraph),
                 Speaker::Unnamed | Speaker::Unknown => None,
             };
             if speaker.is_some() {

@@ -22,13 +22,19 @@ pub struct Token {
     pub kind: TokenKind,
     pub start: u32,
     pub end: u32,
+    /// For a word, where its lower-case form stands in the paragraph's buffer of lower-case
+    /// forms; `OWN` for a word written in lower case, its own lower-case form.
+    lower: (u32, u32),
+    /// For a word, the hash of its lower-case form; 0 otherwise.
+    pub key: u64,
     /// White space stands right before the token (or it opens the paragraph).
     pub spaced: bool,
     /// A word that starts with a capital.
     pub capital: bool,
-    /// For a word, the hash of its lower-case form; 0 otherwise.
-    pub key: u64,
 }
+
+/// The lower-case range of a word that is its own lower-case form.
+const OWN: (u32, u32) = (u32::MAX, u32::MAX);
 
 impl Token {
     #[inline]
@@ -38,7 +44,7 @@ impl Token {
 
     #[inline]
     pub fn is_word(&self) -> bool {
-        self.kind == TokenKind::Word
+        matches!(self.kind, TokenKind::Word)
     }
 
     pub fn is_punct(&self, c: char) -> bool {
@@ -54,13 +60,11 @@ pub struct Paragraph {
     text: String,
     /// The lower-case forms of the words not already written in lower case.
     lower: String,
-    /// Where each token's lower-case form stands in `lower`; `OWN` for a word written in
-    /// lower case, which is its own lower-case form.
-    ranges: Vec<(u32, u32)>,
+    /// The paragraph holds a digit.
+    pub has_digits: bool,
+    /// The paragraph holds a quotation mark.
+    pub has_quotes: bool,
 }
-
-/// The range of a word that is its own lower-case form.
-const OWN: (u32, u32) = (u32::MAX, u32::MAX);
 
 impl Paragraph {
     /// Tokenizes a paragraph, reusing the buffers of the previous one: one pass that cuts
@@ -68,15 +72,17 @@ impl Paragraph {
     pub fn read(&mut self, text: &str) {
         self.text.clear();
         self.text.push_str(text);
-        tokenize(text, &mut self.tokens, &mut self.lower, &mut self.ranges);
+        let (digits, quotes) = tokenize(text, &mut self.tokens, &mut self.lower);
+        self.has_digits = digits;
+        self.has_quotes = quotes;
     }
 
     /// The lower-case form of word `i` (typographic apostrophes as `'`); empty for other
     /// tokens.
     pub fn lower(&self, i: usize) -> &str {
-        match self.ranges.get(i) {
-            Some(&OWN) => self.tokens.get(i).map_or("", |t| t.text(&self.text)),
-            Some(&(s, e)) => self.lower.get(s as usize..e as usize).unwrap_or(""),
+        match self.tokens.get(i) {
+            Some(token) if token.lower == OWN => token.text(&self.text),
+            Some(token) => self.lower.get(token.lower.0 as usize..token.lower.1 as usize).unwrap_or(""),
             None => "",
         }
     }
@@ -97,13 +103,46 @@ fn is_closing(c: char) -> bool {
     matches!(c, '”' | '»' | '"' | ')' | '’' | '\'' | ']')
 }
 
+/// Whether a character is a quotation mark.
+fn is_quotation_mark(c: char) -> bool {
+    matches!(c, '"' | '“' | '”' | '„' | '«' | '»')
+}
+
+/// Classes of ASCII bytes, as bits, for the tokenizer's hottest loops: a letter or digit
+/// is `ALNUM`, and also `UPPER` or `DIGIT`; white space is `SPACE`.
+const ALNUM: u8 = 1;
+const UPPER: u8 = 2;
+const DIGIT: u8 = 4;
+const SPACE: u8 = 8;
+
+static ASCII_CLASS: [u8; 256] = {
+    let mut table = [0; 256];
+    let mut b = 0;
+    while b < 128 {
+        let byte = b as u8;
+        table[b] = if byte.is_ascii_uppercase() {
+            ALNUM | UPPER
+        } else if byte.is_ascii_lowercase() {
+            ALNUM
+        } else if byte.is_ascii_digit() {
+            ALNUM | DIGIT
+        } else if byte.is_ascii_whitespace() || byte == 0x0b {
+            SPACE
+        } else {
+            0
+        };
+        b += 1;
+    }
+    table
+};
+
 /// Cuts a paragraph into tokens, in place of those in `out`, and writes the lower-case
-/// form of each word to `lower` (its range in `ranges`; an empty range for other tokens).
-/// ASCII is read byte by byte; other characters are decoded where they stand.
-fn tokenize(paragraph: &str, out: &mut Vec<Token>, lower: &mut String, ranges: &mut Vec<(u32, u32)>) {
+/// form of each word not written in lower case to `lower`. ASCII is read byte by byte
+/// through a table of classes; other characters are decoded where they stand. Says
+/// whether the paragraph holds digits and quotation marks.
+fn tokenize(paragraph: &str, out: &mut Vec<Token>, lower: &mut String) -> (bool, bool) {
     out.clear();
     lower.clear();
-    ranges.clear();
     let bytes = paragraph.as_bytes();
     let n = bytes.len();
     let char_at = |i: usize| -> char {
@@ -115,50 +154,49 @@ fn tokenize(paragraph: &str, out: &mut Vec<Token>, lower: &mut String, ranges: &
     };
     let digits_after =
         |from: usize| bytes.get(from..).map_or(0, |rest| rest.iter().take_while(|b| b.is_ascii_digit()).count());
+    let (mut digits, mut quotes) = (false, false);
     let mut i = 0;
     let mut spaced = true;
     while i < n {
-        if bytes[i] == b' ' {
+        let b = bytes[i];
+        let class = ASCII_CLASS[b as usize];
+        if class == SPACE {
             spaced = true;
             i += 1;
             continue;
         }
-        let c = char_at(i);
+        let c = if b < 128 { b as char } else { char_at(i) };
         let len = c.len_utf8();
-        if c.is_whitespace() {
+        if b >= 128 && c.is_whitespace() {
             spaced = true;
             i += len;
             continue;
         }
-        let kind;
         let mut end = i + len;
-        let lower_start = lower.len();
-        let mut own = false;
-        if c.is_alphabetic() {
-            kind = TokenKind::Word;
-            let mut letters = 1;
-            let mut ascii = len == 1;
-            let mut upper = c.is_uppercase();
+        let mut token =
+            Token { kind: TokenKind::Word, start: i as u32, end: 0, lower: OWN, key: 0, spaced, capital: false };
+        if (class & ALNUM != 0 && class & DIGIT == 0) || (b >= 128 && c.is_alphabetic()) {
+            let mut ascii = b < 128;
+            token.capital = class & UPPER != 0 || (b >= 128 && c.is_uppercase());
+            let mut classes = class | if token.capital { UPPER } else { 0 };
             while end < n {
                 let class = ASCII_CLASS[bytes[end] as usize];
-                if class != 0 {
-                    upper |= class == UPPER;
-                    letters += 1;
+                if class & ALNUM != 0 {
+                    classes |= class;
                     end += 1;
                     continue;
                 }
                 let next = char_at(end);
                 let width = next.len_utf8();
-                if next.is_alphanumeric() {
+                if bytes[end] >= 128 && next.is_alphanumeric() {
                     ascii = false;
-                    letters += 1;
                     end += width;
                 } else if (next == '\'' || next == '’') && char_at(end + width).is_alphabetic() {
                     // An inner apostrophe: "Zelensky's", "don't".
                     ascii &= width == 1;
                     end += width;
                 } else if next == '.'
-                    && letters == 1
+                    && end == i + 1
                     && bytes.get(end + 1).is_some_and(u8::is_ascii_alphabetic)
                     && bytes.get(end + 2) == Some(&b'.')
                 {
@@ -169,18 +207,25 @@ fn tokenize(paragraph: &str, out: &mut Vec<Token>, lower: &mut String, ranges: &
                 }
             }
             let word = paragraph.get(i..end).unwrap_or("");
+            let upper = classes & UPPER != 0;
             if ascii && !upper {
-                own = true;
-            } else if ascii {
-                lower.push_str(word);
-                if let Some(added) = lower.get_mut(lower_start..) {
-                    added.make_ascii_lowercase();
-                }
+                token.key = hash_bytes(word.as_bytes());
             } else {
-                word.chars().for_each(|c| push_lower(lower, c));
+                let start = lower.len();
+                if ascii {
+                    lower.push_str(word);
+                    if let Some(added) = lower.get_mut(start..) {
+                        added.make_ascii_lowercase();
+                    }
+                } else {
+                    word.chars().for_each(|c| push_lower(lower, c));
+                }
+                token.lower = (start as u32, lower.len() as u32);
+                token.key = hash_bytes(&lower.as_bytes()[start..]);
             }
-        } else if c.is_ascii_digit() {
-            kind = TokenKind::Number;
+        } else if class & DIGIT != 0 {
+            token.kind = TokenKind::Number;
+            digits = true;
             while end < n {
                 let b = bytes[end];
                 let separator = (b == b',' && digits_after(end + 1) == 3) || (b == b'.' && digits_after(end + 1) > 0);
@@ -191,42 +236,16 @@ fn tokenize(paragraph: &str, out: &mut Vec<Token>, lower: &mut String, ranges: &
                 }
             }
         } else {
-            kind = TokenKind::Punct(c);
+            token.kind = TokenKind::Punct(c);
+            quotes |= is_quotation_mark(c);
         }
-        let key = match kind {
-            TokenKind::Word if own => hash_bytes(&bytes[i..end]),
-            TokenKind::Word => hash_bytes(&lower.as_bytes()[lower_start..]),
-            _ => 0,
-        };
-        let capital = kind == TokenKind::Word && c.is_uppercase();
-        out.push(Token { kind, start: i as u32, end: end as u32, spaced, capital, key });
-        ranges.push(if own { OWN } else { (lower_start as u32, lower.len() as u32) });
+        token.end = end as u32;
+        out.push(token);
         spaced = false;
         i = end;
     }
+    (digits, quotes)
 }
-
-/// The class of an ASCII letter or digit: upper-case letter or other.
-const UPPER: u8 = 2;
-
-/// Which bytes are ASCII letters or digits (1), and which of them capitals (`UPPER`): a
-/// table is the cheapest test in the hottest loop of the tokenizer.
-static ASCII_CLASS: [u8; 256] = {
-    let mut table = [0; 256];
-    let mut b = 0;
-    while b < 256 {
-        let byte = b as u8;
-        table[b] = if byte.is_ascii_uppercase() {
-            UPPER
-        } else if byte.is_ascii_alphanumeric() {
-            1
-        } else {
-            0
-        };
-        b += 1;
-    }
-    table
-};
 
 fn push_lower(lower: &mut String, c: char) {
     if c == '’' {
