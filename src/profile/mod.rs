@@ -35,6 +35,11 @@ use text::{Paragraph, TokenKind};
 pub const DEFAULT_TERMS: usize = 64;
 /// Sentences kept per item (alignment is quadratic in them).
 const MAX_SENTENCES: usize = 160;
+/// Names, numbers and quotations kept per item: enough for any news story, and a bound on
+/// the memory of a very long text.
+const MAX_NAMES: usize = 128;
+const MAX_NUMBERS: usize = 128;
+const MAX_QUOTES: usize = 64;
 /// Distinct content words kept per sentence.
 const MAX_SENTENCE_WORDS: usize = 48;
 /// A sentence with fewer content words than this is left out of the alignment.
@@ -437,7 +442,9 @@ fn build<'a>(
             if speaker.is_some() {
                 out.named_quotes += 1;
             }
-            out.quotes.push(Quote { words: words.into_boxed_slice(), speaker });
+            if out.quotes.len() < MAX_QUOTES {
+                out.quotes.push(Quote { words: words.into_boxed_slice(), speaker });
+            }
         }
         if cites {
             out.anonymous_sources += quotes::anonymous_sources(text) as u32;
@@ -492,9 +499,16 @@ fn build<'a>(
         *count = count.saturating_add(1);
     }
     out.names = names.into_iter().collect();
+    if out.names.len() > MAX_NAMES {
+        // The most mentioned names.
+        out.names.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        out.names.truncate(MAX_NAMES);
+    }
     out.names.sort_unstable();
     numbers.sort_unstable();
     numbers.dedup();
+    // The numbers with the smallest hashes: the same sample of the same numbers everywhere.
+    numbers.truncate(MAX_NUMBERS);
     out.numbers = numbers;
 
     // Terms: the most frequent, the earliest first among equals.
@@ -576,6 +590,20 @@ mod tests {
         assert_eq!(p.quotes[0].speaker, Some(name_key("Wolters")));
         assert_eq!(p.quotes[1].speaker, None);
         assert_eq!(p.named_quotes, 1);
+    }
+
+    #[test]
+    fn a_very_long_text_keeps_a_bounded_profile() {
+        let paragraphs: Vec<String> = (0..2000)
+            .map(|i| format!("Officials in Town{i} counted {} voters and quoted Mayor Person{i}: “We expect {} more voters here soon.”", 1000 + i, 5000 + i))
+            .collect();
+        let p = profile(None, paragraphs.iter().map(String::as_str), DEFAULT_TERMS);
+        assert_eq!(p.terms.len(), DEFAULT_TERMS);
+        assert_eq!(p.names.len(), MAX_NAMES);
+        assert_eq!(p.numbers.len(), MAX_NUMBERS);
+        assert_eq!(p.quotes.len(), MAX_QUOTES);
+        assert_eq!(p.sentence_count(), MAX_SENTENCES);
+        assert!(p.heap_bytes() < 64 * 1024, "{}", p.heap_bytes());
     }
 
     #[test]
