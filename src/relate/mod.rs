@@ -284,7 +284,7 @@ pub fn relate_stories(
             copy_cluster[member] = number;
         }
     }
-    let weights = story::Weights::new(profiles);
+    let weights = story::Weights::new(profiles, options.max_posting);
     let (candidates, mut stats) = story::candidates(profiles, &weights, options, |a, b| {
         copy_cluster[a] != usize::MAX && copy_cluster[a] == copy_cluster[b]
     });
@@ -300,6 +300,7 @@ pub fn relate_stories(
             let measured = story::measure(
                 (profiles[later], profiles[earlier]),
                 (&weights.vectors[later], &weights.vectors[earlier]),
+                &weights,
                 options,
             )?;
             aligned.fetch_add(1, Ordering::Relaxed);

@@ -33,7 +33,8 @@ pub struct StoryOptions {
     /// (beside all its names and numbers).
     pub index_terms: usize,
     /// Index postings longer than this are left out: a key carried by that many items does
-    /// not single out a story.
+    /// not single out a story. Names and numbers that common do not count as shared facts
+    /// either.
     pub max_posting: usize,
     /// Keys two items must share to become a candidate pair.
     pub min_shared_keys: usize,
@@ -54,8 +55,11 @@ pub struct StoryOptions {
     pub same_story_cosine: f64,
     /// …at least this many shared names…
     pub same_story_names: u32,
-    /// …and at least this many shared names, numbers and quotations together.
+    /// …at least this many shared names, numbers and quotations together…
     pub same_story_facts: u32,
+    /// …and at least this many sentences aligned (two reports of one event state some fact
+    /// in like words).
+    pub same_story_aligned: u32,
     /// Two items that quote the same words (and share `same_story_names` names) report
     /// the same statement: for them a TF-IDF cosine of this is enough.
     pub same_quote_cosine: f64,
@@ -77,6 +81,7 @@ impl Default for StoryOptions {
             same_story_cosine: 0.25,
             same_story_names: 2,
             same_story_facts: 3,
+            same_story_aligned: 1,
             same_quote_cosine: 0.15,
         }
     }
@@ -90,9 +95,12 @@ pub struct StoryEvidence {
     /// Share of the shorter item's sentences that align, in order, with sentences of the
     /// other.
     pub aligned_sentences: f64,
-    /// Names (folded spellings) both mention.
+    /// How many sentences align.
+    pub aligned_count: u32,
+    /// Names (folded spellings) both mention, other than names found in more than
+    /// `max_posting` items of the collection.
     pub shared_names: u32,
-    /// Numbers with their units both give.
+    /// Numbers with their units both give (other than numbers that common).
     pub shared_numbers: u32,
     /// Quotations of the later item that the earlier one carries too.
     pub shared_quotes: u32,
@@ -125,11 +133,23 @@ pub type Vector = [(u32, f32)];
 pub struct Weights {
     /// Each item's words with their TF-IDF weights, normalised to length 1, sorted by hash.
     pub vectors: Vec<Vec<(u32, f32)>>,
+    /// Names found in too many items to single out a story, sorted.
+    pub common_names: Vec<u32>,
+    /// Numbers found in too many items, sorted.
+    pub common_numbers: Vec<u32>,
+}
+
+/// The keys found in more than `limit` of the lists, sorted.
+fn common(lists: impl Iterator<Item = impl Iterator<Item = u32>>, limit: usize) -> Vec<u32> {
+    let mut all: Vec<u32> = lists.flatten().collect();
+    all.par_sort_unstable();
+    all.chunk_by(|a, b| a == b).filter(|run| run.len() > limit).map(|run| run[0]).collect()
 }
 
 impl Weights {
-    /// Document frequencies over the collection, then each item's weighted vector.
-    pub fn new(profiles: &[&Profile]) -> Weights {
+    /// Document frequencies over the collection, then each item's weighted vector; names
+    /// and numbers found in more than `common_items` items.
+    pub fn new(profiles: &[&Profile], common_items: usize) -> Weights {
         let n = profiles.iter().filter(|p| !p.is_empty()).count() as f64;
         let mut df: KeyMap<u32, u32> = KeyMap::default();
         for profile in profiles {
@@ -154,7 +174,9 @@ impl Weights {
                 normalised(vector)
             })
             .collect();
-        Weights { vectors }
+        let common_names = common(profiles.iter().map(|p| p.names.iter().map(|n| n.0)), common_items);
+        let common_numbers = common(profiles.iter().map(|p| p.numbers.iter().copied()), common_items);
+        Weights { vectors, common_names, common_numbers }
     }
 }
 
@@ -313,25 +335,32 @@ fn same_quote(a: &[u32], b: &[u32]) -> bool {
 pub fn measure(
     (later, earlier): (&Profile, &Profile),
     (later_vector, earlier_vector): (&Vector, &Vector),
+    weights: &Weights,
     options: &StoryOptions,
 ) -> Option<StoryEvidence> {
     let cos = cosine(later_vector, earlier_vector);
     if cos < options.rewrite_cosine.min(options.same_story_cosine).min(options.same_quote_cosine) {
         return None;
     }
-    let later_names: Vec<u32> = later.names.iter().map(|n| n.0).collect();
-    let earlier_names: Vec<u32> = earlier.names.iter().map(|n| n.0).collect();
+    let uncommon = |keys: &mut dyn Iterator<Item = u32>, common: &[u32]| -> Vec<u32> {
+        keys.filter(|k| common.binary_search(k).is_err()).collect()
+    };
+    let later_names = uncommon(&mut later.names.iter().map(|n| n.0), &weights.common_names);
+    let earlier_names = uncommon(&mut earlier.names.iter().map(|n| n.0), &weights.common_names);
+    let later_numbers = uncommon(&mut later.numbers.iter().copied(), &weights.common_numbers);
+    let earlier_numbers = uncommon(&mut earlier.numbers.iter().copied(), &weights.common_numbers);
     let shared_names = shared(&later_names, &earlier_names);
-    let shared_numbers = shared(&later.numbers, &earlier.numbers);
+    let shared_numbers = shared(&later_numbers, &earlier_numbers);
     let shared_quotes =
         later.quotes.iter().filter(|q| earlier.quotes.iter().any(|e| same_quote(&q.words, &e.words))).count();
     let aligned = align(later, earlier, options.sentence_similarity);
     let shorter = later.sentence_count().min(earlier.sentence_count());
-    let facts = later_names.len() + later.numbers.len() + later.quotes.len();
+    let facts = later_names.len() + later_numbers.len() + later.quotes.len();
     let novel = facts - shared_names - shared_numbers - shared_quotes;
     Some(StoryEvidence {
         cosine: round(cos),
         aligned_sentences: if shorter == 0 { 0.0 } else { round(aligned as f64 / shorter as f64) },
+        aligned_count: aligned as u32,
         shared_names: shared_names as u32,
         shared_numbers: shared_numbers as u32,
         shared_quotes: shared_quotes as u32,
@@ -350,6 +379,7 @@ pub fn classify(evidence: &StoryEvidence, options: &StoryOptions) -> Option<Verd
     {
         Some(Verdict::Rewrite)
     } else if names
+        && evidence.aligned_count >= options.same_story_aligned
         && ((evidence.cosine >= options.same_story_cosine && facts >= options.same_story_facts)
             || (evidence.cosine >= options.same_quote_cosine && evidence.shared_quotes > 0))
     {
@@ -403,13 +433,15 @@ mod tests {
         let rewrite = StoryEvidence {
             cosine: 0.55,
             aligned_sentences: 0.9,
+            aligned_count: 9,
             shared_names: 8,
             shared_numbers: 6,
             shared_quotes: 0,
             novelty: 0.1,
         };
         assert_eq!(classify(&rewrite, &options), Some(Verdict::Rewrite));
-        let same_story = StoryEvidence { aligned_sentences: 0.2, novelty: 0.7, cosine: 0.4, ..rewrite };
+        let same_story =
+            StoryEvidence { aligned_sentences: 0.2, aligned_count: 2, novelty: 0.7, cosine: 0.4, ..rewrite };
         assert_eq!(classify(&same_story, &options), Some(Verdict::SameStory));
         // Same topic, nothing specific in common.
         let same_topic = StoryEvidence { shared_names: 1, shared_numbers: 0, ..same_story };
@@ -417,6 +449,9 @@ mod tests {
         // A shared quotation says the same statement is reported, at a lower cosine.
         let quoted = StoryEvidence { cosine: 0.2, shared_names: 3, shared_numbers: 0, shared_quotes: 1, ..same_story };
         assert_eq!(classify(&quoted, &options), Some(Verdict::SameStory));
+        // Not one sentence in common: the same people and figures, another event.
+        let apart = StoryEvidence { aligned_sentences: 0.0, aligned_count: 0, ..same_story };
+        assert_eq!(classify(&apart, &options), None);
     }
 
     #[test]
@@ -430,7 +465,7 @@ mod tests {
         .map(|t| p(t))
         .collect();
         let refs: Vec<&Profile> = profiles.iter().collect();
-        let weights = Weights::new(&refs);
+        let weights = Weights::new(&refs, 64);
         let (pairs, stats) = candidates(&refs, &weights, &StoryOptions::default(), |_, _| false);
         assert_eq!(pairs, vec![(0, 1)]);
         assert_eq!(stats.candidates, 1);

@@ -141,8 +141,9 @@ pub fn measured(relation: &RelationReport) -> String {
     let e = &relation.evidence;
     if let Some(story) = &e.story {
         return format!(
-            "cosine {:.2} · aligned sentences {:.2} · shared names {} · numbers {} · quotes {} · novelty {:.2} · jaccard {:.2}",
+            "cosine {:.2} · aligned sentences {} ({:.2}) · shared names {} · numbers {} · quotes {} · novelty {:.2} · jaccard {:.2}",
             story.cosine,
+            story.aligned_count,
             story.aligned_sentences,
             story.shared_names,
             story.shared_numbers,
