@@ -11,8 +11,8 @@
 //! every other article tells nothing). A pair is a candidate when it shares at least two
 //! keys; each item keeps its best few. Each candidate is then measured on all cores: the
 //! TF-IDF cosine of the profiles (document frequencies from the whole collection), the
-//! shared names, numbers and quotations, the share of sentences that align in order, and
-//! the novelty of the later item.
+//! shared names, numbers and quotations (leaving out those too common to single out a
+//! story), the sentences that align in order, and the novelty of the later item.
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -47,10 +47,9 @@ pub struct StoryOptions {
     pub rewrite_cosine: f64,
     /// …at least this share of the shorter item's sentences aligned in order…
     pub rewrite_aligned: f64,
-    /// …at most this share of the later item's names, numbers and quotations new…
+    /// …and at most this share of the later item's names, numbers and quotations new. A
+    /// rewrite also keeps the facts: it shares at least `same_story_facts` of them.
     pub rewrite_max_novelty: f64,
-    /// …and at least `same_story_facts` shared facts (a rewrite keeps the facts).
-    ///
     /// The same story: TF-IDF cosine at least this…
     pub same_story_cosine: f64,
     /// …at least this many shared names…
