@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand};
 
 use copydesk::config;
 use copydesk::pipeline::{self, CheckOptions};
-use copydesk::report::{self, Format, FAIL_ON_KINDS};
+use copydesk::report::{self, findings, Format};
 
 /// Exit status when no finding crossed a `--fail-on` threshold.
 const EXIT_OK: u8 = 0;
@@ -48,10 +48,13 @@ struct CheckArgs {
     /// The collection's date (YYYY-MM-DD); by default the newest published date in it.
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     as_of: Option<NaiveDate>,
-    /// Exit with status 1 when a finding of these kinds is present (comma-separated:
-    /// copy, exact, near_duplicate, partial_copy).
-    #[arg(long, value_name = "KINDS", value_delimiter = ',', value_parser = clap::builder::PossibleValuesParser::new(FAIL_ON_KINDS))]
+    /// Exit with status 1 when a finding of these kinds or rule codes is present
+    /// (comma-separated: copy, exact, near_duplicate, partial_copy, CD101, …).
+    #[arg(long, value_name = "KINDS", value_delimiter = ',', value_parser = parse_selector)]
     fail_on: Vec<String>,
+    /// Exit with status 0 even when findings match --fail-on (errors still exit 2).
+    #[arg(long)]
+    exit_zero: bool,
     #[command(flatten)]
     config: ConfigFile,
     /// Let JSON Lines manifests name files outside their own folder.
@@ -82,6 +85,23 @@ struct ConfigArgs {
     /// Where to look for copydesk.toml: the folder of the inputs.
     #[arg(value_name = "PATH", default_value = ".")]
     start: PathBuf,
+}
+
+fn parse_selector(value: &str) -> Result<String, String> {
+    let known = findings::selector_names();
+    let value = value.trim();
+    if findings::RULES.iter().any(|r| r.code.eq_ignore_ascii_case(value))
+        || known.contains(&value.replace('-', "_").to_lowercase().as_str())
+    {
+        Ok(value.to_string())
+    } else {
+        let codes: Vec<&str> = findings::RULES.iter().map(|r| r.code).collect();
+        Err(format!(
+            "{value:?} is not a finding kind or rule code (kinds: {}; codes: {})",
+            known.join(", "),
+            codes.join(", ")
+        ))
+    }
 }
 
 fn parse_date(value: &str) -> Result<NaiveDate, String> {
@@ -151,12 +171,18 @@ fn check(args: CheckArgs) -> Result<u8> {
         eprintln!("copydesk: error: no input could be read");
         return Ok(EXIT_ERROR);
     }
-    let findings = report.findings(&args.fail_on).count();
-    if findings > 0 {
+    let matching = report
+        .all_findings()
+        .iter()
+        .filter(|f| args.fail_on.iter().any(|selector| findings::selects(selector, f)))
+        .count();
+    if matching > 0 {
         if !args.quiet {
-            eprintln!("copydesk: {findings} findings match --fail-on {}", args.fail_on.join(","));
+            eprintln!("copydesk: {matching} findings match --fail-on {}", args.fail_on.join(","));
         }
-        return Ok(EXIT_FINDINGS);
+        if !args.exit_zero {
+            return Ok(EXIT_FINDINGS);
+        }
     }
     Ok(EXIT_OK)
 }

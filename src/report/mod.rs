@@ -2,8 +2,13 @@
 //! terminal), [`json`] (the versioned contract, documented in `docs/json.md`) and
 //! [`markdown`].
 
+pub mod findings;
+pub mod github;
 pub mod json;
+pub mod jsonl;
+pub mod junit;
 pub mod markdown;
+pub mod sarif;
 pub mod table;
 
 use std::collections::BTreeMap;
@@ -269,6 +274,14 @@ pub enum Format {
     Table,
     Json,
     Markdown,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// JUnit XML, one test case per item.
+    Junit,
+    /// GitHub Actions annotations.
+    Github,
+    /// One finding per line.
+    Jsonl,
 }
 
 /// Renders a report in a format.
@@ -285,21 +298,14 @@ pub fn write(report: &Report, format: Format, out: &mut dyn std::io::Write) -> s
         Format::Table => out.write_all(table::render(report).as_bytes()),
         Format::Json => json::write(report, out),
         Format::Markdown => out.write_all(markdown::render(report).as_bytes()),
+        Format::Sarif => sarif::write(report, out),
+        Format::Junit => junit::write(report, out),
+        Format::Github => github::write(report, out),
+        Format::Jsonl => jsonl::write(report, out),
     }
 }
 
 impl Report {
-    /// Findings whose kind or flag is one of `kinds` (`copy` and `duplicate` stand for
-    /// every copy kind), as `(item id, flag)`.
-    pub fn findings<'a>(&'a self, kinds: &'a [String]) -> impl Iterator<Item = (&'a str, &'static str)> + 'a {
-        self.items.iter().flat_map(move |item| {
-            item.flags
-                .iter()
-                .filter(move |flag| kinds.iter().any(|k| matches_kind(k, flag)))
-                .map(move |flag| (item.id.as_str(), *flag))
-        })
-    }
-
     /// The item with an id.
     pub fn item(&self, id: &str) -> Option<&ItemReport> {
         self.items.iter().find(|i| i.id == id)
@@ -309,13 +315,4 @@ impl Report {
     pub fn index(&self) -> std::collections::HashMap<&str, &ItemReport> {
         self.items.iter().map(|i| (i.id.as_str(), i)).collect()
     }
-}
-
-/// The finding kinds `--fail-on` takes.
-pub const FAIL_ON_KINDS: &[&str] = &["copy", "duplicate", "exact", "near_duplicate", "partial_copy"];
-
-fn matches_kind(wanted: &str, flag: &str) -> bool {
-    let wanted = wanted.trim().replace('-', "_");
-    wanted == flag
-        || ((wanted == "copy" || wanted == "duplicate") && matches!(flag, "exact" | "near_duplicate" | "partial_copy"))
 }
