@@ -19,6 +19,7 @@ pub mod normalize;
 pub mod pipeline;
 pub mod relate;
 pub mod report;
+pub mod score;
 pub mod synth;
 pub mod util;
 
