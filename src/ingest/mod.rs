@@ -369,6 +369,7 @@ impl<'a> Reader<'a> {
         match detect::detect(&head) {
             Err(Unreadable::Empty) => problem("empty file".into()),
             Err(Unreadable::Binary) => problem("binary file, not an article or feed".into()),
+            Err(Unreadable::JsonDocument) => problem("a JSON document, neither JSON Lines nor a JSON Feed".into()),
             Ok(Format::JsonLines) => {
                 // Read from the start again: the sniffed head holds the first rows.
                 let Ok(file) = File::open(&input.path) else { return problem("file vanished while reading".into()) };
