@@ -85,9 +85,9 @@ mod tests {
 
     #[test]
     fn equal_bands_make_candidates() {
-        let a = vec![1u32, 2, 3, 4, 5, 6, 7, 8];
-        let b = vec![1u32, 2, 3, 4, 9, 9, 9, 9];
-        let c = vec![0u32, 0, 0, 0, 0, 0, 0, 0];
+        let a = [1u32, 2, 3, 4, 5, 6, 7, 8];
+        let b = [1u32, 2, 3, 4, 9, 9, 9, 9];
+        let c = [0u32, 0, 0, 0, 0, 0, 0, 0];
         let sigs = vec![Some(&a[..]), Some(&b[..]), Some(&c[..]), None];
         assert_eq!(candidates(&sigs, Banding { bands: 2, rows: 4 }, 10), vec![(0, 1)]);
     }
