@@ -65,7 +65,12 @@ pub fn load(path: &Path) -> Result<Config> {
 
 /// " (line N)" for the start of a TOML error's span.
 fn span_line(text: &str, span: Option<std::ops::Range<usize>>) -> String {
-    span.map(|s| format!(" (line {})", text[..s.start.min(text.len())].lines().count().max(1))).unwrap_or_default()
+    span.map(|s| format!(" (line {})", line_of(text, s.start))).unwrap_or_default()
+}
+
+/// The line (from 1) a byte offset of `text` falls on.
+pub(crate) fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())].iter().filter(|b| **b == b'\n').count() + 1
 }
 
 /// The configuration for a run: `explicit` if given, else the file discovered from the
