@@ -20,7 +20,8 @@ const EXIT_FINDINGS: u8 = 1;
 /// Exit status for usage errors and runs with no readable input.
 const EXIT_ERROR: u8 = 2;
 
-/// Screens collections of news articles: finds copies and names their origin.
+/// Screens collections of news articles: finds copies and names their origin, and flags
+/// stale items with the evidence that dates them.
 #[derive(Debug, Parser)]
 #[command(name = "copydesk", version, about, long_about = None)]
 struct Cli {
@@ -48,9 +49,17 @@ struct CheckArgs {
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     as_of: Option<NaiveDate>,
     /// Exit with status 1 when a finding of these kinds is present (comma-separated:
-    /// copy, exact, near_duplicate, partial_copy).
+    /// copy, exact, near_duplicate, partial_copy, stale, undated, date_conflict).
     #[arg(long, value_name = "KINDS", value_delimiter = ',', value_parser = clap::builder::PossibleValuesParser::new(FAIL_ON_KINDS))]
     fail_on: Vec<String>,
+    /// A timeline of dated events and office holders (TOML) to date content by; may be
+    /// given more than once. Added after those of the configuration; later entries win.
+    #[arg(long, value_name = "FILE")]
+    timeline: Vec<PathBuf>,
+    /// An item is stale when its content ends more than this many days before its framing
+    /// date (default 30, or `[date] max_age_days`).
+    #[arg(long, value_name = "DAYS")]
+    max_age: Option<u32>,
     #[command(flatten)]
     config: ConfigFile,
     /// Let JSON Lines manifests name files outside their own folder.
@@ -114,7 +123,11 @@ fn run(cli: Cli) -> Result<u8> {
 
 fn check(args: CheckArgs) -> Result<u8> {
     let first_input = args.paths.iter().find(|p| *p != "-").map(PathBuf::from);
-    let loaded = config::resolve(args.config.config.as_deref(), args.config.no_config, first_input.as_deref())?;
+    let mut loaded = config::resolve(args.config.config.as_deref(), args.config.no_config, first_input.as_deref())?;
+    loaded.config.date.timelines.extend(args.timeline.iter().cloned());
+    if let Some(days) = args.max_age {
+        loaded.config.date.max_age_days = days;
+    }
     let options = CheckOptions {
         inputs: args.paths.clone(),
         config: loaded.config,
@@ -122,7 +135,7 @@ fn check(args: CheckArgs) -> Result<u8> {
         as_of: args.as_of,
         progress: !args.quiet && std::io::stderr().is_terminal(),
     };
-    let report = pipeline::check(&options).context("reading the inputs")?;
+    let report = pipeline::check(&options)?;
     if !args.quiet {
         for problem in &report.problems {
             eprintln!("copydesk: {problem}");
