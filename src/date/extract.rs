@@ -16,6 +16,8 @@ pub(crate) struct Doc<'t> {
     /// Byte ranges of the lines read (boilerplate and metadata lines left out), with their
     /// number counted from 1.
     pub lines: Vec<(usize, usize, usize)>,
+    /// For each line read: which patterns can match in it.
+    clues: Vec<Clues>,
     /// Byte ranges of the sentences of the lines read, in order.
     pub sentences: Vec<(usize, usize)>,
     /// The first sentence of the first paragraph of prose.
@@ -57,8 +59,10 @@ impl<'t> Doc<'t> {
         let lead_line = lines.iter().find(|(_, s, e)| text[*s..*e].split_whitespace().count() >= LEAD_MIN_WORDS);
         let lead = lead_line.and_then(|(_, s, _)| sentences.iter().find(|(a, _)| a == s).copied());
         let dateline = lead.and_then(|(s, e)| DATELINE.find(&text[s..e]).map(|m| (s, s + m.end())));
-        let obituary = lines.iter().any(|(_, s, e)| OBITUARY.is_match(&text[*s..*e]));
-        let mut doc = Doc { text, lines, sentences, lead, dateline, obituary, history: Vec::new() };
+        let clues: Vec<Clues> = lines.iter().map(|(_, s, e)| Clues::of(&text[*s..*e])).collect();
+        let obituary =
+            lines.iter().zip(&clues).any(|((_, s, e), c)| c.has(Clues::OBITUARY) && OBITUARY.is_match(&text[*s..*e]));
+        let mut doc = Doc { text, lines, clues, sentences, lead, dateline, obituary, history: Vec::new() };
         doc.history = doc.find_history();
         doc
     }
@@ -67,6 +71,12 @@ impl<'t> Doc<'t> {
     pub fn sentence(&self, at: usize) -> (usize, usize) {
         let index = self.sentences.partition_point(|(start, _)| *start <= at);
         self.sentences.get(index.wrapping_sub(1)).copied().filter(|(_, end)| at <= *end).unwrap_or((at, at))
+    }
+
+    /// The clues of the line a byte offset falls on.
+    fn clues_at(&self, at: usize) -> Clues {
+        let index = self.lines.partition_point(|(_, start, _)| *start <= at);
+        self.clues.get(index.wrapping_sub(1)).copied().unwrap_or_default()
     }
 
     /// The line number (from 1) of a byte offset.
@@ -138,10 +148,20 @@ impl<'t> Doc<'t> {
         let mut scopes = Vec::new();
         for &(start, end) in &self.sentences {
             let sentence = &self.text[start..end];
-            for pattern in [&*ANNIVERSARY, &*YEARS_SINCE, &*BORN] {
+            let clues = self.clues_at(start);
+            let digit = clues.has(Clues::DIGIT);
+            let clause_patterns = [
+                (clues.has(Clues::ANNIVERSARY), &*ANNIVERSARY),
+                (clues.has(Clues::UNIT), &*YEARS_SINCE),
+                (clues.has(Clues::BORN), &*BORN),
+            ];
+            for (_, pattern) in clause_patterns.into_iter().filter(|(wanted, _)| *wanted) {
                 for m in pattern.find_iter(sentence) {
                     scopes.push((start + m.start(), start + clause_end(sentence, m.end())));
                 }
+            }
+            if !digit {
+                continue;
             }
             for pattern in [&*IN_YEAR_WHEN, &*SINCE_YEAR, &*COURT] {
                 for caps in pattern.captures_iter(sentence) {
@@ -158,8 +178,11 @@ impl<'t> Doc<'t> {
     /// overlaps (the more specific form wins).
     pub fn mentions(&self) -> Vec<Mention> {
         let mut found: Vec<Mention> = Vec::new();
-        for &(_, start, end) in &self.lines {
+        for (&(_, start, end), &clues) in self.lines.iter().zip(&self.clues) {
             let line = &self.text[start..end];
+            if clues.is_empty() {
+                continue;
+            }
             let mut taken: Vec<(usize, usize)> = Vec::new();
             let mut push = |m: Mention, found: &mut Vec<Mention>| {
                 if !taken.iter().any(|(s, e)| m.start < *e && *s < m.end) {
@@ -167,17 +190,27 @@ impl<'t> Doc<'t> {
                     found.push(Mention { start: m.start + start, end: m.end + start, form: m.form });
                 }
             };
-            for m in scan_iso(line).into_iter().chain(scan_month_day(line)) {
-                push(m, &mut found);
-            }
-            for m in scan_quantities(line) {
-                push(m, &mut found);
-            }
-            for m in scan_month_year(line).into_iter().chain(scan_periods(line)).chain(scan_years(line)) {
-                push(m, &mut found);
-            }
-            for m in scan_months(line).into_iter().chain(scan_relative(line)).chain(scan_weekdays(line)) {
-                push(m, &mut found);
+            let digit = clues.has(Clues::DIGIT);
+            let month = clues.has(Clues::MONTH);
+            let unit = clues.has(Clues::UNIT);
+            let scans: [(bool, Scan); 9] = [
+                (digit, scan_iso),
+                (digit && month, scan_month_day),
+                (unit, scan_quantities),
+                (digit && month, scan_month_year),
+                (digit, scan_periods),
+                (digit, scan_years),
+                (month, scan_months),
+                (clues.has(Clues::RELATIVE), scan_relative),
+                // Every weekday name ends in "day".
+                (unit, scan_weekdays),
+            ];
+            for (wanted, scan) in scans {
+                if wanted {
+                    for m in scan(line) {
+                        push(m, &mut found);
+                    }
+                }
             }
         }
         found.sort_by_key(|m| m.start);
@@ -203,6 +236,80 @@ fn clause_end(sentence: &str, from: usize) -> usize {
         at += 1;
     }
     sentence.len()
+}
+
+/// A scanner of one form of mention in a line.
+type Scan = fn(&str) -> Vec<Mention>;
+
+/// Cheap clues to which patterns can match a stretch of text: a pattern is only run where
+/// its words occur, which keeps the stage fast on text with few dates.
+#[derive(Debug, Clone, Copy, Default)]
+struct Clues(u16);
+
+impl Clues {
+    const DIGIT: u16 = 1;
+    const MONTH: u16 = 1 << 1;
+    const UNIT: u16 = 1 << 2;
+    const RELATIVE: u16 = 1 << 3;
+    const ANNIVERSARY: u16 = 1 << 4;
+    const BORN: u16 = 1 << 5;
+    const OBITUARY: u16 = 1 << 6;
+
+    /// The clues of a stretch of text, from one pass over its words.
+    fn of(text: &str) -> Clues {
+        let mut clues = 0;
+        let mut word = [0u8; 12];
+        let mut len = 0;
+        let mut long = false;
+        for byte in text.bytes().chain(std::iter::once(b' ')) {
+            if byte.is_ascii_alphabetic() {
+                if len < word.len() {
+                    word[len] = byte.to_ascii_lowercase();
+                    len += 1;
+                } else {
+                    long = true;
+                }
+                continue;
+            }
+            if byte.is_ascii_digit() {
+                clues |= Clues::DIGIT;
+            }
+            if len > 0 && !long {
+                clues |= Clues::word(&word[..len]);
+            }
+            len = 0;
+            long = false;
+        }
+        Clues(clues)
+    }
+
+    /// The clue one lower-case word gives.
+    fn word(word: &[u8]) -> u16 {
+        const MONTHS: [&[u8]; 12] =
+            [b"jan", b"feb", b"mar", b"apr", b"may", b"jun", b"jul", b"aug", b"sep", b"oct", b"nov", b"dec"];
+        match word {
+            b"today" | b"tonight" | b"tomorrow" | b"yesterday" | b"this" | b"last" | b"next" | b"past" | b"coming" => {
+                Clues::RELATIVE
+            }
+            b"anniversary" => Clues::ANNIVERSARY,
+            b"born" => Clues::BORN,
+            b"died" | b"age" | b"survived" | b"obituary" => Clues::OBITUARY,
+            _ if word.ends_with(b"day") || word.ends_with(b"days") => Clues::UNIT,
+            _ if [&b"week"[..], b"fortnight", b"month", b"year", b"decade"].iter().any(|u| word.starts_with(u)) => {
+                Clues::UNIT
+            }
+            _ if word.len() >= 3 && MONTHS.contains(&&word[..3]) => Clues::MONTH,
+            _ => 0,
+        }
+    }
+
+    fn has(&self, clue: u16) -> bool {
+        self.0 & clue != 0
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0 == 0
+    }
 }
 
 /// The nearest char boundary at or before a byte offset.
@@ -391,8 +498,8 @@ impl Unit {
     }
 }
 
-const MONTH: &str = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?";
-const WEEKDAY: &str = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b";
+const MONTH: &str = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)(?-u:\b)\.?";
+const WEEKDAY: &str = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?-u:\b)";
 const NUMBER: &str = r"(?:a\s+couple\s+of|a\s+few|several|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|\d{1,3})";
 const APPROX: &str = r"(?:just\s+over|just\s+under|more\s+than|less\s+than|fewer\s+than|close\s+to|over|under|about|around|almost|nearly|some|roughly|approximately|just|barely)";
 const UNIT: &str = r"(?:days?|weeks?|fortnights?|months?|years?|decades?)";
@@ -401,40 +508,40 @@ fn compile(pattern: &str) -> Regex {
     Regex::new(pattern).expect("date stage pattern")
 }
 
-static ISO: LazyLock<Regex> = LazyLock::new(|| compile(r"\b((?:19|20)\d{2})-(\d{2})-(\d{2})\b"));
+static ISO: LazyLock<Regex> = LazyLock::new(|| compile(r"(?-u:\b)((?:19|20)\d{2})-(\d{2})-(\d{2})(?-u:\b)"));
 
 static MONTH_DAY: LazyLock<Regex> = LazyLock::new(|| {
     compile(&format!(
-        r"(?:\b(?P<wd>{WEEKDAY}),?\s+)?\b(?:the\s+)?(?P<m>{MONTH})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y>(?:19|20)\d{{2}})\b)?(?P<rel>(?:\s+of)?\s+(?i:last|this|next)\s+year\b)?"
+        r"(?:(?-u:\b)(?P<wd>{WEEKDAY}),?\s+)?(?-u:\b)(?:the\s+)?(?P<m>{MONTH})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?-u:\b)(?:,?\s+(?P<y>(?:19|20)\d{{2}})(?-u:\b))?(?P<rel>(?:\s+of)?\s+(?i:last|this|next)\s+year(?-u:\b))?"
     ))
 });
 
 static DAY_MONTH: LazyLock<Regex> = LazyLock::new(|| {
     compile(&format!(
-        r"(?:\b(?P<wd>{WEEKDAY}),?\s+)?\b(?:the\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m>{MONTH})(?:,?\s+(?P<y>(?:19|20)\d{{2}})\b)?(?P<rel>(?:\s+of)?\s+(?i:last|this|next)\s+year\b)?"
+        r"(?:(?-u:\b)(?P<wd>{WEEKDAY}),?\s+)?(?-u:\b)(?:the\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m>{MONTH})(?:,?\s+(?P<y>(?:19|20)\d{{2}})(?-u:\b))?(?P<rel>(?:\s+of)?\s+(?i:last|this|next)\s+year(?-u:\b))?"
     ))
 });
 
 static MONTH_RANGE: LazyLock<Regex> = LazyLock::new(|| {
     compile(&format!(
-        r"\b(?P<m1>{MONTH})\s+(?:and|to|through|until|till|-|–)\s+(?P<m2>{MONTH}),?\s+(?P<y>(?:19|20)\d{{2}})\b"
+        r"(?-u:\b)(?P<m1>{MONTH})\s+(?:and|to|through|until|till|-|–)\s+(?P<m2>{MONTH}),?\s+(?P<y>(?:19|20)\d{{2}})(?-u:\b)"
     ))
 });
 
 static MONTH_YEAR: LazyLock<Regex> =
-    LazyLock::new(|| compile(&format!(r"\b(?P<m>{MONTH}),?\s+(?P<y>(?:19|20)\d{{2}})\b")));
+    LazyLock::new(|| compile(&format!(r"(?-u:\b)(?P<m>{MONTH}),?\s+(?P<y>(?:19|20)\d{{2}})(?-u:\b)")));
 
 static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
     compile(
-        r"(?i)\b(?:(?P<a>(?:19|20)\d{2})[-–/](?P<b>\d{2}|(?:19|20)\d{2})\s+(?:season|campaign|financial\s+year|fiscal\s+year|school\s+year|academic\s+year)|(?:full[-\s]year|fiscal|financial\s+year|FY)\s*(?P<c>(?:19|20)\d{2})|(?P<e>(?:19|20)\d{2})\s+(?:revenue\s+|profit\s+|earnings\s+|sales\s+)?(?:forecast|guidance|outlook))\b",
+        r"(?i)(?-u:\b)(?:(?P<a>(?:19|20)\d{2})[-–/](?P<b>\d{2}|(?:19|20)\d{2})\s+(?:season|campaign|financial\s+year|fiscal\s+year|school\s+year|academic\s+year)|(?:full[-\s]year|fiscal|financial\s+year|FY)\s*(?P<c>(?:19|20)\d{2})|(?P<e>(?:19|20)\d{2})\s+(?:revenue\s+|profit\s+|earnings\s+|sales\s+)?(?:forecast|guidance|outlook))(?-u:\b)",
     )
 });
 
-static DECADE: LazyLock<Regex> = LazyLock::new(|| compile(r"\b(?i:the\s+)(?P<y>(?:19|20)\d0)s\b"));
+static DECADE: LazyLock<Regex> = LazyLock::new(|| compile(r"(?-u:\b)(?i:the\s+)(?P<y>(?:19|20)\d0)s(?-u:\b)"));
 
 static YEAR: LazyLock<Regex> = LazyLock::new(|| {
     compile(
-        r"(?i)\b(?:in|since|of|by|until|till|from|during|before|after|around|circa|early|late|mid-|the|a|an|year|between|and|to|through|for|over|spring|summer|autumn|winter|fall)\s+(?P<y>(?:19|20)\d{2})\b",
+        r"(?i)(?-u:\b)(?:in|since|of|by|until|till|from|during|before|after|around|circa|early|late|mid-|the|a|an|year|between|and|to|through|for|over|spring|summer|autumn|winter|fall)\s+(?P<y>(?:19|20)\d{2})(?-u:\b)",
     )
 });
 
@@ -476,35 +583,37 @@ const COUNT_NOUNS: &[&str] = &[
 
 static MONTH_ALONE: LazyLock<Regex> = LazyLock::new(|| {
     compile(
-        r"\b(?P<mod>(?i:last|this|next|earlier\s+in|later\s+in|in|since|until|by|from|through|before|after|during|between|and|early|late|mid-|mid))\s+(?P<part>(?i:early|late|mid-|mid)\s*)?(?P<m>(?:January|February|March|April|May|June|July|August|September|October|November|December)\b)",
+        r"(?-u:\b)(?P<mod>(?i:last|this|next|earlier\s+in|later\s+in|in|since|until|by|from|through|before|after|during|between|and|early|late|mid-|mid))\s+(?P<part>(?i:early|late|mid-|mid)\s*)?(?P<m>(?:January|February|March|April|May|June|July|August|September|October|November|December)(?-u:\b))",
     )
 });
 
 static WEEKDAY_ALONE: LazyLock<Regex> = LazyLock::new(|| {
     compile(&format!(
-        r"\b(?:(?P<mod>(?i:on|this|last|next|since|by|until|from|late\s+on|early\s+on))\s+)?(?P<wd>{WEEKDAY})"
+        r"(?-u:\b)(?:(?P<mod>(?i:on|this|last|next|since|by|until|from|late\s+on|early\s+on))\s+)?(?P<wd>{WEEKDAY})"
     ))
 });
 
 static RELATIVE: LazyLock<Regex> = LazyLock::new(|| {
     compile(
-        r"(?i)\b(?:(?P<part>earlier|later)\s+)?(?:(?P<this>this|last|next|past|coming)\s+(?P<unit>week|weekend|month|year)|(?P<day>today|yesterday|tomorrow|tonight)|(?P<this2>this)\s+(?:morning|afternoon|evening))\b",
+        r"(?i)(?-u:\b)(?:(?P<part>earlier|later)\s+)?(?:(?P<this>this|last|next|past|coming)\s+(?P<unit>week|weekend|month|year)|(?P<day>today|yesterday|tomorrow|tonight)|(?P<this2>this)\s+(?:morning|afternoon|evening))(?-u:\b)",
     )
 });
 
 static AGO: LazyLock<Regex> = LazyLock::new(|| {
-    compile(&format!(r"(?i)\b(?:(?P<approx>{APPROX})\s+)?(?P<n>{NUMBER})\s+(?:full\s+)?(?P<unit>{UNIT})\s+ago\b"))
+    compile(&format!(
+        r"(?i)(?-u:\b)(?:(?P<approx>{APPROX})\s+)?(?P<n>{NUMBER})\s+(?:full\s+)?(?P<unit>{UNIT})\s+ago(?-u:\b)"
+    ))
 });
 
 static AFTER: LazyLock<Regex> = LazyLock::new(|| {
     compile(&format!(
-        r"(?i)\b(?:(?P<approx>{APPROX})\s+)?(?P<n>{NUMBER})\s+(?:full\s+)?(?P<unit>{UNIT})(?:\s+on\s+[a-z]+)?(?:\s+of\s+[a-z]+)?\s+(?P<rel>after|since|before|on\s+from|into)\b"
+        r"(?i)(?-u:\b)(?:(?P<approx>{APPROX})\s+)?(?P<n>{NUMBER})\s+(?:full\s+)?(?P<unit>{UNIT})(?:\s+on\s+[a-z]+)?(?:\s+of\s+[a-z]+)?\s+(?P<rel>after|since|before|on\s+from|into)(?-u:\b)"
     ))
 });
 
 static DURATION: LazyLock<Regex> = LazyLock::new(|| {
     compile(&format!(
-        r"(?i)\b(?:(?P<approx>{APPROX})\s+)?(?P<n>{NUMBER})\s+(?P<unit>{UNIT})\s+of\s+(?:fighting|war|warfare|conflict|combat|hostilities|invasion|occupation|siege|shelling|bombardment)\b"
+        r"(?i)(?-u:\b)(?:(?P<approx>{APPROX})\s+)?(?P<n>{NUMBER})\s+(?P<unit>{UNIT})\s+of\s+(?:fighting|war|warfare|conflict|combat|hostilities|invasion|occupation|siege|shelling|bombardment)(?-u:\b)"
     ))
 });
 
@@ -516,58 +625,60 @@ static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
 
 static OBITUARY: LazyLock<Regex> = LazyLock::new(|| {
     compile(
-        r"(?i)\b(?:has\s+died|have\s+died|died\s+(?:peacefully\s+)?(?:at|on|in|aged|after)|at\s+the\s+age\s+of\s+\d+|is\s+survived\s+by|obituary)\b",
+        r"(?i)(?-u:\b)(?:has\s+died|have\s+died|died\s+(?:peacefully\s+)?(?:at|on|in|aged|after)|at\s+the\s+age\s+of\s+\d+|is\s+survived\s+by|obituary)(?-u:\b)",
     )
 });
 
 static ANNIVERSARY: LazyLock<Regex> = LazyLock::new(|| {
     compile(
-        r"(?i)\b(?:(?:[a-z]+(?:st|nd|rd|th)|\d+(?:st|nd|rd|th)|\d+-year|[a-z]+-year)\s+anniversary|anniversary\s+of|mark(?:s|ed|ing)?\s+(?:the\s+)?anniversary)\b",
+        r"(?i)(?-u:\b)(?:(?:[a-z]+(?:st|nd|rd|th)|\d+(?:st|nd|rd|th)|\d+-year|[a-z]+-year)\s+anniversary|anniversary\s+of|mark(?:s|ed|ing)?\s+(?:the\s+)?anniversary)(?-u:\b)",
     )
 });
 
 static YEARS_SINCE: LazyLock<Regex> = LazyLock::new(|| {
     compile(&format!(
-        r"(?i)\b(?:(?:{APPROX})\s+)?{NUMBER}\s+(?:full\s+)?(?:years?|decades?)\s+(?:on\s+[a-z]+\s+)?(?:after|since|on\s+from)\b"
+        r"(?i)(?-u:\b)(?:(?:{APPROX})\s+)?{NUMBER}\s+(?:full\s+)?(?:years?|decades?)\s+(?:on\s+[a-z]+\s+)?(?:after|since|on\s+from)(?-u:\b)"
     ))
 });
 
-static IN_YEAR_WHEN: LazyLock<Regex> = LazyLock::new(|| compile(r"(?i)\bin\s+(?P<y>(?:19|20)\d{2}),\s+when\b"));
+static IN_YEAR_WHEN: LazyLock<Regex> =
+    LazyLock::new(|| compile(r"(?i)(?-u:\b)in\s+(?P<y>(?:19|20)\d{2}),\s+when(?-u:\b)"));
 
 static SINCE_YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    compile(r"(?i)\bsince\s+(?:the\s+)?(?:[a-z][\w-]*\s+){0,3}?(?:of\s+|in\s+)?(?P<y>(?:19|20)\d{2}s?)\b")
+    compile(r"(?i)(?-u:\b)since\s+(?:the\s+)?(?:[a-z][\w-]*\s+){0,3}?(?:of\s+|in\s+)?(?P<y>(?:19|20)\d{2}s?)(?-u:\b)")
 });
 
-static BORN: LazyLock<Regex> = LazyLock::new(|| compile(r"(?i)\bborn\s+(?:in|on)\b"));
+static BORN: LazyLock<Regex> = LazyLock::new(|| compile(r"(?i)(?-u:\b)born\s+(?:in|on)(?-u:\b)"));
 
 static COURT: LazyLock<Regex> = LazyLock::new(|| {
     compile(
-        r"(?i)\b(?:charged|accused|convicted|sentenced|indicted|jailed|fined|sued|prosecuted|acquitted|cleared|arrested|tried|trial|case|charges?|inquiry|investigation|probe|lawsuit|pleaded\s+[a-z]+)\b(?:\s+[\w']+){0,3}?\s+(?:over|for|in\s+connection\s+with|related\s+to|relating\s+to|about)\s+(?:a|an|the|his|her|their|its)\s+(?:alleged\s+)?(?P<y>(?:19|20)\d{2})\b",
+        r"(?i)(?-u:\b)(?:charged|accused|convicted|sentenced|indicted|jailed|fined|sued|prosecuted|acquitted|cleared|arrested|tried|trial|case|charges?|inquiry|investigation|probe|lawsuit|pleaded\s+[a-z]+)(?-u:\b)(?:\s+[\w']+){0,3}?\s+(?:over|for|in\s+connection\s+with|related\s+to|relating\s+to|about)\s+(?:a|an|the|his|her|their|its)\s+(?:alleged\s+)?(?P<y>(?:19|20)\d{2})(?-u:\b)",
     )
 });
 
 static FUTURE: LazyLock<Regex> = LazyLock::new(|| {
     compile(
-        r"(?i)\b(?:will|shall|due\s+to|is\s+due|are\s+due|scheduled|expected\s+to|set\s+to|plans?\s+to|planned|hopes?\s+to|aims?\s+to|intends?\s+to|upcoming|forthcoming|ahead\s+of|approach(?:es|ing)|is\s+to|are\s+to)\b",
+        r"(?i)(?-u:\b)(?:will|shall|due\s+to|is\s+due|are\s+due|scheduled|expected\s+to|set\s+to|plans?\s+to|planned|hopes?\s+to|aims?\s+to|intends?\s+to|upcoming|forthcoming|ahead\s+of|approach(?:es|ing)|is\s+to|are\s+to)(?-u:\b)",
     )
 });
 
 static FUTURE_JUST_BEFORE: LazyLock<Regex> =
-    LazyLock::new(|| compile(r"(?i)\b(?:by|before|until|till)\s+(?:the\s+(?:end|start|middle)\s+of\s+)?$"));
+    LazyLock::new(|| compile(r"(?i)(?-u:\b)(?:by|before|until|till)\s+(?:the\s+(?:end|start|middle)\s+of\s+)?$"));
 
 static ANCHORING: LazyLock<Regex> = LazyLock::new(|| {
     compile(
-        r"(?i)\b(?:since|after|before|until|began|begun|started|launched|invaded|died|born)\b(?:\s+[\w’'-]+){0,6}?\s+(?:on|in)?\s*$",
+        r"(?i)(?-u:\b)(?:since|after|before|until|began|begun|started|launched|invaded|died|born)(?-u:\b)(?:\s+[\w’'-]+){0,6}?\s+(?:on|in)?\s*$",
     )
 });
 
 static ONGOING: LazyLock<Regex> = LazyLock::new(|| {
     compile(
-        r"(?i)\b(?:currently|under\s?way|taking\s+place|ongoing|in\s+progress|is\s+being\s+held|are\s+being\s+held|still\s+going\s+on)\b",
+        r"(?i)(?-u:\b)(?:currently|under\s?way|taking\s+place|ongoing|in\s+progress|is\s+being\s+held|are\s+being\s+held|still\s+going\s+on)(?-u:\b)",
     )
 });
 
-static TODAY: LazyLock<Regex> = LazyLock::new(|| compile(r"(?i)\b(?:earlier\s+today|this\s+morning|yesterday)\b"));
+static TODAY: LazyLock<Regex> =
+    LazyLock::new(|| compile(r"(?i)(?-u:\b)(?:earlier\s+today|this\s+morning|yesterday)(?-u:\b)"));
 
 fn number_value(word: &str) -> Option<(u32, bool)> {
     let word = word.split_whitespace().collect::<Vec<_>>().join(" ").to_ascii_lowercase();

@@ -289,12 +289,12 @@ const PUBLISHED_SLACK_DAYS: i64 = 1;
 const PHRASE_CHARS: usize = 160;
 
 static NOT_CURRENT_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:former|ex|then|the\s+late|onetime|one-time|erstwhile|incoming|president-elect|future|would-be|previous|retired|deposed|ousted|served\s+as)\b[\s\-]*(?:[\w.’']+[\s\-]+){0,2}$")
+    Regex::new(r"(?i)(?-u:\b)(?:former|ex|then|the\s+late|onetime|one-time|erstwhile|incoming|president-elect|future|would-be|previous|retired|deposed|ousted|served\s+as)(?-u:\b)[\s\-]*(?:[\w.’']+[\s\-]+){0,2}$")
         .expect("not current pattern")
 });
 
 static NOT_CURRENT_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:'s|’s)?\s*(?:,|\(|–|—|-)?\s*(?:who\s+(?:was|were|had\s+been|served|died|then|later|left|stepped|resigned)|now\b|then\b|the\s+former|a\s+former|at\s+the\s+time\b)")
+    Regex::new(r"(?i)^(?:'s|’s)?\s*(?:,|\(|–|—|-)?\s*(?:who\s+(?:was|were|had\s+been|served|died|then|later|left|stepped|resigned)|now(?-u:\b)|then(?-u:\b)|the\s+former|a\s+former|at\s+the\s+time(?-u:\b))")
         .expect("not current pattern")
 });
 
@@ -302,19 +302,21 @@ static APPOSITION: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*,\s+(?P<app>[^,;:.()]{3,80})").expect("apposition pattern"));
 
 static FORMER_WORD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:former|ex|then|late|onetime|one-time|erstwhile|retired|previous|incoming|future)\b")
-        .expect("former pattern")
+    Regex::new(
+        r"(?i)(?-u:\b)(?:former|ex|then|late|onetime|one-time|erstwhile|retired|previous|incoming|future)(?-u:\b)",
+    )
+    .expect("former pattern")
 });
 
 /// Words that make an event last long: it is never pinned by "currently" or "under way".
 static LONG_RUNNING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:war|wars|invasion|invaded|conflict|pandemic|epidemic|occupation|crisis|era|siege|offensive|presidency|tenure|reign|fighting)\b")
+    Regex::new(r"(?i)(?-u:\b)(?:war|wars|invasion|invaded|conflict|pandemic|epidemic|occupation|crisis|era|siege|offensive|presidency|tenure|reign|fighting)(?-u:\b)")
         .expect("long-running pattern")
 });
 
 /// Words that name fighting: a duration "of fighting" is counted from such an event.
 static WARLIKE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:war|invasion|invaded|invade|offensive|fighting|conflict|hostilities|attack|attacked|siege)\b")
+    Regex::new(r"(?i)(?-u:\b)(?:war|invasion|invaded|invade|offensive|fighting|conflict|hostilities|attack|attacked|siege)(?-u:\b)")
         .expect("warlike pattern")
 });
 
