@@ -221,19 +221,19 @@ impl<'t> Doc<'t> {
 /// Where the clause that goes on at `from` ends: at a comma, semicolon, colon, dash or
 /// parenthesis (a comma inside a written date does not count), else at the sentence's end.
 fn clause_end(sentence: &str, from: usize) -> usize {
-    let bytes = sentence.as_bytes();
-    let mut at = from;
-    while at < bytes.len() {
-        match bytes[at] {
-            b';' | b':' | b'(' => return at,
-            b',' if !sentence[at + 1..].trim_start().starts_with(|c: char| c.is_ascii_digit()) => return at,
-            _ => {}
-        }
-        if sentence[at..].starts_with(" – ") || sentence[at..].starts_with(" — ") || sentence[at..].starts_with(" - ")
-        {
+    let from = floor_char(sentence, from);
+    for (offset, c) in sentence[from..].char_indices() {
+        let at = from + offset;
+        let rest = &sentence[at + c.len_utf8()..];
+        let ends = match c {
+            ';' | ':' | '(' => true,
+            ',' => !rest.trim_start().starts_with(|d: char| d.is_ascii_digit()),
+            ' ' => rest.starts_with("– ") || rest.starts_with("— ") || rest.starts_with("- "),
+            _ => false,
+        };
+        if ends {
             return at;
         }
-        at += 1;
     }
     sentence.len()
 }
@@ -658,7 +658,7 @@ static COURT: LazyLock<Regex> = LazyLock::new(|| {
 
 static FUTURE: LazyLock<Regex> = LazyLock::new(|| {
     compile(
-        r"(?i)(?-u:\b)(?:will|shall|due\s+to|is\s+due|are\s+due|scheduled|expected\s+to|set\s+to|plans?\s+to|planned|hopes?\s+to|aims?\s+to|intends?\s+to|upcoming|forthcoming|ahead\s+of|approach(?:es|ing)|is\s+to|are\s+to)(?-u:\b)",
+        r"(?i)(?-u:\b)(?:will|shall|(?:is|are|was|were)\s+due|due\s+to\s+(?:be|begin|start|open|appear|vote|meet|take|hold|visit|arrive|return|launch|publish|report|face|end|close|run|sit|hear|give|make|present|sign)|scheduled\s+(?:to|for)|expected\s+to|set\s+to|plans?\s+to|hopes?\s+to|aims?\s+to|intends?\s+to|upcoming|forthcoming|ahead\s+of|approach(?:es|ing)|is\s+to|are\s+to)(?-u:\b)",
     )
 });
 

@@ -1222,7 +1222,8 @@ fn combine(evidence: &mut [Evidence]) -> (Option<NaiveDate>, Option<NaiveDate>, 
 }
 
 /// The best single day: the surest hard near date, else the middle soft near date inside
-/// the window, else the framing date brought inside the window.
+/// the window, else the framing date brought inside the window (soft evidence other than
+/// near dates is read from the framing date, so it cannot move the estimate).
 fn estimate(
     evidence: &[Evidence],
     lo: Option<NaiveDate>,
@@ -1252,10 +1253,10 @@ fn estimate(
     if !soft.is_empty() {
         return Some(soft[soft.len() / 2]);
     }
-    if lo.is_some() || hi.is_some() {
-        return framing.map(clamp).or(hi).or(lo);
+    if !evidence.iter().any(|e| e.bound != Bound::History) {
+        return None;
     }
-    evidence.iter().filter(|e| e.bound != Bound::History).map(|e| e.point).max()
+    framing.map(clamp).or(hi).or(lo)
 }
 
 /// Drops evidence that repeats an earlier phrase with the same reading.

@@ -578,3 +578,37 @@ fn terms_match_typographic_apostrophes_and_quotes() {
     assert_eq!(timeline.find("the “first phase” of operations was done").len(), 1);
     assert_eq!(timeline.find("Norway’s fund grew").len(), 1);
 }
+
+#[test]
+fn looking_ahead_needs_a_verb_of_the_future() {
+    for text in [
+        "Patients waiting for planned treatment rose, a report published on Thursday said.",
+        "Trains were cancelled due to the storm on Thursday, the operator said.",
+        "Only a fifth of scheduled trains ran on Thursday, the operator said.",
+    ] {
+        let a = check_unpublished(text, d(2024, 6, 1));
+        assert_eq!(evidence(&a, "on Thursday").bound, Bound::Near, "{text}");
+    }
+    let a = check_unpublished("The minister is due to meet the unions on Thursday.", d(2024, 6, 1));
+    assert_eq!(evidence(&a, "on Thursday").bound, Bound::NotAfter);
+}
+
+#[test]
+fn text_full_of_multibyte_characters_is_read_without_panicking() {
+    let pieces = [
+        "“Five years after” — the ’anniversary’ of the “Oreshnik” strike, ",
+        "ten days ago ‒ Kinzhal, currently “under way” – in 2019, when… ",
+        "Jens Stoltenberg, « now » Norway’s minister, said on Tuesday, 3 März 2024; ",
+        "Former Chancellor Angela Merkel – née Kasner – born in 1954 ",
+        "日本 on Friday, March 3, 2021 — 2022-03-29 — the 1980s ",
+    ];
+    let timeline = timeline();
+    let context = Context { timeline: &timeline, as_of: None, max_age_days: 30 };
+    for start in 0..pieces.len() {
+        let text: String = pieces.iter().cycle().skip(start).take(7).copied().collect();
+        for cut in (0..text.len()).filter(|i| text.is_char_boundary(*i)).step_by(7) {
+            let _ = assess_text(&text[..cut], &[], Some(d(2024, 11, 23)), None, &context);
+            let _ = assess_text(&text[cut..], &[1], Some(d(2024, 11, 23)), None, &context);
+        }
+    }
+}
