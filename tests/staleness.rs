@@ -115,6 +115,25 @@ fn the_seeds_flag_only_the_2022_article_as_stale() {
 }
 
 #[test]
+fn the_table_and_markdown_list_stale_items_with_their_evidence() {
+    for format in ["table", "markdown"] {
+        let output = Command::cargo_bin("copydesk")
+            .expect("binary")
+            .current_dir(root())
+            .args(["check", "seeds/", "--quiet", "--format", format])
+            .output()
+            .expect("run copydesk");
+        let text = String::from_utf8_lossy(&output.stdout);
+        let block = text.split("Stale items").nth(1).unwrap_or_else(|| panic!("{format}: no stale block in {text}"));
+        let block = block.split("Boilerplate").next().unwrap_or_default();
+        assert!(block.contains("003_8dc226cd7a77cfe9.txt"), "{format}: {block}");
+        assert!(block.contains("framed 2024-11-23"), "{format}: {block}");
+        assert!(block.contains("Tod Wolters") && block.contains("→ 2019-05-03 to 2022-07-01"), "{format}: {block}");
+        assert!(!block.contains("000_f40c278f641e585f.txt"), "{format}: only stale items are listed");
+    }
+}
+
+#[test]
 fn fail_on_stale_exits_with_findings() {
     Command::cargo_bin("copydesk")
         .expect("binary")

@@ -360,9 +360,13 @@ impl Assessor<'_, '_> {
         // Phase 2: what leans on an anchor, the framing date brought inside the window.
         let anchor = self.anchor(lo, hi);
         if let Some(anchor) = anchor {
-            for index in 0..self.mentions.len() {
-                if !self.handled[index] {
-                    self.anchored_evidence(index, anchor);
+            // Durations last: they count from dates this pass resolves.
+            let counted = |m: &Mention| matches!(m.form, Form::After { .. } | Form::Duration { .. });
+            for last in [false, true] {
+                for index in 0..self.mentions.len() {
+                    if !self.handled[index] && counted(&self.mentions[index]) == last {
+                        self.anchored_evidence(index, anchor);
+                    }
                 }
             }
         }

@@ -612,3 +612,15 @@ fn text_full_of_multibyte_characters_is_read_without_panicking() {
         }
     }
 }
+
+#[test]
+fn a_duration_since_a_written_date_counts_from_that_date() {
+    let a = check_unpublished(
+        "Moscow has lost more troops in around a month of fighting since February 24 than in Afghanistan.",
+        d(2022, 3, 28),
+    );
+    let e = evidence(&a, "around a month of fighting since");
+    assert_eq!(e.bound, Bound::Near);
+    assert!(e.implies.contains(d(2022, 3, 24)), "{}", e.implies);
+    assert!(e.note.contains("February 24"), "{}", e.note);
+}
