@@ -631,7 +631,16 @@ impl Assessor<'_, '_> {
             })
             .collect();
         let also = if others.is_empty() { String::new() } else { format!("; other tenures: {}", others.join(", ")) };
-        if NOT_CURRENT_BEFORE.is_match(before) || NOT_CURRENT_AFTER.is_match(after) || self.doc.in_history(term.start) {
+        let past = self.past_date_in_sentence(term.start, roles);
+        if NOT_CURRENT_BEFORE.is_match(before)
+            || NOT_CURRENT_AFTER.is_match(after)
+            || self.doc.in_history(term.start)
+            || past.is_some()
+        {
+            let why = match past {
+                Some(date) => format!("named at a past date, “{date}”"),
+                None => "not named as the current holder".to_string(),
+            };
             self.push(Draft {
                 spans,
                 implies,
@@ -639,7 +648,7 @@ impl Assessor<'_, '_> {
                 kind: Strength::Hard,
                 confidence: 0.7,
                 source,
-                note: format!("{} ({tenure}), not named as the current holder", role.name),
+                note: format!("{} ({tenure}), {why}", role.name),
                 point: role.from,
             });
             return;
@@ -663,6 +672,30 @@ impl Assessor<'_, '_> {
         if let (Some(last), Some(_)) = (self.evidence.last_mut(), role.until) {
             last.not_before = Some(role.from);
         }
+    }
+
+    /// A date with a year written in the same sentence as an office holder, before the
+    /// framing date and within one of the tenures ("In 2016, President Barack Obama
+    /// designated …"): the sentence tells of that time, not of the present.
+    fn past_date_in_sentence(&self, at: usize, roles: &[usize]) -> Option<String> {
+        let (s, e) = self.doc.sentence(at);
+        let framing = self.framing?;
+        self.mentions.iter().filter(|m| s <= m.start && m.end <= e).find_map(|m| {
+            let span = match m.form {
+                Form::Day { year: Some(year), month, day, .. } => {
+                    NaiveDate::from_ymd_opt(year, month, day).map(Span::day)
+                }
+                Form::MonthYear { year, month } => Span::month(year, month),
+                Form::Year { year } => Span::year(year),
+                _ => None,
+            }?;
+            let held = roles.iter().any(|&r| {
+                let role = &self.timeline.roles[r];
+                role.from <= span.to && role.until.map_or(true, |until| span.from <= until)
+            });
+            (span.to < framing && held && !self.doc.looks_ahead(m.start))
+                .then(|| self.doc.text[m.start..m.end].to_string())
+        })
     }
 
     /// Evidence the text fixes by itself: dates with a year, dates whose year the text

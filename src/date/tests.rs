@@ -624,3 +624,16 @@ fn a_duration_since_a_written_date_counts_from_that_date() {
     assert!(e.implies.contains(d(2022, 3, 24)), "{}", e.implies);
     assert!(e.note.contains("February 24"), "{}", e.note);
 }
+
+#[test]
+fn a_holder_named_beside_a_past_date_of_the_tenure_is_history() {
+    let a =
+        check("In 2016, Chancellor Angela Merkel opened the border to refugees, the book recalls.", d(2024, 11, 26));
+    let e = evidence(&a, "Chancellor Angela Merkel");
+    assert_eq!(e.bound, Bound::History);
+    assert!(e.note.contains("2016"), "{}", e.note);
+    assert!(!a.stale);
+    // A date outside the tenure does not make it history.
+    let a = check("Chancellor Angela Merkel said the 1990 reunification was a gift.", d(2025, 2, 11));
+    assert_eq!(evidence(&a, "Chancellor Angela Merkel").bound, Bound::NotAfter);
+}
