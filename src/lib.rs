@@ -11,6 +11,7 @@
 //! [`report::Report`], which every output format in [`report`] renders.
 
 pub mod config;
+pub mod date;
 pub mod error;
 pub mod fingerprint;
 pub mod ingest;

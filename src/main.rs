@@ -20,7 +20,8 @@ const EXIT_FINDINGS: u8 = 1;
 /// Exit status for usage errors and runs with no readable input.
 const EXIT_ERROR: u8 = 2;
 
-/// Screens collections of news articles: finds copies and names their origin.
+/// Screens collections of news articles: finds copies and names their origin, and flags
+/// stale items with the evidence that dates them.
 #[derive(Debug, Parser)]
 #[command(name = "copydesk", version, about, long_about = None)]
 struct Cli {
@@ -55,6 +56,14 @@ struct CheckArgs {
     /// Exit with status 0 even when findings match --fail-on (errors still exit 2).
     #[arg(long)]
     exit_zero: bool,
+    /// A timeline of dated events and office holders (TOML) to date content by; may be
+    /// given more than once. Added after those of the configuration; later entries win.
+    #[arg(long, value_name = "FILE")]
+    timeline: Vec<PathBuf>,
+    /// An item is stale when its content ends more than this many days before its framing
+    /// date (default 30, or `[date] max_age_days`).
+    #[arg(long, value_name = "DAYS")]
+    max_age: Option<u32>,
     #[command(flatten)]
     config: ConfigFile,
     /// Let JSON Lines manifests name files outside their own folder.
@@ -136,7 +145,11 @@ fn run(cli: Cli) -> Result<u8> {
 fn check(args: CheckArgs) -> Result<u8> {
     // Standard input has no folder: its configuration is the current folder's.
     let first_input = PathBuf::from(args.paths.iter().find(|p| *p != "-").map_or(".", String::as_str));
-    let loaded = config::resolve(args.config.config.as_deref(), args.config.no_config, Some(&first_input))?;
+    let mut loaded = config::resolve(args.config.config.as_deref(), args.config.no_config, Some(&first_input))?;
+    loaded.config.date.timelines.extend(args.timeline.iter().cloned());
+    if let Some(days) = args.max_age {
+        loaded.config.date.max_age_days = days;
+    }
     let options = CheckOptions {
         inputs: args.paths.clone(),
         config: loaded.config,
@@ -144,7 +157,7 @@ fn check(args: CheckArgs) -> Result<u8> {
         as_of: args.as_of,
         progress: !args.quiet && std::io::stderr().is_terminal(),
     };
-    let report = pipeline::check(&options).context("reading the inputs")?;
+    let report = pipeline::check(&options)?;
     if !args.quiet {
         for problem in &report.problems {
             eprintln!("copydesk: {problem}");

@@ -7,6 +7,8 @@
 //! 2. The second pass reads the items again and, on every core, normalizes and
 //!    fingerprints each one; the full text is dropped as soon as that is done, so memory
 //!    grows with the number of items, not with their text.
+//!    The date stage reads each item's text for the evidence of when it was written in
+//!    the same step, and keeps only that evidence.
 //! 3. Relate, then the report.
 
 use std::collections::HashMap;
@@ -17,12 +19,14 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::config::Config;
+use crate::date::{self, Assessment};
 use crate::fingerprint::{self, Fingerprint, Signer};
 use crate::ingest::{self, IngestOptions, Inputs, Reader, Unit};
 use crate::model::{Item, Problem};
 use crate::normalize::{self, RemovedLine, TemplateCounter, Templates};
 use crate::relate::{self, Related};
 use crate::report::{self, Report};
+use crate::{Error, Result};
 
 /// Units handed to the worker threads at a time.
 const BATCH: usize = 512;
@@ -34,7 +38,8 @@ pub struct CheckOptions {
     pub inputs: Vec<String>,
     pub config: Config,
     pub allow_outside_paths: bool,
-    /// The collection's date; by default the newest published date in it.
+    /// The collection's date; by default the newest published date in it. Items with
+    /// neither a published nor a fetched date are framed on it.
     pub as_of: Option<NaiveDate>,
     /// Show progress on standard error (when it is a terminal).
     pub progress: bool,
@@ -51,6 +56,8 @@ pub struct Analyzed {
     pub removed: Vec<RemovedLine>,
     pub boilerplate_ratio: f64,
     pub fingerprint: Fingerprint,
+    /// The framing date, the content-date evidence and the staleness verdicts.
+    pub date: Assessment,
 }
 
 /// Time spent in each stage, for the benchmark.
@@ -63,18 +70,19 @@ pub struct Timings {
 }
 
 /// Runs the whole check and returns the report.
-pub fn check(options: &CheckOptions) -> std::io::Result<Report> {
+pub fn check(options: &CheckOptions) -> Result<Report> {
     check_timed(options).map(|(report, _)| report)
 }
 
 /// Runs the whole check and says how long each stage took.
-pub fn check_timed(options: &CheckOptions) -> std::io::Result<(Report, Timings)> {
+pub fn check_timed(options: &CheckOptions) -> Result<(Report, Timings)> {
     let mut timings = Timings::default();
     let ingest_options = IngestOptions {
         allow_outside_paths: options.allow_outside_paths,
         max_item_bytes: options.config.ingest.max_item_bytes,
     };
-    let inputs = ingest::discover(&options.inputs, &ingest_options)?;
+    let timeline = options.config.date.timeline()?;
+    let inputs = ingest::discover(&options.inputs, &ingest_options).map_err(Error::Inputs)?;
     let progress = progress_bar(options.progress);
 
     let start = Instant::now();
@@ -85,7 +93,9 @@ pub fn check_timed(options: &CheckOptions) -> std::io::Result<(Report, Timings)>
     let start = Instant::now();
     progress.set_message("fingerprinting (2/2)");
     progress.set_position(0);
-    let analyzed = second_pass(&inputs, &ingest_options, &first, options, &progress);
+    let as_of = options.as_of.or(first.newest);
+    let dating = date::Context { timeline: &timeline, as_of, max_age_days: options.config.date.max_age_days };
+    let analyzed = second_pass(&inputs, &ingest_options, &first, options, &dating, &progress);
     timings.analyze = start.elapsed();
     progress.finish_and_clear();
 
@@ -99,7 +109,7 @@ pub fn check_timed(options: &CheckOptions) -> std::io::Result<(Report, Timings)>
         related: &related,
         problems: first.problems,
         files: inputs.files.len(),
-        as_of: options.as_of,
+        as_of,
     });
     timings.report = start.elapsed();
     Ok((report, timings))
@@ -122,6 +132,8 @@ struct FirstPass {
     /// The unique id of every item, in reading order.
     ids: Vec<String>,
     problems: Vec<Problem>,
+    /// The newest published date in the collection.
+    newest: Option<NaiveDate>,
 }
 
 /// Cuts the inputs into batches of units and hands each batch to `work` on all cores,
@@ -147,6 +159,7 @@ fn first_pass(inputs: &Inputs, options: &IngestOptions, progress: &ProgressBar) 
     let mut ids = Vec::new();
     let mut problems = Vec::new();
     let mut taken: HashMap<String, usize> = HashMap::new();
+    let mut newest: Option<NaiveDate> = None;
     for_each_batch(
         inputs,
         options,
@@ -154,14 +167,16 @@ fn first_pass(inputs: &Inputs, options: &IngestOptions, progress: &ProgressBar) 
             let parsed = ingest::parse(unit, inputs, options);
             let mut counter = TemplateCounter::default();
             let mut ids = Vec::with_capacity(parsed.items.len());
+            let newest = parsed.items.iter().filter_map(|item| item.published).map(|p| p.date_naive()).max();
             for item in &parsed.items {
                 counter.add(item.source.as_deref(), normalize::keyed_lines(&item.text).map(|line| line.3));
                 ids.push((item.id.clone(), item.location.clone()));
             }
-            (counter, ids, parsed.problems)
+            (counter, ids, parsed.problems, newest)
         },
         |results| {
-            for (batch_counter, batch_ids, batch_problems) in results {
+            for (batch_counter, batch_ids, batch_problems, batch_newest) in results {
+                newest = newest.max(batch_newest);
                 counter = std::mem::take(&mut counter).merge(batch_counter);
                 progress.inc(batch_ids.len() as u64);
                 for (id, location) in batch_ids {
@@ -184,7 +199,7 @@ fn first_pass(inputs: &Inputs, options: &IngestOptions, progress: &ProgressBar) 
             }
         },
     );
-    FirstPass { templates: counter.finish(), ids, problems }
+    FirstPass { templates: counter.finish(), ids, problems, newest }
 }
 
 fn second_pass(
@@ -192,6 +207,7 @@ fn second_pass(
     options: &IngestOptions,
     first: &FirstPass,
     check: &CheckOptions,
+    dating: &date::Context<'_>,
     progress: &ProgressBar,
 ) -> Vec<Analyzed> {
     let config = &check.config;
@@ -205,7 +221,7 @@ fn second_pass(
             parsed
                 .items
                 .into_iter()
-                .map(|item| analyze(item, &first.templates, config, signer.as_ref()))
+                .map(|item| analyze(item, &first.templates, config, signer.as_ref(), dating))
                 .collect::<Vec<_>>()
         },
         |results| {
@@ -226,12 +242,28 @@ fn second_pass(
     analyzed
 }
 
-/// The per-item stages: normalize, fingerprint; the text is dropped at the end.
-pub fn analyze(mut item: Item, templates: &Templates, config: &Config, signer: &dyn Signer) -> Analyzed {
+/// The per-item stages: normalize, fingerprint, and the date evidence, read from the
+/// article text (boilerplate and metadata lines left out); the text is dropped at the end.
+pub fn analyze(
+    mut item: Item,
+    templates: &Templates,
+    config: &Config,
+    signer: &dyn Signer,
+    dating: &date::Context<'_>,
+) -> Analyzed {
     let normalized = normalize::normalize(&item, templates, &config.normalize);
     let fingerprint = fingerprint::fingerprint(&normalized.paragraphs, &config.fingerprint, signer);
+    let skip: Vec<usize> = normalized.removed.iter().map(|r| r.line).collect();
+    let date = date::assess(&item, &skip, dating);
     item.text = String::new();
-    Analyzed { item, seq: 0, removed: normalized.removed, boilerplate_ratio: normalized.boilerplate_ratio, fingerprint }
+    Analyzed {
+        item,
+        seq: 0,
+        removed: normalized.removed,
+        boilerplate_ratio: normalized.boilerplate_ratio,
+        fingerprint,
+        date,
+    }
 }
 
 /// Each item's rank in origin order: earliest published first (items without a date

@@ -61,6 +61,27 @@ pub const RULES: &[Rule] = &[
         description: "A large part of an earlier item is lifted into this one (containment or paragraphs lifted word for word).",
     },
     Rule {
+        code: "CD200",
+        kind: "stale",
+        name: "StaleContent",
+        level: Level::Error,
+        description: "The item's content is dated more than max_age days before the date it is framed at.",
+    },
+    Rule {
+        code: "CD201",
+        kind: "undated",
+        name: "Undated",
+        level: Level::Warning,
+        description: "Nothing in the item dates its content.",
+    },
+    Rule {
+        code: "CD202",
+        kind: "date_conflict",
+        name: "DateConflict",
+        level: Level::Warning,
+        description: "The item's stated publication date contradicts the dates of its content.",
+    },
+    Rule {
         code: "CD900",
         kind: "lossy_utf8",
         name: "InvalidUtf8",
@@ -121,10 +142,27 @@ fn item_findings(item: &ItemReport) -> Vec<Finding> {
             item: item.id.clone(),
             location: item.location.clone(),
             other: None,
-            message: rule.description.to_string(),
+            message: flag_message(item, rule),
         });
     }
     findings
+}
+
+/// A finding that is not a relation, with its evidence.
+fn flag_message(item: &ItemReport, rule: &Rule) -> String {
+    match rule.kind {
+        "stale" | "date_conflict" => {
+            let evidence: Vec<String> =
+                super::table::evidence_in_order(item).into_iter().take(3).map(super::table::evidence_line).collect();
+            format!(
+                "{}: {}; evidence: {}",
+                rule.kind.replace('_', " "),
+                super::table::stale_summary(item),
+                evidence.join("; ")
+            )
+        }
+        _ => rule.description.to_string(),
+    }
 }
 
 /// A relation as a sentence with its measured values.

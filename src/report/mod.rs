@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::date::ContentDate;
 use crate::model::{Location, Problem, Severity};
 use crate::normalize::RemovedLine;
 use crate::pipeline::Analyzed;
@@ -59,6 +60,12 @@ pub struct Summary {
     pub relations: BTreeMap<&'static str, usize>,
     /// What the indexes proposed and how many pairs were verified.
     pub candidates: RelateStats,
+    /// Items whose content predates their framing by more than the maximum age.
+    pub stale: usize,
+    /// Items nothing in the text dates.
+    pub undated: usize,
+    /// Items whose published date falls before their content window.
+    pub date_conflicts: usize,
 }
 
 /// One item and everything found about it.
@@ -73,8 +80,9 @@ pub struct ItemReport {
     pub dateline: Option<String>,
     /// RFC 3339.
     pub published: Option<String>,
+    /// The date the item is presented under: published, else fetched, else `as_of`.
     pub framing_date: Option<NaiveDate>,
-    /// `published` or `as_of`: where the framing date comes from.
+    /// `published`, `fetched` or `as_of`: where the framing date comes from.
     pub framing_basis: &'static str,
     /// Fields inferred from the text, with how each was found.
     pub inferred: BTreeMap<String, String>,
@@ -90,6 +98,12 @@ pub struct ItemReport {
     pub cluster: Option<String>,
     /// Whether this item is the origin of its cluster.
     pub origin: bool,
+    /// When the content was written, and the evidence.
+    pub content_date: ContentDate,
+    /// Whether the content window ends more than the maximum age before the framing date.
+    pub stale: bool,
+    /// Days from the end of the content window (or the estimate) to the framing date.
+    pub age_days: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -215,10 +229,10 @@ pub fn build(input: Input<'_>) -> Report {
             if item.lossy_utf8 {
                 flags.push("lossy_utf8");
             }
+            flags.extend(a.date.flags());
             if let Some(source) = &item.source {
                 sources.entry(source.clone()).or_default().push(item.id.clone());
             }
-            let framing_date = item.published.map(|p| p.date_naive()).or(as_of);
             ItemReport {
                 id: item.id.clone(),
                 location: item.location.clone(),
@@ -228,8 +242,8 @@ pub fn build(input: Input<'_>) -> Report {
                 author: item.author.clone(),
                 dateline: item.dateline.clone(),
                 published: item.published.map(|p| p.to_rfc3339()),
-                framing_date,
-                framing_basis: if item.published.is_some() { "published" } else { "as_of" },
+                framing_date: a.date.framing_date,
+                framing_basis: a.date.framing_basis.as_str(),
                 inferred: item.inferred.clone(),
                 sha256: a.fingerprint.sha256_hex(),
                 words: a.fingerprint.words,
@@ -242,10 +256,15 @@ pub fn build(input: Input<'_>) -> Report {
                 copied_by: std::mem::take(&mut copied_by[index]),
                 cluster: cluster_of[index].clone(),
                 origin: is_origin[index],
+                content_date: a.date.content.clone(),
+                stale: a.date.stale,
+                age_days: a.date.age_days,
             }
         })
         .collect();
 
+    let count = |flag: &str| items.iter().filter(|i| i.flags.contains(&flag)).count();
+    let (stale, undated, date_conflicts) = (count("stale"), count("undated"), count("date_conflict"));
     let skipped = input.problems.iter().filter(|p| p.severity == Severity::Skipped).count();
     let warnings = input.problems.len() - skipped;
     Report {
@@ -260,6 +279,9 @@ pub fn build(input: Input<'_>) -> Report {
             clusters: clusters.len(),
             relations: counts,
             candidates: input.related.stats,
+            stale,
+            undated,
+            date_conflicts,
         },
         items,
         clusters,
