@@ -490,7 +490,7 @@ impl Assessor<'_, '_> {
         events
             .iter()
             .copied()
-            .filter(|&e| limit.map_or(true, |l| all[e].date <= l))
+            .filter(|&e| limit.is_none_or(|l| all[e].date <= l))
             .max_by_key(|&e| all[e].date)
             .or_else(|| events.iter().copied().min_by_key(|&e| all[e].date))
     }
@@ -503,7 +503,7 @@ impl Assessor<'_, '_> {
         roles
             .iter()
             .copied()
-            .find(|&r| all[r].from <= f && all[r].until.map_or(true, |u| f <= u))
+            .find(|&r| all[r].from <= f && all[r].until.is_none_or(|u| f <= u))
             .or_else(|| {
                 roles
                     .iter()
@@ -522,7 +522,7 @@ impl Assessor<'_, '_> {
         let history = self.doc.in_history(term.start);
         // An event that had already happened by the framing date is not looked forward
         // to, whatever the clause around it says ("plans mass production of Oreshnik").
-        let ahead = self.doc.looks_ahead(term.start) && self.framing.map_or(true, |f| event.date > f);
+        let ahead = self.doc.looks_ahead(term.start) && self.framing.is_none_or(|f| event.date > f);
         let long_running = LONG_RUNNING.is_match(&event.name)
             || LONG_RUNNING.is_match(&self.doc.text[term.start..term.end])
             || event.kind.as_deref().is_some_and(|k| LONG_RUNNING.is_match(k));
@@ -691,7 +691,7 @@ impl Assessor<'_, '_> {
             }?;
             let held = roles.iter().any(|&r| {
                 let role = &self.timeline.roles[r];
-                role.from <= span.to && role.until.map_or(true, |until| span.from <= until)
+                role.from <= span.to && role.until.is_none_or(|until| span.from <= until)
             });
             (span.to < framing && held && !self.doc.looks_ahead(m.start))
                 .then(|| self.doc.text[m.start..m.end].to_string())
@@ -1284,7 +1284,7 @@ fn estimate(
         .iter()
         .filter(usable)
         .map(|e| e.point)
-        .filter(|p| lo.map_or(true, |lo| *p >= lo) && hi.map_or(true, |hi| *p <= hi))
+        .filter(|p| lo.is_none_or(|lo| *p >= lo) && hi.is_none_or(|hi| *p <= hi))
         .collect();
     soft.sort();
     if !soft.is_empty() {
