@@ -22,6 +22,8 @@ pub struct Config {
     pub normalize: NormalizeOptions,
     pub fingerprint: FingerprintOptions,
     pub relate: RelateOptions,
+    pub archive: crate::archive::ArchiveConfig,
+    pub fetch: crate::archive::fetch::FetchConfig,
 }
 
 /// Settings of the ingest stage that a configuration file may set.

@@ -10,6 +10,7 @@
 //! [`pipeline::check`] runs the stages over a set of inputs and returns a
 //! [`report::Report`], which every output format in [`report`] renders.
 
+pub mod archive;
 pub mod config;
 pub mod error;
 pub mod fingerprint;

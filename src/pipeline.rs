@@ -105,6 +105,24 @@ pub fn check_timed(options: &CheckOptions) -> std::io::Result<(Report, Timings)>
     Ok((report, timings))
 }
 
+/// Reads and analyzes inputs that are already discovered: both passes over them, every
+/// item normalized and fingerprinted, with the problems found on the way. The archive
+/// runs this, then relates the items to each other and to history.
+pub fn analyze_inputs(inputs: &Inputs, options: &CheckOptions) -> (Vec<Analyzed>, Vec<Problem>) {
+    let ingest_options = IngestOptions {
+        allow_outside_paths: options.allow_outside_paths,
+        max_item_bytes: options.config.ingest.max_item_bytes,
+    };
+    let progress = progress_bar(options.progress);
+    progress.set_message("reading (1/2)");
+    let first = first_pass(inputs, &ingest_options, &progress);
+    progress.set_message("fingerprinting (2/2)");
+    progress.set_position(0);
+    let analyzed = second_pass(inputs, &ingest_options, &first, options, &progress);
+    progress.finish_and_clear();
+    (analyzed, first.problems)
+}
+
 fn progress_bar(show: bool) -> ProgressBar {
     let target = if show { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() };
     let bar = ProgressBar::with_draw_target(None, target);

@@ -32,6 +32,9 @@ pub struct Report {
     pub clusters: Vec<ClusterReport>,
     pub sources: Vec<SourceReport>,
     pub problems: Vec<Problem>,
+    /// The run against the archive, when there was one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub archive: Option<crate::archive::report::ArchiveRun>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -85,6 +88,9 @@ pub struct ItemReport {
     pub cluster: Option<String>,
     /// Whether this item is the origin of its cluster.
     pub origin: bool,
+    /// The item's standing in the archive, when the run used one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub archive: Option<crate::archive::report::ItemArchive>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -102,6 +108,9 @@ pub struct RelationReport {
     pub score: f64,
     #[serde(flatten)]
     pub evidence: Evidence,
+    /// For a relation to an archived item: what the archive holds of it.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub archived: Option<crate::archive::report::ArchivedOther>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -155,6 +164,7 @@ pub fn build(input: Input<'_>) -> Report {
             other: id(relation.earlier),
             score: relation.score,
             evidence: relation.evidence,
+            archived: None,
         });
         copied_by[relation.earlier].push(id(relation.later));
         *counts.entry(relation.kind.as_str()).or_default() += 1;
@@ -235,6 +245,7 @@ pub fn build(input: Input<'_>) -> Report {
                 copied_by: std::mem::take(&mut copied_by[index]),
                 cluster: cluster_of[index].clone(),
                 origin: input.related.clusters.iter().any(|c| c.origin == index),
+                archive: None,
             }
         })
         .collect();
@@ -258,6 +269,7 @@ pub fn build(input: Input<'_>) -> Report {
         clusters,
         sources: sources.into_iter().map(|(name, items)| SourceReport { name, items }).collect(),
         problems: input.problems,
+        archive: None,
     }
 }
 
