@@ -16,7 +16,12 @@ fn seeds_report() -> Value {
 }
 
 fn item<'a>(report: &'a Value, prefix: &str) -> &'a Value {
-    report["items"].as_array().expect("items").iter().find(|i| i["id"].as_str().is_some_and(|id| id.starts_with(prefix))).expect(prefix)
+    report["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["id"].as_str().is_some_and(|id| id.starts_with(prefix)))
+        .expect(prefix)
 }
 
 #[test]
@@ -57,8 +62,12 @@ fn page_boilerplate_of_001_is_stripped_and_counted() {
     let scrape = item(&report, "001");
     let ratio = scrape["boilerplate"]["ratio"].as_f64().expect("ratio");
     assert!(ratio > 0.15, "boilerplate ratio {ratio}");
-    let removed: Vec<&str> =
-        scrape["boilerplate"]["removed"].as_array().expect("removed").iter().filter_map(|r| r["text"].as_str()).collect();
+    let removed: Vec<&str> = scrape["boilerplate"]["removed"]
+        .as_array()
+        .expect("removed")
+        .iter()
+        .filter_map(|r| r["text"].as_str())
+        .collect();
     for line in ["Skip to content", "* indicates required", "Subscribe", "Enter your email to subscribe"] {
         assert!(removed.contains(&line), "{line:?} not removed: {removed:?}");
     }
@@ -74,9 +83,16 @@ fn credit_and_scrape_artefacts_are_read() {
     assert_eq!(bfm["source"], "BFM TV");
     assert!(bfm["inferred"]["source"].as_str().is_some_and(|how| how.contains("Source: BFM TV")));
     let express = item(&report, "003");
-    assert_eq!(express["title"], "Desperate Putin unleashes devastating hypersonic missiles as Russia backed into corner");
-    let removed: Vec<&str> =
-        express["boilerplate"]["removed"].as_array().expect("removed").iter().filter_map(|r| r["text"].as_str()).collect();
+    assert_eq!(
+        express["title"],
+        "Desperate Putin unleashes devastating hypersonic missiles as Russia backed into corner"
+    );
+    let removed: Vec<&str> = express["boilerplate"]["removed"]
+        .as_array()
+        .expect("removed")
+        .iter()
+        .filter_map(|r| r["text"].as_str())
+        .collect();
     assert!(removed.contains(&"Source: Read Full Article"), "{removed:?}");
     assert!(removed.iter().any(|l| l.starts_with("We use your sign-up")), "{removed:?}");
 }
