@@ -57,11 +57,13 @@ pub struct ArchiveConfig {
     pub path: Option<PathBuf>,
     /// How long a run waits for another run that is writing to the same archive.
     pub busy_timeout_seconds: u64,
+    /// Memory for SQLite's page cache, in MiB.
+    pub cache_mib: u64,
 }
 
 impl Default for ArchiveConfig {
     fn default() -> Self {
-        ArchiveConfig { path: None, busy_timeout_seconds: 120 }
+        ArchiveConfig { path: None, busy_timeout_seconds: 120, cache_mib: 64 }
     }
 }
 
@@ -238,7 +240,8 @@ impl Archive {
             return Err(ArchiveError::TooNew { path: path.to_path_buf(), found: version, known: schema::VERSION });
         }
         set_wal(&conn).map_err(sql)?;
-        for pragma in ["PRAGMA synchronous = NORMAL", "PRAGMA cache_size = -65536", "PRAGMA mmap_size = 1073741824"] {
+        let cache = format!("PRAGMA cache_size = -{}", config.archive.cache_mib.max(1) * 1024);
+        for pragma in ["PRAGMA synchronous = NORMAL", &cache, "PRAGMA mmap_size = 1073741824"] {
             conn.query_row(pragma, [], |_| Ok(())).optional().map_err(sql)?;
         }
         let mut conn = conn;
