@@ -233,14 +233,17 @@ fn day(timestamp: &str) -> &str {
 fn table(report: &Report) -> String {
     let Some(run) = &report.archive else { return String::new() };
     let mut out = String::new();
-    let verb = if run.stored { "ingested into" } else { "checked against" };
-    let _ = writeln!(
-        out,
-        "Archive {} — {verb}; {} before, {} after",
-        run.path,
-        count(run.items_before as usize, "item"),
-        run.items_after
-    );
+    if run.stored {
+        let _ =
+            writeln!(out, "Archive {}: ingested, {} → {} item versions", run.path, run.items_before, run.items_after);
+    } else {
+        let _ = writeln!(
+            out,
+            "Archive {}: checked against {}, nothing stored",
+            run.path,
+            count(run.items_before as usize, "item version")
+        );
+    }
     let _ = writeln!(
         out,
         "    {} new · {} unchanged · {} edited · {} repeat history",
