@@ -241,7 +241,7 @@ impl Archive {
         }
         set_wal(&conn).map_err(sql)?;
         let cache = format!("PRAGMA cache_size = -{}", config.archive.cache_mib.max(1) * 1024);
-        for pragma in ["PRAGMA synchronous = NORMAL", &cache, "PRAGMA mmap_size = 1073741824"] {
+        for pragma in ["PRAGMA synchronous = NORMAL", &cache] {
             conn.query_row(pragma, [], |_| Ok(())).optional().map_err(sql)?;
         }
         let mut conn = conn;
@@ -279,12 +279,10 @@ impl Archive {
         Ok(())
     }
 
-    /// Item versions stored.
+    /// Item versions stored. Rows are never deleted, so the largest row number is their
+    /// count, found without reading the table.
     pub fn count(&self) -> Result<u64> {
-        self.conn
-            .query_row("SELECT count(*) FROM items", [], |row| row.get::<_, i64>(0))
-            .map(|n| n as u64)
-            .map_err(|e| self.sql(e))
+        count(&self.conn).map_err(|e| self.sql(e))
     }
 
     pub(crate) fn sql(&self, source: rusqlite::Error) -> ArchiveError {
@@ -330,6 +328,10 @@ impl Archive {
         tx.commit().map_err(sql)?;
         Ok(stored)
     }
+}
+
+pub(crate) fn count(conn: &Connection) -> rusqlite::Result<u64> {
+    conn.query_row("SELECT coalesce(max(rowid), 0) FROM items", [], |row| row.get::<_, i64>(0)).map(|n| n.max(0) as u64)
 }
 
 /// What the archive stores of an item: its metadata and fingerprint.

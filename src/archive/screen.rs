@@ -384,7 +384,7 @@ fn screen_in(
     analyzed: &[Analyzed],
     options: &RelateOptions,
 ) -> Result<Screening, ScreenError> {
-    let archived_before = conn.query_row("SELECT count(*) FROM items", [], |row| row.get::<_, i64>(0))? as u64;
+    let archived_before = super::count(conn)?;
     let mut cache = Cache::default();
     let mut stats = LookupStats::default();
     let mut items = Vec::with_capacity(analyzed.len());
