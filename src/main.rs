@@ -293,7 +293,8 @@ fn ingest(args: IngestArgs) -> Result<u8> {
         eprintln!("copydesk: {findings} findings match --fail-on {}", args.fail_on.join(","));
     }
     if report.input_failed() && !args.quiet {
-        eprintln!("copydesk: {} inputs could not be read; the rest was stored", report.summary.skipped);
+        let n = report.summary.skipped;
+        eprintln!("copydesk: {n} {} could not be read; the rest was stored", if n == 1 { "input" } else { "inputs" });
     }
     Ok(if findings > 0 || report.input_failed() { EXIT_FINDINGS } else { EXIT_OK })
 }

@@ -100,7 +100,8 @@ pub struct Screened {
     /// For an item seen earlier in the same run under the same identity: that item's
     /// index.
     pub same_run: Option<usize>,
-    /// Copies of archived items of other identities, earliest first seen first.
+    /// Copies of archived items of other identities, earliest first seen first; for an
+    /// item the archive saw before, only items it saw before that.
     pub matches: Vec<Match>,
 }
 
@@ -433,6 +434,11 @@ fn screen_in(
                     simhash_distance: simhash_distance(fingerprint.simhash, latest.fingerprint.simhash),
                 });
             }
+        }
+        // An item the archive saw before is the earlier one of any pair with an archived
+        // item seen after it: only what was there before its first sighting is history.
+        if let Some(first_seen) = screened.first_seen {
+            screened.matches.retain(|m| m.other.first_seen < first_seen);
         }
         in_run.insert(ident, index);
         items.push(screened);

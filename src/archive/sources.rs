@@ -328,7 +328,19 @@ fn signed(n: i64) -> String {
 }
 
 fn day(t: &Option<String>) -> &str {
-    t.as_deref().map(|t| t.get(..10).unwrap_or(t)).unwrap_or("-")
+    t.as_deref().map(short).unwrap_or("-")
+}
+
+/// The last day of a window that ends (exclusively) at a timestamp.
+fn last_day(end: &str) -> String {
+    DateTime::parse_from_rfc3339(end)
+        .map(|t| (t - Duration::seconds(1)).date_naive().to_string())
+        .unwrap_or_else(|_| short(end).to_string())
+}
+
+/// The date of a timestamp.
+fn short(t: &str) -> &str {
+    t.get(..10).unwrap_or(t)
 }
 
 /// The report as a table for a terminal.
@@ -337,13 +349,13 @@ pub fn render_table(report: &SourcesReport) -> String {
     let w = &report.window;
     let _ = writeln!(
         out,
-        "copydesk sources · {} · {} to {} ({} days), compared with {} to {}\n",
+        "copydesk sources · {} · {} – {} ({} days), compared with {} – {}\n",
         report.archive,
-        &w.since[..10.min(w.since.len())],
-        &w.until[..10.min(w.until.len())],
+        short(&w.since),
+        last_day(&w.until),
         w.days,
-        &w.previous_since[..10.min(w.previous_since.len())],
-        &w.since[..10.min(w.since.len())],
+        short(&w.previous_since),
+        last_day(&w.since),
     );
     if report.sources.is_empty() {
         let _ = writeln!(out, "No items in the archive over these windows.");
@@ -379,7 +391,7 @@ pub fn render_table(report: &SourcesReport) -> String {
 pub fn render_markdown(report: &SourcesReport) -> String {
     let mut out = String::new();
     let w = &report.window;
-    let _ = writeln!(out, "## Sources, {} to {}\n", day(&Some(w.since.clone())), day(&Some(w.until.clone())));
+    let _ = writeln!(out, "## Sources, {} – {}\n", short(&w.since), last_day(&w.until));
     let _ = writeln!(out, "| source | items | change | edited | copies of others | copied by others | re-runs |");
     let _ = writeln!(out, "| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
     for s in &report.sources {

@@ -302,6 +302,16 @@ fn ingest_reports_new_unchanged_edited_and_copies_of_history() {
         archive.connection().query_row("SELECT count(*) FROM relations", [], |r| r.get(0)).expect("relations");
     assert!(relations >= 3, "{relations}");
 
+    // Seen again, the first item is unchanged and repeats nothing: the copies of it were
+    // archived after it.
+    let (_, fourth) =
+        ingest(&mut archive, vec![item("a", "Harbour News", Some("https://harbour.example/b"), &original)], 4);
+    assert_eq!(fourth.items[0].status, Status::New, "another URL is another item");
+    assert_eq!(fourth.items[0].matches.len(), 3, "{:?}", fourth.items[0].matches);
+    let (_, fifth) = ingest(&mut archive, vec![item("b", "Valley Daily", None, &text(100..106))], 5);
+    assert_eq!(fifth.items[0].status, Status::Unchanged);
+    assert!(fifth.items[0].matches.is_empty(), "{:?}", fifth.items[0].matches);
+
     // The earliest sighting of the content of `e`: the first item, first seen on day 1.
     let fingerprint = analyze(vec![item("x", "X", None, &original)]).remove(0).fingerprint;
     let sighting = archive.earliest_sighting(&fingerprint, &Config::default().relate).expect("lookup").expect("found");
