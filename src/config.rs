@@ -24,6 +24,8 @@ pub struct Config {
     pub fingerprint: FingerprintOptions,
     pub relate: RelateOptions,
     pub date: DateOptions,
+    pub archive: crate::archive::ArchiveConfig,
+    pub fetch: crate::archive::fetch::FetchConfig,
 }
 
 /// Settings of the ingest stage that a configuration file may set.

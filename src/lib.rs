@@ -9,7 +9,12 @@
 //!
 //! [`pipeline::check`] runs the stages over a set of inputs and returns a
 //! [`report::Report`], which every output format in [`report`] renders.
+//!
+//! [`archive`] keeps every ingested item's fingerprints in an SQLite database, so that
+//! new items are screened against history: [`archive::run::run`] is `copydesk ingest`
+//! and `copydesk check --archive`.
 
+pub mod archive;
 pub mod config;
 pub mod date;
 pub mod error;

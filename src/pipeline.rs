@@ -76,18 +76,58 @@ pub fn check(options: &CheckOptions) -> Result<Report> {
 
 /// Runs the whole check and says how long each stage took.
 pub fn check_timed(options: &CheckOptions) -> Result<(Report, Timings)> {
-    let mut timings = Timings::default();
-    let ingest_options = IngestOptions {
+    let ingest_options = ingest_options(options);
+    let inputs = ingest::discover(&options.inputs, &ingest_options).map_err(Error::Inputs)?;
+    let analysis = analyze_inputs(&inputs, options)?;
+    let mut timings = analysis.timings;
+
+    let start = Instant::now();
+    let related = relate(&analysis.analyzed, &options.config);
+    timings.relate = start.elapsed();
+
+    let start = Instant::now();
+    let report = report::build(report::Input {
+        analyzed: &analysis.analyzed,
+        related: &related,
+        problems: analysis.problems,
+        files: inputs.files.len(),
+        as_of: analysis.as_of,
+    });
+    timings.report = start.elapsed();
+    Ok((report, timings))
+}
+
+/// What the per-item stages make of a set of inputs.
+#[derive(Debug)]
+pub struct Analysis {
+    pub analyzed: Vec<Analyzed>,
+    /// Problems with the inputs, found on the way.
+    pub problems: Vec<Problem>,
+    /// The collection's date: `--as-of`, else the newest published date.
+    pub as_of: Option<NaiveDate>,
+    /// Time of the two passes (`templates` and `analyze`).
+    pub timings: Timings,
+}
+
+fn ingest_options(options: &CheckOptions) -> IngestOptions {
+    IngestOptions {
         allow_outside_paths: options.allow_outside_paths,
         max_item_bytes: options.config.ingest.max_item_bytes,
-    };
+    }
+}
+
+/// Reads and analyzes inputs that are already discovered: both passes over them, every
+/// item normalized, fingerprinted and dated. `copydesk check` and the archive's runs
+/// both start here, then relate the items (to each other, and to history).
+pub fn analyze_inputs(inputs: &Inputs, options: &CheckOptions) -> Result<Analysis> {
+    let ingest_options = ingest_options(options);
     let timeline = options.config.date.timeline()?;
-    let inputs = ingest::discover(&options.inputs, &ingest_options).map_err(Error::Inputs)?;
+    let mut timings = Timings::default();
     let progress = progress_bar(options.progress);
 
     let start = Instant::now();
     progress.set_message("reading (1/2)");
-    let first = first_pass(&inputs, &ingest_options, &progress);
+    let first = first_pass(inputs, &ingest_options, &progress);
     timings.templates = start.elapsed();
 
     let start = Instant::now();
@@ -95,24 +135,10 @@ pub fn check_timed(options: &CheckOptions) -> Result<(Report, Timings)> {
     progress.set_position(0);
     let as_of = options.as_of.or(first.newest);
     let dating = date::Context { timeline: &timeline, as_of, max_age_days: options.config.date.max_age_days };
-    let analyzed = second_pass(&inputs, &ingest_options, &first, options, &dating, &progress);
+    let analyzed = second_pass(inputs, &ingest_options, &first, options, &dating, &progress);
     timings.analyze = start.elapsed();
     progress.finish_and_clear();
-
-    let start = Instant::now();
-    let related = relate(&analyzed, &options.config);
-    timings.relate = start.elapsed();
-
-    let start = Instant::now();
-    let report = report::build(report::Input {
-        analyzed: &analyzed,
-        related: &related,
-        problems: first.problems,
-        files: inputs.files.len(),
-        as_of,
-    });
-    timings.report = start.elapsed();
-    Ok((report, timings))
+    Ok(Analysis { analyzed, problems: first.problems, as_of, timings })
 }
 
 fn progress_bar(show: bool) -> ProgressBar {

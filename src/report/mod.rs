@@ -38,6 +38,9 @@ pub struct Report {
     pub clusters: Vec<ClusterReport>,
     pub sources: Vec<SourceReport>,
     pub problems: Vec<Problem>,
+    /// The run against the archive, when there was one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub archive: Option<crate::archive::report::ArchiveRun>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -104,6 +107,9 @@ pub struct ItemReport {
     pub stale: bool,
     /// Days from the end of the content window (or the estimate) to the framing date.
     pub age_days: Option<i64>,
+    /// The item's standing in the archive, when the run used one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub archive: Option<crate::archive::report::ItemArchive>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -121,6 +127,9 @@ pub struct RelationReport {
     pub score: f64,
     #[serde(flatten)]
     pub evidence: Evidence,
+    /// For a relation to an archived item: what the archive holds of it.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub archived: Option<crate::archive::report::ArchivedOther>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -174,6 +183,7 @@ pub fn build(input: Input<'_>) -> Report {
             other: id(relation.earlier),
             score: relation.score,
             evidence: relation.evidence,
+            archived: None,
         });
         copied_by[relation.earlier].push(id(relation.later));
         *counts.entry(relation.kind.as_str()).or_default() += 1;
@@ -259,6 +269,7 @@ pub fn build(input: Input<'_>) -> Report {
                 content_date: a.date.content.clone(),
                 stale: a.date.stale,
                 age_days: a.date.age_days,
+                archive: None,
             }
         })
         .collect();
@@ -287,6 +298,7 @@ pub fn build(input: Input<'_>) -> Report {
         clusters,
         sources: sources.into_iter().map(|(name, items)| SourceReport { name, items }).collect(),
         problems: input.problems,
+        archive: None,
     }
 }
 
