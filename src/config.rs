@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::date::DateOptions;
 use crate::error::{Error, Result};
 use crate::fingerprint::FingerprintOptions;
 use crate::normalize::NormalizeOptions;
@@ -24,6 +25,9 @@ pub struct Config {
     pub relate: RelateOptions,
     /// Rewrites and same-story pairs.
     pub story: StoryOptions,
+    pub date: DateOptions,
+    pub archive: crate::archive::ArchiveConfig,
+    pub fetch: crate::archive::fetch::FetchConfig,
 }
 
 /// Settings of the ingest stage that a configuration file may set.
@@ -56,18 +60,30 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
     start.ancestors().map(|folder| folder.join(FILE_NAME)).find(|candidate| candidate.is_file())
 }
 
-/// Reads a configuration file.
+/// Reads a configuration file. Timeline paths in it are taken relative to its folder.
 pub fn load(path: &Path) -> Result<Config> {
     let text = std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
-    toml::from_str(&text).map_err(|e| Error::Config {
+    let mut config: Config = toml::from_str(&text).map_err(|e| Error::Config {
         path: path.to_path_buf(),
         message: e.message().to_string() + &span_line(&text, e.span()),
-    })
+    })?;
+    let folder = path.parent().unwrap_or(Path::new(""));
+    for timeline in &mut config.date.timelines {
+        if timeline.is_relative() {
+            *timeline = folder.join(&*timeline);
+        }
+    }
+    Ok(config)
 }
 
 /// " (line N)" for the start of a TOML error's span.
 fn span_line(text: &str, span: Option<std::ops::Range<usize>>) -> String {
-    span.map(|s| format!(" (line {})", text[..s.start.min(text.len())].matches('\n').count() + 1)).unwrap_or_default()
+    span.map(|s| format!(" (line {})", line_of(text, s.start))).unwrap_or_default()
+}
+
+/// The line (from 1) a byte offset of `text` falls on.
+pub(crate) fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())].iter().filter(|b| **b == b'\n').count() + 1
 }
 
 /// The configuration for a run: `explicit` if given, else the file discovered from the
@@ -99,6 +115,16 @@ mod tests {
         assert!(error.contains("near_duplicate_jacard"), "{error}");
         assert!(error.contains("copydesk.toml"), "{error}");
         assert!(error.contains("line 2"), "{error}");
+    }
+
+    #[test]
+    fn timeline_paths_are_relative_to_the_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join(FILE_NAME);
+        std::fs::write(&path, "[date]\nmax_age_days = 10\ntimelines = [\"beat/timeline.toml\"]\n").expect("write");
+        let config = load(&path).expect("load");
+        assert_eq!(config.date.max_age_days, 10);
+        assert_eq!(config.date.timelines, vec![dir.path().join("beat/timeline.toml")]);
     }
 
     #[test]

@@ -14,6 +14,10 @@ pub enum Error {
     },
     #[error("invalid configuration in {path}: {message}")]
     Config { path: PathBuf, message: String },
+    #[error("cannot read the inputs: {0}")]
+    Inputs(#[source] std::io::Error),
+    #[error("invalid timeline {path}: {entry}: {message}")]
+    Timeline { path: PathBuf, entry: String, message: String },
     #[error("invalid date {value:?}: expected YYYY-MM-DD or RFC 3339")]
     Date { value: String },
     #[error("{0}")]

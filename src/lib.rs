@@ -9,8 +9,14 @@
 //!
 //! [`pipeline::check`] runs the stages over a set of inputs and returns a
 //! [`report::Report`], which every output format in [`report`] renders.
+//!
+//! [`archive`] keeps every ingested item's fingerprints in an SQLite database, so that
+//! new items are screened against history: [`archive::run::run`] is `copydesk ingest`
+//! and `copydesk check --archive`.
 
+pub mod archive;
 pub mod config;
+pub mod date;
 pub mod error;
 pub mod fingerprint;
 pub mod ingest;
@@ -20,6 +26,7 @@ pub mod pipeline;
 pub mod profile;
 pub mod relate;
 pub mod report;
+pub mod score;
 pub mod synth;
 pub mod util;
 

@@ -6,12 +6,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Args, Parser, Subcommand};
 
+use copydesk::archive::{self, fetch::is_url, run::RunOptions, sources};
 use copydesk::config;
 use copydesk::pipeline::{self, CheckOptions};
-use copydesk::report::{self, Format, FAIL_ON_KINDS};
+use copydesk::report::{self, findings, Format};
 
 /// Exit status when no finding crossed a `--fail-on` threshold.
 const EXIT_OK: u8 = 0;
@@ -20,7 +21,8 @@ const EXIT_FINDINGS: u8 = 1;
 /// Exit status for usage errors and runs with no readable input.
 const EXIT_ERROR: u8 = 2;
 
-/// Screens collections of news articles: finds copies and names their origin.
+/// Screens collections of news articles: finds copies and names their origin, and flags
+/// stale items with the evidence that dates them.
 #[derive(Debug, Parser)]
 #[command(name = "copydesk", version, about, long_about = None)]
 struct Cli {
@@ -34,6 +36,10 @@ enum Command {
     Check(CheckArgs),
     /// Print the effective configuration (defaults, then copydesk.toml) as TOML.
     Config(ConfigArgs),
+    /// Screen files, folders and feed URLs against the archive and store them in it.
+    Ingest(IngestArgs),
+    /// Per-source reports from the archive over a time window.
+    Sources(SourcesArgs),
 }
 
 #[derive(Debug, Args)]
@@ -48,10 +54,21 @@ struct CheckArgs {
     /// The collection's date (YYYY-MM-DD); by default the newest published date in it.
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     as_of: Option<NaiveDate>,
-    /// Exit with status 1 when a finding of these kinds is present (comma-separated:
-    /// copy, exact, near_duplicate, partial_copy, rewrite, same_story).
-    #[arg(long, value_name = "KINDS", value_delimiter = ',', value_parser = clap::builder::PossibleValuesParser::new(FAIL_ON_KINDS))]
+    /// Exit with status 1 when a finding of these kinds or rule codes is present
+    /// (comma-separated: copy, exact, near_duplicate, partial_copy, CD101, …).
+    #[arg(long, value_name = "KINDS", value_delimiter = ',', value_parser = parse_selector)]
     fail_on: Vec<String>,
+    /// Exit with status 0 even when findings match --fail-on (errors still exit 2).
+    #[arg(long)]
+    exit_zero: bool,
+    /// A timeline of dated events and office holders (TOML) to date content by; may be
+    /// given more than once. Added after those of the configuration; later entries win.
+    #[arg(long, value_name = "FILE")]
+    timeline: Vec<PathBuf>,
+    /// An item is stale when its content ends more than this many days before its framing
+    /// date (default 30, or `[date] max_age_days`).
+    #[arg(long, value_name = "DAYS")]
+    max_age: Option<u32>,
     #[command(flatten)]
     config: ConfigFile,
     /// Let JSON Lines manifests name files outside their own folder.
@@ -63,6 +80,77 @@ struct CheckArgs {
     /// No progress display and no problem lines on standard error.
     #[arg(long, short)]
     quiet: bool,
+    /// Check against this archive too: copies of archived items are reported.
+    #[arg(long, value_name = "DB")]
+    archive: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct IngestArgs {
+    /// Files, folders (read recursively), http(s):// feed or page URLs, or `-` for JSON
+    /// Lines on standard input.
+    #[arg(required = true, value_name = "PATH|URL")]
+    paths: Vec<String>,
+    /// The archive; by default [archive] path of copydesk.toml, else
+    /// $XDG_DATA_HOME/copydesk/archive.sqlite3 (~/.local/share/copydesk/archive.sqlite3).
+    #[arg(long, value_name = "DB")]
+    archive: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value = "table")]
+    format: Format,
+    /// The collection's date (YYYY-MM-DD); by default the newest published date in it.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    as_of: Option<NaiveDate>,
+    /// Exit with status 1 when a finding of these kinds or rule codes is present, copies
+    /// of archived items included (comma-separated: copy, exact, near_duplicate, CD101, …).
+    #[arg(long, value_name = "KINDS", value_delimiter = ',', value_parser = parse_selector)]
+    fail_on: Vec<String>,
+    /// Record the items as first seen at this time (YYYY-MM-DD or RFC 3339) instead of
+    /// now, to load an older collection.
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    seen_at: Option<DateTime<Utc>>,
+    /// Give up on a feed that has not answered completely within this many seconds.
+    #[arg(long, value_name = "SECONDS")]
+    timeout: Option<f64>,
+    /// Give up on a feed whose response is larger than this many bytes.
+    #[arg(long, value_name = "BYTES")]
+    max_response_bytes: Option<u64>,
+    #[command(flatten)]
+    config: ConfigFile,
+    /// Let JSON Lines manifests name files outside their own folder.
+    #[arg(long)]
+    allow_outside_paths: bool,
+    /// Write the report to a file instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// No progress display and no problem lines on standard error.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Debug, Args)]
+struct SourcesArgs {
+    /// The archive; by default as for `copydesk ingest`.
+    #[arg(long, value_name = "DB")]
+    archive: Option<PathBuf>,
+    /// The window's length: 30d, 12h, 4w.
+    #[arg(long, value_name = "SPAN", default_value = "30d", value_parser = sources::parse_span)]
+    since: chrono::Duration,
+    /// The window's end (YYYY-MM-DD: the end of that day; or RFC 3339); by default now.
+    #[arg(long, value_name = "TIME", value_parser = sources::parse_until)]
+    until: Option<DateTime<Utc>>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value = "table")]
+    format: Format,
+    /// Configuration file; by default copydesk.toml in the current folder or above.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    config: Option<PathBuf>,
+    /// Use the built-in defaults only.
+    #[arg(long)]
+    no_config: bool,
+    /// Write the report to a file instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -84,8 +172,36 @@ struct ConfigArgs {
     start: PathBuf,
 }
 
+/// How many findings of a report `--fail-on` selects.
+fn matching(report: &report::Report, selectors: &[String]) -> usize {
+    report.all_findings().iter().filter(|f| selectors.iter().any(|selector| findings::selects(selector, f))).count()
+}
+
+fn parse_selector(value: &str) -> Result<String, String> {
+    let known = findings::selector_names();
+    let value = value.trim();
+    if findings::RULES.iter().any(|r| r.code.eq_ignore_ascii_case(value))
+        || known.contains(&value.replace('-', "_").to_lowercase().as_str())
+    {
+        Ok(value.to_string())
+    } else {
+        let codes: Vec<&str> = findings::RULES.iter().map(|r| r.code).collect();
+        Err(format!(
+            "{value:?} is not a finding kind or rule code (kinds: {}; codes: {})",
+            known.join(", "),
+            codes.join(", ")
+        ))
+    }
+}
+
 fn parse_date(value: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| format!("{value:?} is not a date of the form YYYY-MM-DD"))
+}
+
+fn parse_time(value: &str) -> Result<DateTime<Utc>, String> {
+    copydesk::util::parse_timestamp(value)
+        .map(|t| t.with_timezone(&Utc))
+        .ok_or_else(|| format!("{value:?} is not a date (YYYY-MM-DD) or an RFC 3339 time"))
 }
 
 fn main() -> ExitCode {
@@ -102,6 +218,8 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<u8> {
     match cli.command {
         Command::Check(args) => check(args),
+        Command::Ingest(args) => ingest(args),
+        Command::Sources(args) => sources(args),
         Command::Config(args) => {
             let loaded = config::resolve(args.file.config.as_deref(), args.file.no_config, Some(&args.start))?;
             if let Some(path) = &loaded.path {
@@ -116,7 +234,11 @@ fn run(cli: Cli) -> Result<u8> {
 fn check(args: CheckArgs) -> Result<u8> {
     // Standard input has no folder: its configuration is the current folder's.
     let first_input = PathBuf::from(args.paths.iter().find(|p| *p != "-").map_or(".", String::as_str));
-    let loaded = config::resolve(args.config.config.as_deref(), args.config.no_config, Some(&first_input))?;
+    let mut loaded = config::resolve(args.config.config.as_deref(), args.config.no_config, Some(&first_input))?;
+    loaded.config.date.timelines.extend(args.timeline.iter().cloned());
+    if let Some(days) = args.max_age {
+        loaded.config.date.max_age_days = days;
+    }
     let options = CheckOptions {
         inputs: args.paths.clone(),
         config: loaded.config,
@@ -124,7 +246,18 @@ fn check(args: CheckArgs) -> Result<u8> {
         as_of: args.as_of,
         progress: !args.quiet && std::io::stderr().is_terminal(),
     };
-    let report = pipeline::check(&options).context("reading the inputs")?;
+    let report = if args.archive.is_some() || args.paths.iter().any(|p| is_url(p)) {
+        let run = RunOptions {
+            inputs: args.paths.clone(),
+            check: options,
+            archive: args.archive.clone(),
+            store: false,
+            seen_at: Utc::now(),
+        };
+        archive::run::run(&run)?
+    } else {
+        pipeline::check(&options)?
+    };
     if !args.quiet {
         for problem in &report.problems {
             eprintln!("copydesk: {problem}");
@@ -134,13 +267,13 @@ fn check(args: CheckArgs) -> Result<u8> {
         Some(path) => std::fs::File::create(path)
             .and_then(|file| {
                 let mut out = std::io::BufWriter::new(file);
-                report::write(&report, args.format, &mut out)?;
+                archive::report::write(&report, args.format, &mut out)?;
                 out.flush()
             })
             .with_context(|| format!("writing the report to {}", path.display())),
         None => {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            match report::write(&report, args.format, &mut out).and_then(|()| out.flush()) {
+            match archive::report::write(&report, args.format, &mut out).and_then(|()| out.flush()) {
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
                 result => result.context("writing the report"),
             }
@@ -151,12 +284,95 @@ fn check(args: CheckArgs) -> Result<u8> {
         eprintln!("copydesk: error: no input could be read");
         return Ok(EXIT_ERROR);
     }
-    let findings = report.findings(&args.fail_on).count();
-    if findings > 0 {
+    let matching = matching(&report, &args.fail_on);
+    if matching > 0 {
         if !args.quiet {
-            eprintln!("copydesk: {findings} findings match --fail-on {}", args.fail_on.join(","));
+            eprintln!("copydesk: {matching} findings match --fail-on {}", args.fail_on.join(","));
         }
-        return Ok(EXIT_FINDINGS);
+        if !args.exit_zero {
+            return Ok(EXIT_FINDINGS);
+        }
     }
     Ok(EXIT_OK)
+}
+
+fn ingest(args: IngestArgs) -> Result<u8> {
+    let first_input = args.paths.iter().find(|p| *p != "-" && !is_url(p)).map(PathBuf::from);
+    let start = first_input.or_else(|| std::env::current_dir().ok());
+    let loaded = config::resolve(args.config.config.as_deref(), args.config.no_config, start.as_deref())?;
+    let mut config = loaded.config;
+    if let Some(timeout) = args.timeout {
+        config.fetch.timeout_seconds = timeout;
+    }
+    if let Some(bytes) = args.max_response_bytes {
+        config.fetch.max_response_bytes = bytes;
+    }
+    let path = archive::resolve_path(args.archive.as_deref(), &config, loaded.path.as_deref())
+        .context("no archive path: give --archive DB, or set HOME or XDG_DATA_HOME")?;
+    let options = RunOptions {
+        inputs: args.paths.clone(),
+        check: CheckOptions {
+            inputs: Vec::new(),
+            config,
+            allow_outside_paths: args.allow_outside_paths,
+            as_of: args.as_of,
+            progress: !args.quiet && std::io::stderr().is_terminal(),
+        },
+        archive: Some(path),
+        store: true,
+        seen_at: args.seen_at.unwrap_or_else(Utc::now),
+    };
+    let report = archive::run::run(&options)?;
+    if !args.quiet {
+        for problem in &report.problems {
+            eprintln!("copydesk: {problem}");
+        }
+    }
+    emit(&archive::report::render(&report, args.format), args.output.as_deref())?;
+    if report.read_nothing() {
+        eprintln!("copydesk: error: no input could be read");
+        return Ok(EXIT_ERROR);
+    }
+    let findings = matching(&report, &args.fail_on);
+    if findings > 0 && !args.quiet {
+        eprintln!("copydesk: {findings} findings match --fail-on {}", args.fail_on.join(","));
+    }
+    if report.input_failed() && !args.quiet {
+        let n = report.summary.skipped;
+        eprintln!("copydesk: {n} {} could not be read; the rest was stored", if n == 1 { "input" } else { "inputs" });
+    }
+    Ok(if findings > 0 || report.input_failed() { EXIT_FINDINGS } else { EXIT_OK })
+}
+
+fn sources(args: SourcesArgs) -> Result<u8> {
+    let start = std::env::current_dir().ok();
+    let loaded = config::resolve(args.config.as_deref(), args.no_config, start.as_deref())?;
+    let path = archive::resolve_path(args.archive.as_deref(), &loaded.config, loaded.path.as_deref())
+        .context("no archive path: give --archive DB, or set HOME or XDG_DATA_HOME")?;
+    let archive = archive::Archive::open(&path, archive::Mode::Existing, &loaded.config)?;
+    let report = archive.sources_report(args.until.unwrap_or_else(Utc::now), args.since)?;
+    let rendered = match args.format {
+        Format::Table => sources::render_table(&report),
+        Format::Json => sources::render_json(&report),
+        Format::Markdown => sources::render_markdown(&report),
+        other => anyhow::bail!("copydesk sources writes table, json or markdown, not {other:?}"),
+    };
+    emit(&rendered, args.output.as_deref())?;
+    Ok(EXIT_OK)
+}
+
+/// Writes a rendered report to a file, or to standard output (a closed pipe is no error).
+fn emit(rendered: &str, output: Option<&std::path::Path>) -> Result<()> {
+    match output {
+        Some(path) => {
+            std::fs::write(path, rendered).with_context(|| format!("writing the report to {}", path.display()))
+        }
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            match stdout.write_all(rendered.as_bytes()).and_then(|()| stdout.flush()) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e).context("writing the report"),
+                _ => Ok(()),
+            }
+        }
+    }
 }

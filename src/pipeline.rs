@@ -7,6 +7,8 @@
 //! 2. The second pass reads the items again and, on every core, normalizes and
 //!    fingerprints each one and builds its content profile; the full text is dropped as
 //!    soon as that is done, so memory grows with the number of items, not with their text.
+//!    The date stage reads each item's text for the evidence of when it was written in
+//!    the same step, and keeps only that evidence.
 //! 3. Relate, then the report.
 
 use std::collections::HashMap;
@@ -17,6 +19,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::config::Config;
+use crate::date::{self, Assessment};
 use crate::fingerprint::{self, Fingerprint, Signer};
 use crate::ingest::{self, IngestOptions, Inputs, Reader, Unit};
 use crate::model::{Item, Problem};
@@ -24,6 +27,7 @@ use crate::normalize::{self, RemovedLine, TemplateCounter, Templates};
 use crate::profile::{self, Attribution, Profile};
 use crate::relate::{self, Related};
 use crate::report::{self, Report};
+use crate::{Error, Result};
 
 /// Units handed to the worker threads at a time.
 const BATCH: usize = 512;
@@ -35,7 +39,8 @@ pub struct CheckOptions {
     pub inputs: Vec<String>,
     pub config: Config,
     pub allow_outside_paths: bool,
-    /// The collection's date; by default the newest published date in it.
+    /// The collection's date; by default the newest published date in it. Items with
+    /// neither a published nor a fetched date are framed on it.
     pub as_of: Option<NaiveDate>,
     /// Show progress on standard error (when it is a terminal).
     pub progress: bool,
@@ -54,6 +59,8 @@ pub struct Analyzed {
     pub fingerprint: Fingerprint,
     pub profile: Profile,
     pub attribution: Attribution,
+    /// The framing date, the content-date evidence and the staleness verdicts.
+    pub date: Assessment,
 }
 
 /// Time spent in each stage, for the benchmark.
@@ -66,13 +73,16 @@ pub struct Timings {
 }
 
 /// Runs the whole check and returns the report.
-pub fn check(options: &CheckOptions) -> std::io::Result<Report> {
+pub fn check(options: &CheckOptions) -> Result<Report> {
     check_timed(options).map(|(report, _)| report)
 }
 
 /// Runs the whole check and says how long each stage took.
-pub fn check_timed(options: &CheckOptions) -> std::io::Result<(Report, Timings)> {
-    let (analysis, mut timings) = analyze_timed(options)?;
+pub fn check_timed(options: &CheckOptions) -> Result<(Report, Timings)> {
+    let ingest_options = ingest_options(options);
+    let inputs = ingest::discover(&options.inputs, &ingest_options).map_err(Error::Inputs)?;
+    let analysis = analyze_inputs(&inputs, options)?;
+    let mut timings = analysis.timings;
 
     let start = Instant::now();
     let related = relate(&analysis.analyzed, &options.config);
@@ -83,48 +93,55 @@ pub fn check_timed(options: &CheckOptions) -> std::io::Result<(Report, Timings)>
         analyzed: &analysis.analyzed,
         related: &related,
         problems: analysis.problems,
-        files: analysis.files,
-        as_of: options.as_of,
+        files: inputs.files.len(),
+        as_of: analysis.as_of,
     });
     timings.report = start.elapsed();
     Ok((report, timings))
 }
 
-/// The per-item results of both passes, before the collection-wide stages.
-#[derive(Debug, Clone, Default)]
+/// What the per-item stages make of a set of inputs.
+#[derive(Debug)]
 pub struct Analysis {
     pub analyzed: Vec<Analyzed>,
+    /// Problems with the inputs, found on the way.
     pub problems: Vec<Problem>,
-    /// Input files read.
-    pub files: usize,
+    /// The collection's date: `--as-of`, else the newest published date.
+    pub as_of: Option<NaiveDate>,
+    /// Time of the two passes (`templates` and `analyze`).
+    pub timings: Timings,
 }
 
-/// Runs both passes over the inputs (for callers that relate the items themselves).
-pub fn analyze_inputs(options: &CheckOptions) -> std::io::Result<Analysis> {
-    analyze_timed(options).map(|(analysis, _)| analysis)
-}
-
-fn analyze_timed(options: &CheckOptions) -> std::io::Result<(Analysis, Timings)> {
-    let mut timings = Timings::default();
-    let ingest_options = IngestOptions {
+fn ingest_options(options: &CheckOptions) -> IngestOptions {
+    IngestOptions {
         allow_outside_paths: options.allow_outside_paths,
         max_item_bytes: options.config.ingest.max_item_bytes,
-    };
-    let inputs = ingest::discover(&options.inputs, &ingest_options)?;
+    }
+}
+
+/// Reads and analyzes inputs that are already discovered: both passes over them, every
+/// item normalized, fingerprinted and dated. `copydesk check` and the archive's runs
+/// both start here, then relate the items (to each other, and to history).
+pub fn analyze_inputs(inputs: &Inputs, options: &CheckOptions) -> Result<Analysis> {
+    let ingest_options = ingest_options(options);
+    let timeline = options.config.date.timeline()?;
+    let mut timings = Timings::default();
     let progress = progress_bar(options.progress);
 
     let start = Instant::now();
     progress.set_message("reading (1/2)");
-    let first = first_pass(&inputs, &ingest_options, &progress);
+    let first = first_pass(inputs, &ingest_options, &progress);
     timings.templates = start.elapsed();
 
     let start = Instant::now();
     progress.set_message("fingerprinting (2/2)");
     progress.set_position(0);
-    let analyzed = second_pass(&inputs, &ingest_options, &first, options, &progress);
+    let as_of = options.as_of.or(first.newest);
+    let dating = date::Context { timeline: &timeline, as_of, max_age_days: options.config.date.max_age_days };
+    let analyzed = second_pass(inputs, &ingest_options, &first, options, &dating, &progress);
     timings.analyze = start.elapsed();
     progress.finish_and_clear();
-    Ok((Analysis { analyzed, problems: first.problems, files: inputs.files.len() }, timings))
+    Ok(Analysis { analyzed, problems: first.problems, as_of, timings })
 }
 
 fn progress_bar(show: bool) -> ProgressBar {
@@ -144,6 +161,8 @@ struct FirstPass {
     /// The unique id of every item, in reading order.
     ids: Vec<String>,
     problems: Vec<Problem>,
+    /// The newest published date in the collection.
+    newest: Option<NaiveDate>,
 }
 
 /// Cuts the inputs into batches of units and hands each batch to `work` on all cores,
@@ -169,6 +188,7 @@ fn first_pass(inputs: &Inputs, options: &IngestOptions, progress: &ProgressBar) 
     let mut ids = Vec::new();
     let mut problems = Vec::new();
     let mut taken: HashMap<String, usize> = HashMap::new();
+    let mut newest: Option<NaiveDate> = None;
     for_each_batch(
         inputs,
         options,
@@ -176,14 +196,16 @@ fn first_pass(inputs: &Inputs, options: &IngestOptions, progress: &ProgressBar) 
             let parsed = ingest::parse(unit, inputs, options);
             let mut counter = TemplateCounter::default();
             let mut ids = Vec::with_capacity(parsed.items.len());
+            let newest = parsed.items.iter().filter_map(|item| item.published).map(|p| p.date_naive()).max();
             for item in &parsed.items {
                 counter.add(item.source.as_deref(), normalize::keyed_lines(&item.text).map(|line| line.3));
                 ids.push((item.id.clone(), item.location.clone()));
             }
-            (counter, ids, parsed.problems)
+            (counter, ids, parsed.problems, newest)
         },
         |results| {
-            for (batch_counter, batch_ids, batch_problems) in results {
+            for (batch_counter, batch_ids, batch_problems, batch_newest) in results {
+                newest = newest.max(batch_newest);
                 counter = std::mem::take(&mut counter).merge(batch_counter);
                 progress.inc(batch_ids.len() as u64);
                 for (id, location) in batch_ids {
@@ -206,7 +228,7 @@ fn first_pass(inputs: &Inputs, options: &IngestOptions, progress: &ProgressBar) 
             }
         },
     );
-    FirstPass { templates: counter.finish(), ids, problems }
+    FirstPass { templates: counter.finish(), ids, problems, newest }
 }
 
 fn second_pass(
@@ -214,6 +236,7 @@ fn second_pass(
     options: &IngestOptions,
     first: &FirstPass,
     check: &CheckOptions,
+    dating: &date::Context<'_>,
     progress: &ProgressBar,
 ) -> Vec<Analyzed> {
     let config = &check.config;
@@ -227,7 +250,7 @@ fn second_pass(
             parsed
                 .items
                 .into_iter()
-                .map(|item| analyze(item, &first.templates, config, signer.as_ref()))
+                .map(|item| analyze(item, &first.templates, config, signer.as_ref(), dating))
                 .collect::<Vec<_>>()
         },
         |results| {
@@ -248,11 +271,20 @@ fn second_pass(
     analyzed
 }
 
-/// The per-item stages: normalize, fingerprint, content profile (from the clean lines with
-/// their case); the text is dropped at the end.
-pub fn analyze(mut item: Item, templates: &Templates, config: &Config, signer: &dyn Signer) -> Analyzed {
+/// The per-item stages: normalize, fingerprint, the date evidence and the content profile,
+/// read from the article text (boilerplate and metadata lines left out, the case of the
+/// clean lines kept for the profile); the text is dropped at the end.
+pub fn analyze(
+    mut item: Item,
+    templates: &Templates,
+    config: &Config,
+    signer: &dyn Signer,
+    dating: &date::Context<'_>,
+) -> Analyzed {
     let normalized = normalize::normalize(&item, templates, &config.normalize);
     let fingerprint = fingerprint::fingerprint(&normalized.paragraphs, &config.fingerprint, signer);
+    let skip: Vec<usize> = normalized.removed.iter().map(|r| r.line).collect();
+    let date = date::assess(&item, &skip, dating);
     let profile = if config.story.enabled {
         let lines: Vec<&str> = item.text.lines().collect();
         let kept = normalized.kept_lines.iter().filter_map(|&line| lines.get(line).copied());
@@ -270,6 +302,7 @@ pub fn analyze(mut item: Item, templates: &Templates, config: &Config, signer: &
         fingerprint,
         profile,
         attribution,
+        date,
     }
 }
 

@@ -60,3 +60,47 @@ fn copies_markdown() {
         "fixtures/copies"
     ])));
 }
+
+#[test]
+fn copies_sarif() {
+    insta::assert_snapshot!(without_version(copydesk(&[
+        "check",
+        "--no-config",
+        "--format",
+        "sarif",
+        "fixtures/copies"
+    ])));
+}
+
+#[test]
+fn copies_junit() {
+    insta::assert_snapshot!(without_version(copydesk(&[
+        "check",
+        "--no-config",
+        "--format",
+        "junit",
+        "fixtures/copies"
+    ])));
+}
+
+#[test]
+fn copies_github() {
+    insta::assert_snapshot!(without_version(copydesk(&[
+        "check",
+        "--no-config",
+        "--format",
+        "github",
+        "fixtures/copies"
+    ])));
+}
+
+#[test]
+fn copies_jsonl() {
+    insta::assert_snapshot!(without_version(copydesk(&[
+        "check",
+        "--no-config",
+        "--format",
+        "jsonl",
+        "fixtures/copies"
+    ])));
+}

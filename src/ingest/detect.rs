@@ -18,6 +18,9 @@ pub enum Format {
 pub enum Unreadable {
     Empty,
     Binary,
+    /// A JSON document (an object over several lines, an array) that is neither JSON
+    /// Lines nor a JSON Feed: data, not articles.
+    JsonDocument,
 }
 
 /// How many leading bytes the sniffer looks at.
@@ -42,13 +45,28 @@ pub fn detect(head: &[u8]) -> Result<Format, Unreadable> {
         }
         return Ok(Format::Html);
     }
-    if body.starts_with(b"{") {
+    if body.starts_with(b"{") || body.starts_with(b"[") {
         if lower.contains("jsonfeed.org/version") {
             return Ok(Format::Feed);
         }
-        return Ok(Format::JsonLines);
+        return if looks_like_json_lines(body) { Ok(Format::JsonLines) } else { Err(Unreadable::JsonDocument) };
     }
     Ok(Format::Text)
+}
+
+/// JSON Lines: one of the first two rows is a whole JSON object on its own line (the other
+/// may be broken, and is reported as such).
+fn looks_like_json_lines(body: &[u8]) -> bool {
+    let mut rows = body.split(|&b| b == b'\n').filter(|l| !l.iter().all(u8::is_ascii_whitespace));
+    let complete =
+        |row: &[u8]| matches!(serde_json::from_slice::<serde_json::Value>(row), Ok(serde_json::Value::Object(_)));
+    // A row cut off by the end of the sniffed head cannot be judged: a long first row is
+    // taken for JSON Lines.
+    let first = rows.next().unwrap_or_default();
+    if complete(first) || (first.len() + 1 >= body.len() && first.starts_with(b"{")) {
+        return true;
+    }
+    rows.next().is_some_and(complete)
 }
 
 /// Whether an XML document's declaration names an encoding other than UTF-8
@@ -90,6 +108,9 @@ mod tests {
         assert_eq!(detect(b"{\"id\": \"a\", \"text\": \"b\"}\n"), Ok(Format::JsonLines));
         assert_eq!(detect(b"{\n \"version\": \"https://jsonfeed.org/version/1.1\"}"), Ok(Format::Feed));
         assert_eq!(detect(b"  \n\t"), Err(Unreadable::Empty));
+        assert_eq!(detect(b"{\n  \"ranking\": [\"a\", \"b\"]\n}\n"), Err(Unreadable::JsonDocument));
+        assert_eq!(detect(b"[{\"id\": 1}]"), Err(Unreadable::JsonDocument));
+        assert_eq!(detect(b"{not json\n{\"id\": \"a\", \"text\": \"b\"}\n"), Ok(Format::JsonLines));
         assert_eq!(detect(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), Err(Unreadable::Binary));
     }
 

@@ -28,7 +28,7 @@ pub fn read_feed(bytes: &[u8], display: &str) -> Result<Feed, Problem> {
     let mut empty = Vec::new();
     for (index, entry) in feed.entries.into_iter().enumerate() {
         let link =
-            entry.links.iter().find(|l| matches!(l.rel.as_deref(), None | Some("alternate"))).map(|l| l.href.clone());
+            entry.links.iter().find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate")).map(|l| l.href.clone());
         let id = if !entry.id.trim().is_empty() {
             entry.id.trim().to_string()
         } else {

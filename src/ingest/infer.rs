@@ -6,6 +6,8 @@ use std::sync::LazyLock;
 use chrono::NaiveDate;
 use regex::Regex;
 
+pub use crate::date::calendar::{find_written_date, month_number};
+
 /// What the text says about itself. Line numbers count from 0 within the text.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Inference {
@@ -58,13 +60,6 @@ static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
         r"^(\p{Lu}[\p{Lu}'’.\-]+(?:\s+\p{Lu}[\p{Lu}'’.\-]+)*(?:,\s*\p{Lu}[\p{L}.\-]+(?:\s+\p{Lu}[\p{L}.\-]+)*)?)(?:,\s*((?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}))?\s*(?:\(([^)]{2,40})\))?\s*(?:[—–]|--?)\s+\S",
     )
     .expect("dateline pattern")
-});
-
-static WRITTEN_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)\b(?:(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})|(\d{1,2})\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+(\d{4})|(\d{4})-(\d{2})-(\d{2}))\b",
-    )
-    .expect("date pattern")
 });
 
 /// How many lines from the top a byline or dateline may stand at.
@@ -136,46 +131,6 @@ pub fn credit(line: &str) -> Option<String> {
     Some(source)
 }
 
-/// The first complete written date (`November 23, 2024`, `23 Nov 2024`, `2024-11-23`).
-pub fn find_written_date(text: &str) -> Option<NaiveDate> {
-    let caps = WRITTEN_DATE.captures(text)?;
-    let (year, month, day) = if let Some(month) = caps.get(1) {
-        (caps.get(3)?.as_str(), month_number(month.as_str())?, caps.get(2)?.as_str())
-    } else if let Some(month) = caps.get(5) {
-        (caps.get(6)?.as_str(), month_number(month.as_str())?, caps.get(4)?.as_str())
-    } else {
-        let month: u32 = caps.get(8)?.as_str().parse().ok()?;
-        (caps.get(7)?.as_str(), month, caps.get(9)?.as_str())
-    };
-    NaiveDate::from_ymd_opt(year.parse().ok()?, month, day.parse().ok()?)
-}
-
-/// January is 1. Takes full names and the usual abbreviations.
-pub fn month_number(name: &str) -> Option<u32> {
-    const MONTHS: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
-    let lower = name.trim_end_matches('.').to_ascii_lowercase();
-    if lower.len() < 3 {
-        return None;
-    }
-    let position = MONTHS.iter().position(|month| {
-        *month == lower || (lower.len() <= 4 && month.starts_with(&lower) && (lower.len() == 3 || lower == "sept"))
-    })?;
-    Some(position as u32 + 1)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -214,14 +169,5 @@ mod tests {
         let line = "LISBON, March 3 (Meridian Wire) - Portugal's parliament voted.";
         assert_eq!(split_dateline(line), Some(("LISBON", "Portugal's parliament voted.")));
         assert_eq!(split_dateline("Russia said it had attacked the city - a first."), None);
-    }
-
-    #[test]
-    fn reads_written_dates() {
-        let d = NaiveDate::from_ymd_opt(2024, 11, 22);
-        assert_eq!(find_written_date("on Nov. 22, 2024 at noon"), d);
-        assert_eq!(find_written_date("22 November 2024"), d);
-        assert_eq!(find_written_date("2024-11-22"), d);
-        assert_eq!(find_written_date("November 22"), None);
     }
 }

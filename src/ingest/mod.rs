@@ -48,6 +48,9 @@ pub struct InputFile {
     /// The folder the `path`s of a JSON Lines manifest are relative to: the file's own
     /// folder, or the current folder for standard input and pipes.
     pub folder: PathBuf,
+    /// When the file was fetched, for a feed read over HTTP: the framing date of items
+    /// that carry no date of their own.
+    pub fetched: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
 
 /// The inputs of a run, found before any is read.
@@ -115,7 +118,13 @@ pub fn discover(args: &[String], options: &IngestOptions) -> std::io::Result<Inp
             Ok(meta) if !meta.is_file() => inputs.problems.push(Problem::skipped(arg, None, NOT_REGULAR)),
             Ok(_) => found.push(Candidate {
                 real: path.canonicalize().ok(),
-                file: InputFile { display: arg.clone(), id: arg.clone(), folder: folder_of(&path), path },
+                file: InputFile {
+                    display: arg.clone(),
+                    id: arg.clone(),
+                    folder: folder_of(&path),
+                    path,
+                    fetched: None,
+                },
                 direct: true,
             }),
         }
@@ -170,6 +179,7 @@ fn spooled(spool: &tempfile::NamedTempFile, name: &str) -> Candidate {
         display: name.to_string(),
         id: name.to_string(),
         folder: PathBuf::from("."),
+        fetched: None,
     };
     Candidate { file, real: None, direct: true }
 }
@@ -268,7 +278,7 @@ impl Walk<'_> {
             }
             let relative = path.strip_prefix(self.root).unwrap_or(&path);
             let id = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-            let file = InputFile { folder: folder_of(&path), path, display, id };
+            let file = InputFile { folder: folder_of(&path), path, display, id, fetched: None };
             found.push(Candidate { file, real: Some(real), direct: !(linked || is_link) });
         }
     }
@@ -369,6 +379,7 @@ impl<'a> Reader<'a> {
         match detect::detect(&head) {
             Err(Unreadable::Empty) => problem("empty file".into()),
             Err(Unreadable::Binary) => problem("binary file, not an article or feed".into()),
+            Err(Unreadable::JsonDocument) => problem("a JSON document, neither JSON Lines nor a JSON Feed".into()),
             Ok(Format::JsonLines) => {
                 // Read from the start again: the sniffed head holds the first rows.
                 let Ok(file) = File::open(&input.path) else { return problem("file vanished while reading".into()) };
@@ -429,6 +440,20 @@ pub struct Parsed {
 
 /// Turns a unit into items. Safe to call from any thread.
 pub fn parse(unit: Unit, inputs: &Inputs, options: &IngestOptions) -> Parsed {
+    let fetched = match &unit {
+        Unit::Row { file, .. } | Unit::Document { file, .. } => inputs.files[*file].fetched,
+        Unit::Problem(_) => None,
+    };
+    let mut parsed = parse_unit(unit, inputs, options);
+    if let Some(at) = fetched {
+        for item in &mut parsed.items {
+            item.fetched.get_or_insert(at);
+        }
+    }
+    parsed
+}
+
+fn parse_unit(unit: Unit, inputs: &Inputs, options: &IngestOptions) -> Parsed {
     let mut parsed = Parsed::default();
     match unit {
         Unit::Problem(problem) => parsed.problems.push(problem),

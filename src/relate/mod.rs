@@ -226,16 +226,15 @@ pub fn relate(prints: &[&Fingerprint], rank: &[usize], options: &RelateOptions) 
         })
         .collect();
 
-    // Members of an exact group share their representative's relations.
+    // The other members of an exact group copy what their representative copies. (Items
+    // that copy the representative are not related to its exact copies too: one relation
+    // to the earliest of identical texts says it all.)
     let group_of: HashMap<usize, &Vec<usize>> = groups.iter().filter(|g| g.len() > 1).map(|g| (g[0], g)).collect();
     for relation in verified {
         relations.push(relation);
-        for (side, other) in [(relation.later, relation.earlier), (relation.earlier, relation.later)] {
-            let Some(group) = group_of.get(&side) else { continue };
-            for &member in &group[1..] {
-                let (later, earlier) = if rank[member] > rank[other] { (member, other) } else { (other, member) };
-                relations.push(Relation { later, earlier, ..relation });
-            }
+        let Some(group) = group_of.get(&relation.later) else { continue };
+        for &member in &group[1..] {
+            relations.push(Relation { later: member, ..relation });
         }
     }
     relations.sort_by(|x, y| (rank[x.later], rank[x.earlier], x.kind).cmp(&(rank[y.later], rank[y.earlier], y.kind)));

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::table::{count, measured, rule_name};
+use super::table::{count, evidence_in_order, evidence_line, measured, rule_name, stale_summary};
 use super::Report;
 
 pub fn render(report: &Report) -> String {
@@ -13,11 +13,13 @@ pub fn render(report: &Report) -> String {
     let as_of = report.as_of.map(|d| format!(", as of {d}")).unwrap_or_default();
     let _ = writeln!(
         out,
-        "{} from {}{as_of}: **{}**, **{}**, {} skipped, {}.\n",
+        "{} from {}{as_of}: **{}**, **{}**, **{} stale**, {} undated, {} skipped, {}.\n",
         count(s.items, "item"),
         count(s.files, "file"),
         count(s.clusters, "copy cluster"),
         count(s.story_clusters, "story cluster"),
+        s.stale,
+        s.undated,
         s.skipped,
         count(s.warnings, "warning")
     );
@@ -48,6 +50,32 @@ pub fn render(report: &Report) -> String {
             }
         }
         out.push('\n');
+    }
+    let stale: Vec<_> = report.items.iter().filter(|i| i.stale).collect();
+    if !stale.is_empty() {
+        let _ = writeln!(out, "### Stale items\n");
+        for item in stale {
+            let _ = writeln!(out, "- `{}`: {}", cell(&item.id), stale_summary(item));
+            for evidence in evidence_in_order(item) {
+                let _ = writeln!(out, "  - {}", evidence_line(evidence).replace('|', "\\|"));
+            }
+        }
+        out.push('\n');
+    }
+    let conflicts: Vec<_> = report.items.iter().filter(|i| i.flags.contains(&"date_conflict")).collect();
+    if !conflicts.is_empty() {
+        let _ = writeln!(out, "### Date conflicts\n");
+        for item in conflicts {
+            for conflict in &item.content_date.conflicts {
+                let _ = writeln!(out, "- `{}`: {}", cell(&item.id), conflict.message);
+            }
+        }
+        out.push('\n');
+    }
+    let undated: Vec<String> =
+        report.items.iter().filter(|i| i.flags.contains(&"undated")).map(|i| format!("`{}`", cell(&i.id))).collect();
+    if !undated.is_empty() {
+        let _ = writeln!(out, "### Undated items\n\nNothing in the text dates them: {}.\n", undated.join(", "));
     }
     let unattributed: Vec<_> = report.items.iter().filter(|i| i.attribution.unattributed).collect();
     if !unattributed.is_empty() {

@@ -2,8 +2,13 @@
 //! terminal), [`json`] (the versioned contract, documented in `docs/json.md`) and
 //! [`markdown`].
 
+pub mod findings;
+pub mod github;
 pub mod json;
+pub mod jsonl;
+pub mod junit;
 pub mod markdown;
+pub mod sarif;
 pub mod table;
 
 use std::collections::BTreeMap;
@@ -11,6 +16,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::date::ContentDate;
 use crate::model::{Location, Problem, Severity};
 use crate::normalize::RemovedLine;
 use crate::pipeline::Analyzed;
@@ -33,6 +39,9 @@ pub struct Report {
     pub clusters: Vec<ClusterReport>,
     pub sources: Vec<SourceReport>,
     pub problems: Vec<Problem>,
+    /// The run against the archive, when there was one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub archive: Option<crate::archive::report::ArchiveRun>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -59,6 +68,12 @@ pub struct Summary {
     pub relations: BTreeMap<&'static str, usize>,
     /// What the indexes proposed and how many pairs were verified.
     pub candidates: RelateStats,
+    /// Items whose content predates their framing by more than the maximum age.
+    pub stale: usize,
+    /// Items nothing in the text dates.
+    pub undated: usize,
+    /// Items whose published date falls before their content window.
+    pub date_conflicts: usize,
 }
 
 /// One item and everything found about it.
@@ -73,8 +88,9 @@ pub struct ItemReport {
     pub dateline: Option<String>,
     /// RFC 3339.
     pub published: Option<String>,
+    /// The date the item is presented under: published, else fetched, else `as_of`.
     pub framing_date: Option<NaiveDate>,
-    /// `published` or `as_of`: where the framing date comes from.
+    /// `published`, `fetched` or `as_of`: where the framing date comes from.
     pub framing_basis: &'static str,
     /// Fields inferred from the text, with how each was found.
     pub inferred: BTreeMap<String, String>,
@@ -97,6 +113,15 @@ pub struct ItemReport {
     pub story_cluster: Option<String>,
     /// Whether this item is the origin (the earliest item) of its story cluster.
     pub story_origin: bool,
+    /// When the content was written, and the evidence.
+    pub content_date: ContentDate,
+    /// Whether the content window ends more than the maximum age before the framing date.
+    pub stale: bool,
+    /// Days from the end of the content window (or the estimate) to the framing date.
+    pub age_days: Option<i64>,
+    /// The item's standing in the archive, when the run used one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub archive: Option<crate::archive::report::ItemArchive>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -114,6 +139,9 @@ pub struct RelationReport {
     pub score: f64,
     #[serde(flatten)]
     pub evidence: Evidence,
+    /// For a relation to an archived item: what the archive holds of it.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub archived: Option<crate::archive::report::ArchivedOther>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -168,6 +196,7 @@ pub fn build(input: Input<'_>) -> Report {
             other: id(relation.earlier),
             score: relation.score,
             evidence: relation.evidence,
+            archived: None,
         });
         copied_by[relation.earlier].push(id(relation.later));
         *counts.entry(relation.kind.as_str()).or_default() += 1;
@@ -207,10 +236,10 @@ pub fn build(input: Input<'_>) -> Report {
             if a.attribution.unattributed {
                 flags.push("unattributed");
             }
+            flags.extend(a.date.flags());
             if let Some(source) = &item.source {
                 sources.entry(source.clone()).or_default().push(item.id.clone());
             }
-            let framing_date = item.published.map(|p| p.date_naive()).or(as_of);
             ItemReport {
                 id: item.id.clone(),
                 location: item.location.clone(),
@@ -220,8 +249,8 @@ pub fn build(input: Input<'_>) -> Report {
                 author: item.author.clone(),
                 dateline: item.dateline.clone(),
                 published: item.published.map(|p| p.to_rfc3339()),
-                framing_date,
-                framing_basis: if item.published.is_some() { "published" } else { "as_of" },
+                framing_date: a.date.framing_date,
+                framing_basis: a.date.framing_basis.as_str(),
                 inferred: item.inferred.clone(),
                 sha256: a.fingerprint.sha256_hex(),
                 words: a.fingerprint.words,
@@ -237,10 +266,16 @@ pub fn build(input: Input<'_>) -> Report {
                 origin: is_origin[index],
                 story_cluster: story_of[index].clone(),
                 story_origin: is_story_origin[index],
+                content_date: a.date.content.clone(),
+                stale: a.date.stale,
+                age_days: a.date.age_days,
+                archive: None,
             }
         })
         .collect();
 
+    let count = |flag: &str| items.iter().filter(|i| i.flags.contains(&flag)).count();
+    let (stale, undated, date_conflicts) = (count("stale"), count("undated"), count("date_conflict"));
     let skipped = input.problems.iter().filter(|p| p.severity == Severity::Skipped).count();
     let warnings = input.problems.len() - skipped;
     Report {
@@ -256,11 +291,15 @@ pub fn build(input: Input<'_>) -> Report {
             story_clusters: input.related.story_clusters.len(),
             relations: counts,
             candidates: input.related.stats,
+            stale,
+            undated,
+            date_conflicts,
         },
         items,
         clusters,
         sources: sources.into_iter().map(|(name, items)| SourceReport { name, items }).collect(),
         problems: input.problems,
+        archive: None,
     }
 }
 
@@ -310,6 +349,14 @@ pub enum Format {
     Table,
     Json,
     Markdown,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// JUnit XML, one test case per item.
+    Junit,
+    /// GitHub Actions annotations.
+    Github,
+    /// One finding per line.
+    Jsonl,
 }
 
 /// Renders a report in a format.
@@ -326,21 +373,14 @@ pub fn write(report: &Report, format: Format, out: &mut dyn std::io::Write) -> s
         Format::Table => out.write_all(table::render(report).as_bytes()),
         Format::Json => json::write(report, out),
         Format::Markdown => out.write_all(markdown::render(report).as_bytes()),
+        Format::Sarif => sarif::write(report, out),
+        Format::Junit => junit::write(report, out),
+        Format::Github => github::write(report, out),
+        Format::Jsonl => jsonl::write(report, out),
     }
 }
 
 impl Report {
-    /// Findings whose kind or flag is one of `kinds` (`copy` and `duplicate` stand for
-    /// every copy kind), as `(item id, flag)`.
-    pub fn findings<'a>(&'a self, kinds: &'a [String]) -> impl Iterator<Item = (&'a str, &'static str)> + 'a {
-        self.items.iter().flat_map(move |item| {
-            item.flags
-                .iter()
-                .filter(move |flag| kinds.iter().any(|k| matches_kind(k, flag)))
-                .map(move |flag| (item.id.as_str(), *flag))
-        })
-    }
-
     /// The item with an id.
     pub fn item(&self, id: &str) -> Option<&ItemReport> {
         self.items.iter().find(|i| i.id == id)
@@ -350,14 +390,4 @@ impl Report {
     pub fn index(&self) -> std::collections::HashMap<&str, &ItemReport> {
         self.items.iter().map(|i| (i.id.as_str(), i)).collect()
     }
-}
-
-/// The finding kinds `--fail-on` takes.
-pub const FAIL_ON_KINDS: &[&str] =
-    &["copy", "duplicate", "exact", "near_duplicate", "partial_copy", "rewrite", "same_story"];
-
-fn matches_kind(wanted: &str, flag: &str) -> bool {
-    let wanted = wanted.trim().replace('-', "_");
-    wanted == flag
-        || ((wanted == "copy" || wanted == "duplicate") && matches!(flag, "exact" | "near_duplicate" | "partial_copy"))
 }

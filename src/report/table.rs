@@ -1,11 +1,12 @@
 //! The terminal report: one block per copy cluster and per story cluster (members, source,
-//! date, kind, measured values), then the items with problems, then the inputs that were
-//! skipped.
+//! date, kind, measured values), the stale items with the evidence that dates them, then
+//! the items with problems, then the inputs that were skipped.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 
 use super::{ClusterReport, ItemReport, RelationReport, Report};
+use crate::date::{Bound, Evidence, Strength};
 use crate::util::clip;
 
 pub fn render(report: &Report) -> String {
@@ -45,6 +46,33 @@ pub fn render(report: &Report) -> String {
         for id in unattributed {
             let _ = writeln!(out, "    {id}");
         }
+    }
+
+    let stale: Vec<&ItemReport> = report.items.iter().filter(|i| i.stale).collect();
+    if !stale.is_empty() {
+        let _ = writeln!(out, "\nStale items");
+    }
+    for item in stale {
+        let _ = writeln!(out, "\n    {}  {}", item.id, stale_summary(item));
+        for evidence in evidence_in_order(item) {
+            let _ = writeln!(out, "        {}", evidence_line(evidence));
+        }
+    }
+
+    let conflicts: Vec<&ItemReport> = report.items.iter().filter(|i| i.flags.contains(&"date_conflict")).collect();
+    if !conflicts.is_empty() {
+        let _ = writeln!(out, "\nDate conflicts");
+        for item in conflicts {
+            for conflict in &item.content_date.conflicts {
+                let _ = writeln!(out, "    {}  {}", item.id, conflict.message);
+            }
+        }
+    }
+
+    let undated: Vec<&str> =
+        report.items.iter().filter(|i| i.flags.contains(&"undated")).map(|i| i.id.as_str()).collect();
+    if !undated.is_empty() {
+        let _ = writeln!(out, "\nUndated (nothing in the text dates them)\n    {}", undated.join(", "));
     }
 
     let mut boilerplate: Vec<&ItemReport> =
@@ -89,10 +117,12 @@ pub fn render(report: &Report) -> String {
     let relations = if relations.is_empty() { "no relations".to_string() } else { relations.join(", ") };
     let _ = writeln!(
         out,
-        "\n{} · {} · {} · {relations} · {} skipped · {}",
+        "\n{} · {} · {} · {relations} · {} stale · {} undated · {} skipped · {}",
         count(s.items, "item"),
         count(s.clusters, "copy cluster"),
         count(s.story_clusters, "story cluster"),
+        s.stale,
+        s.undated,
         s.skipped,
         count(s.warnings, "warning")
     );
@@ -127,6 +157,52 @@ pub(crate) fn count(n: usize, noun: &str) -> String {
     } else {
         format!("{n} {noun}s")
     }
+}
+
+/// Framing date, content window and age of a stale item, on one line.
+pub(crate) fn stale_summary(item: &ItemReport) -> String {
+    let framing = item.framing_date.map_or_else(|| "(no date)".to_string(), |d| d.to_string());
+    let window = match (item.content_date.not_before, item.content_date.not_after) {
+        (Some(a), Some(b)) => format!("{a} – {b}"),
+        (None, Some(b)) => format!("on or before {b}"),
+        (Some(a), None) => format!("on or after {a}"),
+        (None, None) => "unknown".to_string(),
+    };
+    let age = item.age_days.map(|d| format!(" · {d} days old")).unwrap_or_default();
+    format!("framed {framing} ({}) · content {window}{age}", item.framing_basis)
+}
+
+/// An item's evidence, the bounds that decide first.
+pub(crate) fn evidence_in_order(item: &ItemReport) -> Vec<&Evidence> {
+    let mut evidence: Vec<&Evidence> = item.content_date.evidence.iter().collect();
+    let rank = |e: &Evidence| match (e.kind, e.bound, e.set_aside) {
+        (Strength::Hard, Bound::History, _) => 3,
+        (Strength::Hard, _, false) => 0,
+        (Strength::Hard, _, true) => 1,
+        (Strength::Soft, Bound::History, _) => 3,
+        (Strength::Soft, _, _) => 2,
+    };
+    evidence.sort_by_key(|e| (rank(e), e.offset));
+    evidence
+}
+
+/// One piece of evidence: “phrase” → what it implies (source).
+pub(crate) fn evidence_line(e: &Evidence) -> String {
+    let implies = match e.bound {
+        Bound::NotBefore => format!("on or after {}", e.not_before.unwrap_or(e.implies.from)),
+        Bound::NotAfter => match e.not_before {
+            Some(from) => format!("{from} to {}", e.implies.to),
+            None => format!("on or before {}", e.implies.to),
+        },
+        Bound::Near => e.implies.to_string(),
+        Bound::History => format!("history ({})", e.implies),
+    };
+    let weight = match (e.kind, e.set_aside) {
+        (_, true) => ", set aside",
+        (Strength::Soft, _) => ", soft",
+        _ => "",
+    };
+    format!("“{}” (line {}) → {implies} ({}{weight})", clip(&e.phrase, 90), e.line, e.source)
 }
 
 /// Source and date of an item, for one line of the table.

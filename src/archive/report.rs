@@ -1,0 +1,365 @@
+//! What a run against the archive adds to the report: the run's counts (`archive` at the
+//! top level), each item's standing in the archive (`items[].archive`), and relations to
+//! archived items (`items[].relations[]` with `"archived": true`). The table and
+//! Markdown formats put a section about the archive before the usual report.
+
+use std::fmt::Write;
+
+use serde::Serialize;
+
+use super::screen::{LookupStats, Match, Screened, Screening, Status, Stored};
+use super::timestamp;
+use crate::report::table::{count, measured};
+use crate::report::{self, Format, RelationReport, Report};
+
+/// The run against the archive, at the report's top level.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArchiveRun {
+    /// The archive's file.
+    pub path: String,
+    /// Whether the items were stored (`copydesk ingest`) or only screened
+    /// (`copydesk check --archive`).
+    pub stored: bool,
+    /// The time recorded as first seen for the items stored by this run.
+    pub seen_at: String,
+    /// Item versions in the archive before and after the run.
+    pub items_before: u64,
+    pub items_after: u64,
+    /// Items new to the archive.
+    pub new: usize,
+    /// Items the archive already held with the same text.
+    pub unchanged: usize,
+    /// Items whose URL the archive held with another text.
+    pub edited: usize,
+    /// Items that copy an archived item (exactly, nearly or in part).
+    pub repeats_history: usize,
+    /// What the archive lookups cost.
+    pub lookups: LookupStats,
+    /// The feeds read over HTTP(S), in the order given.
+    pub feeds: Vec<FeedReport>,
+}
+
+/// One feed URL and what reading it gave.
+#[derive(Debug, Clone, Serialize)]
+pub struct FeedReport {
+    pub url: String,
+    /// `read`, `not_modified` (HTTP 304 to a conditional request) or `failed`.
+    pub status: &'static str,
+    /// The HTTP status of a read.
+    pub http_status: Option<u16>,
+    /// Bytes read.
+    pub bytes: Option<usize>,
+    /// Items the feed gave.
+    pub items: usize,
+    /// Why it failed.
+    pub error: Option<String>,
+}
+
+/// An item's standing in the archive (`items[].archive`).
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemArchive {
+    /// `new`, `unchanged` or `edited`.
+    pub status: &'static str,
+    /// When the archive first saw the item (its URL, else its source and text): the run's
+    /// time for an item stored now, null for a new item that was only screened.
+    pub first_seen: Option<String>,
+    /// The item's version in the archive: 1 for the first text seen at a URL.
+    pub version: i64,
+    /// The id the archive holds the item under (its latest version), when it held it
+    /// before this run.
+    pub archived_id: Option<String>,
+    /// For an edited item, the archived version it replaces, compared with it.
+    pub previous: Option<PreviousVersion>,
+    /// For an item that occurs twice in the run under one identity: the id of the first.
+    pub same_as: Option<String>,
+    /// The archived exact copy or near-duplicate seen first: the content existed by then
+    /// (a `not_after` bound for the date of the content).
+    pub earliest_match: Option<EarliestMatch>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PreviousVersion {
+    pub id: String,
+    pub version: i64,
+    pub first_seen: String,
+    pub jaccard: f64,
+    pub simhash_distance: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EarliestMatch {
+    pub id: String,
+    pub source: Option<String>,
+    pub url: Option<String>,
+    pub first_seen: String,
+    pub kind: crate::relate::Kind,
+    pub score: f64,
+}
+
+/// The archived side of a relation to an archived item, flattened into the relation.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArchivedOther {
+    /// Always true: `other` is an archived item, not an item of this run.
+    pub archived: bool,
+    /// When the archive first saw the other item.
+    pub first_seen: String,
+    pub other_source: Option<String>,
+    pub other_url: Option<String>,
+    pub other_title: Option<String>,
+    pub other_published: Option<String>,
+    pub other_version: i64,
+}
+
+impl From<&Stored> for ArchivedOther {
+    fn from(stored: &Stored) -> Self {
+        ArchivedOther {
+            archived: true,
+            first_seen: timestamp(stored.first_seen),
+            other_source: stored.source.clone(),
+            other_url: stored.url.clone(),
+            other_title: stored.title.clone(),
+            other_published: stored.published.clone(),
+            other_version: stored.version,
+        }
+    }
+}
+
+/// Everything [`annotate`] adds to a report.
+pub struct Annotation<'a> {
+    pub path: &'a std::path::Path,
+    pub stored: bool,
+    pub seen_at: chrono::DateTime<chrono::Utc>,
+    pub screening: &'a Screening,
+    pub items_after: u64,
+    pub feeds: Vec<FeedReport>,
+}
+
+/// Adds the archive's findings to a report built from the same items, in the same order.
+pub fn annotate(report: &mut Report, annotation: Annotation<'_>) {
+    let screening = annotation.screening;
+    let seen_at = annotation.seen_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let ids: Vec<String> = report.items.iter().map(|i| i.id.clone()).collect();
+    let (mut new, mut unchanged, mut edited, mut repeats) = (0, 0, 0, 0);
+    for (item, screened) in report.items.iter_mut().zip(&screening.items) {
+        match screened.status {
+            Status::New => new += 1,
+            Status::Unchanged => unchanged += 1,
+            Status::Edited => edited += 1,
+        }
+        if !screened.matches.is_empty() {
+            repeats += 1;
+        }
+        for m in &screened.matches {
+            item.relations.push(relation(m));
+            if !item.flags.contains(&m.kind.as_str()) {
+                item.flags.push(m.kind.as_str());
+            }
+            *report.summary.relations.entry(m.kind.as_str()).or_default() += 1;
+        }
+        if screened.status == Status::Edited && !item.flags.contains(&"edited") {
+            item.flags.push("edited");
+        }
+        item.archive = Some(item_archive(screened, annotation.stored, &seen_at, &ids));
+    }
+    report.archive = Some(ArchiveRun {
+        path: annotation.path.display().to_string(),
+        stored: annotation.stored,
+        seen_at,
+        items_before: screening.archived_before,
+        items_after: annotation.items_after,
+        new,
+        unchanged,
+        edited,
+        repeats_history: repeats,
+        lookups: screening.stats,
+        feeds: annotation.feeds,
+    });
+}
+
+fn relation(m: &Match) -> RelationReport {
+    RelationReport {
+        kind: m.kind,
+        other: m.other.id.clone(),
+        score: m.score,
+        evidence: m.evidence,
+        archived: Some(ArchivedOther::from(&m.other)),
+    }
+}
+
+fn item_archive(screened: &Screened, stored: bool, seen_at: &str, ids: &[String]) -> ItemArchive {
+    let first_seen = match (screened.first_seen, stored) {
+        (Some(seconds), _) => Some(timestamp(seconds)),
+        (None, true) => Some(seen_at.to_string()),
+        (None, false) => None,
+    };
+    ItemArchive {
+        status: screened.status.as_str(),
+        first_seen,
+        version: screened.version,
+        archived_id: screened.latest.as_ref().map(|l| l.id.clone()),
+        previous: screened.previous.as_ref().map(|p| PreviousVersion {
+            id: p.other.id.clone(),
+            version: p.other.version,
+            first_seen: timestamp(p.other.first_seen),
+            jaccard: p.jaccard,
+            simhash_distance: p.simhash_distance,
+        }),
+        same_as: screened.same_run.and_then(|i| ids.get(i).cloned()),
+        earliest_match: screened.earliest_match().map(|m| EarliestMatch {
+            id: m.other.id.clone(),
+            source: m.other.source.clone(),
+            url: m.other.url.clone(),
+            first_seen: timestamp(m.other.first_seen),
+            kind: m.kind,
+            score: m.score,
+        }),
+    }
+}
+
+/// Renders a report of a run against the archive: the archive's section, then the usual
+/// report.
+pub fn render(report: &Report, format: Format) -> String {
+    let mut out = Vec::new();
+    // Writing to memory cannot fail.
+    let _ = write(report, format, &mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Writes a report of a run against the archive: for the table and Markdown, the
+/// archive's section first; the other formats carry the archive in their items.
+pub fn write(report: &Report, format: Format, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    match format {
+        Format::Table => out.write_all(table(report).as_bytes())?,
+        Format::Markdown => out.write_all(markdown(report).as_bytes())?,
+        _ => {}
+    }
+    report::write(report, format, out)
+}
+
+fn day(timestamp: &str) -> &str {
+    timestamp.get(..10).unwrap_or(timestamp)
+}
+
+fn table(report: &Report) -> String {
+    let Some(run) = &report.archive else { return String::new() };
+    let mut out = String::new();
+    if run.stored {
+        let _ =
+            writeln!(out, "Archive {}: ingested, {} → {} item versions", run.path, run.items_before, run.items_after);
+    } else {
+        let _ = writeln!(
+            out,
+            "Archive {}: checked against {}, nothing stored",
+            run.path,
+            count(run.items_before as usize, "item version")
+        );
+    }
+    let _ = writeln!(
+        out,
+        "    {} new · {} unchanged · {} edited · {} repeat history",
+        run.new, run.unchanged, run.edited, run.repeats_history
+    );
+    let repeats: Vec<_> = report.items.iter().filter(|i| i.relations.iter().any(|r| r.archived.is_some())).collect();
+    if !repeats.is_empty() {
+        let _ = writeln!(out, "\nRepeats history");
+        for item in repeats {
+            for relation in item.relations.iter().filter(|r| r.archived.is_some()) {
+                let Some(other) = &relation.archived else { continue };
+                let _ = writeln!(
+                    out,
+                    "    {}  {} of archived {} ({}, first seen {}): {}",
+                    item.id,
+                    relation.kind.as_str(),
+                    relation.other,
+                    other.other_source.as_deref().unwrap_or("(no source)"),
+                    day(&other.first_seen),
+                    measured(relation)
+                );
+            }
+        }
+    }
+    let edited: Vec<_> =
+        report.items.iter().filter(|i| i.archive.as_ref().is_some_and(|a| a.status == "edited")).collect();
+    if !edited.is_empty() {
+        let _ = writeln!(out, "\nEdited");
+        for item in edited {
+            let Some(archive) = &item.archive else { continue };
+            let was = match (&archive.previous, &archive.same_as) {
+                (Some(p), _) => format!(
+                    "replaces version {} first seen {} (jaccard {:.2} · simhash Δ{})",
+                    p.version,
+                    day(&p.first_seen),
+                    p.jaccard,
+                    p.simhash_distance
+                ),
+                (None, Some(same)) => format!("replaces {same} of this run"),
+                (None, None) => String::new(),
+            };
+            let _ = writeln!(out, "    {}  version {} {was}", item.id, archive.version);
+        }
+    }
+    if !run.feeds.is_empty() {
+        let _ = writeln!(out, "\nFeeds");
+        for feed in &run.feeds {
+            let what = match (feed.status, &feed.error) {
+                ("failed", Some(error)) => format!("failed: {error}"),
+                ("not_modified", _) => "not modified since the last read (HTTP 304)".to_string(),
+                _ => format!("read, HTTP {}, {}", feed.http_status.unwrap_or(200), count(feed.items, "item")),
+            };
+            let _ = writeln!(out, "    {}  {what}", feed.url);
+        }
+    }
+    out.push('\n');
+    out
+}
+
+fn markdown(report: &Report) -> String {
+    let Some(run) = &report.archive else { return String::new() };
+    let mut out = String::new();
+    let verb = if run.stored { "Ingested into" } else { "Checked against" };
+    let _ = writeln!(out, "## Archive\n");
+    let _ = writeln!(
+        out,
+        "{verb} `{}`: **{} new**, {} unchanged, {} edited, **{} repeat history**; {} item versions archived.\n",
+        cell(&run.path),
+        run.new,
+        run.unchanged,
+        run.edited,
+        run.repeats_history,
+        run.items_after
+    );
+    let repeats: Vec<_> = report.items.iter().filter(|i| i.relations.iter().any(|r| r.archived.is_some())).collect();
+    if !repeats.is_empty() {
+        let _ = writeln!(out, "| item | kind | archived item | source | first seen | measured |");
+        let _ = writeln!(out, "| --- | --- | --- | --- | --- | --- |");
+        for item in repeats {
+            for relation in item.relations.iter().filter(|r| r.archived.is_some()) {
+                let Some(other) = &relation.archived else { continue };
+                let _ = writeln!(
+                    out,
+                    "| `{}` | {} | `{}` | {} | {} | {} |",
+                    cell(&item.id),
+                    relation.kind.as_str(),
+                    cell(&relation.other),
+                    cell(other.other_source.as_deref().unwrap_or("")),
+                    day(&other.first_seen),
+                    measured(relation)
+                );
+            }
+        }
+        out.push('\n');
+    }
+    let failed: Vec<_> = run.feeds.iter().filter(|f| f.status == "failed").collect();
+    if !failed.is_empty() {
+        let _ = writeln!(out, "Feeds that failed:\n");
+        for feed in failed {
+            let _ = writeln!(out, "- `{}`: {}", cell(&feed.url), cell(feed.error.as_deref().unwrap_or("")));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ").replace('`', "'")
+}

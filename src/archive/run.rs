@@ -1,0 +1,190 @@
+//! The runs of `copydesk ingest` and `copydesk check --archive`: read the inputs (paths,
+//! and URLs fetched over HTTP(S)), analyze and relate them as `copydesk check` does,
+//! screen them against the archive, store them when ingesting, and build the report.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+
+use super::fetch::{self, Fetch, Fetched};
+use super::report::{annotate, Annotation, FeedReport};
+use super::screen::FeedValidators;
+use super::{Archive, ArchiveError, Mode, Result};
+use crate::ingest::{self, IngestOptions, InputFile};
+use crate::model::{Problem, Severity};
+use crate::pipeline::{self, CheckOptions};
+use crate::report::{self, Report};
+
+/// What a run against the archive is asked to do.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Files, folders, `-` for JSON Lines on standard input, and `http(s)://` URLs.
+    pub inputs: Vec<String>,
+    /// The settings of the per-item stages; its `inputs` are ignored.
+    pub check: CheckOptions,
+    /// The archive; `None` reads URLs without any archive (`copydesk check` of a URL).
+    pub archive: Option<PathBuf>,
+    /// Store the items (`copydesk ingest`) or only screen them.
+    pub store: bool,
+    /// The time recorded as first seen for the items stored.
+    pub seen_at: DateTime<Utc>,
+}
+
+/// Runs the inputs against the archive and returns the report. Errors of the archive
+/// (missing, foreign, of other settings, unwritable) stop the run before any input is
+/// read; problems with single inputs and feeds are in the report.
+pub fn run(options: &RunOptions) -> Result<Report> {
+    let config = &options.check.config;
+    let mut archive = match &options.archive {
+        Some(path) => {
+            let mode = if options.store { Mode::Create } else { Mode::Existing };
+            let archive = Archive::open(path, mode, config)?;
+            archive.check_settings(config)?;
+            Some(archive)
+        }
+        None => None,
+    };
+
+    let (urls, paths): (Vec<String>, Vec<String>) = options.inputs.iter().cloned().partition(|i| fetch::is_url(i));
+    let ingest_options = IngestOptions {
+        allow_outside_paths: options.check.allow_outside_paths,
+        max_item_bytes: config.ingest.max_item_bytes,
+    };
+    let mut inputs = ingest::discover(&paths, &ingest_options).map_err(ArchiveError::Inputs)?;
+
+    // Fetch the URLs, each body spooled to a file read like any other input.
+    let validators = match (&archive, options.store) {
+        (Some(archive), true) => archive.validators(&urls)?,
+        _ => HashMap::new(),
+    };
+    let fetches = fetch::fetch_all(&urls, &validators, &config.fetch);
+    let mut spooled = Vec::new();
+    for one in &fetches {
+        match &one.fetched {
+            Fetched::Body { bytes, .. } => {
+                let file = spool(bytes).map_err(ArchiveError::Inputs)?;
+                inputs.files.push(InputFile {
+                    path: file.path().to_path_buf(),
+                    display: one.url.clone(),
+                    id: one.url.clone(),
+                    folder: std::path::PathBuf::from("."),
+                    fetched: Some(one.at.fixed_offset()),
+                });
+                spooled.push(file);
+            }
+            Fetched::NotModified => {}
+            Fetched::Failed(message) => inputs.problems.push(Problem::skipped(&one.url, None, message)),
+        }
+    }
+
+    let analysis = pipeline::analyze_inputs(&inputs, &options.check)?;
+    drop(spooled);
+    let analyzed = analysis.analyzed;
+    let related = pipeline::relate(&analyzed, config);
+    let mut built = report::build(report::Input {
+        analyzed: &analyzed,
+        related: &related,
+        problems: analysis.problems,
+        files: inputs.files.len(),
+        as_of: analysis.as_of,
+    });
+    let feeds = feed_reports(&fetches, &built);
+
+    let Some(archive) = archive.as_mut() else {
+        return Ok(built);
+    };
+    let screening = if options.store {
+        let keep: Vec<FeedValidators> = fetches
+            .iter()
+            .zip(&feeds)
+            .filter_map(|(fetch, report)| match &fetch.fetched {
+                Fetched::Body { validators, .. } if report.status == "read" => Some(FeedValidators {
+                    url: fetch.url.clone(),
+                    etag: validators.etag.clone(),
+                    last_modified: validators.last_modified.clone(),
+                }),
+                _ => None,
+            })
+            .collect();
+        archive.ingest(&analyzed, &related, &config.relate, options.seen_at, &keep)?
+    } else {
+        archive.screen(&analyzed, &config.relate)?
+    };
+    let items_after = archive.count()?;
+    annotate(
+        &mut built,
+        Annotation {
+            path: archive.path(),
+            stored: options.store,
+            seen_at: options.seen_at,
+            screening: &screening,
+            items_after,
+            feeds,
+        },
+    );
+    Ok(built)
+}
+
+fn spool(bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
+    use std::io::Write;
+    let mut file = tempfile::NamedTempFile::new()?;
+    file.write_all(bytes)?;
+    file.flush()?;
+    Ok(file)
+}
+
+/// What became of each URL: read (with its items), not modified, or failed — a feed whose
+/// body could not be read as articles failed too.
+fn feed_reports(fetches: &[Fetch], report: &Report) -> Vec<FeedReport> {
+    fetches
+        .iter()
+        .map(|fetch| {
+            let url = fetch.url.as_str();
+            let items = report.items.iter().filter(|i| i.location.as_ref().is_some_and(|l| l.path == url)).count();
+            match &fetch.fetched {
+                Fetched::Body { status, bytes, .. } => {
+                    let skipped = report.problems.iter().find(|p| p.path == url && p.severity == Severity::Skipped);
+                    FeedReport {
+                        url: url.to_string(),
+                        status: if skipped.is_some() && items == 0 { "failed" } else { "read" },
+                        http_status: Some(*status),
+                        bytes: Some(bytes.len()),
+                        items,
+                        error: skipped.filter(|_| items == 0).map(|p| p.message.clone()),
+                    }
+                }
+                Fetched::NotModified => FeedReport {
+                    url: url.to_string(),
+                    status: "not_modified",
+                    http_status: Some(304),
+                    bytes: None,
+                    items: 0,
+                    error: None,
+                },
+                Fetched::Failed(message) => FeedReport {
+                    url: url.to_string(),
+                    status: "failed",
+                    http_status: None,
+                    bytes: None,
+                    items: 0,
+                    error: Some(message.clone()),
+                },
+            }
+        })
+        .collect()
+}
+
+impl Report {
+    /// Whether any input of the run failed: a file, a feed or part of one was skipped.
+    pub fn input_failed(&self) -> bool {
+        self.summary.skipped > 0
+    }
+
+    /// Whether the run read nothing at all: no item, and no feed that answered "not
+    /// modified".
+    pub fn read_nothing(&self) -> bool {
+        self.summary.items == 0
+            && !self.archive.as_ref().is_some_and(|a| a.feeds.iter().any(|f| f.status == "not_modified"))
+    }
+}

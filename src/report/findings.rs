@@ -1,0 +1,255 @@
+//! Findings: every verdict of a report as one record with a stable rule code, for the CI
+//! formats (SARIF, JUnit, GitHub annotations, JSON Lines) and for `--fail-on`.
+
+use serde::Serialize;
+
+use super::{ItemReport, RelationReport, Report};
+use crate::model::Location;
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Error,
+    Warning,
+    Note,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Error => "error",
+            Level::Warning => "warning",
+            Level::Note => "note",
+        }
+    }
+}
+
+/// A kind of finding, with the stable code CI configurations refer to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Rule {
+    pub code: &'static str,
+    /// The finding kind, as in an item's `flags`.
+    pub kind: &'static str,
+    /// A readable name (SARIF `name`).
+    pub name: &'static str,
+    pub level: Level,
+    pub description: &'static str,
+}
+
+/// Every rule. Codes are stable: a code is never reused for another kind.
+pub const RULES: &[Rule] = &[
+    Rule {
+        code: "CD100",
+        kind: "exact",
+        name: "ExactCopy",
+        level: Level::Error,
+        description: "The item's clean text is identical to an earlier item's (equal SHA-256 after normalization and boilerplate removal).",
+    },
+    Rule {
+        code: "CD101",
+        kind: "near_duplicate",
+        name: "NearDuplicate",
+        level: Level::Error,
+        description: "The item is an earlier item's text with light edits or other boilerplate (shingle Jaccard, mutual containment or a trimmed copy above the thresholds).",
+    },
+    Rule {
+        code: "CD102",
+        kind: "partial_copy",
+        name: "PartialCopy",
+        level: Level::Error,
+        description: "A large part of an earlier item is lifted into this one (containment or paragraphs lifted word for word).",
+    },
+    Rule {
+        code: "CD103",
+        kind: "rewrite",
+        name: "Rewrite",
+        level: Level::Warning,
+        description: "The item re-words an earlier item sentence by sentence and adds next to nothing (content profiles alike, sentences aligned in order, little new information).",
+    },
+    Rule {
+        code: "CD104",
+        kind: "same_story",
+        name: "SameStory",
+        level: Level::Note,
+        description: "The item reports the same event as an earlier item, with information of its own (shared names, numbers, quotations and vocabulary).",
+    },
+    Rule {
+        code: "CD200",
+        kind: "stale",
+        name: "StaleContent",
+        level: Level::Error,
+        description: "The item's content is dated more than max_age days before the date it is framed at.",
+    },
+    Rule {
+        code: "CD201",
+        kind: "undated",
+        name: "Undated",
+        level: Level::Warning,
+        description: "Nothing in the item dates its content.",
+    },
+    Rule {
+        code: "CD202",
+        kind: "date_conflict",
+        name: "DateConflict",
+        level: Level::Warning,
+        description: "The item's stated publication date contradicts the dates of its content.",
+    },
+    Rule {
+        code: "CD300",
+        kind: "unattributed",
+        name: "Unattributed",
+        level: Level::Note,
+        description: "The item names no source: no credit line or agency, no byline, no quotation with a named speaker.",
+    },
+    Rule {
+        code: "CD900",
+        kind: "lossy_utf8",
+        name: "InvalidUtf8",
+        level: Level::Note,
+        description: "The input was not valid UTF-8 and was decoded lossily.",
+    },
+];
+
+/// The rule of a finding kind.
+pub fn rule(kind: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.kind == kind)
+}
+
+/// One verdict about one item.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub code: &'static str,
+    pub kind: &'static str,
+    pub level: Level,
+    pub item: String,
+    pub location: Option<Location>,
+    /// The other item, for relations.
+    pub other: Option<String>,
+    /// The verdict with its measured values, in one sentence.
+    pub message: String,
+}
+
+impl Report {
+    /// Every finding of the report, item by item.
+    pub fn all_findings(&self) -> Vec<Finding> {
+        self.items.iter().flat_map(item_findings).collect()
+    }
+}
+
+fn item_findings(item: &ItemReport) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for relation in &item.relations {
+        let Some(rule) = rule(relation.kind.as_str()) else { continue };
+        findings.push(Finding {
+            code: rule.code,
+            kind: rule.kind,
+            level: rule.level,
+            item: item.id.clone(),
+            location: item.location.clone(),
+            other: Some(relation.other.clone()),
+            message: relation_message(relation),
+        });
+    }
+    for flag in &item.flags {
+        let Some(rule) = rule(flag) else { continue };
+        if item.relations.iter().any(|r| r.kind.as_str() == *flag) {
+            continue;
+        }
+        findings.push(Finding {
+            code: rule.code,
+            kind: rule.kind,
+            level: rule.level,
+            item: item.id.clone(),
+            location: item.location.clone(),
+            other: None,
+            message: flag_message(item, rule),
+        });
+    }
+    findings
+}
+
+/// A finding that is not a relation, with its evidence.
+fn flag_message(item: &ItemReport, rule: &Rule) -> String {
+    match rule.kind {
+        "stale" | "date_conflict" => {
+            let evidence: Vec<String> =
+                super::table::evidence_in_order(item).into_iter().take(3).map(super::table::evidence_line).collect();
+            format!(
+                "{}: {}; evidence: {}",
+                rule.kind.replace('_', " "),
+                super::table::stale_summary(item),
+                evidence.join("; ")
+            )
+        }
+        _ => rule.description.to_string(),
+    }
+}
+
+/// A relation as a sentence with its measured values.
+pub fn relation_message(relation: &RelationReport) -> String {
+    let e = &relation.evidence;
+    let what = relation.kind.as_str().replace('_', " ");
+    if let Some(story) = &e.story {
+        return format!(
+            "{what} of {}: cosine {:.2}, {} sentences aligned ({:.2}), shared names {}, numbers {}, quotations {}, novelty {:.2}",
+            relation.other,
+            story.cosine,
+            story.aligned_count,
+            story.aligned_sentences,
+            story.shared_names,
+            story.shared_numbers,
+            story.shared_quotes,
+            story.novelty
+        );
+    }
+    match relation.kind {
+        crate::relate::Kind::Exact => format!("exact copy of {}: identical clean text (equal SHA-256)", relation.other),
+        _ => format!(
+            "{what} of {}: jaccard {:.2}, contained {:.2} / {:.2}, {} shared paragraphs, simhash distance {}",
+            relation.other,
+            e.jaccard,
+            e.containment_later_in_earlier,
+            e.containment_earlier_in_later,
+            e.shared_paragraphs,
+            e.simhash_distance
+        ),
+    }
+}
+
+/// Whether a finding matches a `--fail-on` selector: a rule code, a kind, or `copy`
+/// (also `duplicate`) for every copy kind.
+pub fn selects(selector: &str, finding: &Finding) -> bool {
+    let selector = selector.trim();
+    let kind = selector.replace('-', "_").to_lowercase();
+    selector.eq_ignore_ascii_case(finding.code)
+        || kind == finding.kind
+        || ((kind == "copy" || kind == "duplicate")
+            && matches!(finding.kind, "exact" | "near_duplicate" | "partial_copy"))
+}
+
+/// The selectors `--fail-on` takes besides rule codes.
+pub fn selector_names() -> Vec<&'static str> {
+    let mut names = vec!["copy", "duplicate"];
+    names.extend(RULES.iter().map(|r| r.kind));
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_and_kinds_are_unique() {
+        let mut codes: Vec<&str> = RULES.iter().map(|r| r.code).collect();
+        let mut kinds: Vec<&str> = RULES.iter().map(|r| r.kind).collect();
+        codes.sort_unstable();
+        kinds.sort_unstable();
+        let (n, m) = (codes.len(), kinds.len());
+        codes.dedup();
+        kinds.dedup();
+        assert_eq!(codes.len(), n, "duplicate rule code");
+        assert_eq!(kinds.len(), m, "duplicate rule kind");
+        assert!(RULES.iter().all(|r| r.code.len() == 5 && r.code.starts_with("CD")));
+    }
+}

@@ -1,0 +1,216 @@
+//! Feeds read over HTTP by `copydesk ingest`, against a small server this test runs on
+//! 127.0.0.1: valid RSS and Atom feeds, a redirect, conditional GET answered with 304,
+//! and every way a feed fails — 404, 500, a server too slow for the time limit, a
+//! malformed feed, responses over the size cap, endless redirects. The good feeds are
+//! stored, each failure is one line naming its URL, and the exit status says something
+//! failed. The server answers a bounded number of connections and stops by itself.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+const LAST_MODIFIED: &str = "Wed, 02 Apr 2025 09:00:00 GMT";
+
+/// What the server saw: the path and the conditional headers of each request.
+type Seen = Arc<Mutex<Vec<(String, Option<String>, Option<String>)>>>;
+
+fn story(seed: u64) -> String {
+    (0..60).map(|i| format!("w{}", copydesk::util::mix64(seed * 1000 + i) % 5000)).collect::<Vec<_>>().join(" ")
+}
+
+fn rss(title: &str, entries: &[(&str, u64)]) -> String {
+    let items: String = entries
+        .iter()
+        .map(|(guid, seed)| {
+            format!(
+                "<item><title>Story {guid}</title><link>http://news.example/{guid}</link><guid>{guid}</guid>\
+                 <pubDate>Wed, 02 Apr 2025 09:00:00 GMT</pubDate><description>{} . {}</description></item>",
+                story(*seed),
+                story(seed + 100)
+            )
+        })
+        .collect();
+    format!("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>{title}</title><link>http://news.example/</link>{items}</channel></rss>")
+}
+
+fn atom() -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?><feed xmlns=\"http://www.w3.org/2005/Atom\"><title>Valley Atom</title>\
+         <id>urn:valley</id><updated>2025-04-02T00:00:00Z</updated><entry><id>urn:valley:1</id><title>Dam inspected</title>\
+         <link href=\"http://valley.example/dam\"/><updated>2025-04-02T00:00:00Z</updated>\
+         <content type=\"text\">{}</content></entry></feed>",
+        story(7)
+    )
+}
+
+fn respond(stream: &mut TcpStream, status: &str, headers: &[(&str, String)], body: &[u8]) {
+    let mut head = format!("HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n", body.len());
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    let _ = stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(body));
+}
+
+fn handle(mut stream: TcpStream, seen: Seen, base: String) {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    let mut request = Vec::new();
+    let mut buffer = [0u8; 4096];
+    while !request.windows(4).any(|w| w == b"\r\n\r\n") && request.len() < 65_536 {
+        match stream.read(&mut buffer) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => request.extend_from_slice(&buffer[..n]),
+        }
+    }
+    let request = String::from_utf8_lossy(&request).to_string();
+    let path = request.split_whitespace().nth(1).unwrap_or("/").to_string();
+    let header = |name: &str| {
+        request.lines().find_map(|line| {
+            let (key, value) = line.split_once(':')?;
+            key.trim().eq_ignore_ascii_case(name).then(|| value.trim().to_string())
+        })
+    };
+    let (etag, modified) = (header("If-None-Match"), header("If-Modified-Since"));
+    if let Ok(mut seen) = seen.lock() {
+        seen.push((path.clone(), etag.clone(), modified.clone()));
+    }
+    match path.as_str() {
+        "/rss.xml" if etag.as_deref() == Some("\"rss-v1\"") => respond(&mut stream, "304 Not Modified", &[], b""),
+        "/rss.xml" => respond(
+            &mut stream,
+            "200 OK",
+            &[("ETag", "\"rss-v1\"".into()), ("Content-Type", "application/rss+xml".into())],
+            rss("Harbour News", &[("h-1", 1), ("h-2", 2)]).as_bytes(),
+        ),
+        "/atom.xml" if modified.as_deref() == Some(LAST_MODIFIED) => respond(&mut stream, "304 Not Modified", &[], b""),
+        "/atom.xml" => respond(&mut stream, "200 OK", &[("Last-Modified", LAST_MODIFIED.into())], atom().as_bytes()),
+        "/moved.xml" => {
+            respond(&mut stream, "301 Moved Permanently", &[("Location", format!("{base}/other.xml"))], b"")
+        }
+        "/other.xml" => respond(&mut stream, "200 OK", &[], rss("Other Wire", &[("o-1", 3)]).as_bytes()),
+        "/loop.xml" => respond(&mut stream, "302 Found", &[("Location", format!("{base}/loop.xml"))], b""),
+        "/missing.xml" => respond(&mut stream, "404 Not Found", &[], b"no such feed"),
+        "/error.xml" => respond(&mut stream, "500 Internal Server Error", &[], b"oops"),
+        "/slow.xml" => {
+            std::thread::sleep(Duration::from_secs(3));
+            respond(&mut stream, "200 OK", &[], rss("Slow", &[("s-1", 4)]).as_bytes());
+        }
+        "/malformed.xml" => respond(&mut stream, "200 OK", &[], b"<rss><channel><item><title>broken"),
+        "/huge.xml" => {
+            // No Content-Length: the body runs until the server closes the connection.
+            let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n<rss><channel>");
+            let chunk = "<item><title>x</title></item>".repeat(1000);
+            for _ in 0..100 {
+                if stream.write_all(chunk.as_bytes()).is_err() {
+                    break;
+                }
+            }
+        }
+        "/huge-declared.xml" => {
+            let _ =
+                stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 1073741824\r\nConnection: close\r\n\r\n<rss>");
+        }
+        _ => respond(&mut stream, "404 Not Found", &[], b""),
+    }
+}
+
+/// Starts the server; it stops after 200 connections or two minutes.
+fn serve() -> (String, Seen) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+    let base = format!("http://{}", listener.local_addr().expect("address"));
+    listener.set_nonblocking(true).expect("non-blocking");
+    let seen: Seen = Arc::default();
+    let (seen_by_server, base_for_server) = (seen.clone(), base.clone());
+    std::thread::spawn(move || {
+        let deadline = Instant::now() + Duration::from_secs(120);
+        let mut served = 0;
+        while Instant::now() < deadline && served < 200 {
+            match listener.accept() {
+                Ok((stream, _)) => {
+                    served += 1;
+                    let _ = stream.set_nonblocking(false);
+                    let (seen, base) = (seen_by_server.clone(), base_for_server.clone());
+                    std::thread::spawn(move || handle(stream, seen, base));
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => std::thread::sleep(Duration::from_millis(5)),
+                Err(_) => break,
+            }
+        }
+    });
+    (base, seen)
+}
+
+fn ingest(archive: &Path, urls: &[String]) -> (i32, Value, String) {
+    let output = Command::cargo_bin("copydesk")
+        .expect("binary")
+        .args(["ingest", "--no-config", "--format", "json", "--timeout", "1", "--max-response-bytes", "65536"])
+        .arg("--archive")
+        .arg(archive)
+        .args(urls)
+        .output()
+        .expect("run copydesk");
+    let report = serde_json::from_slice(&output.stdout).expect("JSON report");
+    (output.status.code().unwrap_or(-1), report, String::from_utf8_lossy(&output.stderr).to_string())
+}
+
+#[test]
+fn feeds_are_fetched_conditionally_and_failures_named() {
+    let (base, seen) = serve();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let archive = dir.path().join("archive.sqlite3");
+    let url = |path: &str| format!("{base}/{path}");
+    let good = vec![url("rss.xml"), url("atom.xml"), url("moved.xml")];
+    let bad = [
+        ("missing.xml", "HTTP 404"),
+        ("error.xml", "HTTP 500"),
+        ("slow.xml", "no complete response within 1 s"),
+        ("malformed.xml", "malformed feed"),
+        ("huge.xml", "larger than the 64.0 KiB limit"),
+        ("huge-declared.xml", "larger than the 64.0 KiB limit"),
+        ("loop.xml", "more than 5 redirects"),
+    ];
+    let mut all = good.clone();
+    all.extend(bad.iter().map(|(path, _)| url(path)));
+
+    let started = Instant::now();
+    let (code, report, stderr) = ingest(&archive, &all);
+    assert!(started.elapsed() < Duration::from_secs(30), "the slow feed was not cut off");
+    assert_eq!(code, 1, "some feeds failed: {stderr}");
+    let ids: Vec<&str> = report["items"].as_array().expect("items").iter().filter_map(|i| i["id"].as_str()).collect();
+    assert_eq!(ids, ["h-1", "h-2", "urn:valley:1", "o-1"]);
+    assert_eq!(report["archive"]["new"], 4);
+    for (path, says) in bad {
+        let lines: Vec<&str> = stderr.lines().filter(|l| l.contains(&url(path))).collect();
+        assert_eq!(lines.len(), 1, "one line for {path}: {stderr}");
+        assert!(lines[0].contains(says), "{path}: {}", lines[0]);
+        let feed = report["archive"]["feeds"]
+            .as_array()
+            .and_then(|f| f.iter().find(|f| f["url"] == url(path)))
+            .expect("feed in the report");
+        assert_eq!(feed["status"], "failed", "{feed}");
+    }
+    let harbour = &report["items"][0];
+    assert_eq!(harbour["source"], "Harbour News");
+    assert_eq!(harbour["location"]["path"], url("rss.xml"));
+
+    // The second read is conditional: both feeds answer 304, nothing changes.
+    let (code, report, stderr) = ingest(&archive, &good[..2]);
+    assert_eq!(code, 0, "{stderr}");
+    let statuses: Vec<&str> =
+        report["archive"]["feeds"].as_array().expect("feeds").iter().filter_map(|f| f["status"].as_str()).collect();
+    assert_eq!(statuses, ["not_modified", "not_modified"]);
+    assert_eq!(report["archive"]["items_after"], 4);
+    let seen = seen.lock().expect("seen").clone();
+    let conditional = |path: &str| seen.iter().rfind(|s| s.0 == path).cloned().expect(path);
+    assert_eq!(conditional("/rss.xml").1.as_deref(), Some("\"rss-v1\""));
+    assert_eq!(conditional("/atom.xml").2.as_deref(), Some(LAST_MODIFIED));
+
+    // A feed that only failed gives nothing at all: exit 2.
+    let (code, _, stderr) = ingest(&archive, &[url("missing.xml")]);
+    assert_eq!(code, 2, "{stderr}");
+}
