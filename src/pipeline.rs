@@ -306,12 +306,18 @@ pub fn analyze(
     }
 }
 
-/// Each item's rank in origin order: earliest published first (items without a date
-/// after all dated ones), then first seen, then id.
+/// Each item's rank in origin order: earliest first by publication day — the published
+/// date, or for an item without one the date its content is estimated at — then items
+/// with a published time before estimated ones, then by time, then first seen, then id.
+/// Items with neither date come after all dated ones.
 pub fn origin_rank(analyzed: &[Analyzed]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..analyzed.len()).collect();
     order.sort_by(|&a, &b| {
-        let key = |i: usize| (analyzed[i].item.published.is_none(), analyzed[i].item.published, analyzed[i].seq);
+        let key = |i: usize| {
+            let one = &analyzed[i];
+            let day = one.item.published.map(|p| p.date_naive()).or(one.date.content.estimate);
+            (day.is_none(), day, one.item.published.is_none(), one.item.published, one.seq)
+        };
         key(a).cmp(&key(b)).then_with(|| analyzed[a].item.id.cmp(&analyzed[b].item.id))
     });
     let mut rank = vec![0; analyzed.len()];
