@@ -405,16 +405,24 @@ fn build<'a>(
                 }
                 end = next + 1;
             }
-            let last = end - 1;
-            let lower = paragraph.lower(last);
-            if quotes::is_name_word(names::strip_possessive(lower)) {
-                let key = name_key(tokens[last].text(text));
+            // The name's distinctive word: the last, or the one before a generic head
+            // ("Tamsin River", "Mill Street").
+            let mut head = end - 1;
+            let generic = |k: usize| {
+                !tokens[k].is_word() || lexicon::is_generic_head(names::strip_possessive(paragraph.lower(k)))
+            };
+            while head > start && generic(head) {
+                head -= 1;
+            }
+            let lower = names::strip_possessive(paragraph.lower(head));
+            if quotes::is_name_word(lower) && !lexicon::is_generic_head(lower) {
+                let key = name_key(tokens[head].text(text));
                 let words = (start..end).filter(|&k| tokens[k].is_word()).count();
-                if words >= 2 {
+                if words >= 2 && head == end - 1 {
                     last_person = Some(key);
                     persons.push((start, key));
                 }
-                runs.push(NameRun { key, stem: stems[last], lone_initial: words == 1 && initial[start] });
+                runs.push(NameRun { key, stem: stems[head], lone_initial: words == 1 && initial[start] });
             }
             i = end;
         }
@@ -566,6 +574,16 @@ mod tests {
         assert!(a.contains(&name_key("Zelensky")), "{a:?}");
         assert!(b.contains(&name_key("Zelensky")), "{b:?}");
         assert!(!a.contains(&name_key("Friday")));
+    }
+
+    #[test]
+    fn place_and_organisation_names_fold_to_their_distinctive_word() {
+        let a = names_of("Traffic was sent along Hadley Street and across the Tamsin River on Monday.");
+        let b = names_of("Drivers will use the Hadley St. crossing; the Tamsin is high.");
+        assert!(a.contains(&name_key("Hadley")) && a.contains(&name_key("Tamsin")), "{a:?}");
+        assert!(b.contains(&name_key("Hadley")) && b.contains(&name_key("Tamsin")), "{b:?}");
+        assert!(!a.contains(&name_key("Street")) && !a.contains(&name_key("River")));
+        assert!(names_of("The decision fell to the City Council on Monday.").is_empty());
     }
 
     #[test]
