@@ -168,6 +168,32 @@ fn rewrites_and_same_story_pairs_match_the_labels() {
 }
 
 #[test]
+fn the_content_farm_rewrites_of_the_source_fixtures_are_found() {
+    // fixtures/sources (the source-quality fixtures): five items of one content farm are
+    // sentence-by-sentence paraphrases with filler added; four are credited word-for-word
+    // copies; the rest are unrelated.
+    let report = check("fixtures/sources/manifest.jsonl", Config::default());
+    let text = std::fs::read_to_string(path("fixtures/sources/labels.json")).expect("labels.json");
+    let labels: Value = serde_json::from_str(&text).expect("labels are JSON");
+    let expected: HashMap<(String, String), &str> = labels["items"]
+        .as_object()
+        .expect("items")
+        .iter()
+        .filter_map(|(id, item)| item["rewrite_of"].as_str().map(|origin| (pair(id, origin), "rewrite")))
+        .collect();
+    assert_eq!(expected.len(), 5);
+    let found = found(&report);
+    for (pair, kind) in &expected {
+        assert_eq!(found.get(pair).copied(), Some(*kind), "{} / {}", pair.0, pair.1);
+    }
+    let others: Vec<_> = found
+        .iter()
+        .filter(|(pair, kind)| (**kind == "rewrite" || **kind == "same_story") && !expected.contains_key(*pair))
+        .collect();
+    assert!(others.is_empty(), "{others:?}");
+}
+
+#[test]
 fn every_measured_value_is_reported_and_the_origin_is_the_earliest() {
     let report = check("fixtures/stories/manifest.jsonl", Config::default());
     let copy = report.item("rw01-copy").expect("rw01-copy");

@@ -298,6 +298,118 @@ const TITLES: &[&str] = &[
     "officials",
 ];
 
+/// The head nouns of place and organisation names ("Mill Street", "Tamsin River", "City
+/// Council"): the distinctive word of such a name is the one before them.
+const GENERIC_HEADS: &[&str] = &[
+    "street",
+    "st",
+    "road",
+    "rd",
+    "avenue",
+    "ave",
+    "boulevard",
+    "lane",
+    "square",
+    "bridge",
+    "river",
+    "lake",
+    "sea",
+    "ocean",
+    "bay",
+    "island",
+    "islands",
+    "mountain",
+    "mountains",
+    "valley",
+    "park",
+    "falls",
+    "hall",
+    "tower",
+    "palace",
+    "castle",
+    "cathedral",
+    "church",
+    "museum",
+    "gallery",
+    "theatre",
+    "theater",
+    "stadium",
+    "arena",
+    "airport",
+    "station",
+    "port",
+    "harbour",
+    "harbor",
+    "hospital",
+    "clinic",
+    "school",
+    "college",
+    "university",
+    "institute",
+    "academy",
+    "centre",
+    "center",
+    "library",
+    "council",
+    "ministry",
+    "department",
+    "agency",
+    "office",
+    "bureau",
+    "service",
+    "services",
+    "commission",
+    "committee",
+    "board",
+    "authority",
+    "court",
+    "parliament",
+    "assembly",
+    "senate",
+    "congress",
+    "government",
+    "administration",
+    "party",
+    "union",
+    "federation",
+    "association",
+    "society",
+    "foundation",
+    "fund",
+    "bank",
+    "company",
+    "corporation",
+    "corp",
+    "group",
+    "holdings",
+    "inc",
+    "ltd",
+    "plc",
+    "llc",
+    "co",
+    "news",
+    "times",
+    "post",
+    "press",
+    "wire",
+    "daily",
+    "network",
+    "media",
+    "club",
+    "team",
+    "league",
+    "cup",
+    "championship",
+    "games",
+    "county",
+    "province",
+    "region",
+    "city",
+    "town",
+    "village",
+    "district",
+];
+
 /// Days, months and their abbreviations: capitalised, but no names.
 const CALENDAR: &[&str] = &[
     "monday",
@@ -538,6 +650,7 @@ const CLOCK: &[&str] = &["am", "pm", "a.m", "a.m.", "p.m", "p.m.", "gmt", "utc",
 
 static STOP: LazyLock<HashSet<&'static str>> = LazyLock::new(|| STOP_WORDS.iter().copied().collect());
 static TITLE: LazyLock<HashSet<&'static str>> = LazyLock::new(|| TITLES.iter().copied().collect());
+static HEADS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| GENERIC_HEADS.iter().copied().collect());
 static CAL: LazyLock<HashSet<&'static str>> = LazyLock::new(|| CALENDAR.iter().copied().collect());
 static SPEECH: LazyLock<HashSet<&'static str>> = LazyLock::new(|| SPEECH_VERBS.iter().copied().collect());
 static ABBR: LazyLock<HashSet<&'static str>> = LazyLock::new(|| ABBREVIATIONS.iter().copied().collect());
@@ -552,6 +665,11 @@ pub fn is_stop(word: &str) -> bool {
 /// Whether a lower-case word is a title or role.
 pub fn is_title(word: &str) -> bool {
     TITLE.contains(word)
+}
+
+/// Whether a lower-case word is the generic head of a place or organisation name.
+pub fn is_generic_head(word: &str) -> bool {
+    HEADS.contains(word)
 }
 
 /// Whether a lower-case word names a day or a month.

@@ -3,7 +3,8 @@
 //! events. A profile keeps
 //!
 //! - its most frequent content words, stemmed (English Snowball) and hashed, with counts;
-//! - the names it mentions, folded to a spelling key of their last word ([`names`]);
+//! - the names it mentions, folded to a spelling key of their distinctive word: the last
+//!   ("Zelensky"), or the one before a generic head ("Tamsin" of "Tamsin River") ([`names`]);
 //! - its numbers with their units ([`numbers`]);
 //! - its direct quotations, each with its speaker when one is named ([`quotes`]);
 //! - its sentences, each as a small set of hashed content words, for alignment;
@@ -99,7 +100,7 @@ impl Profile {
 
     /// The words of sentence `i`: hashed stems and quantities, sorted, without repeats.
     pub fn sentence(&self, i: usize) -> &[u32] {
-        let start = if i == 0 { 0 } else { self.sentence_ends[i - 1] as usize };
+        let start = i.checked_sub(1).and_then(|p| self.sentence_ends.get(p)).map_or(0, |&e| e as usize);
         let end = self.sentence_ends.get(i).map_or(start, |&e| e as usize);
         self.sentence_words.get(start..end).unwrap_or(&[])
     }
@@ -109,7 +110,7 @@ impl Profile {
         self.terms.is_empty()
     }
 
-    /// Heap bytes held, for the benchmark.
+    /// Heap bytes held.
     pub fn heap_bytes(&self) -> usize {
         self.terms.capacity() * 8
             + self.names.capacity() * 8
@@ -225,7 +226,7 @@ pub fn word_stem(lower: &str) -> Option<u32> {
     word_info(&WORD_CACHE, hash_bytes(lower.as_bytes()), || lower).stem()
 }
 
-/// The key of a name: the hash of the spelling key of its last word.
+/// The key of a name: the hash of the spelling key of its distinctive word.
 pub fn name_key(word: &str) -> u32 {
     (hash_bytes(names::fold(word).as_bytes()) ^ NAME_SEED) as u32
 }
@@ -245,7 +246,8 @@ fn content_word(lower: &str) -> Option<&str> {
 /// A capitalised sequence, kept until the whole item is read.
 struct NameRun {
     key: u32,
-    /// The stem of its last word, to check whether the item also writes it in lower case.
+    /// The stem of its distinctive word, to check whether the item also writes it in lower
+    /// case.
     stem: Option<u32>,
     /// A single word that opens a sentence ("Analysts", "Hypersonic").
     lone_initial: bool,
@@ -271,7 +273,7 @@ struct Word {
 }
 
 /// Counts one occurrence of a word form, given with the hash of its lower-case form; the
-/// first time, looks it up in the thread's cache. The item's own word forms are few, so
+/// first time, looks it up in the shared word cache. The item's own word forms are few, so
 /// this small table stays close at hand.
 fn see<'m, 'w>(
     words: &'m mut KeyMap<u64, Word>,
@@ -405,16 +407,24 @@ fn build<'a>(
                 }
                 end = next + 1;
             }
-            let last = end - 1;
-            let lower = paragraph.lower(last);
-            if quotes::is_name_word(names::strip_possessive(lower)) {
-                let key = name_key(tokens[last].text(text));
-                let words = (start..end).filter(|&k| tokens[k].is_word()).count();
-                if words >= 2 {
+            // The name's distinctive word: the last, or the one before a generic head
+            // ("Tamsin River", "Mill Street").
+            let mut head = end - 1;
+            let generic = |k: usize| {
+                !tokens[k].is_word() || lexicon::is_generic_head(names::strip_possessive(paragraph.lower(k)))
+            };
+            while head > start && generic(head) {
+                head -= 1;
+            }
+            let lower = names::strip_possessive(paragraph.lower(head));
+            if quotes::is_name_word(lower) && !lexicon::is_generic_head(lower) {
+                let key = name_key(tokens[head].text(text));
+                let length = (start..end).filter(|&k| tokens[k].is_word()).count();
+                if length >= 2 && head == end - 1 {
                     last_person = Some(key);
                     persons.push((start, key));
                 }
-                runs.push(NameRun { key, stem: stems[last], lone_initial: words == 1 && initial[start] });
+                runs.push(NameRun { key, stem: stems[head], lone_initial: length == 1 && initial[start] });
             }
             i = end;
         }
@@ -422,11 +432,11 @@ fn build<'a>(
         // Quotations and their speakers.
         let spans = if paragraph.has_quotes { quotes::spans(paragraph) } else { Vec::new() };
         for span in spans {
-            let mut words: Vec<u32> =
+            let mut quoted: Vec<u32> =
                 span.inside(tokens.len()).filter_map(|k| stems.get(k).copied().flatten()).collect();
-            words.sort_unstable();
-            words.dedup();
-            if words.len() < MIN_QUOTE_WORDS {
+            quoted.sort_unstable();
+            quoted.dedup();
+            if quoted.len() < MIN_QUOTE_WORDS {
                 continue;
             }
             let speaker = match quotes::speaker(paragraph, span) {
@@ -443,7 +453,7 @@ fn build<'a>(
                 out.named_quotes += 1;
             }
             if out.quotes.len() < MAX_QUOTES {
-                out.quotes.push(Quote { words: words.into_boxed_slice(), speaker });
+                out.quotes.push(Quote { words: quoted.into_boxed_slice(), speaker });
             }
         }
         if cites {
@@ -566,6 +576,16 @@ mod tests {
         assert!(a.contains(&name_key("Zelensky")), "{a:?}");
         assert!(b.contains(&name_key("Zelensky")), "{b:?}");
         assert!(!a.contains(&name_key("Friday")));
+    }
+
+    #[test]
+    fn place_and_organisation_names_fold_to_their_distinctive_word() {
+        let a = names_of("Traffic was sent along Hadley Street and across the Tamsin River on Monday.");
+        let b = names_of("Drivers will use the Hadley St. crossing; the Tamsin is high.");
+        assert!(a.contains(&name_key("Hadley")) && a.contains(&name_key("Tamsin")), "{a:?}");
+        assert!(b.contains(&name_key("Hadley")) && b.contains(&name_key("Tamsin")), "{b:?}");
+        assert!(!a.contains(&name_key("Street")) && !a.contains(&name_key("River")));
+        assert!(names_of("The decision fell to the City Council on Monday.").is_empty());
     }
 
     #[test]

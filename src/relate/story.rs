@@ -73,7 +73,7 @@ impl Default for StoryOptions {
             max_posting: 64,
             min_shared_keys: 2,
             max_candidates: 24,
-            sentence_similarity: 0.25,
+            sentence_similarity: 0.22,
             rewrite_cosine: 0.3,
             rewrite_aligned: 0.5,
             rewrite_max_novelty: 0.3,
