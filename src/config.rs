@@ -28,6 +28,14 @@ pub struct Config {
     pub date: DateOptions,
     pub archive: crate::archive::ArchiveConfig,
     pub fetch: crate::archive::fetch::FetchConfig,
+    /// Source scores: criteria weights and thresholds, lexicon extensions.
+    pub score: crate::score::ScoreOptions,
+    /// Sources known by several names, and per-source settings.
+    #[serde(rename = "source")]
+    pub sources: Vec<crate::score::SourceConfig>,
+    /// Findings not to report, each with its reason.
+    #[serde(rename = "ignore")]
+    pub ignores: Vec<crate::report::findings::Ignore>,
 }
 
 /// Settings of the ingest stage that a configuration file may set.

@@ -61,6 +61,10 @@ struct CheckArgs {
     /// Exit with status 0 even when findings match --fail-on (errors still exit 2).
     #[arg(long)]
     exit_zero: bool,
+    /// Exit with status 1 when a source scores below N (0–100); sets the score below which
+    /// a source is a `low_source_score` finding.
+    #[arg(long, value_name = "N")]
+    min_source_score: Option<f64>,
     /// A timeline of dated events and office holders (TOML) to date content by; may be
     /// given more than once. Added after those of the configuration; later entries win.
     #[arg(long, value_name = "FILE")]
@@ -239,6 +243,10 @@ fn check(args: CheckArgs) -> Result<u8> {
     if let Some(days) = args.max_age {
         loaded.config.date.max_age_days = days;
     }
+    if let Some(score) = args.min_source_score {
+        loaded.config.score.min_source_score = score;
+        loaded.config.sources.iter_mut().for_each(|s| s.min_score = None);
+    }
     let options = CheckOptions {
         inputs: args.paths.clone(),
         config: loaded.config,
@@ -284,10 +292,14 @@ fn check(args: CheckArgs) -> Result<u8> {
         eprintln!("copydesk: error: no input could be read");
         return Ok(EXIT_ERROR);
     }
-    let matching = matching(&report, &args.fail_on);
+    let mut selectors = args.fail_on.clone();
+    if args.min_source_score.is_some() {
+        selectors.push("low_source_score".to_string());
+    }
+    let matching = matching(&report, &selectors);
     if matching > 0 {
         if !args.quiet {
-            eprintln!("copydesk: {matching} findings match --fail-on {}", args.fail_on.join(","));
+            eprintln!("copydesk: {matching} findings match --fail-on {}", selectors.join(","));
         }
         if !args.exit_zero {
             return Ok(EXIT_FINDINGS);

@@ -27,6 +27,8 @@ use crate::normalize::{self, RemovedLine, TemplateCounter, Templates};
 use crate::profile::{self, Attribution, Profile};
 use crate::relate::{self, Related};
 use crate::report::{self, Report};
+use crate::score::signals::{self, ItemSignals};
+use crate::util::clip;
 use crate::{Error, Result};
 
 /// Units handed to the worker threads at a time.
@@ -61,6 +63,8 @@ pub struct Analyzed {
     pub attribution: Attribution,
     /// The framing date, the content-date evidence and the staleness verdicts.
     pub date: Assessment,
+    /// Garbled text, AI residue, filler and headline signals, for scoring.
+    pub signals: ItemSignals,
 }
 
 /// Time spent in each stage, for the benchmark.
@@ -95,6 +99,7 @@ pub fn check_timed(options: &CheckOptions) -> Result<(Report, Timings)> {
         problems: analysis.problems,
         files: inputs.files.len(),
         as_of: analysis.as_of,
+        config: &options.config,
     });
     timings.report = start.elapsed();
     Ok((report, timings))
@@ -293,6 +298,7 @@ pub fn analyze(
         Profile::default()
     };
     let attribution = profile::attribution(&item, &profile);
+    let signals = item_signals(&item, &normalized.removed, &config.score);
     item.text = String::new();
     Analyzed {
         item,
@@ -303,7 +309,22 @@ pub fn analyze(
         profile,
         attribution,
         date,
+        signals,
     }
+}
+
+/// The text and headline signals of an item; lines removed as repeats count as garbled.
+fn item_signals(item: &Item, removed: &[RemovedLine], options: &crate::score::ScoreOptions) -> ItemSignals {
+    let mut text = signals::text_signals(&item.text);
+    for line in removed.iter().filter(|r| matches!(r.removal, normalize::Removal::RepeatedInItem { .. })) {
+        text.garbled.push(signals::Artefact { kind: "repeated_line", line: line.line, excerpt: clip(&line.text, 60) });
+    }
+    let headline = item
+        .title
+        .as_deref()
+        .map(|t| signals::headline_signals_with(t, &options.extend_loaded_words, &options.extend_clickbait))
+        .unwrap_or_default();
+    ItemSignals { text, headline }
 }
 
 /// Each item's rank in origin order: earliest first by publication day — the published

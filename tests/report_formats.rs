@@ -104,3 +104,23 @@ fn copies_jsonl() {
         "fixtures/copies"
     ])));
 }
+
+#[test]
+fn seeds_ci_formats() {
+    for format in ["sarif", "junit", "github", "jsonl"] {
+        insta::assert_snapshot!(
+            format!("seeds_{format}"),
+            without_version(copydesk(&["check", "--format", format, "seeds"]))
+        );
+    }
+}
+
+#[test]
+fn sources_every_format() {
+    for format in ["table", "json", "markdown", "sarif", "junit", "github", "jsonl"] {
+        insta::assert_snapshot!(
+            format!("sources_{format}"),
+            without_version(copydesk(&["check", "--no-config", "--format", format, "fixtures/sources/manifest.jsonl"]))
+        );
+    }
+}

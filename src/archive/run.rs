@@ -88,6 +88,7 @@ pub fn run(options: &RunOptions) -> Result<Report> {
         problems: analysis.problems,
         files: inputs.files.len(),
         as_of: analysis.as_of,
+        config,
     });
     let feeds = feed_reports(&fetches, &built);
 

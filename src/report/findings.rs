@@ -103,6 +103,48 @@ pub const RULES: &[Rule] = &[
         description: "The item names no source: no credit line or agency, no byline, no quotation with a named speaker.",
     },
     Rule {
+        code: "CD301",
+        kind: "heavy_boilerplate",
+        name: "HeavyBoilerplate",
+        level: Level::Note,
+        description: "A large share of the item's text is page boilerplate (scrape noise).",
+    },
+    Rule {
+        code: "CD302",
+        kind: "garbled_text",
+        name: "GarbledText",
+        level: Level::Warning,
+        description: "The text carries machine-translation or scrape artefacts: spaced ellipses, sentences broken by a stray full stop, unbalanced brackets or quotes, repeated lines.",
+    },
+    Rule {
+        code: "CD303",
+        kind: "sensational_headline",
+        name: "SensationalHeadline",
+        level: Level::Warning,
+        description: "The headline frames the story sensationally: loaded words, all capitals, exclamation marks or clickbait forms.",
+    },
+    Rule {
+        code: "CD304",
+        kind: "ai_residue",
+        name: "AiResidue",
+        level: Level::Warning,
+        description: "The text holds leftovers of an AI rewrite: assistant phrases or template placeholders.",
+    },
+    Rule {
+        code: "CD305",
+        kind: "generic_filler",
+        name: "GenericFiller",
+        level: Level::Note,
+        description: "The text is dense with generic filler phrases, as rewritten copy often is.",
+    },
+    Rule {
+        code: "CD400",
+        kind: "low_source_score",
+        name: "LowSourceScore",
+        level: Level::Error,
+        description: "A source scores below the lowest acceptable score.",
+    },
+    Rule {
         code: "CD900",
         kind: "lossy_utf8",
         name: "InvalidUtf8",
@@ -131,10 +173,110 @@ pub struct Finding {
 }
 
 impl Report {
-    /// Every finding of the report, item by item.
+    /// Every finding of the report, item by item, then source by source, less those the
+    /// configuration ignores.
     pub fn all_findings(&self) -> Vec<Finding> {
-        self.items.iter().flat_map(item_findings).collect()
+        let mut findings = self.unfiltered_findings();
+        findings.retain(|f| !self.ignores.iter().any(|i| i.ignore.matches(f, self)));
+        findings
     }
+
+    fn unfiltered_findings(&self) -> Vec<Finding> {
+        let mut findings: Vec<Finding> = self.items.iter().flat_map(item_findings).collect();
+        let index = self.index();
+        for source in self.sources.iter().filter(|s| s.score < s.min_score) {
+            let Some(rule) = rule("low_source_score") else { continue };
+            let first = source.items.first().and_then(|id| index.get(id.as_str()));
+            let failing: Vec<String> =
+                source.failing().map(|c| format!("{} {:.2} < {}", c.name, c.value, c.threshold)).collect();
+            findings.push(Finding {
+                code: rule.code,
+                kind: rule.kind,
+                level: rule.level,
+                item: source.name.clone(),
+                location: first.and_then(|i| i.location.clone()),
+                other: None,
+                message: format!(
+                    "source {} scores {:.0} (grade {}, {} items, interval {:.0}–{:.0}), below {:.0}; fails {}",
+                    source.name,
+                    source.score,
+                    source.grade,
+                    source.items.len(),
+                    source.interval[0],
+                    source.interval[1],
+                    source.min_score,
+                    failing.join(", ")
+                ),
+            });
+        }
+        findings
+    }
+
+    /// The source an item id or source name belongs to.
+    fn source_of(&self, id: &str) -> Option<&str> {
+        self.items.iter().find(|i| i.id == id).map(|i| i.source.as_deref().unwrap_or(crate::score::NO_SOURCE))
+    }
+}
+
+/// A finding not to report (`[[ignore]]` in the configuration): everything it names must
+/// match, and it must say why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ignore {
+    /// Why the finding is acceptable; required.
+    pub reason: String,
+    /// The item id the finding is about.
+    #[serde(default)]
+    pub item: Option<String>,
+    /// The source of the item (or the source of a source finding).
+    #[serde(default)]
+    pub source: Option<String>,
+    /// A rule code (`CD101`) or finding kind (`near_duplicate`).
+    #[serde(default)]
+    pub code: Option<String>,
+}
+
+impl Ignore {
+    fn matches(&self, finding: &Finding, report: &Report) -> bool {
+        let item = self.item.as_deref().is_none_or(|id| id == finding.item);
+        let source = self.source.as_deref().is_none_or(|name| {
+            let of = if finding.kind == "low_source_score" {
+                Some(finding.item.as_str())
+            } else {
+                report.source_of(&finding.item)
+            };
+            of.is_some_and(|of| of.eq_ignore_ascii_case(name))
+        });
+        let code = self.code.as_deref().is_none_or(|code| selects(code, finding));
+        item && source && code
+    }
+}
+
+/// An ignore and how many findings it hid in this run.
+#[derive(Debug, Clone, Serialize)]
+pub struct IgnoreReport {
+    #[serde(flatten)]
+    pub ignore: Ignore,
+    pub matched: usize,
+}
+
+/// Counts what each ignore hides and warns of those that hide nothing.
+pub fn apply_ignores(report: &mut Report, ignores: &[Ignore]) -> Vec<IgnoreReport> {
+    let findings = report.unfiltered_findings();
+    let mut reports = Vec::with_capacity(ignores.len());
+    for ignore in ignores {
+        let matched = findings.iter().filter(|f| ignore.matches(f, report)).count();
+        if matched == 0 {
+            report.problems.push(crate::model::Problem::warning(
+                crate::config::FILE_NAME,
+                None,
+                format!("an ignore matches nothing (reason: {:?}); remove it or correct it", ignore.reason),
+            ));
+            report.summary.warnings += 1;
+        }
+        reports.push(IgnoreReport { ignore: ignore.clone(), matched });
+    }
+    reports
 }
 
 fn item_findings(item: &ItemReport) -> Vec<Finding> {
@@ -182,8 +324,44 @@ fn flag_message(item: &ItemReport, rule: &Rule) -> String {
                 evidence.join("; ")
             )
         }
+        "heavy_boilerplate" => format!(
+            "{:.0}% of the text is boilerplate ({} lines removed)",
+            item.boilerplate.ratio * 100.0,
+            item.boilerplate.removed.iter().filter(|r| r.removal.is_boilerplate()).count()
+        ),
+        "garbled_text" => artefacts("garbled text", &item.signals.text.garbled),
+        "ai_residue" => artefacts("AI residue", &item.signals.text.ai_residue),
+        "generic_filler" => format!(
+            "{:.1} filler phrases per 1,000 words: {}",
+            item.signals.text.filler_per_1000_words,
+            item.signals
+                .text
+                .filler
+                .iter()
+                .take(3)
+                .map(|a| format!("“{}” (line {})", a.excerpt, a.line))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        "sensational_headline" => {
+            let h = &item.signals.headline;
+            let mut what: Vec<String> = h.loaded_words.iter().map(|w| format!("loaded “{w}”")).collect();
+            what.extend(h.all_caps_words.iter().map(|w| format!("all caps “{w}”")));
+            what.extend(h.clickbait.iter().map(|w| format!("clickbait “{w}”")));
+            if h.exclamation {
+                what.push("exclamation mark".into());
+            }
+            format!("sensational headline “{}”: {}", item.title.as_deref().unwrap_or(""), what.join(", "))
+        }
         _ => rule.description.to_string(),
     }
+}
+
+/// Evidence of a text signal, on one line.
+fn artefacts(what: &str, found: &[crate::score::signals::Artefact]) -> String {
+    let shown: Vec<String> =
+        found.iter().take(3).map(|a| format!("{} at line {}: “{}”", a.kind, a.line, a.excerpt)).collect();
+    format!("{what}: {}", shown.join("; "))
 }
 
 /// A relation as a sentence with its measured values.

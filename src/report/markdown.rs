@@ -113,6 +113,35 @@ pub fn render(report: &Report) -> String {
         }
         out.push('\n');
     }
+    if !report.sources.is_empty() {
+        let _ = writeln!(out, "### Sources\n");
+        let _ = writeln!(out, "| source | score | grade | items | interval | failing criteria |");
+        let _ = writeln!(out, "| --- | ---: | --- | ---: | --- | --- |");
+        let mut sources: Vec<&crate::score::SourceScore> = report.sources.iter().collect();
+        sources.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.name.cmp(&b.name)));
+        for source in &sources {
+            let failing: Vec<String> = source
+                .failing()
+                .map(|c| {
+                    let items: Vec<String> = c.failing.iter().map(|i| format!("`{}`", cell(&i.id))).collect();
+                    format!("{} {:.2} < {} ({})", c.name, c.value, c.threshold, items.join(", "))
+                })
+                .collect();
+            let _ = writeln!(
+                out,
+                "| {} | {:.0} | {} | {} | {:.0}–{:.0} ({}) | {} |",
+                cell(&source.name),
+                source.score,
+                source.grade,
+                source.items.len(),
+                source.interval[0],
+                source.interval[1],
+                source.confidence,
+                failing.join("<br>")
+            );
+        }
+        out.push('\n');
+    }
     if !report.problems.is_empty() {
         let _ = writeln!(out, "### Problems with inputs\n");
         for problem in &report.problems {

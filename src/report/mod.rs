@@ -37,7 +37,10 @@ pub struct Report {
     pub summary: Summary,
     pub items: Vec<ItemReport>,
     pub clusters: Vec<ClusterReport>,
-    pub sources: Vec<SourceReport>,
+    /// Source scores, by source name.
+    pub sources: Vec<crate::score::SourceScore>,
+    /// The configured ignores, each with the findings it hid.
+    pub ignores: Vec<findings::IgnoreReport>,
     pub problems: Vec<Problem>,
     /// The run against the archive, when there was one.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -100,6 +103,8 @@ pub struct ItemReport {
     pub boilerplate: Boilerplate,
     /// Where the item says it comes from: credit, byline, quotations with named speakers.
     pub attribution: Attribution,
+    /// Garbled text, AI residue, generic filler and headline signals, with their evidence.
+    pub signals: crate::score::signals::ItemSignals,
     pub flags: Vec<&'static str>,
     /// Relations in which this item is the later one: what it copies.
     pub relations: Vec<RelationReport>,
@@ -165,13 +170,6 @@ pub struct ClusterMember {
     pub published: Option<String>,
 }
 
-/// A source and its items. Scores arrive with the score stage.
-#[derive(Debug, Clone, Serialize)]
-pub struct SourceReport {
-    pub name: String,
-    pub items: Vec<String>,
-}
-
 /// What [`build`] needs.
 pub struct Input<'a> {
     pub analyzed: &'a [Analyzed],
@@ -179,6 +177,7 @@ pub struct Input<'a> {
     pub problems: Vec<Problem>,
     pub files: usize,
     pub as_of: Option<NaiveDate>,
+    pub config: &'a crate::config::Config,
 }
 
 /// Builds the report model from the pipeline's results.
@@ -221,7 +220,7 @@ pub fn build(input: Input<'_>) -> Report {
         }
     }
 
-    let mut sources: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let score = &input.config.score;
     let items: Vec<ItemReport> = analyzed
         .iter()
         .enumerate()
@@ -237,13 +236,27 @@ pub fn build(input: Input<'_>) -> Report {
                 flags.push("unattributed");
             }
             flags.extend(a.date.flags());
-            if let Some(source) = &item.source {
-                sources.entry(source.clone()).or_default().push(item.id.clone());
+            if a.boilerplate_ratio >= score.heavy_boilerplate {
+                flags.push("heavy_boilerplate");
+            }
+            if !a.signals.text.garbled.is_empty() {
+                flags.push("garbled_text");
+            }
+            if a.signals.headline.sensational() {
+                flags.push("sensational_headline");
+            }
+            if !a.signals.text.ai_residue.is_empty() {
+                flags.push("ai_residue");
+            }
+            if a.signals.text.filler_per_1000_words >= score.filler_per_1000_words {
+                flags.push("generic_filler");
             }
             ItemReport {
                 id: item.id.clone(),
                 location: item.location.clone(),
-                source: item.source.clone(),
+                source: item.source.as_ref().map(|_| {
+                    crate::score::source_identity(item.source.as_deref(), item.url.as_deref(), &input.config.sources)
+                }),
                 url: item.url.clone(),
                 title: item.title.clone(),
                 author: item.author.clone(),
@@ -259,6 +272,7 @@ pub fn build(input: Input<'_>) -> Report {
                     removed: a.removed.clone(),
                 },
                 attribution: a.attribution.clone(),
+                signals: a.signals.clone(),
                 flags,
                 relations: std::mem::take(&mut relations[index]),
                 copied_by: std::mem::take(&mut copied_by[index]),
@@ -278,7 +292,7 @@ pub fn build(input: Input<'_>) -> Report {
     let (stale, undated, date_conflicts) = (count("stale"), count("undated"), count("date_conflict"));
     let skipped = input.problems.iter().filter(|p| p.severity == Severity::Skipped).count();
     let warnings = input.problems.len() - skipped;
-    Report {
+    let mut report = Report {
         version: SCHEMA_VERSION,
         tool: Tool { name: "copydesk", version: env!("CARGO_PKG_VERSION") },
         as_of,
@@ -297,10 +311,14 @@ pub fn build(input: Input<'_>) -> Report {
         },
         items,
         clusters,
-        sources: sources.into_iter().map(|(name, items)| SourceReport { name, items }).collect(),
+        sources: Vec::new(),
+        ignores: Vec::new(),
         problems: input.problems,
         archive: None,
-    }
+    };
+    report.sources = crate::score::score_report(&report, input.config);
+    report.ignores = findings::apply_ignores(&mut report, &input.config.ignores);
+    report
 }
 
 /// The report of one cluster: its members in origin order, each with the strongest of its

@@ -106,6 +106,34 @@ pub fn render(report: &Report) -> String {
         }
     }
 
+    if !report.sources.is_empty() {
+        let _ = writeln!(out, "\nSources (score out of 100, grade, items, failing criteria)");
+        let mut sources: Vec<&crate::score::SourceScore> = report.sources.iter().collect();
+        sources.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.name.cmp(&b.name)));
+        let width = sources.iter().map(|s| s.name.chars().count()).max().unwrap_or(0).min(32);
+        for source in sources {
+            let failing: Vec<String> =
+                source.failing().map(|c| format!("{} {:.2} < {}", c.name, c.value, c.threshold)).collect();
+            let failing = if failing.is_empty() { "passes every criterion".to_string() } else { failing.join(", ") };
+            let _ = writeln!(
+                out,
+                "    {:<width$}  {:>3.0}  {}  {}  [{:.0}–{:.0}, {} confidence]  {failing}",
+                clip(&source.name, width),
+                source.score,
+                source.grade,
+                count(source.items.len(), "item"),
+                source.interval[0],
+                source.interval[1],
+                source.confidence,
+            );
+            for criterion in source.failing() {
+                for item in &criterion.failing {
+                    let _ = writeln!(out, "        {}: {}  {}", criterion.name, item.id, item.reason);
+                }
+            }
+        }
+    }
+
     if !report.problems.is_empty() {
         let _ = writeln!(out, "\nProblems with inputs");
         for problem in &report.problems {

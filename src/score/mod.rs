@@ -83,7 +83,57 @@ pub struct ScoreOptions {
     pub heavy_boilerplate: f64,
     /// Confidence of the score interval (Wilson intervals on each share).
     pub confidence: f64,
+    /// A source scoring below this is a finding (`low_source_score`); `--min-source-score`
+    /// overrides it.
+    pub min_source_score: f64,
+    /// Generic filler phrases per 1,000 words at or above which an item is flagged.
+    pub filler_per_1000_words: f64,
+    /// Words to add to the built-in lexicon of loaded headline words.
+    pub extend_loaded_words: Vec<String>,
+    /// Phrases to add to the built-in clickbait forms.
+    pub extend_clickbait: Vec<String>,
 }
+
+/// A source known by several names (`[[source]]` in the configuration).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceConfig {
+    /// The name reports use.
+    pub name: String,
+    /// Other names and web hosts of the same source (`kyivindependent.com`).
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// The lowest acceptable score for this source, instead of the general one.
+    #[serde(default)]
+    pub min_score: Option<f64>,
+}
+
+/// The name under which an item's source is reported: the configured name when the item's
+/// source or its URL's host is one of a source's names or aliases, else the source as
+/// found, else `(no source)`.
+pub fn source_identity(source: Option<&str>, url: Option<&str>, sources: &[SourceConfig]) -> String {
+    let host = url.and_then(crate::ingest::feed::host);
+    for known in sources {
+        let names = std::iter::once(&known.name).chain(&known.aliases);
+        for name in names {
+            let name = name.trim();
+            if source.is_some_and(|s| s.trim().eq_ignore_ascii_case(name))
+                || host.as_deref().is_some_and(|h| h.eq_ignore_ascii_case(name.trim_start_matches("www.")))
+            {
+                return known.name.clone();
+            }
+        }
+    }
+    source
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .or(host)
+        .unwrap_or_else(|| NO_SOURCE.to_string())
+}
+
+/// The source name of items that name none.
+pub const NO_SOURCE: &str = "(no source)";
 
 impl Default for ScoreOptions {
     fn default() -> Self {
@@ -97,6 +147,10 @@ impl Default for ScoreOptions {
             headline_restraint: Criterion { weight: 10.0, threshold: 0.8 },
             heavy_boilerplate: 0.2,
             confidence: 0.9,
+            min_source_score: 50.0,
+            filler_per_1000_words: 6.0,
+            extend_loaded_words: Vec::new(),
+            extend_clickbait: Vec::new(),
         }
     }
 }
@@ -155,7 +209,115 @@ pub struct SourceScore {
     pub interval: [f64; 2],
     /// `low` (under 5 items), `medium` (under 20), `high`.
     pub confidence: &'static str,
+    /// The lowest acceptable score for this source (`min_source_score`, `--min-source-score`
+    /// or the source's own `min_score`).
+    pub min_score: f64,
     pub criteria: Vec<CriterionReport>,
+}
+
+impl SourceScore {
+    /// The criteria the source fails.
+    pub fn failing(&self) -> impl Iterator<Item = &CriterionReport> {
+        self.criteria.iter().filter(|c| !c.pass)
+    }
+}
+
+/// Scores the sources of a report: each item's facts read from its report, grouped by
+/// source identity.
+pub fn score_report(report: &crate::report::Report, config: &crate::config::Config) -> Vec<SourceScore> {
+    let source_of: std::collections::HashMap<&str, &str> =
+        report.items.iter().map(|i| (i.id.as_str(), i.source.as_deref().unwrap_or(NO_SOURCE))).collect();
+    let facts: Vec<ItemFacts> = report.items.iter().map(|item| item_facts(item, &source_of, &config.score)).collect();
+    let mut scores = score_sources(&facts, &config.score);
+    for score in &mut scores {
+        score.min_score = config
+            .sources
+            .iter()
+            .find(|s| s.name == score.name)
+            .and_then(|s| s.min_score)
+            .unwrap_or(config.score.min_source_score);
+    }
+    scores
+}
+
+/// What one item's report says for each criterion.
+fn item_facts(
+    item: &crate::report::ItemReport,
+    source_of: &std::collections::HashMap<&str, &str>,
+    options: &ScoreOptions,
+) -> ItemFacts {
+    use crate::relate::Kind;
+    let source = item.source.as_deref().unwrap_or(NO_SOURCE);
+    let copies: Vec<&crate::report::RelationReport> =
+        item.relations.iter().filter(|r| r.kind != Kind::SameStory).collect();
+    let originality = copies.first().map(|r| format!("{} of {}", r.kind.as_str().replace('_', " "), r.other));
+    let credit = item.attribution.credit.as_deref().map(str::to_lowercase);
+    let uncredited = copies.iter().find(|r| {
+        let other = source_of.get(r.other.as_str()).copied().unwrap_or(NO_SOURCE);
+        let named = credit.as_deref().is_some_and(|c| {
+            let o = other.to_lowercase();
+            c.contains(&o) || o.contains(c)
+        });
+        other != source && !named
+    });
+    let no_unattributed_copies = uncredited.map(|r| {
+        let other = source_of.get(r.other.as_str()).copied().unwrap_or(NO_SOURCE);
+        format!("{} of {} ({other}) without credit", r.kind.as_str().replace('_', " "), r.other)
+    });
+    let freshness = item.stale.then(|| {
+        let end = item.content_date.not_after.map_or_else(|| "?".to_string(), |d| d.to_string());
+        let age = item.age_days.unwrap_or_default();
+        let framing = item.framing_date.map_or_else(|| "?".to_string(), |d| d.to_string());
+        format!("stale: content ends {end}, {age} days before its framing date {framing}")
+    });
+    let attribution = item
+        .attribution
+        .unattributed
+        .then(|| "no source credit, no byline, no quotation with a named speaker".to_string());
+    let author = item.author.is_some() || item.attribution.byline.is_some();
+    let date = item.published.is_some() || item.dateline.is_some();
+    let bylines_and_datelines = match (author, date) {
+        (true, true) => None,
+        (false, true) => Some("no author".to_string()),
+        (true, false) => Some("no date".to_string()),
+        (false, false) => Some("no author and no date".to_string()),
+    };
+    let mut dirty = Vec::new();
+    if item.boilerplate.ratio >= options.heavy_boilerplate {
+        dirty.push(format!("scrape noise: {:.0}% of the text is boilerplate", item.boilerplate.ratio * 100.0));
+    }
+    let signals = &item.signals.text;
+    if !signals.garbled.is_empty() {
+        let mut kinds: Vec<&str> = signals.garbled.iter().map(|a| a.kind).collect();
+        kinds.dedup();
+        dirty.push(format!("garbled: {} ({} artefacts)", kinds.join(", "), signals.garbled.len()));
+    }
+    if let Some(residue) = signals.ai_residue.first() {
+        dirty.push(format!("AI residue: {} “{}”", residue.kind, residue.excerpt));
+    }
+    let clean_text = (!dirty.is_empty()).then(|| dirty.join("; "));
+    let headline = &item.signals.headline;
+    let headline_restraint = headline.sensational().then(|| {
+        let mut what: Vec<String> = Vec::new();
+        what.extend(headline.loaded_words.iter().map(|w| format!("loaded “{w}”")));
+        what.extend(headline.all_caps_words.iter().map(|w| format!("all caps “{w}”")));
+        what.extend(headline.clickbait.iter().map(|w| format!("clickbait “{w}”")));
+        if headline.exclamation {
+            what.push("exclamation mark".to_string());
+        }
+        format!("sensational headline: {}", what.join(", "))
+    });
+    ItemFacts {
+        id: item.id.clone(),
+        source: source.to_string(),
+        originality,
+        no_unattributed_copies,
+        freshness,
+        attribution,
+        bylines_and_datelines,
+        clean_text,
+        headline_restraint,
+    }
 }
 
 /// Scores every source of a collection, in name order.
@@ -214,6 +376,7 @@ fn score_source(name: &str, items: &[&ItemFacts], options: &ScoreOptions) -> Sou
             5..=19 => "medium",
             _ => "high",
         },
+        min_score: options.min_source_score,
         criteria,
     }
 }

@@ -16,6 +16,14 @@ pub struct Artefact {
     pub excerpt: String,
 }
 
+/// Everything scoring reads from an item's text and headline.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ItemSignals {
+    #[serde(flatten)]
+    pub text: TextSignals,
+    pub headline: HeadlineSignals,
+}
+
 /// What the text of an item shows.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TextSignals {
@@ -155,6 +163,25 @@ pub fn text_signals(text: &str) -> TextSignals {
     signals
 }
 
+/// Reads the signals of a headline, with the configured extra loaded words and clickbait
+/// phrases (matched case-insensitively on word boundaries).
+pub fn headline_signals_with(title: &str, extra_loaded: &[String], extra_clickbait: &[String]) -> HeadlineSignals {
+    let mut signals = headline_signals(title);
+    let lower = title.to_lowercase();
+    let contains = |phrase: &String| {
+        let phrase = phrase.trim().to_lowercase();
+        !phrase.is_empty()
+            && lower.match_indices(&phrase).any(|(at, _)| {
+                let before = lower[..at].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+                let after = lower[at + phrase.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+                before && after
+            })
+    };
+    signals.loaded_words.extend(extra_loaded.iter().filter(|w| contains(w)).map(|w| w.trim().to_lowercase()));
+    signals.clickbait.extend(extra_clickbait.iter().filter(|p| contains(p)).map(|p| p.trim().to_string()));
+    signals
+}
+
 /// Reads the signals of a headline.
 pub fn headline_signals(title: &str) -> HeadlineSignals {
     let mut signals = HeadlineSignals {
@@ -232,5 +259,10 @@ mod tests {
         );
         assert!(!calm.sensational(), "{calm:?}");
         assert!(!headline_signals("Russia says ATACMS missiles hit Kursk region").sensational());
+        let extended = headline_signals_with("Council unveils whopping budget", &["whopping".into()], &[]);
+        assert_eq!(extended.loaded_words, ["whopping"]);
+        assert!(headline_signals_with("Council unveils whoppingly large budget", &["whopping".into()], &[])
+            .loaded_words
+            .is_empty());
     }
 }

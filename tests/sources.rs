@@ -1,0 +1,184 @@
+//! Source quality: scores on a collection of eight sources with known profiles
+//! (`fixtures/sources/`), and the seeds' per-item signals.
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn report(args: &[&str]) -> Value {
+    let output = Command::cargo_bin("copydesk")
+        .expect("binary")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .output()
+        .expect("run copydesk");
+    assert!(output.status.code().is_some_and(|c| c < 2), "{}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).expect("JSON report")
+}
+
+fn labels() -> Value {
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/sources/labels.json")).expect("labels");
+    serde_json::from_str(&text).expect("labels JSON")
+}
+
+fn source<'a>(report: &'a Value, name: &str) -> &'a Value {
+    report["sources"].as_array().expect("sources").iter().find(|s| s["name"] == name).expect(name)
+}
+
+fn failing(source: &Value) -> Vec<&str> {
+    source["criteria"]
+        .as_array()
+        .expect("criteria")
+        .iter()
+        .filter(|c| c["pass"] == false)
+        .filter_map(|c| c["name"].as_str())
+        .collect()
+}
+
+#[test]
+fn scores_rank_the_sources_as_their_profiles_do() {
+    let report = report(&["check", "--no-config", "--format", "json", "fixtures/sources/manifest.jsonl"]);
+    let labels = labels();
+    let ranking: Vec<&str> = labels["ranking"].as_array().expect("ranking").iter().filter_map(Value::as_str).collect();
+    let close: Vec<(&str, &str)> = labels["close_pairs"]
+        .as_array()
+        .expect("close pairs")
+        .iter()
+        .map(|p| (p[0].as_str().expect("name"), p[1].as_str().expect("name")))
+        .collect();
+    let score = |name: &str| source(&report, name)["score"].as_f64().expect("score");
+    for (name, s) in ranking.iter().map(|n| (n, score(n))) {
+        println!("{name:<24} {s:>5.0} {:?}", failing(source(&report, name)));
+    }
+    for (i, better) in ranking.iter().enumerate() {
+        for worse in &ranking[i + 1..] {
+            let is_close = close.contains(&(*better, *worse));
+            assert!(
+                is_close || score(better) >= score(worse),
+                "{better} ({}) should not score below {worse} ({})",
+                score(better),
+                score(worse)
+            );
+        }
+    }
+    // The best and the worst are far apart, whatever the close calls in between.
+    assert!(score(ranking[0]) - score(ranking[ranking.len() - 1]) >= 50.0);
+}
+
+#[test]
+fn failing_criteria_are_the_expected_ones_and_name_their_items() {
+    let report = report(&["check", "--no-config", "--format", "json", "fixtures/sources/manifest.jsonl"]);
+    let labels = labels();
+    for (name, expected) in labels["expected_failures"].as_object().expect("failures") {
+        let fails = failing(source(&report, name));
+        for criterion in expected.as_array().expect("list").iter().filter_map(Value::as_str) {
+            assert!(fails.contains(&criterion), "{name} should fail {criterion}; fails {fails:?}");
+        }
+    }
+    for (name, expected) in labels["expected_passes"].as_object().expect("passes") {
+        let fails = failing(source(&report, name));
+        for criterion in expected.as_array().expect("list").iter().filter_map(Value::as_str) {
+            assert!(!fails.contains(&criterion), "{name} should pass {criterion}");
+        }
+    }
+    for source in report["sources"].as_array().expect("sources") {
+        for criterion in source["criteria"].as_array().expect("criteria").iter().filter(|c| c["pass"] == false) {
+            let items = criterion["failing"].as_array().expect("failing");
+            assert!(!items.is_empty(), "{} fails {} without naming items", source["name"], criterion["name"]);
+            assert!(items.iter().all(|i| i["id"].is_string() && i["reason"].as_str().is_some_and(|r| !r.is_empty())));
+        }
+    }
+}
+
+#[test]
+fn seeds_signals_and_sources() {
+    let report = report(&["check", "--format", "json", "seeds/"]);
+    let item = |prefix: &str| {
+        report["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|i| i["id"].as_str().is_some_and(|id| id.starts_with(prefix)))
+            .expect(prefix)
+    };
+    // The source behind 003 (it names none) fails freshness, because of 003.
+    let unnamed = source(&report, "(no source)");
+    let freshness =
+        unnamed["criteria"].as_array().expect("criteria").iter().find(|c| c["name"] == "freshness").expect("freshness");
+    assert_eq!(freshness["pass"], false);
+    assert!(freshness["failing"]
+        .as_array()
+        .expect("failing")
+        .iter()
+        .any(|f| f["id"].as_str().is_some_and(|id| id.starts_with("003"))));
+    // 002 fails attribution; 000 passes it.
+    let attribution = unnamed["criteria"]
+        .as_array()
+        .expect("criteria")
+        .iter()
+        .find(|c| c["name"] == "attribution")
+        .expect("attribution");
+    assert!(attribution["failing"]
+        .as_array()
+        .expect("failing")
+        .iter()
+        .any(|f| f["id"].as_str().is_some_and(|id| id.starts_with("002"))));
+    let bfm = source(&report, "BFM TV");
+    assert!(!failing(bfm).contains(&"attribution"), "{bfm}");
+    // 001's page boilerplate is scrape noise; 000's translation artefacts are garbled text;
+    // 003's headline is sensational.
+    assert!(item("001")["flags"].as_array().expect("flags").iter().any(|f| f == "heavy_boilerplate"));
+    let clean =
+        unnamed["criteria"].as_array().expect("criteria").iter().find(|c| c["name"] == "clean_text").expect("clean");
+    assert!(clean["failing"]
+        .as_array()
+        .expect("failing")
+        .iter()
+        .any(|f| f["id"].as_str().is_some_and(|id| id.starts_with("001"))
+            && f["reason"].as_str().is_some_and(|r| r.contains("scrape noise"))));
+    let garbled: Vec<&str> = item("000")["signals"]["garbled"]
+        .as_array()
+        .expect("garbled")
+        .iter()
+        .filter_map(|a| a["kind"].as_str())
+        .collect();
+    assert!(garbled.contains(&"spaced_ellipsis") && garbled.contains(&"unbalanced_brackets"), "{garbled:?}");
+    assert!(item("003")["flags"].as_array().expect("flags").iter().any(|f| f == "sensational_headline"));
+}
+
+#[test]
+fn aliases_ignores_and_the_minimum_score() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = env!("CARGO_MANIFEST_DIR");
+    std::fs::write(
+        dir.path().join("copydesk.toml"),
+        format!(
+            "[[source]]\nname = \"Harbour Wire Service\"\naliases = [\"Harbor Wire\"]\n\n\
+             [[ignore]]\nsource = \"Rerun Daily\"\ncode = \"CD200\"\nreason = \"re-runs are labelled as archive pieces on the site\"\n\n\
+             [[ignore]]\nitem = \"no-such-item\"\nreason = \"a stale entry\"\n\n\
+             [date]\nbuiltin_timeline = true\n"
+        ),
+    )
+    .expect("config");
+    let manifest = format!("{root}/fixtures/sources/manifest.jsonl");
+    let config = dir.path().join("copydesk.toml");
+    let run = |extra: &[&str]| {
+        let mut args = vec!["check", "--config", config.to_str().expect("path"), "--format", "json", manifest.as_str()];
+        args.extend_from_slice(extra);
+        Command::cargo_bin("copydesk").expect("binary").args(&args).output().expect("run")
+    };
+    let output = run(&[]);
+    let report: Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert!(report["sources"].as_array().expect("sources").iter().any(|s| s["name"] == "Harbour Wire Service"));
+    assert_eq!(report["ignores"][0]["matched"].as_u64(), Some(4), "{}", report["ignores"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("an ignore matches nothing"), "{stderr}");
+    // The minimum score: ContentMill Hub scores far below 60.
+    assert_eq!(run(&["--min-source-score", "60"]).status.code(), Some(1));
+    assert_eq!(run(&["--min-source-score", "0"]).status.code(), Some(0));
+    // An ignore without a reason is a configuration error.
+    std::fs::write(&config, "[[ignore]]\ncode = \"CD200\"\n").expect("config");
+    let output = run(&[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("reason"));
+}
