@@ -152,12 +152,10 @@ fn aliases_ignores_and_the_minimum_score() {
     let root = env!("CARGO_MANIFEST_DIR");
     std::fs::write(
         dir.path().join("copydesk.toml"),
-        format!(
             "[[source]]\nname = \"Harbour Wire Service\"\naliases = [\"Harbor Wire\"]\n\n\
              [[ignore]]\nsource = \"Rerun Daily\"\ncode = \"CD200\"\nreason = \"re-runs are labelled as archive pieces on the site\"\n\n\
              [[ignore]]\nitem = \"no-such-item\"\nreason = \"a stale entry\"\n\n\
-             [date]\nbuiltin_timeline = true\n"
-        ),
+             [date]\nbuiltin_timeline = true\n",
     )
     .expect("config");
     let manifest = format!("{root}/fixtures/sources/manifest.jsonl");
