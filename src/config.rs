@@ -75,6 +75,7 @@ pub fn load(path: &Path) -> Result<Config> {
         path: path.to_path_buf(),
         message: e.message().to_string() + &span_line(&text, e.span()),
     })?;
+    config.normalize.validate().map_err(|message| Error::Config { path: path.to_path_buf(), message })?;
     let folder = path.parent().unwrap_or(Path::new(""));
     for timeline in &mut config.date.timelines {
         if timeline.is_relative() {

@@ -27,6 +27,33 @@ pub struct NormalizeOptions {
     /// …and is at least this many times more common than the item's typical line, so that
     /// the shared paragraphs of copies are never taken for templates.
     pub template_ratio: f64,
+    /// Regular expressions of boilerplate lines to add to the built-in lexicon, matched
+    /// against the normalized line (lower case, single spaces); reported as rule `custom`.
+    pub extend_boilerplate: Vec<String>,
+    #[serde(skip)]
+    compiled: std::sync::OnceLock<Option<regex::RegexSet>>,
+}
+
+impl NormalizeOptions {
+    /// Checks the `extend_boilerplate` patterns; the error names the bad one.
+    pub fn validate(&self) -> Result<(), String> {
+        for pattern in &self.extend_boilerplate {
+            regex::Regex::new(pattern).map_err(|e| format!("extend_boilerplate pattern {pattern:?}: {e}"))?;
+        }
+        Ok(())
+    }
+
+    /// Whether a normalized line matches one of the `extend_boilerplate` patterns.
+    fn custom_boilerplate(&self, line: &str) -> bool {
+        self.compiled
+            .get_or_init(|| {
+                (!self.extend_boilerplate.is_empty())
+                    .then(|| regex::RegexSet::new(&self.extend_boilerplate).ok())
+                    .flatten()
+            })
+            .as_ref()
+            .is_some_and(|set| set.is_match(line))
+    }
 }
 
 impl Default for NormalizeOptions {
@@ -36,6 +63,8 @@ impl Default for NormalizeOptions {
             template_min_items_per_source: 3,
             template_min_items: 5,
             template_ratio: 2.0,
+            extend_boilerplate: Vec::new(),
+            compiled: std::sync::OnceLock::new(),
         }
     }
 }
@@ -220,6 +249,8 @@ pub fn normalize(item: &Item, templates: &Templates, options: &NormalizeOptions)
             Some(Removal::Metadata { what })
         } else if let Some(rule) = lexicon::classify_normalized(&normalized) {
             Some(Removal::Lexicon { rule })
+        } else if options.custom_boilerplate(&normalized) {
+            Some(Removal::Lexicon { rule: "custom" })
         } else if (position < first_paragraph || position > last_paragraph) && is_label(&normalized) {
             Some(Removal::PageLabel)
         } else if times > 1 && (!first || normalized.split(' ').count() <= options.repeated_line_max_words) {
@@ -274,6 +305,23 @@ mod tests {
             "{}",
             normalized.boilerplate_ratio
         );
+    }
+
+    #[test]
+    fn configured_patterns_extend_the_lexicon() {
+        let options = NormalizeOptions {
+            extend_boilerplate: vec!["^download the \\w+ app".into()],
+            ..NormalizeOptions::default()
+        };
+        assert!(options.validate().is_ok());
+        let item = Item {
+            text: "The port reopened on Monday after repairs to the quay.\nDownload the Harbour app today".into(),
+            ..Item::default()
+        };
+        let normalized = normalize(&item, &Templates::default(), &options);
+        assert_eq!(normalized.removed[0].removal, Removal::Lexicon { rule: "custom" });
+        let bad = NormalizeOptions { extend_boilerplate: vec!["(unclosed".into()], ..NormalizeOptions::default() };
+        assert!(bad.validate().is_err_and(|e| e.contains("(unclosed")));
     }
 
     #[test]
