@@ -28,6 +28,8 @@ struct Rules {
     /// Phrases that are never article text, whatever the line's length.
     phrase_names: Vec<&'static str>,
     phrases: Vec<Regex>,
+    /// All phrases in one pattern, so that a line is scanned once.
+    any_phrase: Regex,
     /// Keywords that mark a short line as boilerplate.
     short_names: Vec<&'static str>,
     short: RegexSet,
@@ -80,6 +82,8 @@ static RULES: LazyLock<Rules> = LazyLock::new(|| {
         line: RegexSet::new(line.iter().map(|(_, p)| *p)).expect("lexicon patterns"),
         phrase_names: phrases.iter().map(|(n, _)| *n).collect(),
         phrases: phrases.iter().map(|(_, p)| Regex::new(p).expect("lexicon pattern")).collect(),
+        any_phrase: Regex::new(&phrases.iter().map(|(_, p)| format!("(?:{p})")).collect::<Vec<_>>().join("|"))
+            .expect("lexicon pattern"),
         short_names: short.iter().map(|(n, _)| *n).collect(),
         short: RegexSet::new(short.iter().map(|(_, p)| *p)).expect("lexicon patterns"),
     }
@@ -106,8 +110,10 @@ pub fn classify_normalized(line: &str) -> Option<&'static str> {
             return Some(RULES.line_names[index]);
         }
     }
-    if let Some(index) = RULES.phrases.iter().position(|p| p.is_match(line)) {
-        return Some(RULES.phrase_names[index]);
+    if RULES.any_phrase.is_match(line) {
+        if let Some(index) = RULES.phrases.iter().position(|p| p.is_match(line)) {
+            return Some(RULES.phrase_names[index]);
+        }
     }
     if line.len() <= SHORT_LINE_WORDS * 12 && line.split(' ').count() <= SHORT_LINE_WORDS {
         if let Some(index) = RULES.short.matches(line).iter().next() {

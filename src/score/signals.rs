@@ -4,7 +4,7 @@
 
 use std::sync::LazyLock;
 
-use regex::{Regex, RegexSet};
+use regex::Regex;
 use serde::Serialize;
 
 /// One piece of evidence: what was found, where, and the words around it.
@@ -60,9 +60,6 @@ impl HeadlineSignals {
 const EXCERPT_CHARS: usize = 60;
 
 static SPACED_ELLIPSIS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\.\s\.\s\.").expect("ellipsis pattern"));
-/// A full stop followed by a lower-case word: a sentence broken in two (". late on social
-/// media", "(southwest). of Russia)").
-static STRAY_STOP: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(\S+)\.\)?\s+([a-z]\w*)").expect("stop pattern"));
 /// Words before a full stop that do not end a sentence.
 const ABBREVIATIONS: &[&str] = &[
     "mr", "mrs", "ms", "dr", "st", "gen", "col", "lt", "sgt", "capt", "gov", "sen", "rep", "rev", "prof", "no", "vs",
@@ -70,17 +67,11 @@ const ABBREVIATIONS: &[&str] = &[
     "sep", "sept", "oct", "nov", "dec", "approx", "inc", "ltd", "co", "corp", "jr", "sr", "fig", "al",
 ];
 
-static ASSISTANT: LazyLock<RegexSet> = LazyLock::new(|| {
-    RegexSet::new([
-        r"(?i)\bas an ai( language model)?\b",
-        r"(?i)\bcertainly[!,.]? here(?:'s| is)\b",
-        r"(?i)\bhere(?:'s| is) (?:a|the) (?:rewritten|revised|paraphrased|reworded) (?:version|article)",
-        r"(?i)\bi hope this helps\b",
-        r"(?i)\bas of my (?:last )?knowledge (?:update|cutoff)\b",
-        r"(?i)\bregenerate response\b",
-        r"(?i)\bi (?:cannot|can't) browse\b",
-    ])
-    .expect("assistant patterns")
+static ASSISTANT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\bas an ai(?: language model)?\b|\bcertainly[!,.]? here(?:'s| is)\b|\bhere(?:'s| is) (?:a|the) (?:rewritten|revised|paraphrased|reworded) (?:version|article)|\bi hope this helps\b|\bas of my (?:last )?knowledge (?:update|cutoff)\b|\bregenerate response\b|\bi (?:cannot|can't) browse\b",
+    )
+    .expect("assistant pattern")
 });
 
 static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
@@ -124,17 +115,8 @@ pub fn text_signals(text: &str) -> TextSignals {
         if let Some(m) = SPACED_ELLIPSIS.find(line) {
             signals.garbled.push(artefact("spaced_ellipsis", number, line, m.start()));
         }
-        for caps in STRAY_STOP.captures_iter(line) {
-            let before = caps[1].trim_matches(|c: char| !c.is_alphanumeric() && c != '.').to_lowercase();
-            if ABBREVIATIONS.contains(&before.as_str())
-                || before.len() == 1
-                || before.chars().all(|c| c.is_ascii_digit())
-            {
-                continue;
-            }
-            let at = caps.get(0).map_or(0, |m| m.start());
+        if let Some(at) = stray_full_stop(line) {
             signals.garbled.push(artefact("stray_full_stop", number, line, at));
-            break;
         }
         let (open, close) = (line.matches('(').count(), line.matches(')').count());
         if open != close {
@@ -147,9 +129,8 @@ pub fn text_signals(text: &str) -> TextSignals {
         if close > open {
             signals.garbled.push(artefact("unbalanced_quotes", number, line, line.find('”').unwrap_or(0)));
         }
-        for index in ASSISTANT.matches(line).iter().take(1) {
-            let at = Regex::new(&ASSISTANT.patterns()[index]).ok().and_then(|r| r.find(line)).map_or(0, |m| m.start());
-            signals.ai_residue.push(artefact("assistant_phrase", number, line, at));
+        if let Some(m) = ASSISTANT.find(line) {
+            signals.ai_residue.push(artefact("assistant_phrase", number, line, m.start()));
         }
         if let Some(m) = PLACEHOLDER.find(line) {
             signals.ai_residue.push(artefact("template_placeholder", number, line, m.start()));
@@ -198,6 +179,39 @@ pub fn headline_signals(title: &str) -> HeadlineSignals {
     }
     signals.loaded_words.dedup();
     signals
+}
+
+/// Where a sentence is broken by a stray full stop: a full stop (perhaps with a closing
+/// bracket) followed by a space and a lower-case word, after a word that is no
+/// abbreviation (". late on social media", "(southwest). of Russia)").
+fn stray_full_stop(line: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    for at in memchr::memchr_iter(b'.', bytes) {
+        let mut next = at + 1;
+        if bytes.get(next) == Some(&b')') {
+            next += 1;
+        }
+        if !bytes.get(next).is_some_and(u8::is_ascii_whitespace) {
+            continue;
+        }
+        while bytes.get(next).is_some_and(u8::is_ascii_whitespace) {
+            next += 1;
+        }
+        if !bytes.get(next).is_some_and(u8::is_ascii_lowercase) {
+            continue;
+        }
+        let start = line[..at].rfind(char::is_whitespace).map_or(0, |i| i + 1);
+        let before = line[start..at].trim_matches(|c: char| !c.is_alphanumeric() && c != '.').to_lowercase();
+        if before.is_empty()
+            || ABBREVIATIONS.contains(&before.as_str())
+            || before.chars().count() == 1
+            || before.chars().all(|c| c.is_ascii_digit())
+        {
+            continue;
+        }
+        return Some(start);
+    }
+    None
 }
 
 fn artefact(kind: &'static str, line: usize, text: &str, at: usize) -> Artefact {
