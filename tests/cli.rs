@@ -432,3 +432,16 @@ fn output_goes_to_a_file() {
     failed.assert_code(2);
     assert!(failed.stderr.contains("writing the report to no/such/folder/report.json"), "{}", failed.stderr);
 }
+
+#[test]
+fn the_annotated_example_configuration_is_valid() {
+    let output = assert_cmd::Command::cargo_bin("copydesk")
+        .expect("binary")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["config", "--config", "copydesk.example.toml"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let printed = String::from_utf8_lossy(&output.stdout);
+    assert!(printed.contains("near_duplicate_jaccard = 0.8") && printed.contains("The Kyiv Independent"), "{printed}");
+}
