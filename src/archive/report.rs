@@ -363,3 +363,57 @@ fn markdown(report: &Report) -> String {
 fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ").replace('`', "'")
 }
+
+/// Dates content by the archive: an item whose archived exact copy or near-duplicate was
+/// first seen on a day has content from that day or before (a hard `not_after`, with the
+/// archived item as evidence). An item whose content was so first seen more than
+/// `max_age_days` before its framing date is stale; the source scores are worked out
+/// again with the new verdicts.
+pub fn date_from_archive(report: &mut Report, config: &crate::config::Config) {
+    use crate::date::{Bound, Evidence, Span, Strength};
+    let mut changed = false;
+    for item in &mut report.items {
+        let Some(sighting) = item.archive.as_ref().and_then(|a| a.earliest_match.as_ref()) else { continue };
+        let Some(seen) = chrono::DateTime::parse_from_rfc3339(&sighting.first_seen).ok().map(|t| t.date_naive()) else {
+            continue;
+        };
+        if item.content_date.not_after.is_some_and(|end| end <= seen) {
+            continue;
+        }
+        item.content_date.evidence.push(Evidence {
+            phrase: format!("archived {} {}", sighting.kind.as_str().replace('_', " "), sighting.id),
+            line: 0,
+            offset: 0,
+            implies: Span::day(seen),
+            bound: Bound::NotAfter,
+            kind: Strength::Hard,
+            confidence: 0.95,
+            not_before: None,
+            not_after: Some(seen),
+            source: format!("archive:{}", sighting.id),
+            note: format!(
+                "a {} of this text ({}) was first seen on {seen}: the content existed by then",
+                sighting.kind.as_str().replace('_', " "),
+                sighting.source.as_deref().unwrap_or("no source")
+            ),
+            set_aside: false,
+            point: seen,
+        });
+        item.content_date.not_after = Some(seen);
+        item.flags.retain(|f| *f != "undated");
+        if let Some(framing) = item.framing_date {
+            let age = (framing - seen).num_days().max(0);
+            item.age_days = Some(age);
+            if age > i64::from(config.date.max_age_days) && !item.stale {
+                item.stale = true;
+                item.flags.push("stale");
+            }
+        }
+        changed = true;
+    }
+    if changed {
+        report.summary.stale = report.items.iter().filter(|i| i.stale).count();
+        report.summary.undated = report.items.iter().filter(|i| i.flags.contains(&"undated")).count();
+        report.sources = crate::score::score_report(report, config);
+    }
+}

@@ -124,6 +124,7 @@ pub fn run(options: &RunOptions) -> Result<Report> {
             feeds,
         },
     );
+    crate::archive::report::date_from_archive(&mut built, config);
     Ok(built)
 }
 
