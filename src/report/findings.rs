@@ -343,16 +343,11 @@ fn flag_message(item: &ItemReport, rule: &Rule) -> String {
                 .collect::<Vec<_>>()
                 .join("; ")
         ),
-        "sensational_headline" => {
-            let h = &item.signals.headline;
-            let mut what: Vec<String> = h.loaded_words.iter().map(|w| format!("loaded “{w}”")).collect();
-            what.extend(h.all_caps_words.iter().map(|w| format!("all caps “{w}”")));
-            what.extend(h.clickbait.iter().map(|w| format!("clickbait “{w}”")));
-            if h.exclamation {
-                what.push("exclamation mark".into());
-            }
-            format!("sensational headline “{}”: {}", item.title.as_deref().unwrap_or(""), what.join(", "))
-        }
+        "sensational_headline" => format!(
+            "sensational headline “{}”: {}",
+            item.title.as_deref().unwrap_or(""),
+            item.signals.headline.describe()
+        ),
         _ => rule.description.to_string(),
     }
 }
@@ -366,33 +361,11 @@ fn artefacts(what: &str, found: &[crate::score::signals::Artefact]) -> String {
 
 /// A relation as a sentence with its measured values.
 pub fn relation_message(relation: &RelationReport) -> String {
-    let e = &relation.evidence;
-    let what = relation.kind.as_str().replace('_', " ");
-    if let Some(story) = &e.story {
-        return format!(
-            "{what} of {}: cosine {:.2}, {} sentences aligned ({:.2}), shared names {}, numbers {}, quotations {}, novelty {:.2}",
-            relation.other,
-            story.cosine,
-            story.aligned_count,
-            story.aligned_sentences,
-            story.shared_names,
-            story.shared_numbers,
-            story.shared_quotes,
-            story.novelty
-        );
-    }
-    match relation.kind {
-        crate::relate::Kind::Exact => format!("exact copy of {}: identical clean text (equal SHA-256)", relation.other),
-        _ => format!(
-            "{what} of {}: jaccard {:.2}, contained {:.2} / {:.2}, {} shared paragraphs, simhash distance {}",
-            relation.other,
-            e.jaccard,
-            e.containment_later_in_earlier,
-            e.containment_earlier_in_later,
-            e.shared_paragraphs,
-            e.simhash_distance
-        ),
-    }
+    let what = match relation.kind {
+        crate::relate::Kind::Exact => "exact copy".to_string(),
+        kind => kind.as_str().replace('_', " "),
+    };
+    format!("{what} of {}: {}", relation.other, super::table::measured(relation))
 }
 
 /// Whether a finding matches a `--fail-on` selector: a rule code, a kind, or `copy`

@@ -297,16 +297,7 @@ fn item_facts(
     }
     let clean_text = (!dirty.is_empty()).then(|| dirty.join("; "));
     let headline = &item.signals.headline;
-    let headline_restraint = headline.sensational().then(|| {
-        let mut what: Vec<String> = Vec::new();
-        what.extend(headline.loaded_words.iter().map(|w| format!("loaded “{w}”")));
-        what.extend(headline.all_caps_words.iter().map(|w| format!("all caps “{w}”")));
-        what.extend(headline.clickbait.iter().map(|w| format!("clickbait “{w}”")));
-        if headline.exclamation {
-            what.push("exclamation mark".to_string());
-        }
-        format!("sensational headline: {}", what.join(", "))
-    });
+    let headline_restraint = headline.sensational().then(|| format!("sensational headline: {}", headline.describe()));
     ItemFacts {
         id: item.id.clone(),
         source: source.to_string(),

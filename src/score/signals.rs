@@ -47,6 +47,17 @@ pub struct HeadlineSignals {
 }
 
 impl HeadlineSignals {
+    /// What makes the headline sensational, in words: `loaded “desperate”, exclamation mark`.
+    pub fn describe(&self) -> String {
+        let mut what: Vec<String> = self.loaded_words.iter().map(|w| format!("loaded “{w}”")).collect();
+        what.extend(self.all_caps_words.iter().map(|w| format!("all caps “{w}”")));
+        what.extend(self.clickbait.iter().map(|w| format!("clickbait “{w}”")));
+        if self.exclamation {
+            what.push("exclamation mark".to_string());
+        }
+        what.join(", ")
+    }
+
     /// Whether the headline frames its story sensationally.
     pub fn sensational(&self) -> bool {
         !self.loaded_words.is_empty()
