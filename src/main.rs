@@ -74,16 +74,7 @@ struct CheckArgs {
     #[arg(long, value_name = "DAYS")]
     max_age: Option<u32>,
     #[command(flatten)]
-    config: ConfigFile,
-    /// Let JSON Lines manifests name files outside their own folder.
-    #[arg(long)]
-    allow_outside_paths: bool,
-    /// Write the report to a file instead of standard output.
-    #[arg(long, short, value_name = "FILE")]
-    output: Option<PathBuf>,
-    /// No progress display and no problem lines on standard error.
-    #[arg(long, short)]
-    quiet: bool,
+    common: CommonArgs,
     /// Check against this archive too: copies of archived items are reported.
     #[arg(long, value_name = "DB")]
     archive: Option<PathBuf>,
@@ -120,16 +111,7 @@ struct IngestArgs {
     #[arg(long, value_name = "BYTES")]
     max_response_bytes: Option<u64>,
     #[command(flatten)]
-    config: ConfigFile,
-    /// Let JSON Lines manifests name files outside their own folder.
-    #[arg(long)]
-    allow_outside_paths: bool,
-    /// Write the report to a file instead of standard output.
-    #[arg(long, short, value_name = "FILE")]
-    output: Option<PathBuf>,
-    /// No progress display and no problem lines on standard error.
-    #[arg(long, short)]
-    quiet: bool,
+    common: CommonArgs,
 }
 
 #[derive(Debug, Args)]
@@ -155,6 +137,22 @@ struct SourcesArgs {
     /// Write the report to a file instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
+}
+
+/// Options `check` and `ingest` share.
+#[derive(Debug, Args)]
+struct CommonArgs {
+    #[command(flatten)]
+    config: ConfigFile,
+    /// Let JSON Lines manifests name files outside their own folder.
+    #[arg(long)]
+    allow_outside_paths: bool,
+    /// Write the report to a file instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// No progress display and no problem lines on standard error.
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 #[derive(Debug, Args)]
@@ -238,7 +236,8 @@ fn run(cli: Cli) -> Result<u8> {
 fn check(args: CheckArgs) -> Result<u8> {
     // Standard input has no folder: its configuration is the current folder's.
     let first_input = PathBuf::from(args.paths.iter().find(|p| *p != "-").map_or(".", String::as_str));
-    let mut loaded = config::resolve(args.config.config.as_deref(), args.config.no_config, Some(&first_input))?;
+    let mut loaded =
+        config::resolve(args.common.config.config.as_deref(), args.common.config.no_config, Some(&first_input))?;
     loaded.config.date.timelines.extend(args.timeline.iter().cloned());
     if let Some(days) = args.max_age {
         loaded.config.date.max_age_days = days;
@@ -250,9 +249,9 @@ fn check(args: CheckArgs) -> Result<u8> {
     let options = CheckOptions {
         inputs: args.paths.clone(),
         config: loaded.config,
-        allow_outside_paths: args.allow_outside_paths,
+        allow_outside_paths: args.common.allow_outside_paths,
         as_of: args.as_of,
-        progress: !args.quiet && std::io::stderr().is_terminal(),
+        progress: !args.common.quiet && std::io::stderr().is_terminal(),
     };
     let report = if args.archive.is_some() || args.paths.iter().any(|p| is_url(p)) {
         let run = RunOptions {
@@ -266,12 +265,12 @@ fn check(args: CheckArgs) -> Result<u8> {
     } else {
         pipeline::check(&options)?
     };
-    if !args.quiet {
+    if !args.common.quiet {
         for problem in &report.problems {
             eprintln!("copydesk: {problem}");
         }
     }
-    let written = match &args.output {
+    let written = match &args.common.output {
         Some(path) => std::fs::File::create(path)
             .and_then(|file| {
                 let mut out = std::io::BufWriter::new(file);
@@ -298,7 +297,7 @@ fn check(args: CheckArgs) -> Result<u8> {
     }
     let matching = matching(&report, &selectors);
     if matching > 0 {
-        if !args.quiet {
+        if !args.common.quiet {
             eprintln!("copydesk: {matching} findings match --fail-on {}", selectors.join(","));
         }
         if !args.exit_zero {
@@ -311,7 +310,7 @@ fn check(args: CheckArgs) -> Result<u8> {
 fn ingest(args: IngestArgs) -> Result<u8> {
     let first_input = args.paths.iter().find(|p| *p != "-" && !is_url(p)).map(PathBuf::from);
     let start = first_input.or_else(|| std::env::current_dir().ok());
-    let loaded = config::resolve(args.config.config.as_deref(), args.config.no_config, start.as_deref())?;
+    let loaded = config::resolve(args.common.config.config.as_deref(), args.common.config.no_config, start.as_deref())?;
     let mut config = loaded.config;
     if let Some(timeout) = args.timeout {
         config.fetch.timeout_seconds = timeout;
@@ -326,30 +325,30 @@ fn ingest(args: IngestArgs) -> Result<u8> {
         check: CheckOptions {
             inputs: Vec::new(),
             config,
-            allow_outside_paths: args.allow_outside_paths,
+            allow_outside_paths: args.common.allow_outside_paths,
             as_of: args.as_of,
-            progress: !args.quiet && std::io::stderr().is_terminal(),
+            progress: !args.common.quiet && std::io::stderr().is_terminal(),
         },
         archive: Some(path),
         store: true,
         seen_at: args.seen_at.unwrap_or_else(Utc::now),
     };
     let report = archive::run::run(&options)?;
-    if !args.quiet {
+    if !args.common.quiet {
         for problem in &report.problems {
             eprintln!("copydesk: {problem}");
         }
     }
-    emit(&archive::report::render(&report, args.format), args.output.as_deref())?;
+    emit(&archive::report::render(&report, args.format), args.common.output.as_deref())?;
     if report.read_nothing() {
         eprintln!("copydesk: error: no input could be read");
         return Ok(EXIT_ERROR);
     }
     let findings = matching(&report, &args.fail_on);
-    if findings > 0 && !args.quiet {
+    if findings > 0 && !args.common.quiet {
         eprintln!("copydesk: {findings} findings match --fail-on {}", args.fail_on.join(","));
     }
-    if report.input_failed() && !args.quiet {
+    if report.input_failed() && !args.common.quiet {
         let n = report.summary.skipped;
         eprintln!("copydesk: {n} {} could not be read; the rest was stored", if n == 1 { "input" } else { "inputs" });
     }
