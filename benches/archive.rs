@@ -17,6 +17,8 @@
 //! - the screening alone, in this process;
 //! - `copydesk ingest new.jsonl --archive DB` (screen and store) as a separate process.
 
+mod common;
+
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -305,13 +307,7 @@ fn reset_peak_memory() {
 
 /// This process's peak resident memory since the last reset, in MB.
 fn peak_memory_mb() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|kb| kb.parse::<f64>().ok())
-        .map_or(0.0, |kb| kb * 1024.0 / 1e6)
+    common::high_water_mark_mb(&std::fs::read_to_string("/proc/self/status").unwrap_or_default())
 }
 
 /// Runs a command to its end and says how it exited, how long it took and its peak
@@ -320,23 +316,7 @@ fn peak_memory_mb() -> f64 {
 /// The archive's pages mapped into memory count in the resident memory.
 fn run_measured(command: &mut Command) -> (std::process::ExitStatus, f64, f64) {
     let start = Instant::now();
-    let mut child = command.spawn().expect("start copydesk");
-    let status_file = format!("/proc/{}/status", child.id());
-    let mut peak_kb = 0.0_f64;
-    loop {
-        if let Ok(status) = std::fs::read_to_string(&status_file) {
-            let hwm = status
-                .lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<f64>().ok());
-            if let Some(kb) = hwm {
-                peak_kb = peak_kb.max(kb);
-            }
-        }
-        if let Some(status) = child.try_wait().expect("wait") {
-            return (status, start.elapsed().as_secs_f64(), peak_kb * 1024.0 / 1e6);
-        }
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
+    let child = command.spawn().expect("start copydesk");
+    let (status, peak) = common::wait_with_peak_memory(child);
+    (status, start.elapsed().as_secs_f64(), peak)
 }
