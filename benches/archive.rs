@@ -126,9 +126,11 @@ fn build(path: &Path, documents: usize, config: &Config) {
                 title: a.item.title.as_deref(),
                 published: published.as_deref(),
                 fingerprint: &a.fingerprint,
+                profile: Some(&a.profile),
+                facts: None,
             })
             .collect();
-        total += archive.append(&items, Utc::now()).expect("append");
+        total += archive.append(&items, Utc::now(), config).expect("append");
         store_s += t.elapsed().as_secs_f64();
         if chunks > 1 {
             println!(
@@ -256,7 +258,7 @@ fn screen_in_process(path: &Path, new: &Path, config: &Config) {
     let mut archive = Archive::open(path, Mode::Existing, config).expect("open");
     let opened = start.elapsed().as_secs_f64();
     let start = Instant::now();
-    let screening = archive.screen(&analyzed, &config.relate).expect("screen");
+    let screening = archive.screen(&analyzed, config).expect("screen");
     let seconds = start.elapsed().as_secs_f64();
     let matched = screening.items.iter().filter(|s| !s.matches.is_empty()).count();
     println!(

@@ -27,6 +27,7 @@ pub mod run;
 pub mod schema;
 pub mod screen;
 pub mod sources;
+mod story;
 
 use std::collections::HashSet;
 use std::io::Read;
@@ -39,7 +40,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
 use crate::fingerprint::{Fingerprint, ParagraphHash, SignerKind};
+use crate::profile::Profile;
 use crate::relate::Banding;
+use crate::score::ItemFacts;
 use crate::util::{hash_bytes, mix64};
 
 /// The file name of the default archive, inside the platform's data folder.
@@ -295,11 +298,13 @@ impl Archive {
     /// Stores items without screening them, for loading a large collection at once: each
     /// item whose identity (URL, else source and SHA-256) already holds the same text is
     /// left out. The whole batch is one transaction. Returns how many were stored.
-    pub fn append(&mut self, items: &[ArchivedItem<'_>], seen_at: DateTime<Utc>) -> Result<usize> {
+    pub fn append(&mut self, items: &[ArchivedItem<'_>], seen_at: DateTime<Utc>, config: &Config) -> Result<usize> {
         let path = self.path.clone();
         let banding = self.settings.banding;
         let sql = |source| ArchiveError::Sqlite { path: path.clone(), source };
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(sql)?;
+        let mut frequencies = story::Frequencies::new(&tx, items.iter().filter_map(|i| i.profile)).map_err(sql)?;
+        let mut stories = story::StoryRows::default();
         let mut bands: Vec<(i64, i64)> = Vec::with_capacity(items.len() * banding.bands);
         let mut paragraphs: Vec<(i64, i64)> = Vec::new();
         let mut stored = 0;
@@ -325,8 +330,16 @@ impl Archive {
                     bands.extend(band_keys(&item.fingerprint.signature, banding).into_iter().map(|k| (k, rowid)));
                 }
                 paragraphs.extend(paragraph_keys(&item.fingerprint.paragraphs).into_iter().map(|h| (h, rowid)));
+                if let Some(profile) = item.profile {
+                    let vector = frequencies.weigh(&tx, profile).map_err(sql)?;
+                    stories.add(rowid, profile, &story::keys(profile, &vector, &config.story));
+                }
+                if let Some(facts) = item.facts {
+                    insert_facts(&tx, rowid, facts).map_err(sql)?;
+                }
             }
             insert_postings(&tx, &mut bands, &mut paragraphs).map_err(sql)?;
+            stories.write(&tx).map_err(sql)?;
         }
         tx.commit().map_err(sql)?;
         Ok(stored)
@@ -347,6 +360,18 @@ pub struct ArchivedItem<'a> {
     /// RFC 3339.
     pub published: Option<&'a str>,
     pub fingerprint: &'a Fingerprint,
+    /// The content profile, for finding rewrites and reports of the same story.
+    pub profile: Option<&'a Profile>,
+    /// The item's standing on the score criteria, for per-source scores.
+    pub facts: Option<&'a ItemFacts>,
+}
+
+/// Stores an item's score facts: the criteria it fails, each with the reason.
+pub(crate) fn insert_facts(conn: &Connection, rowid: i64, facts: &ItemFacts) -> rusqlite::Result<()> {
+    let data = serde_json::to_string(facts).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+    conn.prepare_cached("INSERT OR REPLACE INTO facts (item, data) VALUES (?1, ?2)")?
+        .execute(rusqlite::params![rowid, data])?;
+    Ok(())
 }
 
 pub(crate) const INSERT_ITEM: &str = "INSERT INTO items \

@@ -9,8 +9,9 @@ use serde::Serialize;
 
 use super::screen::{LookupStats, Match, Screened, Screening, Status, Stored};
 use super::timestamp;
+use crate::relate::Kind;
 use crate::report::table::{count, measured};
-use crate::report::{self, Format, RelationReport, Report};
+use crate::report::{self, Format, ItemReport, RelationReport, Report};
 
 /// The run against the archive, at the report's top level.
 #[derive(Debug, Clone, Serialize)]
@@ -31,8 +32,10 @@ pub struct ArchiveRun {
     pub unchanged: usize,
     /// Items whose URL the archive held with another text.
     pub edited: usize,
-    /// Items that copy an archived item (exactly, nearly or in part).
+    /// Items that copy an archived item (exactly, nearly or in part) or rewrite one.
     pub repeats_history: usize,
+    /// Items that report the same story as an archived item, each with its own facts.
+    pub same_story: usize,
     /// What the archive lookups cost.
     pub lookups: LookupStats,
     /// The feeds read over HTTP(S), in the order given.
@@ -130,24 +133,27 @@ pub struct Annotation<'a> {
     pub stored: bool,
     pub seen_at: chrono::DateTime<chrono::Utc>,
     pub screening: &'a Screening,
-    pub items_after: u64,
     pub feeds: Vec<FeedReport>,
 }
 
 /// Adds the archive's findings to a report built from the same items, in the same order.
+/// `items_after` is left at the count before the run, for the caller to set once the
+/// items are stored.
 pub fn annotate(report: &mut Report, annotation: Annotation<'_>) {
     let screening = annotation.screening;
     let seen_at = annotation.seen_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let ids: Vec<String> = report.items.iter().map(|i| i.id.clone()).collect();
-    let (mut new, mut unchanged, mut edited, mut repeats) = (0, 0, 0, 0);
+    let (mut new, mut unchanged, mut edited, mut repeats, mut same_story) = (0, 0, 0, 0, 0);
     for (item, screened) in report.items.iter_mut().zip(&screening.items) {
         match screened.status {
             Status::New => new += 1,
             Status::Unchanged => unchanged += 1,
             Status::Edited => edited += 1,
         }
-        if !screened.matches.is_empty() {
+        if screened.matches.iter().any(|m| m.kind != Kind::SameStory) {
             repeats += 1;
+        } else if !screened.matches.is_empty() {
+            same_story += 1;
         }
         for m in &screened.matches {
             item.relations.push(relation(m));
@@ -166,11 +172,13 @@ pub fn annotate(report: &mut Report, annotation: Annotation<'_>) {
         stored: annotation.stored,
         seen_at,
         items_before: screening.archived_before,
-        items_after: annotation.items_after,
+        // Known once the items are stored; the run sets it then.
+        items_after: screening.archived_before,
         new,
         unchanged,
         edited,
         repeats_history: repeats,
+        same_story,
         lookups: screening.stats,
         feeds: annotation.feeds,
     });
@@ -256,26 +264,27 @@ fn table(report: &Report) -> String {
     }
     let _ = writeln!(
         out,
-        "    {} new · {} unchanged · {} edited · {} repeat history",
-        run.new, run.unchanged, run.edited, run.repeats_history
+        "    {} new · {} unchanged · {} edited · {} repeat history · {} same story as archived items",
+        run.new, run.unchanged, run.edited, run.repeats_history, run.same_story
     );
-    let repeats: Vec<_> = report.items.iter().filter(|i| i.relations.iter().any(|r| r.archived.is_some())).collect();
-    if !repeats.is_empty() {
-        let _ = writeln!(out, "\nRepeats history");
-        for item in repeats {
-            for relation in item.relations.iter().filter(|r| r.archived.is_some()) {
-                let Some(other) = &relation.archived else { continue };
-                let _ = writeln!(
-                    out,
-                    "    {}  {} of archived {} ({}, first seen {}): {}",
-                    item.id,
-                    relation.kind.as_str(),
-                    relation.other,
-                    other.other_source.as_deref().unwrap_or("(no source)"),
-                    day(&other.first_seen),
-                    measured(relation)
-                );
-            }
+    for (heading, stories) in [("Repeats history", false), ("Same story as archived items", true)] {
+        let listed = archived_relations(report, stories);
+        if listed.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "\n{heading}");
+        for (item, relation) in listed {
+            let Some(other) = &relation.archived else { continue };
+            let _ = writeln!(
+                out,
+                "    {}  {} archived {} ({}, first seen {}): {}",
+                item.id,
+                link(relation.kind),
+                relation.other,
+                other.other_source.as_deref().unwrap_or("(no source)"),
+                day(&other.first_seen),
+                measured(relation)
+            );
         }
     }
     let edited: Vec<_> =
@@ -320,32 +329,33 @@ fn markdown(report: &Report) -> String {
     let _ = writeln!(out, "## Archive\n");
     let _ = writeln!(
         out,
-        "{verb} `{}`: **{} new**, {} unchanged, {} edited, **{} repeat history**; {} item versions archived.\n",
+        "{verb} `{}`: **{} new**, {} unchanged, {} edited, **{} repeat history**, {} same story as archived items; \
+         {} item versions archived.\n",
         cell(&run.path),
         run.new,
         run.unchanged,
         run.edited,
         run.repeats_history,
+        run.same_story,
         run.items_after
     );
-    let repeats: Vec<_> = report.items.iter().filter(|i| i.relations.iter().any(|r| r.archived.is_some())).collect();
-    if !repeats.is_empty() {
+    let listed: Vec<_> =
+        archived_relations(report, false).into_iter().chain(archived_relations(report, true)).collect();
+    if !listed.is_empty() {
         let _ = writeln!(out, "| item | kind | archived item | source | first seen | measured |");
         let _ = writeln!(out, "| --- | --- | --- | --- | --- | --- |");
-        for item in repeats {
-            for relation in item.relations.iter().filter(|r| r.archived.is_some()) {
-                let Some(other) = &relation.archived else { continue };
-                let _ = writeln!(
-                    out,
-                    "| `{}` | {} | `{}` | {} | {} | {} |",
-                    cell(&item.id),
-                    relation.kind.as_str(),
-                    cell(&relation.other),
-                    cell(other.other_source.as_deref().unwrap_or("")),
-                    day(&other.first_seen),
-                    measured(relation)
-                );
-            }
+        for (item, relation) in listed {
+            let Some(other) = &relation.archived else { continue };
+            let _ = writeln!(
+                out,
+                "| `{}` | {} | `{}` | {} | {} | {} |",
+                cell(&item.id),
+                relation.kind.as_str(),
+                cell(&relation.other),
+                cell(other.other_source.as_deref().unwrap_or("")),
+                day(&other.first_seen),
+                measured(relation)
+            );
         }
         out.push('\n');
     }
@@ -360,6 +370,24 @@ fn markdown(report: &Report) -> String {
     out
 }
 
+/// How a relation to an archived item reads: "rewrite of", "same story as".
+fn link(kind: Kind) -> String {
+    match kind {
+        Kind::SameStory => "same story as".to_string(),
+        kind => format!("{} of", kind.as_str()),
+    }
+}
+
+/// The relations to archived items: copies and rewrites, or reports of the same story.
+fn archived_relations(report: &Report, same_story: bool) -> Vec<(&ItemReport, &RelationReport)> {
+    report
+        .items
+        .iter()
+        .flat_map(|item| item.relations.iter().map(move |relation| (item, relation)))
+        .filter(|(_, relation)| relation.archived.is_some() && (relation.kind == Kind::SameStory) == same_story)
+        .collect()
+}
+
 fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ").replace('`', "'")
 }
@@ -367,8 +395,7 @@ fn cell(text: &str) -> String {
 /// Dates content by the archive: an item whose archived exact copy or near-duplicate was
 /// first seen on a day has content from that day or before (a hard `not_after`, with the
 /// archived item as evidence). An item whose content was so first seen more than
-/// `max_age_days` before its framing date is stale; the source scores are worked out
-/// again with the new verdicts.
+/// `max_age_days` before its framing date is stale.
 pub fn date_from_archive(report: &mut Report, config: &crate::config::Config) {
     use crate::date::{Bound, Evidence, Span, Strength};
     let mut changed = false;
@@ -414,6 +441,5 @@ pub fn date_from_archive(report: &mut Report, config: &crate::config::Config) {
     if changed {
         report.summary.stale = report.items.iter().filter(|i| i.stale).count();
         report.summary.undated = report.items.iter().filter(|i| i.flags.contains(&"undated")).count();
-        report.sources = crate::score::score_report(report, config);
     }
 }

@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 
 use super::fetch::{self, Fetch, Fetched};
-use super::report::{annotate, Annotation, FeedReport};
-use super::screen::FeedValidators;
+use super::report::{annotate, date_from_archive, Annotation, FeedReport};
+use super::screen::{Batch, FeedValidators, Screening};
 use super::{Archive, ArchiveError, Mode, Result};
 use crate::ingest::{self, IngestOptions, InputFile};
 use crate::model::{Problem, Severity};
@@ -95,36 +95,49 @@ pub fn run(options: &RunOptions) -> Result<Report> {
     let Some(archive) = archive.as_mut() else {
         return Ok(built);
     };
-    let screening = if options.store {
-        let keep: Vec<FeedValidators> = fetches
-            .iter()
-            .zip(&feeds)
-            .filter_map(|(fetch, report)| match &fetch.fetched {
-                Fetched::Body { validators, .. } if report.status == "read" => Some(FeedValidators {
-                    url: fetch.url.clone(),
-                    etag: validators.etag.clone(),
-                    last_modified: validators.last_modified.clone(),
-                }),
-                _ => None,
-            })
-            .collect();
-        archive.ingest(&analyzed, &related, &config.relate, options.seen_at, &keep)?
-    } else {
-        archive.screen(&analyzed, &config.relate)?
+    // The validators to keep for the next conditional GET of each feed read.
+    let keep: Vec<FeedValidators> = fetches
+        .iter()
+        .zip(&feeds)
+        .filter_map(|(fetch, report)| match &fetch.fetched {
+            Fetched::Body { validators, .. } if report.status == "read" => Some(FeedValidators {
+                url: fetch.url.clone(),
+                etag: validators.etag.clone(),
+                last_modified: validators.last_modified.clone(),
+            }),
+            _ => None,
+        })
+        .collect();
+    // What the screening adds to the report: the archive's section, relations to archived
+    // items, dates from archived copies, and the scores that rest on them.
+    let archive_path = archive.path().to_path_buf();
+    let add_screening = |built: &mut Report, screening: &Screening| {
+        annotate(
+            built,
+            Annotation {
+                path: archive_path.as_path(),
+                stored: options.store,
+                seen_at: options.seen_at,
+                screening,
+                feeds,
+            },
+        );
+        date_from_archive(built, config);
+        built.sources = crate::score::score_report(built, config);
     };
-    let items_after = archive.count()?;
-    annotate(
-        &mut built,
-        Annotation {
-            path: archive.path(),
-            stored: options.store,
-            seen_at: options.seen_at,
-            screening: &screening,
-            items_after,
-            feeds,
-        },
-    );
-    crate::archive::report::date_from_archive(&mut built, config);
+    if options.store {
+        let batch = Batch { analyzed: &analyzed, related: &related, seen_at: options.seen_at, feeds: &keep };
+        archive.ingest(batch, config, |screening| {
+            add_screening(&mut built, screening);
+            crate::score::report_facts(&built, config)
+        })?;
+    } else {
+        let screening = archive.screen(&analyzed, config)?;
+        add_screening(&mut built, &screening);
+    }
+    if let Some(run) = built.archive.as_mut() {
+        run.items_after = archive.count()?;
+    }
     Ok(built)
 }
 

@@ -62,6 +62,27 @@ pub const MIGRATIONS: &[&str] = &[
     );",
     // 3: per-source reports read the items of a time window.
     "CREATE INDEX items_first_seen ON items (first_seen);",
+    // 4: content profiles and the index that finds rewrites and reports of the same story
+    //    (postings of names, numbers and telling words; document frequencies of words),
+    //    and each item's standing on the score criteria, for per-source scores.
+    "CREATE TABLE profiles (
+        item INTEGER PRIMARY KEY,
+        data BLOB NOT NULL
+    );
+    CREATE TABLE story_keys (
+        key INTEGER NOT NULL,
+        item INTEGER NOT NULL,
+        PRIMARY KEY (key, item)
+    ) WITHOUT ROWID;
+    CREATE TABLE term_df (
+        term INTEGER PRIMARY KEY,
+        df INTEGER NOT NULL
+    );
+    CREATE TABLE facts (
+        item INTEGER PRIMARY KEY,
+        data TEXT NOT NULL
+    );
+    INSERT OR IGNORE INTO meta (key, value) VALUES ('profiles', '0');",
 ];
 
 /// The schema version this copydesk writes.

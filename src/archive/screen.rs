@@ -11,13 +11,17 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
 
+use super::story::{self as archived_story, Frequencies, Probe, StoryRows};
 use super::{
-    band_keys, decode_paragraphs, decode_signature, identity_key, insert_item, insert_postings, paragraph_keys,
-    Archive, ArchiveError, ArchivedItem, Result, INSERT_ITEM,
+    band_keys, decode_paragraphs, decode_signature, identity_key, insert_facts, insert_item, insert_postings,
+    paragraph_keys, Archive, ArchiveError, ArchivedItem, Result, INSERT_ITEM,
 };
+use crate::config::Config;
 use crate::fingerprint::{jaccard, simhash_distance, Fingerprint};
 use crate::pipeline::Analyzed;
+use crate::profile::Profile;
 use crate::relate::{verify, Banding, Evidence, Kind, RelateOptions, Related};
+use crate::score::ItemFacts;
 
 /// What the archive holds under a new item's identity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -65,7 +69,8 @@ pub struct Loaded {
     pub fingerprint: Fingerprint,
 }
 
-/// A copy of an archived item: the new item is the later one.
+/// A copy, rewrite or report of the same story of an archived item: the new item is the
+/// later one.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Match {
     pub other: Stored,
@@ -100,8 +105,9 @@ pub struct Screened {
     /// For an item seen earlier in the same run under the same identity: that item's
     /// index.
     pub same_run: Option<usize>,
-    /// Copies of archived items of other identities, earliest first seen first; for an
-    /// item the archive saw before, only items it saw before that.
+    /// Copies, rewrites and reports of the same story of archived items of other
+    /// identities, the closest kind first, then the earliest first seen; for an item the
+    /// archive saw before, only items it saw before that.
     pub matches: Vec<Match>,
 }
 
@@ -127,6 +133,12 @@ pub struct LookupStats {
     pub candidates: usize,
     /// Candidate pairs measured.
     pub verified: usize,
+    /// Indexed queries of the story index, one per name, number and telling word.
+    pub story_queries: usize,
+    /// Archived items proposed by the story index.
+    pub story_candidates: usize,
+    /// Of those, the profiles compared.
+    pub story_verified: usize,
 }
 
 /// The result of screening a batch.
@@ -136,41 +148,53 @@ pub struct Screening {
     pub stats: LookupStats,
     /// Item versions in the archive before the run.
     pub archived_before: u64,
+    /// Each item's story index keys, as they are stored.
+    story_keys: Vec<Vec<i64>>,
+}
+
+/// A batch of items to ingest: the run's analyzed items, their relations to each other,
+/// the time to record as first seen, and the validators of the feeds read.
+pub struct Batch<'a> {
+    pub analyzed: &'a [Analyzed],
+    pub related: &'a Related,
+    pub seen_at: DateTime<Utc>,
+    pub feeds: &'a [FeedValidators],
 }
 
 impl Archive {
     /// Screens items against the archive without storing them. The lookups read one
     /// consistent snapshot of the archive.
-    pub fn screen(&mut self, analyzed: &[Analyzed], options: &RelateOptions) -> Result<Screening> {
+    pub fn screen(&mut self, analyzed: &[Analyzed], config: &Config) -> Result<Screening> {
         let banding = self.settings.banding;
         let path = self.path.clone();
         let sql = |source| ArchiveError::Sqlite { path: path.clone(), source };
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Deferred).map_err(sql)?;
-        let screening = screen_in(&tx, banding, analyzed, options).map_err(|e| lift(&path, e))?;
+        let screening = screen_in(&tx, banding, analyzed, config).map_err(|e| lift(&path, e))?;
         tx.commit().map_err(sql)?;
         Ok(screening)
     }
 
     /// Screens items and stores them, in one transaction: new items and new versions of
-    /// edited ones are stored with their fingerprints, band keys, paragraph postings and
-    /// relations (to archived items and to each other); unchanged items change nothing.
-    /// `feeds` are the validators to keep for the feeds read. Another run writing to the
-    /// archive is waited for, so each run screens against everything stored before it.
+    /// edited ones are stored with their fingerprints, band keys, paragraph postings,
+    /// profiles, story index keys, score facts and relations (to archived items and to
+    /// each other); unchanged items change nothing. `facts` gives each item's score facts
+    /// once the screening is known (they depend on it). The feeds' validators are kept for
+    /// their next conditional GET. Another run writing to the archive is waited for, so
+    /// each run screens against everything stored before it.
     pub fn ingest(
         &mut self,
-        analyzed: &[Analyzed],
-        related: &Related,
-        options: &RelateOptions,
-        seen_at: DateTime<Utc>,
-        feeds: &[FeedValidators],
+        batch: Batch<'_>,
+        config: &Config,
+        facts: impl FnOnce(&Screening) -> Vec<ItemFacts>,
     ) -> Result<Screening> {
         let banding = self.settings.banding;
         let path = self.path.clone();
         let sql = |source| ArchiveError::Sqlite { path: path.clone(), source };
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
-        let screening = screen_in(&tx, banding, analyzed, options).map_err(|e| lift(&path, e))?;
-        store(&tx, banding, analyzed, related, &screening.items, seen_at).map_err(sql)?;
-        super::fetch::save_validators(&tx, feeds, seen_at).map_err(sql)?;
+        let screening = screen_in(&tx, banding, batch.analyzed, config).map_err(|e| lift(&path, e))?;
+        let facts = facts(&screening);
+        store(&tx, banding, &batch, &screening, &facts).map_err(sql)?;
+        super::fetch::save_validators(&tx, batch.feeds, batch.seen_at).map_err(sql)?;
         tx.commit().map_err(sql)?;
         Ok(screening)
     }
@@ -207,7 +231,7 @@ pub struct FeedValidators {
 
 /// An error while screening: SQLite's, or a stored row that cannot be decoded.
 #[derive(Debug)]
-enum ScreenError {
+pub(super) enum ScreenError {
     Sqlite(rusqlite::Error),
     Damaged(i64, String),
 }
@@ -225,16 +249,17 @@ fn lift(path: &std::path::Path, error: ScreenError) -> ArchiveError {
     }
 }
 
-/// Archived items read during one screening, by row.
+/// Archived items and profiles read during one screening, by row.
 #[derive(Default)]
-struct Cache {
+pub(super) struct Cache {
     loaded: HashMap<i64, Option<Rc<Loaded>>>,
+    pub(super) profiles: HashMap<i64, Option<Rc<Profile>>>,
 }
 
 const SELECT_ITEM: &str = "SELECT rowid, ident, version, id, source, url, title, published, first_seen, \
     sha256, signature, simhash, shingles, words, paragraphs FROM items WHERE rowid = ?1";
 
-fn load(conn: &Connection, rowid: i64, cache: &mut Cache) -> Result<Option<Rc<Loaded>>, ScreenError> {
+pub(super) fn load(conn: &Connection, rowid: i64, cache: &mut Cache) -> Result<Option<Rc<Loaded>>, ScreenError> {
     if let Some(found) = cache.loaded.get(&rowid) {
         return Ok(found.clone());
     }
@@ -384,19 +409,40 @@ fn screen_in(
     conn: &Connection,
     banding: Banding,
     analyzed: &[Analyzed],
-    options: &RelateOptions,
+    config: &Config,
 ) -> Result<Screening, ScreenError> {
+    let options = &config.relate;
     let archived_before = super::count(conn)?;
     let mut cache = Cache::default();
     let mut stats = LookupStats::default();
+    let mut frequencies = Frequencies::new(conn, analyzed.iter().map(|a| &a.profile))?;
     let mut items = Vec::with_capacity(analyzed.len());
+    let mut story_keys = Vec::with_capacity(analyzed.len());
     // The last item of this run under each identity.
     let mut in_run: HashMap<i64, usize> = HashMap::new();
     for (index, one) in analyzed.iter().enumerate() {
         let fingerprint = &one.fingerprint;
         let item = &one.item;
         let ident = identity_key(item.url.as_deref(), item.source.as_deref(), &fingerprint.sha256);
-        let matches = find_matches(conn, banding, fingerprint, Some(ident), options, &mut cache, &mut stats)?;
+        let mut matches = find_matches(conn, banding, fingerprint, Some(ident), options, &mut cache, &mut stats)?;
+        let vector = frequencies.weigh(conn, &one.profile)?;
+        let keys = archived_story::keys(&one.profile, &vector, &config.story);
+        let copied: Vec<i64> = matches.iter().map(|m| m.other.ident).collect();
+        let probe = Probe { profile: &one.profile, vector: &vector, keys: &keys, fingerprint };
+        let skip = |archived: &Loaded| archived.stored.ident == ident || copied.contains(&archived.stored.ident);
+        let stories = archived_story::find(
+            conn,
+            &probe,
+            &skip,
+            &mut frequencies,
+            options,
+            &config.story,
+            &mut cache,
+            &mut stats,
+        )?;
+        matches.extend(stories);
+        matches.sort_by_key(|m| (m.kind, m.other.first_seen, m.other.rowid));
+        story_keys.push(keys);
         let mut screened = Screened {
             ident,
             status: Status::New,
@@ -444,7 +490,7 @@ fn screen_in(
         in_run.insert(ident, index);
         items.push(screened);
     }
-    Ok(Screening { items, stats, archived_before })
+    Ok(Screening { items, stats, archived_before, story_keys })
 }
 
 /// Stores a screened batch: each new item and each new version, its band keys and
@@ -453,11 +499,13 @@ fn screen_in(
 fn store(
     conn: &Connection,
     banding: Banding,
-    analyzed: &[Analyzed],
-    related: &Related,
-    screened: &[Screened],
-    seen_at: DateTime<Utc>,
+    batch: &Batch<'_>,
+    screening: &Screening,
+    facts: &[ItemFacts],
 ) -> rusqlite::Result<()> {
+    let (analyzed, related, seen_at) = (batch.analyzed, batch.related, batch.seen_at);
+    let screened = &screening.items;
+    let mut stories = StoryRows::default();
     // The archive row each item of the run stands for, and whether it was stored now.
     let mut rows: Vec<Option<(i64, bool)>> = vec![None; analyzed.len()];
     let mut bands: Vec<(i64, i64)> = Vec::new();
@@ -487,6 +535,9 @@ fn store(
                 title: item.title.as_deref(),
                 published: published.as_deref(),
                 fingerprint: &one.fingerprint,
+                // Stored below with the item's index keys and the run's facts.
+                profile: None,
+                facts: None,
             };
             let rowid = match insert_item(&mut insert, &archived, screened.ident, screened.version, seen_at)? {
                 Some(rowid) => rowid,
@@ -504,7 +555,13 @@ fn store(
                 bands.extend(band_keys(&one.fingerprint.signature, banding).into_iter().map(|k| (k, rowid)));
             }
             paragraphs.extend(paragraph_keys(&one.fingerprint.paragraphs).into_iter().map(|h| (h, rowid)));
-            for m in &screened.matches {
+            if let Some(keys) = screening.story_keys.get(index) {
+                stories.add(rowid, &one.profile, keys);
+            }
+            if let Some(facts) = facts.get(index) {
+                insert_facts(conn, rowid, facts)?;
+            }
+            for m in screened.matches.iter().filter(|m| m.kind != Kind::SameStory) {
                 if relations.insert((rowid, m.other.rowid)) {
                     relate.execute((rowid, m.other.rowid, kind_code(m.kind), m.score))?;
                 }
@@ -521,7 +578,8 @@ fn store(
             }
         }
     }
-    insert_postings(conn, &mut bands, &mut paragraphs)
+    insert_postings(conn, &mut bands, &mut paragraphs)?;
+    stories.write(conn)
 }
 
 /// How a relation's kind is stored.

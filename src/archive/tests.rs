@@ -52,7 +52,8 @@ fn ingest(archive: &mut Archive, items: Vec<Item>, day: u32) -> (Vec<Analyzed>, 
     let analyzed = analyze(items);
     let related = pipeline::relate(&analyzed, &config);
     let at = Utc.with_ymd_and_hms(2025, 3, day, 12, 0, 0).single().expect("time");
-    let screening = archive.ingest(&analyzed, &related, &config.relate, at, &[]).expect("ingest");
+    let batch = screen::Batch { analyzed: &analyzed, related: &related, seen_at: at, feeds: &[] };
+    let screening = archive.ingest(batch, &config, |_| Vec::new()).expect("ingest");
     (analyzed, screening)
 }
 
@@ -108,19 +109,28 @@ fn a_new_archive_is_marked_and_versioned() {
 }
 
 #[test]
-fn an_archive_of_the_first_schema_is_migrated() {
+fn archives_of_every_earlier_schema_are_migrated() {
+    for version in 1..schema::VERSION {
+        migrates_from(version);
+    }
+}
+
+/// Writes an archive as copydesk wrote it at schema `version`, with one item, opens it and
+/// screens against it.
+fn migrates_from(version: i64) {
     let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("v1.sqlite3");
+    let path = dir.path().join(format!("v{version}.sqlite3"));
     {
-        // The archive as copydesk wrote it at schema version 1, with one item.
         let conn = Connection::open(&path).expect("create");
         conn.execute_batch(&format!("PRAGMA application_id = {APPLICATION_ID};")).expect("marker");
-        conn.execute_batch(schema::MIGRATIONS[0]).expect("schema v1");
-        conn.execute_batch(
-            "PRAGMA user_version = 1;
+        for migration in &schema::MIGRATIONS[..version as usize] {
+            conn.execute_batch(migration).expect("earlier schema");
+        }
+        conn.execute_batch(&format!(
+            "PRAGMA user_version = {version};
              INSERT INTO meta VALUES ('shingle_words', '5'), ('minhash_hashes', '128'),
-                 ('min_paragraph_words', '8'), ('signer', 'one-permutation'), ('bands', '32'), ('rows', '4');",
-        )
+                 ('min_paragraph_words', '8'), ('signer', 'one-permutation'), ('bands', '32'), ('rows', '4');"
+        ))
         .expect("meta");
         let analyzed = analyze(vec![item("old-1", "Old Wire", Some("https://old.example/1"), &text(0..6))]);
         let f = &analyzed[0].fingerprint;
@@ -145,21 +155,29 @@ fn an_archive_of_the_first_schema_is_migrated() {
     }
     let mut archive = open(&path);
     let conn = archive.connection();
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).expect("version");
-    assert_eq!(version, schema::VERSION);
-    let feeds: i64 = conn.query_row("SELECT count(*) FROM feeds", [], |r| r.get(0)).expect("feeds table");
-    assert_eq!(feeds, 0);
+    let migrated: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).expect("version");
+    assert_eq!(migrated, schema::VERSION, "from version {version}");
+    for table in ["feeds", "profiles", "story_keys", "term_df", "facts"] {
+        let rows: i64 = conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).expect(table);
+        assert_eq!(rows, 0, "{table} from version {version}");
+    }
     let index: i64 = conn
         .query_row("SELECT count(*) FROM sqlite_master WHERE name = 'items_first_seen'", [], |r| r.get(0))
         .expect("index");
     assert_eq!(index, 1);
     assert_eq!(archive.count().expect("count"), 1);
-    // The migrated archive screens as a new one does.
+    // The migrated archive screens as a new one does; its old item, stored without a
+    // profile, is found as a copy.
     let copy = format!("{}\n\n{}", text(0..6), paragraph(999));
     let (_, screening) = ingest(&mut archive, vec![item("copy-1", "Other Wire", None, &copy)], 2);
     assert_eq!(screening.items[0].matches.len(), 1);
     assert_eq!(screening.items[0].matches[0].other.id, "old-1");
     assert_eq!(screening.items[0].matches[0].other.first_seen, 1_700_000_000);
+    let profiles: String = archive
+        .connection()
+        .query_row("SELECT value FROM meta WHERE key = 'profiles'", [], |r| r.get(0))
+        .expect("profile count");
+    assert_eq!(profiles, "1", "from version {version}");
 }
 
 #[test]
@@ -356,10 +374,13 @@ fn bulk_append_skips_what_is_stored() {
             title: None,
             published: None,
             fingerprint: &a.fingerprint,
+            profile: Some(&a.profile),
+            facts: None,
         })
         .collect();
-    assert_eq!(archive.append(&items, Utc::now()).expect("append"), 20);
-    assert_eq!(archive.append(&items, Utc::now()).expect("append"), 0);
+    let config = Config::default();
+    assert_eq!(archive.append(&items, Utc::now(), &config).expect("append"), 20);
+    assert_eq!(archive.append(&items, Utc::now(), &config).expect("append"), 0);
     let bands: i64 = archive.connection().query_row("SELECT count(*) FROM bands", [], |r| r.get(0)).expect("bands");
     assert_eq!(bands, 20 * 32);
 }

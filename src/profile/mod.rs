@@ -16,6 +16,7 @@ pub mod lexicon;
 pub mod names;
 pub mod numbers;
 pub mod quotes;
+mod stored;
 pub mod text;
 
 use std::cell::RefCell;

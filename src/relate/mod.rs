@@ -373,7 +373,7 @@ pub fn verify(later: &Fingerprint, earlier: &Fingerprint, options: &RelateOption
 }
 
 /// The unrounded overlap measures a copy verdict rests on.
-struct Overlap {
+pub(crate) struct Overlap {
     jaccard: f64,
     contained: f64,
     mutual: f64,
@@ -384,7 +384,7 @@ struct Overlap {
 
 /// Measures the text overlap of a pair: Jaccard, containment both ways, shared
 /// paragraphs, SimHash distance.
-fn measure(later: &Fingerprint, earlier: &Fingerprint, options: &RelateOptions) -> (Evidence, Overlap) {
+pub(crate) fn measure(later: &Fingerprint, earlier: &Fingerprint, options: &RelateOptions) -> (Evidence, Overlap) {
     let j = jaccard(&later.signature, &earlier.signature);
     let (shared, shared_words_later, shared_words_earlier) = shared_paragraphs(later, earlier);
     let by_paragraphs =

@@ -149,33 +149,66 @@ impl Weights {
     /// Document frequencies over the collection, then each item's weighted vector; names
     /// and numbers found in more than `common_items` items.
     pub fn new(profiles: &[&Profile], common_items: usize) -> Weights {
-        let n = profiles.iter().filter(|p| !p.is_empty()).count() as f64;
+        let n = profiles.iter().filter(|p| !p.is_empty()).count() as u64;
         let mut df: KeyMap<u32, u32> = KeyMap::default();
         for profile in profiles {
             for &(term, _) in &profile.terms {
                 *df.entry(term).or_default() += 1;
             }
         }
-        // Smoothed inverse document frequency, once per word.
-        let idf: KeyMap<u32, f32> =
-            df.into_iter().map(|(term, df)| (term, (((n + 1.0) / (df as f64 + 1.0)).ln() + 1.0) as f32)).collect();
-        // Sublinear term frequency, 1 + ln(count), from a table for the usual counts.
-        let tf_table: Vec<f32> = (0..64).map(|count: u32| 1.0 + (count.max(1) as f32).ln()).collect();
-        let tf = |count: u16| tf_table.get(count as usize).copied().unwrap_or_else(|| 1.0 + (count as f32).ln());
-        let vectors = profiles
-            .par_iter()
-            .map(|profile| {
-                let vector = profile
-                    .terms
-                    .iter()
-                    .map(|&(term, count)| (term, tf(count) * idf.get(&term).copied().unwrap_or(1.0)))
-                    .collect();
-                normalised(vector)
-            })
-            .collect();
+        // The inverse document frequency once per word.
+        let idf: KeyMap<u32, f32> = df.into_iter().map(|(term, df)| (term, idf(n, u64::from(df)))).collect();
+        let vectors =
+            profiles.par_iter().map(|profile| weigh(profile, |term| idf.get(&term).copied().unwrap_or(1.0))).collect();
         let common_names = common(profiles.iter().map(|p| p.names.iter().map(|n| n.0)), common_items);
         let common_numbers = common(profiles.iter().map(|p| p.numbers.iter().copied()), common_items);
         Weights { vectors, common_names, common_numbers }
+    }
+}
+
+/// The smoothed inverse document frequency of a word found in `df` of `n` profiles.
+pub fn idf(n: u64, df: u64) -> f32 {
+    (((n as f64 + 1.0) / (df as f64 + 1.0)).ln() + 1.0) as f32
+}
+
+/// A profile's words weighted by TF-IDF (sublinear term frequency, 1 + ln(count), times
+/// `idf` of the word) and scaled to length 1, sorted by hash.
+pub fn weigh(profile: &Profile, mut idf: impl FnMut(u32) -> f32) -> Vec<(u32, f32)> {
+    let vector =
+        profile.terms.iter().map(|&(term, count)| (term, (1.0 + f32::from(count.max(1)).ln()) * idf(term))).collect();
+    normalised(vector)
+}
+
+/// The keys under which the candidate index files a profile: every name, every number,
+/// and its `index_terms` words of highest weight. Names, numbers and words never share a
+/// key; the key's upper half says which it is (see [`KeyKind`]).
+pub fn index_keys(profile: &Profile, vector: &Vector, index_terms: usize) -> Vec<u64> {
+    let mut keys: Vec<u64> = Vec::with_capacity(profile.names.len() + profile.numbers.len() + index_terms);
+    keys.extend(profile.names.iter().map(|&(name, _)| (KeyKind::Name as u64) << 32 | name as u64));
+    keys.extend(profile.numbers.iter().map(|&number| (KeyKind::Number as u64) << 32 | number as u64));
+    let mut top: Vec<(u32, f32)> = vector.to_vec();
+    top.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    keys.extend(top.iter().take(index_terms).map(|&(term, _)| term as u64));
+    keys
+}
+
+/// What an index key stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyKind {
+    Term = 0,
+    Name = 1,
+    Number = 2,
+}
+
+impl KeyKind {
+    /// The kind of a key and the hash it carries.
+    pub fn of(key: u64) -> (KeyKind, u32) {
+        let kind = match key >> 32 {
+            1 => KeyKind::Name,
+            2 => KeyKind::Number,
+            _ => KeyKind::Term,
+        };
+        (kind, key as u32)
     }
 }
 
@@ -200,15 +233,7 @@ pub fn candidates(
     let keys: Vec<Vec<u64>> = profiles
         .par_iter()
         .zip(&weights.vectors)
-        .map(|(profile, vector)| {
-            let mut keys: Vec<u64> = Vec::with_capacity(profile.names.len() + profile.numbers.len() + 8);
-            keys.extend(profile.names.iter().map(|&(name, _)| 1 << 32 | name as u64));
-            keys.extend(profile.numbers.iter().map(|&number| 2 << 32 | number as u64));
-            let mut top: Vec<(u32, f32)> = vector.clone();
-            top.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            keys.extend(top.iter().take(options.index_terms).map(|&(term, _)| term as u64));
-            keys
-        })
+        .map(|(profile, vector)| index_keys(profile, vector, options.index_terms))
         .collect();
     let mut postings: KeyMap<u64, Vec<u32>> = KeyMap::default();
     for (item, keys) in keys.iter().enumerate() {

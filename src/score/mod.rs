@@ -12,23 +12,33 @@ use serde::{Deserialize, Serialize};
 
 /// What scoring needs to know of one item: for each criterion, why the item fails it
 /// (`None` when it passes).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ItemFacts {
+    /// The item's id and source name; the archive keeps them with the item, not here.
+    #[serde(skip)]
     pub id: String,
+    #[serde(skip)]
     pub source: String,
     /// The item copies or rewrites an earlier item.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub originality: Option<String>,
     /// It copies or rewrites another source without naming it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub no_unattributed_copies: Option<String>,
     /// It is stale.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub freshness: Option<String>,
     /// It names no source, quotes no named speaker and has no credit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribution: Option<String>,
     /// It has no author or no date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bylines_and_datelines: Option<String>,
     /// Its text is heavy with boilerplate or garbled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clean_text: Option<String>,
     /// Its headline is sensational.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub headline_restraint: Option<String>,
 }
 
@@ -225,10 +235,12 @@ impl SourceScore {
 /// Scores the sources of a report: each item's facts read from its report, grouped by
 /// source identity.
 pub fn score_report(report: &crate::report::Report, config: &crate::config::Config) -> Vec<SourceScore> {
-    let source_of: std::collections::HashMap<&str, &str> =
-        report.items.iter().map(|i| (i.id.as_str(), i.source.as_deref().unwrap_or(NO_SOURCE))).collect();
-    let facts: Vec<ItemFacts> = report.items.iter().map(|item| item_facts(item, &source_of, &config.score)).collect();
-    let mut scores = score_sources(&facts, &config.score);
+    scores_with_limits(&report_facts(report, config), config)
+}
+
+/// Scores sources from their items' facts, each with its lowest acceptable score.
+pub fn scores_with_limits(facts: &[ItemFacts], config: &crate::config::Config) -> Vec<SourceScore> {
+    let mut scores = score_sources(facts, &config.score);
     for score in &mut scores {
         score.min_score = config
             .sources
@@ -240,20 +252,38 @@ pub fn score_report(report: &crate::report::Report, config: &crate::config::Conf
     scores
 }
 
+/// Each item's facts, read from its report, in the report's order. The source of the other
+/// item of a relation is that item's source in the report, or, for an archived item, the
+/// source the archive holds.
+pub fn report_facts(report: &crate::report::Report, config: &crate::config::Config) -> Vec<ItemFacts> {
+    let source_of: std::collections::HashMap<&str, &str> =
+        report.items.iter().map(|i| (i.id.as_str(), i.source.as_deref().unwrap_or(NO_SOURCE))).collect();
+    report.items.iter().map(|item| item_facts(item, &source_of, config)).collect()
+}
+
 /// What one item's report says for each criterion.
 fn item_facts(
     item: &crate::report::ItemReport,
     source_of: &std::collections::HashMap<&str, &str>,
-    options: &ScoreOptions,
+    config: &crate::config::Config,
 ) -> ItemFacts {
     use crate::relate::Kind;
+    let options = &config.score;
     let source = item.source.as_deref().unwrap_or(NO_SOURCE);
+    let other_source = |r: &crate::report::RelationReport| -> String {
+        match &r.archived {
+            Some(archived) => {
+                source_identity(archived.other_source.as_deref(), archived.other_url.as_deref(), &config.sources)
+            }
+            None => source_of.get(r.other.as_str()).copied().unwrap_or(NO_SOURCE).to_string(),
+        }
+    };
     let copies: Vec<&crate::report::RelationReport> =
         item.relations.iter().filter(|r| r.kind != Kind::SameStory).collect();
     let originality = copies.first().map(|r| format!("{} of {}", r.kind.as_str().replace('_', " "), r.other));
     let credit = item.attribution.credit.as_deref().map(str::to_lowercase);
     let uncredited = copies.iter().find(|r| {
-        let other = source_of.get(r.other.as_str()).copied().unwrap_or(NO_SOURCE);
+        let other = other_source(r);
         let named = credit.as_deref().is_some_and(|c| {
             let o = other.to_lowercase();
             c.contains(&o) || o.contains(c)
@@ -261,7 +291,7 @@ fn item_facts(
         other != source && !named
     });
     let no_unattributed_copies = uncredited.map(|r| {
-        let other = source_of.get(r.other.as_str()).copied().unwrap_or(NO_SOURCE);
+        let other = other_source(r);
         format!("{} of {} ({other}) without credit", r.kind.as_str().replace('_', " "), r.other)
     });
     let freshness = item.stale.then(|| {
