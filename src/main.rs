@@ -125,6 +125,9 @@ struct SourcesArgs {
     /// The window's end (YYYY-MM-DD: the end of that day; or RFC 3339); by default now.
     #[arg(long, value_name = "TIME", value_parser = sources::parse_until)]
     until: Option<DateTime<Utc>>,
+    /// Exit with status 1 when a source scores below this over the window (0–100).
+    #[arg(long, value_name = "N")]
+    min_source_score: Option<f64>,
     /// Output format.
     #[arg(long, short, value_enum, default_value = "table")]
     format: Format,
@@ -361,7 +364,7 @@ fn sources(args: SourcesArgs) -> Result<u8> {
     let path = archive::resolve_path(args.archive.as_deref(), &loaded.config, loaded.path.as_deref())
         .context("no archive path: give --archive DB, or set HOME or XDG_DATA_HOME")?;
     let archive = archive::Archive::open(&path, archive::Mode::Existing, &loaded.config)?;
-    let report = archive.sources_report(args.until.unwrap_or_else(Utc::now), args.since)?;
+    let report = archive.sources_report(args.until.unwrap_or_else(Utc::now), args.since, &loaded.config)?;
     let rendered = match args.format {
         Format::Table => sources::render_table(&report),
         Format::Json => sources::render_json(&report),
@@ -369,7 +372,17 @@ fn sources(args: SourcesArgs) -> Result<u8> {
         other => anyhow::bail!("copydesk sources writes table, json or markdown, not {other:?}"),
     };
     emit(&rendered, args.output.as_deref())?;
-    Ok(EXIT_OK)
+    let Some(minimum) = args.min_source_score else { return Ok(EXIT_OK) };
+    let below: Vec<String> = report
+        .sources
+        .iter()
+        .filter_map(|s| s.score.filter(|&score| score < minimum).map(|score| format!("{} ({score})", s.name)))
+        .collect();
+    if below.is_empty() {
+        return Ok(EXIT_OK);
+    }
+    eprintln!("copydesk: {} below --min-source-score {minimum}: {}", below.len(), below.join(", "));
+    Ok(EXIT_FINDINGS)
 }
 
 /// Writes a rendered report to a file, or to standard output (a closed pipe is no error).

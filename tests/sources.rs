@@ -180,3 +180,91 @@ fn aliases_ignores_and_the_minimum_score() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("reason"));
 }
+
+/// Runs copydesk with an archive, from the repository's folder, and returns its exit status
+/// and standard output.
+fn with_archive(args: &[&str], archive: &std::path::Path) -> (i32, String) {
+    let output = Command::cargo_bin("copydesk")
+        .expect("binary")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("XDG_DATA_HOME")
+        .args(args)
+        .args(["--no-config", "--archive"])
+        .arg(archive)
+        .output()
+        .expect("run copydesk");
+    let code = output.status.code().unwrap_or(-1);
+    assert!(code < 2, "{}", String::from_utf8_lossy(&output.stderr));
+    (code, String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+#[test]
+fn the_archive_scores_each_window_as_check_scores_the_collection() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let archive = dir.path().join("archive.sqlite3");
+    // Rerun Daily's last three items arrive a month after everything else.
+    let manifest = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/sources/manifest.jsonl"))
+        .expect("manifest");
+    let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/sources");
+    let (mut june, mut july) = (String::new(), String::new());
+    for line in manifest.lines() {
+        let mut row: Value = serde_json::from_str(line).expect("row");
+        let file = format!("{folder}/{}", row["path"].as_str().expect("path"));
+        row["path"] = Value::String(file);
+        let late = ["rerundaily-04", "rerundaily-05", "rerundaily-06"].iter().any(|id| row["id"] == *id);
+        let out = if late { &mut july } else { &mut june };
+        out.push_str(&format!("{row}\n"));
+    }
+    let (june_file, july_file) = (dir.path().join("june.jsonl"), dir.path().join("july.jsonl"));
+    std::fs::write(&june_file, june).expect("june");
+    std::fs::write(&july_file, july).expect("july");
+    for (file, at) in [(&june_file, "2025-06-12"), (&july_file, "2025-07-12")] {
+        let path = file.to_str().expect("path");
+        with_archive(
+            &["ingest", "--quiet", "--allow-outside-paths", "--seen-at", at, "-o", "/dev/null", path],
+            &archive,
+        );
+    }
+
+    // Over June, every source but Rerun Daily scores as `copydesk check` scores it on the
+    // June items.
+    let checked = report(&[
+        "check",
+        "--no-config",
+        "--allow-outside-paths",
+        "--format",
+        "json",
+        june_file.to_str().expect("path"),
+    ]);
+    let (_, june_report) =
+        with_archive(&["sources", "--since", "30d", "--until", "2025-06-30", "--format", "json"], &archive);
+    let june_report: Value = serde_json::from_str(&june_report).expect("JSON");
+    for expected in checked["sources"].as_array().expect("sources") {
+        let name = expected["name"].as_str().expect("name");
+        let got = source(&june_report, name);
+        assert_eq!(got["score"], expected["score"], "{name}");
+        assert_eq!(got["quality"]["grade"], expected["grade"], "{name}");
+        assert_eq!(failing(&got["quality"]), failing(expected), "{name}");
+        let failing_items = |s: &Value| s["criteria"].to_string();
+        assert_eq!(failing_items(&got["quality"]), failing_items(expected), "{name}: the same items and reasons");
+    }
+
+    // Over July, only Rerun Daily has items; its score moves against June's.
+    let (_, july_report) =
+        with_archive(&["sources", "--since", "30d", "--until", "2025-07-30", "--format", "json"], &archive);
+    let july_report: Value = serde_json::from_str(&july_report).expect("JSON");
+    let rerun = source(&july_report, "Rerun Daily");
+    let (now, before) = (rerun["score"].as_f64().expect("score"), rerun["previous_score"].as_f64().expect("previous"));
+    assert_eq!(rerun["change"]["score"].as_f64(), Some(now - before));
+    assert_eq!(rerun["items"], 3);
+    let harbor = source(&july_report, "Harbor Wire");
+    assert!(harbor["score"].is_null() && harbor["previous_score"] == 100.0, "{harbor}");
+
+    // The table shows the scores and their change; a minimum score fails the run.
+    let (code, table) = with_archive(&["sources", "--since", "30d", "--until", "2025-06-30"], &archive);
+    assert_eq!(code, 0);
+    assert!(table.contains("Scores over the window") && table.contains("ContentMill Hub"), "{table}");
+    let (code, _) =
+        with_archive(&["sources", "--since", "30d", "--until", "2025-06-30", "--min-source-score", "50"], &archive);
+    assert_eq!(code, 1, "ContentMill Hub scores below 50");
+}

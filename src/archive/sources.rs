@@ -1,11 +1,13 @@
-//! Per-source reports over a time window, from the archive: how many items each source
-//! published, how many copy another source's items and how many of its items others
-//! copied, and how that compares with the window before, of the same length.
+//! Per-source reports over a time window, from the archive: each source's quality score
+//! over the items it published in the window, how many items it published, how many copy
+//! another source's items and how many of its items others copied, and how that compares
+//! with the window before, of the same length.
 //!
 //! [`Archive::source_histories`] gives each source's archived items of a window with the
-//! copy relations they take part in; [`summarize`] counts them. The score stage will be a
-//! second function over the same [`SourceHistory`], so that a source's score rests on the
-//! same items as its counts.
+//! copy relations they take part in and the score facts stored with them at ingest;
+//! [`summarize`] counts them and [`window_scores`] scores them, so that a source's score
+//! rests on the same items as its counts. Sources are named as in `copydesk check`: by
+//! the configuration's `[[source]]` names and aliases, else as the items give them.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -15,11 +17,13 @@ use serde::Serialize;
 
 use super::screen::kind_from_code;
 use super::{timestamp, Archive, Result};
+use crate::config::Config;
 use crate::relate::Kind;
 use crate::report::table::count;
+use crate::score::{scores_with_limits, source_identity, ItemFacts, SourceScore};
 
 /// The name under which items without a source are counted.
-pub const NO_SOURCE: &str = "(no source)";
+pub use crate::score::NO_SOURCE;
 
 /// An archived item version of a source.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -34,6 +38,10 @@ pub struct SourceItem {
     pub version: i64,
     /// The archived items this one copies.
     pub copies: Vec<Link>,
+    /// The criteria the item failed when it was ingested, with the reasons; `None` for an
+    /// item stored without them (by `Archive::append`, or by schema version 3 or earlier).
+    #[serde(skip)]
+    pub facts: Option<ItemFacts>,
 }
 
 /// One end of a copy relation, seen from the other end.
@@ -93,13 +101,34 @@ pub fn summarize(history: &SourceHistory) -> Counts {
     }
 }
 
+/// The scores of the sources over a window, from the facts of their items: each item once
+/// (its latest version in the window), items without facts left out.
+pub fn window_scores(histories: &BTreeMap<String, SourceHistory>, config: &Config) -> BTreeMap<String, SourceScore> {
+    let mut facts: Vec<ItemFacts> = Vec::new();
+    for history in histories.values() {
+        let mut latest: BTreeMap<&str, &SourceItem> = BTreeMap::new();
+        for item in history.items.iter().filter(|i| i.facts.is_some()) {
+            latest.insert(item.id.as_str(), item);
+        }
+        for item in latest.into_values() {
+            if let Some(one) = &item.facts {
+                facts.push(ItemFacts { id: item.id.clone(), source: history.name.clone(), ..one.clone() });
+            }
+        }
+    }
+    scores_with_limits(&facts, config).into_iter().map(|score| (score.name.clone(), score)).collect()
+}
+
 impl Archive {
-    /// Every source's items first seen in `[from, until)`, with their copy relations.
+    /// Every source's items first seen in `[from, until)`, with their copy relations and
+    /// score facts; sources named as `config` names them.
     pub fn source_histories(
         &self,
         from: DateTime<Utc>,
         until: DateTime<Utc>,
+        config: &Config,
     ) -> Result<BTreeMap<String, SourceHistory>> {
+        let name_of = |source: Option<&str>, url: Option<&str>| source_identity(source, url, &config.sources);
         let (from, until) = (from.timestamp(), until.timestamp());
         let mut histories: BTreeMap<String, SourceHistory> = BTreeMap::new();
         let mut rows: BTreeMap<i64, (String, usize)> = BTreeMap::new();
@@ -107,8 +136,9 @@ impl Archive {
         let mut select = self
             .conn
             .prepare_cached(
-                "SELECT rowid, id, source, url, title, published, first_seen, version FROM items \
-                 WHERE first_seen >= ?1 AND first_seen < ?2 ORDER BY first_seen, rowid",
+                "SELECT i.rowid, i.id, i.source, i.url, i.title, i.published, i.first_seen, i.version, f.data \
+                 FROM items i LEFT JOIN facts f ON f.item = i.rowid \
+                 WHERE i.first_seen >= ?1 AND i.first_seen < ?2 ORDER BY i.first_seen, i.rowid",
             )
             .map_err(sql)?;
         let items = select
@@ -124,13 +154,14 @@ impl Archive {
                         first_seen: row.get(6)?,
                         version: row.get(7)?,
                         copies: Vec::new(),
+                        facts: row.get::<_, Option<String>>(8)?.and_then(|data| serde_json::from_str(&data).ok()),
                     },
                 ))
             })
             .map_err(sql)?;
         for row in items {
             let (source, item) = row.map_err(sql)?;
-            let name = source.unwrap_or_else(|| NO_SOURCE.to_string());
+            let name = name_of(source.as_deref(), item.url.as_deref());
             let history = histories
                 .entry(name.clone())
                 .or_insert_with(|| SourceHistory { name: name.clone(), ..Default::default() });
@@ -140,7 +171,7 @@ impl Archive {
         let mut select = self
             .conn
             .prepare_cached(
-                "SELECT r.later, l.id, l.source, r.earlier, e.id, e.source, r.kind \
+                "SELECT r.later, l.id, l.source, l.url, r.earlier, e.id, e.source, e.url, r.kind \
                  FROM items l JOIN relations r ON r.later = l.rowid JOIN items e ON e.rowid = r.earlier \
                  WHERE l.first_seen >= ?1 AND l.first_seen < ?2",
             )
@@ -148,18 +179,16 @@ impl Archive {
         let relations = select
             .query_map([from, until], |row| {
                 Ok((
-                    row.get::<_, i64>(0)?,
-                    row.get::<_, String>(1)?,
-                    row.get::<_, Option<String>>(2)?,
-                    row.get::<_, i64>(3)?,
-                    row.get::<_, String>(4)?,
-                    row.get::<_, Option<String>>(5)?,
-                    row.get::<_, i64>(6)?,
+                    (row.get::<_, i64>(0)?, row.get::<_, String>(1)?),
+                    name_of(row.get::<_, Option<String>>(2)?.as_deref(), row.get::<_, Option<String>>(3)?.as_deref()),
+                    (row.get::<_, i64>(4)?, row.get::<_, String>(5)?),
+                    name_of(row.get::<_, Option<String>>(6)?.as_deref(), row.get::<_, Option<String>>(7)?.as_deref()),
+                    row.get::<_, i64>(8)?,
                 ))
             })
             .map_err(sql)?;
         for row in relations {
-            let (later, later_id, later_source, earlier, earlier_id, earlier_source, kind) = row.map_err(sql)?;
+            let ((later, later_id), later_source, (earlier, earlier_id), earlier_source, kind) = row.map_err(sql)?;
             let Some(kind) = kind_from_code(kind) else { continue };
             if let Some((name, index)) = rows.get(&later) {
                 if let Some(item) = histories.get_mut(name).and_then(|h| h.items.get_mut(*index)) {
@@ -167,17 +196,16 @@ impl Archive {
                         kind,
                         other: earlier,
                         other_id: earlier_id,
-                        other_source: earlier_source.clone(),
+                        other_source: Some(earlier_source.clone()),
                     });
                 }
             }
-            let earlier_name = earlier_source.unwrap_or_else(|| NO_SOURCE.to_string());
-            if later_source.as_deref().unwrap_or(NO_SOURCE) != earlier_name {
+            if later_source != earlier_source {
                 histories
-                    .entry(earlier_name.clone())
-                    .or_insert_with(|| SourceHistory { name: earlier_name, ..Default::default() })
+                    .entry(earlier_source.clone())
+                    .or_insert_with(|| SourceHistory { name: earlier_source, ..Default::default() })
                     .copied_by
-                    .push(Link { kind, other: later, other_id: later_id, other_source: later_source });
+                    .push(Link { kind, other: later, other_id: later_id, other_source: Some(later_source) });
             }
         }
         Ok(histories)
@@ -185,11 +213,12 @@ impl Archive {
 
     /// The per-source report over the window of `length` ending at `until`, compared with
     /// the window of the same length before it.
-    pub fn sources_report(&self, until: DateTime<Utc>, length: Duration) -> Result<SourcesReport> {
+    pub fn sources_report(&self, until: DateTime<Utc>, length: Duration, config: &Config) -> Result<SourcesReport> {
         let since = until - length;
         let previous_since = since - length;
-        let current = self.source_histories(since, until)?;
-        let previous = self.source_histories(previous_since, since)?;
+        let current = self.source_histories(since, until, config)?;
+        let previous = self.source_histories(previous_since, since, config)?;
+        let (mut scores, previous_scores) = (window_scores(&current, config), window_scores(&previous, config));
         let mut names: Vec<&String> = current.keys().chain(previous.keys()).collect();
         names.sort();
         names.dedup();
@@ -200,20 +229,26 @@ impl Archive {
                 let now = current.get(name).unwrap_or(&empty);
                 let before = previous.get(name).unwrap_or(&empty);
                 let (c, p) = (summarize(now), summarize(before));
+                let quality = scores.remove(name);
+                let previous_score = previous_scores.get(name).map(|s| s.score);
                 SourceSummary {
                     name: name.clone(),
+                    score: quality.as_ref().map(|q| q.score),
+                    previous_score,
+                    change: Change {
+                        items: c.items as i64 - p.items as i64,
+                        copies_of_others: c.copies_of_others as i64 - p.copies_of_others as i64,
+                        copied_by_others: c.copied_by_others as i64 - p.copied_by_others as i64,
+                        copy_share: round(c.copy_share - p.copy_share),
+                        score: quality.as_ref().zip(previous_score).map(|(q, p)| round(q.score - p)),
+                    },
+                    quality,
                     counts: c,
                     first_seen: FirstSeen {
                         first: now.items.iter().map(|i| i.first_seen).min().map(timestamp),
                         last: now.items.iter().map(|i| i.first_seen).max().map(timestamp),
                     },
                     previous: p,
-                    change: Change {
-                        items: c.items as i64 - p.items as i64,
-                        copies_of_others: c.copies_of_others as i64 - p.copies_of_others as i64,
-                        copied_by_others: c.copied_by_others as i64 - p.copied_by_others as i64,
-                        copy_share: round(c.copy_share - p.copy_share),
-                    },
                 }
             })
             .filter(|s| s.counts.items + s.counts.edited + s.counts.copied_by_others > 0 || s.previous.items > 0)
@@ -264,6 +299,14 @@ pub struct Window {
 #[derive(Debug, Clone, Serialize)]
 pub struct SourceSummary {
     pub name: String,
+    /// The quality score over the window's items (0 to 100), when any of them was stored
+    /// with its score facts.
+    pub score: Option<f64>,
+    /// The score over the previous window.
+    pub previous_score: Option<f64>,
+    /// The score with its grade, interval, confidence and criteria, each failing
+    /// criterion with its items and reasons: as in `copydesk check`.
+    pub quality: Option<SourceScore>,
     #[serde(flatten)]
     pub counts: Counts,
     pub first_seen: FirstSeen,
@@ -285,6 +328,8 @@ pub struct Change {
     pub copies_of_others: i64,
     pub copied_by_others: i64,
     pub copy_share: f64,
+    /// The score less the previous window's, when both windows have one.
+    pub score: Option<f64>,
 }
 
 /// Parses a window length: `30d`, `12h`, `4w`, or a number of days.
@@ -364,15 +409,16 @@ pub fn render_table(report: &SourcesReport) -> String {
     let width = report.sources.iter().map(|s| s.name.chars().count()).max().unwrap_or(6).clamp(6, 40);
     let _ = writeln!(
         out,
-        "{:<width$}  {:>12}  {:>6}  {:>16}  {:>16}  {:>9}  first seen",
-        "source", "items (Δ)", "edited", "copies of others", "copied by others", "re-runs"
+        "{:<width$}  {:>11}  {:>12}  {:>6}  {:>16}  {:>16}  {:>9}  first seen",
+        "source", "score (Δ)", "items (Δ)", "edited", "copies of others", "copied by others", "re-runs"
     );
     for s in &report.sources {
         let c = &s.counts;
         let _ = writeln!(
             out,
-            "{:<width$}  {:>12}  {:>6}  {:>16}  {:>16}  {:>9}  {} – {}",
+            "{:<width$}  {:>11}  {:>12}  {:>6}  {:>16}  {:>16}  {:>9}  {} – {}",
             crate::util::clip(&s.name, width),
+            score_cell(s),
             format!("{} ({})", c.items, signed(s.change.items)),
             c.edited,
             format!("{} ({})", c.copies_of_others, signed(s.change.copies_of_others)),
@@ -384,7 +430,22 @@ pub fn render_table(report: &SourcesReport) -> String {
     }
     let items: usize = report.sources.iter().map(|s| s.counts.items).sum();
     let _ = writeln!(out, "\n{} · {}", count(report.sources.len(), "source"), count(items, "new item"));
+    let scores: Vec<&SourceScore> = report.sources.iter().filter_map(|s| s.quality.as_ref()).collect();
+    if !scores.is_empty() {
+        let _ = writeln!(out, "\nScores over the window (score out of 100, grade, items, failing criteria)");
+        crate::report::table::write_scores(&mut out, &scores);
+    }
     out
+}
+
+/// A source's score with its change against the previous window: `80 B (+5)`; `-` for a
+/// source without scored items.
+fn score_cell(source: &SourceSummary) -> String {
+    let Some(quality) = &source.quality else { return "-".to_string() };
+    match source.change.score {
+        Some(change) => format!("{:.0} {} ({})", quality.score, quality.grade, signed(change.round() as i64)),
+        None => format!("{:.0} {} (new)", quality.score, quality.grade),
+    }
 }
 
 /// The report as Markdown.
@@ -392,14 +453,18 @@ pub fn render_markdown(report: &SourcesReport) -> String {
     let mut out = String::new();
     let w = &report.window;
     let _ = writeln!(out, "## Sources, {} – {}\n", short(&w.since), last_day(&w.until));
-    let _ = writeln!(out, "| source | items | change | edited | copies of others | copied by others | re-runs |");
-    let _ = writeln!(out, "| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+    let _ = writeln!(
+        out,
+        "| source | score (change) | items | change | edited | copies of others | copied by others | re-runs |"
+    );
+    let _ = writeln!(out, "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     for s in &report.sources {
         let c = &s.counts;
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} ({}) | {} ({}) | {} |",
+            "| {} | {} | {} | {} | {} | {} ({}) | {} ({}) | {} |",
             s.name.replace('|', "\\|"),
+            score_cell(s),
             c.items,
             signed(s.change.items),
             c.edited,
@@ -409,6 +474,11 @@ pub fn render_markdown(report: &SourcesReport) -> String {
             signed(s.change.copied_by_others),
             c.repeats_own
         );
+    }
+    let scores: Vec<&SourceScore> = report.sources.iter().filter_map(|s| s.quality.as_ref()).collect();
+    if !scores.is_empty() {
+        let _ = writeln!(out, "\n### Scores over the window\n");
+        crate::report::markdown::write_scores(&mut out, &scores);
     }
     out
 }

@@ -393,7 +393,7 @@ fn sources_count_copies_over_windows() {
     ingest(&mut archive, vec![item("c1", "Farm", None, &format!("{}\n\n{}", text(0..6), paragraph(999)))], 20);
     ingest(&mut archive, vec![item("c2", "Farm", None, &text(10..15)), item("o3", "Origin", None, &text(20..26))], 25);
     let until = Utc.with_ymd_and_hms(2025, 3, 31, 0, 0, 0).single().expect("time");
-    let report = archive.sources_report(until, chrono::Duration::days(15)).expect("report");
+    let report = archive.sources_report(until, chrono::Duration::days(15), &Config::default()).expect("report");
     let farm = report.sources.iter().find(|s| s.name == "Farm").expect("farm");
     assert_eq!(farm.counts.items, 2);
     assert_eq!(farm.counts.copies_of_others, 2);
@@ -403,7 +403,7 @@ fn sources_count_copies_over_windows() {
     assert_eq!(origin.counts.items, 1);
     assert_eq!(origin.counts.copied_by_others, 2);
     assert_eq!(origin.previous.items, 2, "day 1 is in the previous window");
-    let longer = archive.sources_report(until, chrono::Duration::days(30)).expect("report");
+    let longer = archive.sources_report(until, chrono::Duration::days(30), &Config::default()).expect("report");
     let origin = longer.sources.iter().find(|s| s.name == "Origin").expect("origin");
     assert_eq!(origin.counts.items, 3);
 }

@@ -115,31 +115,7 @@ pub fn render(report: &Report) -> String {
     }
     if !report.sources.is_empty() {
         let _ = writeln!(out, "### Sources\n");
-        let _ = writeln!(out, "| source | score | grade | items | interval | failing criteria |");
-        let _ = writeln!(out, "| --- | ---: | --- | ---: | --- | --- |");
-        let mut sources: Vec<&crate::score::SourceScore> = report.sources.iter().collect();
-        sources.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.name.cmp(&b.name)));
-        for source in &sources {
-            let failing: Vec<String> = source
-                .failing()
-                .map(|c| {
-                    let items: Vec<String> = c.failing.iter().map(|i| format!("`{}`", cell(&i.id))).collect();
-                    format!("{} {:.2} < {} ({})", c.name, c.value, c.threshold, items.join(", "))
-                })
-                .collect();
-            let _ = writeln!(
-                out,
-                "| {} | {:.0} | {} | {} | {:.0}–{:.0} ({}) | {} |",
-                cell(&source.name),
-                source.score,
-                source.grade,
-                source.items.len(),
-                source.interval[0],
-                source.interval[1],
-                source.confidence,
-                failing.join("<br>")
-            );
-        }
+        write_scores(&mut out, &report.sources.iter().collect::<Vec<_>>());
         out.push('\n');
     }
     if !report.problems.is_empty() {
@@ -155,4 +131,34 @@ pub fn render(report: &Report) -> String {
 /// Text safe inside a table cell.
 fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ").replace('`', "'")
+}
+
+/// The source scores as a Markdown table, best first, each failing criterion with its
+/// items.
+pub(crate) fn write_scores(out: &mut String, sources: &[&crate::score::SourceScore]) {
+    let _ = writeln!(out, "| source | score | grade | items | interval | failing criteria |");
+    let _ = writeln!(out, "| --- | ---: | --- | ---: | --- | --- |");
+    let mut sources = sources.to_vec();
+    sources.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.name.cmp(&b.name)));
+    for source in &sources {
+        let failing: Vec<String> = source
+            .failing()
+            .map(|c| {
+                let items: Vec<String> = c.failing.iter().map(|i| format!("`{}`", cell(&i.id))).collect();
+                format!("{} {:.2} < {} ({})", c.name, c.value, c.threshold, items.join(", "))
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "| {} | {:.0} | {} | {} | {:.0}–{:.0} ({}) | {} |",
+            cell(&source.name),
+            source.score,
+            source.grade,
+            source.items.len(),
+            source.interval[0],
+            source.interval[1],
+            source.confidence,
+            failing.join("<br>")
+        );
+    }
 }

@@ -108,30 +108,7 @@ pub fn render(report: &Report) -> String {
 
     if !report.sources.is_empty() {
         let _ = writeln!(out, "\nSources (score out of 100, grade, items, failing criteria)");
-        let mut sources: Vec<&crate::score::SourceScore> = report.sources.iter().collect();
-        sources.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.name.cmp(&b.name)));
-        let width = sources.iter().map(|s| s.name.chars().count()).max().unwrap_or(0).min(32);
-        for source in sources {
-            let failing: Vec<String> =
-                source.failing().map(|c| format!("{} {:.2} < {}", c.name, c.value, c.threshold)).collect();
-            let failing = if failing.is_empty() { "passes every criterion".to_string() } else { failing.join(", ") };
-            let _ = writeln!(
-                out,
-                "    {:<width$}  {:>3.0}  {}  {}  [{:.0}–{:.0}, {} confidence]  {failing}",
-                clip(&source.name, width),
-                source.score,
-                source.grade,
-                count(source.items.len(), "item"),
-                source.interval[0],
-                source.interval[1],
-                source.confidence,
-            );
-            for criterion in source.failing() {
-                for item in &criterion.failing {
-                    let _ = writeln!(out, "        {}: {}  {}", criterion.name, item.id, item.reason);
-                }
-            }
-        }
+        write_scores(&mut out, &report.sources.iter().collect::<Vec<_>>());
     }
 
     if !report.problems.is_empty() {
@@ -175,6 +152,35 @@ fn cluster_block(out: &mut String, index: &HashMap<&str, &ItemReport>, cluster: 
         let measured = relation.map(|r| format!("  of {}: {}", r.other, measured(r))).unwrap_or_default();
         let _ =
             writeln!(out, "    {:<14}  {:<width$}  {}{measured}", member.role, clip(&member.id, width), describe(item));
+    }
+}
+
+/// The source scores, best first: score, grade, items, interval and failing criteria, then
+/// each failing item with the reason.
+pub(crate) fn write_scores(out: &mut String, sources: &[&crate::score::SourceScore]) {
+    let mut sources = sources.to_vec();
+    sources.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.name.cmp(&b.name)));
+    let width = sources.iter().map(|s| s.name.chars().count()).max().unwrap_or(0).min(32);
+    for source in sources {
+        let failing: Vec<String> =
+            source.failing().map(|c| format!("{} {:.2} < {}", c.name, c.value, c.threshold)).collect();
+        let failing = if failing.is_empty() { "passes every criterion".to_string() } else { failing.join(", ") };
+        let _ = writeln!(
+            out,
+            "    {:<width$}  {:>3.0}  {}  {}  [{:.0}–{:.0}, {} confidence]  {failing}",
+            clip(&source.name, width),
+            source.score,
+            source.grade,
+            count(source.items.len(), "item"),
+            source.interval[0],
+            source.interval[1],
+            source.confidence,
+        );
+        for criterion in source.failing() {
+            for item in &criterion.failing {
+                let _ = writeln!(out, "        {}: {}  {}", criterion.name, item.id, item.reason);
+            }
+        }
     }
 }
 
