@@ -92,8 +92,12 @@ fn build(path: &Path, documents: usize, config: &Config) {
     for chunk in 0..chunks {
         let size = CHUNK.min(documents - chunk * CHUNK);
         let t = Instant::now();
-        let corpus =
-            synth::generate(&CorpusSpec { documents: size, seed: 1000 + chunk as u64, ..CorpusSpec::default() });
+        let corpus = synth::generate(&CorpusSpec {
+            documents: size,
+            seed: 1000 + chunk as u64,
+            facts: true,
+            ..CorpusSpec::default()
+        });
         generate_s += t.elapsed().as_secs_f64();
 
         let t = Instant::now();
@@ -164,8 +168,12 @@ fn new_items(folder: &Path, documents: usize) -> (PathBuf, Vec<(String, String)>
     let per_chunk = (NEW / 2).div_ceil(picks.len());
     for &chunk in &picks {
         let size = CHUNK.min(documents - chunk * CHUNK);
-        let corpus =
-            synth::generate(&CorpusSpec { documents: size, seed: 1000 + chunk as u64, ..CorpusSpec::default() });
+        let corpus = synth::generate(&CorpusSpec {
+            documents: size,
+            seed: 1000 + chunk as u64,
+            facts: true,
+            ..CorpusSpec::default()
+        });
         let mut taken = 0;
         while taken < per_chunk && planted.len() < NEW / 2 {
             let original = &corpus[rng.below(corpus.len())];
@@ -182,8 +190,12 @@ fn new_items(folder: &Path, documents: usize) -> (PathBuf, Vec<(String, String)>
             planted.push((id, format!("c{chunk:02}-{}", original.id)));
         }
     }
-    let fresh =
-        synth::generate(&CorpusSpec { documents: NEW - planted.len(), seed: 99_999, near_duplicate_share: 0.0 });
+    let fresh = synth::generate(&CorpusSpec {
+        documents: NEW - planted.len(),
+        seed: 99_999,
+        near_duplicate_share: 0.0,
+        facts: true,
+    });
     for d in fresh {
         lines
             .push(serde_json::json!({"id": format!("fresh-{}", d.id), "source": d.source, "text": d.text}).to_string());

@@ -1,7 +1,10 @@
 //! A deterministic corpus generator for the benchmark: news-length documents whose words
 //! follow a Zipf distribution over a synthetic vocabulary (as word frequencies in news
 //! text do), split into paragraphs, with planted near-duplicates whose shingle Jaccard
-//! similarity is measured exactly when they are made.
+//! similarity is measured exactly when they are made. With `facts`, sentences also name
+//! people and places (capitalised words drawn from a Zipf distribution over a second
+//! vocabulary) and give numbers, as news does, so that content profiles and the story
+//! index carry names and numbers as they would on real articles.
 
 use std::collections::HashSet;
 
@@ -14,11 +17,13 @@ pub struct CorpusSpec {
     /// Share of documents that are near-duplicates of an earlier one.
     pub near_duplicate_share: f64,
     pub seed: u64,
+    /// Put names and numbers in the sentences.
+    pub facts: bool,
 }
 
 impl Default for CorpusSpec {
     fn default() -> Self {
-        CorpusSpec { documents: 20_000, near_duplicate_share: 0.1, seed: 1 }
+        CorpusSpec { documents: 20_000, near_duplicate_share: 0.1, seed: 1, facts: false }
     }
 }
 
@@ -105,6 +110,7 @@ impl Vocabulary {
 pub fn generate(spec: &CorpusSpec) -> Vec<Document> {
     let mut rng = Rng::new(spec.seed);
     let vocabulary = Vocabulary::new(30_000, &mut rng);
+    let names = spec.facts.then(|| Vocabulary::new(50_000, &mut rng));
     let mut documents: Vec<Document> = Vec::with_capacity(spec.documents);
     for index in 0..spec.documents {
         let day = 1 + index * 365 / spec.documents.max(1);
@@ -119,7 +125,7 @@ pub fn generate(spec: &CorpusSpec) -> Vec<Document> {
             let similarity = shingle_jaccard(&documents[original].text, &text, 5);
             (text, Some((original, similarity)))
         } else {
-            (article(&vocabulary, &mut rng), None)
+            (article(&vocabulary, names.as_ref(), &mut rng), None)
         };
         let title = text.split_whitespace().take(8).collect::<Vec<_>>().join(" ");
         documents.push(Document { id: format!("doc-{index:07}"), source, title, published, text, copy_of });
@@ -127,8 +133,9 @@ pub fn generate(spec: &CorpusSpec) -> Vec<Document> {
     documents
 }
 
-/// A news-length article: 4 to 8 paragraphs of 50 to 100 words (about 3 KB).
-fn article(vocabulary: &Vocabulary, rng: &mut Rng) -> String {
+/// A news-length article: 4 to 8 paragraphs of 50 to 100 words (about 3 KB). With `names`,
+/// about every other sentence names someone or somewhere and every fourth gives a number.
+fn article(vocabulary: &Vocabulary, names: Option<&Vocabulary>, rng: &mut Rng) -> String {
     let paragraphs = 4 + rng.below(5);
     (0..paragraphs)
         .map(|_| {
@@ -139,6 +146,19 @@ fn article(vocabulary: &Vocabulary, rng: &mut Rng) -> String {
                     paragraph.push(' ');
                 }
                 paragraph.push_str(vocabulary.sample(rng));
+                if let Some(names) = names.filter(|_| i % 17 == 8) {
+                    if rng.unit() < 0.5 {
+                        let name = names.sample(rng);
+                        let mut letters = name.chars();
+                        if let Some(first) = letters.next() {
+                            paragraph.push(' ');
+                            paragraph.extend(first.to_uppercase().chain(letters));
+                        }
+                    }
+                    if rng.unit() < 0.25 {
+                        paragraph.push_str(&format!(" {}", 2 + rng.below(99_998)));
+                    }
+                }
                 if i % 17 == 16 {
                     paragraph.push('.');
                 }
@@ -214,5 +234,22 @@ mod tests {
         assert!(planted.iter().all(|&j| j > 0.3 && j <= 1.0), "{planted:?}");
         let mean_len = a.iter().map(|d| d.text.len()).sum::<usize>() / a.len();
         assert!((2500..5000).contains(&mean_len), "{mean_len}");
+    }
+
+    #[test]
+    fn articles_with_facts_name_people_and_give_numbers() {
+        let spec = CorpusSpec { documents: 50, near_duplicate_share: 0.0, facts: true, ..CorpusSpec::default() };
+        let corpus = generate(&spec);
+        let profiles: Vec<crate::profile::Profile> = corpus
+            .iter()
+            .map(|d| crate::profile::profile(None, d.text.split("\n\n"), crate::profile::DEFAULT_TERMS))
+            .collect();
+        let names = profiles.iter().map(|p| p.names.len()).sum::<usize>() / profiles.len();
+        let numbers = profiles.iter().map(|p| p.numbers.len()).sum::<usize>() / profiles.len();
+        assert!((5..40).contains(&names), "{names} names per article");
+        assert!((2..20).contains(&numbers), "{numbers} numbers per article");
+        // Without facts, the corpus is the one the pipeline benchmark has always measured.
+        let plain = generate(&CorpusSpec { facts: false, ..spec });
+        assert!(plain.iter().all(|d| !d.text.chars().any(char::is_uppercase)));
     }
 }
