@@ -369,3 +369,35 @@ fn two_ingests_at_once_both_succeed_and_store_each_item_once() {
     assert_eq!(doubled, 0);
     assert_eq!(integrity(&archive), "ok");
 }
+
+#[test]
+fn a_cluster_of_copies_names_its_archived_origin() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let archive = dir.path().join("archive.sqlite3");
+    let seeds = concat!(env!("CARGO_MANIFEST_DIR"), "/seeds");
+    let (code, _) = ingest(&archive, &[seeds]);
+    assert_eq!(code, 0);
+    let original = std::fs::read_to_string(format!("{seeds}/001_98f0752c817f1c45.txt")).expect("seed");
+    let rows = dir.path().join("new.jsonl");
+    let first = row("copy-1", "Copy Farm", None, &original.replace("Zelensky", "Zelenskyy"));
+    let second = row("copy-2", "Other Farm", None, &original.replace("Ukraine", "Ukraina"));
+    std::fs::write(&rows, format!("{first}\n{second}\n")).expect("write");
+    let output = copydesk()
+        .args(["check", "--no-config", "--format", "json", "--archive"])
+        .arg(&archive)
+        .arg(&rows)
+        .output()
+        .expect("run");
+    let report = json(&output);
+    let cluster = report["clusters"].as_array().and_then(|c| c.iter().find(|c| c["kind"] == "copy")).expect("cluster");
+    assert_eq!(cluster["size"], 2);
+    let origin = &cluster["archived_origin"];
+    assert_eq!(origin["id"], "001_98f0752c817f1c45.txt", "{cluster}");
+    assert_eq!(origin["kind"], "near_duplicate");
+    assert!(origin["member"] == "copy-1" || origin["member"] == "copy-2");
+    assert!(origin["first_seen"].is_string());
+
+    let table = copydesk().args(["check", "--no-config", "--archive"]).arg(&archive).arg(&rows).output().expect("run");
+    let table = String::from_utf8_lossy(&table.stdout);
+    assert!(table.contains("archived origin  001_98f0752c817f1c45.txt"), "{table}");
+}

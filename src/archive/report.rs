@@ -127,6 +127,64 @@ impl From<&Stored> for ArchivedOther {
     }
 }
 
+/// The archived item a cluster of the run comes from (`clusters[].archived_origin`).
+#[derive(Debug, Clone, Serialize)]
+pub struct ArchivedOrigin {
+    pub id: String,
+    pub source: Option<String>,
+    pub url: Option<String>,
+    pub published: Option<String>,
+    pub first_seen: String,
+    /// The member of the cluster related to it…
+    pub member: String,
+    /// …and how.
+    pub kind: Kind,
+}
+
+impl ArchivedOrigin {
+    /// How the member relates to the archived origin: "copy-1 is a near-duplicate of it".
+    pub fn relation(&self) -> String {
+        let how = match self.kind {
+            Kind::Exact => "an exact copy of it",
+            Kind::NearDuplicate => "a near-duplicate of it",
+            Kind::PartialCopy => "a partial copy of it",
+            Kind::Rewrite => "a rewrite of it",
+            Kind::SameStory => "the same story as it",
+        };
+        format!("{} is {how}", self.member)
+    }
+}
+
+/// For each cluster, the earliest archived item a member copies (for a story cluster,
+/// relates to in any way): earliest published, else earliest first seen.
+fn archived_origins(report: &mut Report) {
+    let items: std::collections::HashMap<&str, &ItemReport> = report.items.iter().map(|i| (i.id.as_str(), i)).collect();
+    let when = |other: &ArchivedOther| {
+        let at = other.other_published.as_deref().unwrap_or(&other.first_seen);
+        chrono::DateTime::parse_from_rfc3339(at).map(|t| t.timestamp()).unwrap_or(i64::MAX)
+    };
+    for cluster in &mut report.clusters {
+        let copies_only = cluster.kind == "copy";
+        let earliest = cluster
+            .members
+            .iter()
+            .filter_map(|m| items.get(m.id.as_str()))
+            .flat_map(|item| item.relations.iter().map(move |r| (item, r)))
+            .filter(|(_, r)| !copies_only || r.kind.is_copy())
+            .filter_map(|(item, r)| r.archived.as_ref().map(|other| (item, r, other)))
+            .min_by_key(|(_, r, other)| (when(other), other.first_seen.clone(), r.kind));
+        cluster.archived_origin = earliest.map(|(item, r, other)| ArchivedOrigin {
+            id: r.other.clone(),
+            source: other.other_source.clone(),
+            url: other.other_url.clone(),
+            published: other.other_published.clone(),
+            first_seen: other.first_seen.clone(),
+            member: item.id.clone(),
+            kind: r.kind,
+        });
+    }
+}
+
 /// Everything [`annotate`] adds to a report.
 pub struct Annotation<'a> {
     pub path: &'a std::path::Path,
@@ -167,6 +225,7 @@ pub fn annotate(report: &mut Report, annotation: Annotation<'_>) {
         }
         item.archive = Some(item_archive(screened, annotation.stored, &seen_at, &ids));
     }
+    archived_origins(report);
     report.archive = Some(ArchiveRun {
         path: annotation.path.display().to_string(),
         stored: annotation.stored,

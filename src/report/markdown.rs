@@ -32,6 +32,18 @@ pub fn render(report: &Report) -> String {
         let _ = writeln!(out, "| cluster | item | role | source | published | measured |");
         let _ = writeln!(out, "| --- | --- | --- | --- | --- | --- |");
         for cluster in clusters {
+            if let Some(archived) = &cluster.archived_origin {
+                let _ = writeln!(
+                    out,
+                    "| {} | `{}` | archived origin | {} | {} | first seen {}; {} |",
+                    cluster.id,
+                    cell(&archived.id),
+                    cell(archived.source.as_deref().unwrap_or("")),
+                    archived.published.as_deref().map(|p| p.get(..10).unwrap_or(p)).unwrap_or(""),
+                    archived.first_seen.get(..10).unwrap_or(&archived.first_seen),
+                    cell(&archived.relation())
+                );
+            }
             for member in &cluster.members {
                 let Some(item) = index.get(member.id.as_str()) else { continue };
                 let relation = member.of.as_deref().and_then(|of| item.relations.iter().find(|r| r.other == of));

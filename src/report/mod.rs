@@ -157,6 +157,10 @@ pub struct ClusterReport {
     pub origin: String,
     pub size: usize,
     pub members: Vec<ClusterMember>,
+    /// In runs with an archive: the archived item the cluster's text comes from, when a
+    /// member copies one (for a story cluster, relates to one in any way).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub archived_origin: Option<crate::archive::report::ArchivedOrigin>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -358,6 +362,7 @@ fn cluster_report(
         origin: analyzed[cluster.origin].item.id.clone(),
         size: cluster.members.len(),
         members,
+        archived_origin: None,
     }
 }
 

@@ -145,6 +145,17 @@ fn cluster_block(out: &mut String, index: &HashMap<&str, &ItemReport>, cluster: 
         origin.map(describe).unwrap_or_default(),
         cluster.size
     );
+    if let Some(archived) = &cluster.archived_origin {
+        let _ = writeln!(
+            out,
+            "    {:<14}  {} ({}, first seen {}): {}",
+            "archived origin",
+            archived.id,
+            archived.source.as_deref().unwrap_or("no source"),
+            archived.first_seen.get(..10).unwrap_or(&archived.first_seen),
+            archived.relation()
+        );
+    }
     let width = cluster.members.iter().map(|m| m.id.chars().count()).max().unwrap_or(0).min(48);
     for member in &cluster.members {
         let Some(item) = index.get(member.id.as_str()) else { continue };
