@@ -143,6 +143,19 @@ fn an_edited_item_is_a_new_version() {
     assert_eq!(report["archive"]["edited"], 1);
     assert_eq!(count_items(&archive), 2);
     assert_eq!(ingest(&archive, &[second.to_str().expect("path")]).1["archive"]["unchanged"], 1);
+
+    // Without a URL, an item is known by its source and text: its edit is a new item that
+    // repeats its earlier text.
+    let plain = dir.path().join("plain.jsonl");
+    std::fs::write(&plain, row("b", "Harbour News", None, &article(20..26)) + "\n").expect("write");
+    assert_eq!(ingest(&archive, &[plain.to_str().expect("path")]).0, 0);
+    let retouched = format!("{}\n\n{}", article(20..26), paragraph(98));
+    std::fs::write(&plain, row("b", "Harbour News", None, &retouched) + "\n").expect("write");
+    let (_, report) = ingest(&archive, &[plain.to_str().expect("path")]);
+    let b = item(&report, "b");
+    assert_eq!(b["archive"]["status"], "new");
+    assert_eq!(b["relations"][0]["kind"], "near_duplicate", "{b}");
+    assert_eq!(b["relations"][0]["other_source"], "Harbour News");
 }
 
 #[test]
