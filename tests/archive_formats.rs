@@ -11,8 +11,8 @@ use serde_json::Value;
 const HISTORY: &[&str] = &["rw01-origin", "rw02-origin", "ss01-a", "hn01-a"];
 const NEWS: &[&str] = &["rw01-copy", "rw02-copy", "ss01-b", "hn01-b"];
 
-/// Runs copydesk with the archive and returns its output, with the archive's folder and
-/// the tool's version (not what these snapshots check) replaced.
+/// Runs copydesk with the archive and returns its output, with the archive's folder, the
+/// tool's version and the time of a check (not what these snapshots check) replaced.
 fn copydesk(args: &[&str], archive: &Path) -> String {
     let output = Command::cargo_bin("copydesk")
         .expect("binary")
@@ -24,10 +24,13 @@ fn copydesk(args: &[&str], archive: &Path) -> String {
         .expect("run copydesk");
     assert!(output.status.code().is_some_and(|c| c < 2), "{}", String::from_utf8_lossy(&output.stderr));
     let folder = archive.parent().expect("folder").display().to_string();
-    String::from_utf8(output.stdout)
-        .expect("UTF-8 report")
-        .replace(&folder, "[dir]")
-        .replace(env!("CARGO_PKG_VERSION"), "[version]")
+    let report = String::from_utf8(output.stdout).expect("UTF-8 report");
+    // A check that stores nothing is seen now.
+    let lines: Vec<&str> = report
+        .lines()
+        .map(|line| if line.trim_start().starts_with("\"seen_at\":") { "    \"seen_at\": \"[now]\"," } else { line })
+        .collect();
+    (lines.join("\n") + "\n").replace(&folder, "[dir]").replace(env!("CARGO_PKG_VERSION"), "[version]")
 }
 
 /// Writes the fixture's rows `ids` as a manifest with their texts inline.
