@@ -428,18 +428,9 @@ fn screen_in(
         let vector = frequencies.weigh(conn, &one.profile)?;
         let keys = archived_story::keys(&one.profile, &vector, &config.story);
         let copied: Vec<i64> = matches.iter().map(|m| m.other.ident).collect();
-        let probe = Probe { profile: &one.profile, vector: &vector, keys: &keys, fingerprint };
-        let skip = |archived: &Loaded| archived.stored.ident == ident || copied.contains(&archived.stored.ident);
-        let stories = archived_story::find(
-            conn,
-            &probe,
-            &skip,
-            &mut frequencies,
-            options,
-            &config.story,
-            &mut cache,
-            &mut stats,
-        )?;
+        let probe = Probe { profile: &one.profile, vector: &vector, keys: &keys, fingerprint, ident, copied: &copied };
+        let stories =
+            archived_story::find(conn, &probe, &mut frequencies, options, &config.story, &mut cache, &mut stats)?;
         matches.extend(stories);
         matches.sort_by_key(|m| (m.kind, m.other.first_seen, m.other.rowid));
         story_keys.push(keys);

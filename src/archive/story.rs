@@ -15,7 +15,7 @@ use std::rc::Rc;
 
 use rusqlite::{Connection, OptionalExtension};
 
-use super::screen::{Cache, Loaded, LookupStats, Match, ScreenError};
+use super::screen::{Cache, LookupStats, Match, ScreenError};
 use crate::fingerprint::Fingerprint;
 use crate::profile::Profile;
 use crate::relate::story::{self, KeyKind, StoryOptions, Weights};
@@ -73,6 +73,10 @@ pub(super) struct Probe<'a> {
     pub vector: &'a [(u32, f32)],
     pub keys: &'a [i64],
     pub fingerprint: &'a Fingerprint,
+    /// Its identity: its own archived versions are no stories of it.
+    pub ident: i64,
+    /// The archived identities it copies: a copy is not also a rewrite.
+    pub copied: &'a [i64],
 }
 
 /// The index keys of a weighted profile, as stored.
@@ -85,13 +89,10 @@ pub(super) fn keys(profile: &Profile, vector: &[(u32, f32)], options: &StoryOpti
 }
 
 /// The archived rewrites of, and reports of the same story as, a new item: at most one
-/// per archived identity, leaving out the archived items `skip` names (the item's own
-/// versions, and those it copies).
-#[allow(clippy::too_many_arguments)]
+/// per archived identity, leaving out the item's own versions and the items it copies.
 pub(super) fn find(
     conn: &Connection,
     probe: &Probe<'_>,
-    skip: &dyn Fn(&Loaded) -> bool,
     frequencies: &mut Frequencies,
     relate: &RelateOptions,
     options: &StoryOptions,
@@ -135,7 +136,8 @@ pub(super) fn find(
     let mut best: HashMap<i64, Match> = HashMap::new();
     for (rowid, _) in counted {
         let Some(archived) = super::screen::load(conn, rowid, cache)? else { continue };
-        if skip(&archived) || archived.fingerprint.is_empty() {
+        let ident = archived.stored.ident;
+        if ident == probe.ident || probe.copied.contains(&ident) || archived.fingerprint.is_empty() {
             continue;
         }
         let Some(profile) = load_profile(conn, rowid, cache)? else { continue };
