@@ -156,6 +156,19 @@ fn an_edited_item_is_a_new_version() {
     assert_eq!(b["archive"]["status"], "new");
     assert_eq!(b["relations"][0]["kind"], "near_duplicate", "{b}");
     assert_eq!(b["relations"][0]["other_source"], "Harbour News");
+
+    // The source's score counts each item once, an edited one with its latest version;
+    // the two texts of `b` are two items.
+    let output = copydesk()
+        .args(["sources", "--no-config", "--format", "json", "--archive"])
+        .arg(&archive)
+        .output()
+        .expect("run");
+    let report = json(&output);
+    let harbour = &report["sources"][0];
+    assert_eq!(harbour["name"], "Harbour News");
+    assert_eq!((harbour["items"].as_u64(), harbour["edited"].as_u64()), (Some(3), Some(1)));
+    assert_eq!(harbour["quality"]["items"], serde_json::json!(["a", "b", "b"]), "{harbour}");
 }
 
 #[test]

@@ -29,6 +29,9 @@ pub use crate::score::NO_SOURCE;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SourceItem {
     pub rowid: i64,
+    /// The identity its versions share (see `identity_key`).
+    #[serde(skip)]
+    pub ident: i64,
     pub id: String,
     pub url: Option<String>,
     pub title: Option<String>,
@@ -102,15 +105,23 @@ pub fn summarize(history: &SourceHistory) -> Counts {
 }
 
 /// The scores of the sources over a window, from the facts of their items: each item once
-/// (its latest version in the window), items without facts left out.
+/// (its latest version in the window, by identity), items without facts left out.
 pub fn window_scores(histories: &BTreeMap<String, SourceHistory>, config: &Config) -> BTreeMap<String, SourceScore> {
     let mut facts: Vec<ItemFacts> = Vec::new();
     for history in histories.values() {
-        let mut latest: BTreeMap<&str, &SourceItem> = BTreeMap::new();
+        // In first-seen order, each identity where it first appears, with its latest facts.
+        let mut slot: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
+        let mut latest: Vec<&SourceItem> = Vec::new();
         for item in history.items.iter().filter(|i| i.facts.is_some()) {
-            latest.insert(item.id.as_str(), item);
+            match slot.get(&item.ident) {
+                Some(&at) => latest[at] = item,
+                None => {
+                    slot.insert(item.ident, latest.len());
+                    latest.push(item);
+                }
+            }
         }
-        for item in latest.into_values() {
+        for item in latest {
             if let Some(one) = &item.facts {
                 facts.push(ItemFacts { id: item.id.clone(), source: history.name.clone(), ..one.clone() });
             }
@@ -136,7 +147,7 @@ impl Archive {
         let mut select = self
             .conn
             .prepare_cached(
-                "SELECT i.rowid, i.id, i.source, i.url, i.title, i.published, i.first_seen, i.version, f.data \
+                "SELECT i.rowid, i.id, i.source, i.url, i.title, i.published, i.first_seen, i.version, f.data, i.ident \
                  FROM items i LEFT JOIN facts f ON f.item = i.rowid \
                  WHERE i.first_seen >= ?1 AND i.first_seen < ?2 ORDER BY i.first_seen, i.rowid",
             )
@@ -147,6 +158,7 @@ impl Archive {
                     row.get::<_, Option<String>>(2)?,
                     SourceItem {
                         rowid: row.get(0)?,
+                        ident: row.get(9)?,
                         id: row.get(1)?,
                         url: row.get(3)?,
                         title: row.get(4)?,
