@@ -277,13 +277,13 @@ fn check(args: CheckArgs) -> Result<u8> {
         Some(path) => std::fs::File::create(path)
             .and_then(|file| {
                 let mut out = std::io::BufWriter::new(file);
-                archive::report::write(&report, args.format, &mut out)?;
+                report::write(&report, args.format, &mut out)?;
                 out.flush()
             })
             .with_context(|| format!("writing the report to {}", path.display())),
         None => {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            match archive::report::write(&report, args.format, &mut out).and_then(|()| out.flush()) {
+            match report::write(&report, args.format, &mut out).and_then(|()| out.flush()) {
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
                 result => result.context("writing the report"),
             }
@@ -342,7 +342,7 @@ fn ingest(args: IngestArgs) -> Result<u8> {
             eprintln!("copydesk: {problem}");
         }
     }
-    emit(&archive::report::render(&report, args.format), args.common.output.as_deref())?;
+    emit(&report::render(&report, args.format), args.common.output.as_deref())?;
     if report.read_nothing() {
         eprintln!("copydesk: error: no input could be read");
         return Ok(EXIT_ERROR);

@@ -11,7 +11,7 @@ use super::screen::{LookupStats, Match, Screened, Screening, Status, Stored};
 use super::timestamp;
 use crate::relate::Kind;
 use crate::report::table::{count, measured};
-use crate::report::{self, Format, ItemReport, RelationReport, Report};
+use crate::report::{Format, ItemReport, RelationReport, Report};
 
 /// The run against the archive, at the report's top level.
 #[derive(Debug, Clone, Serialize)]
@@ -283,24 +283,14 @@ fn item_archive(screened: &Screened, stored: bool, seen_at: &str, ids: &[String]
     }
 }
 
-/// Renders a report of a run against the archive: the archive's section, then the usual
-/// report.
-pub fn render(report: &Report, format: Format) -> String {
-    let mut out = Vec::new();
-    // Writing to memory cannot fail.
-    let _ = write(report, format, &mut out);
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-/// Writes a report of a run against the archive: for the table and Markdown, the
-/// archive's section first; the other formats carry the archive in their items.
-pub fn write(report: &Report, format: Format, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+/// The archive's section of a run against the archive, for the table and Markdown
+/// formats ([`crate::report::write`] puts it first); empty for the other formats.
+pub fn section(report: &Report, format: Format) -> String {
     match format {
-        Format::Table => out.write_all(table(report).as_bytes())?,
-        Format::Markdown => out.write_all(markdown(report).as_bytes())?,
-        _ => {}
+        Format::Table => table(report),
+        Format::Markdown => markdown(report),
+        _ => String::new(),
     }
-    report::write(report, format, out)
 }
 
 fn day(timestamp: &str) -> &str {

@@ -390,8 +390,13 @@ pub fn render(report: &Report, format: Format) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Writes a report in a format; JSON is streamed, never held whole in memory.
+/// Writes a report in a format; JSON is streamed, never held whole in memory. The table
+/// and Markdown of a run against the archive open with the archive's section; the other
+/// formats carry the archive in their items.
 pub fn write(report: &Report, format: Format, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    if report.archive.is_some() {
+        out.write_all(crate::archive::report::section(report, format).as_bytes())?;
+    }
     match format {
         Format::Table => out.write_all(table::render(report).as_bytes()),
         Format::Json => json::write(report, out),
