@@ -140,7 +140,10 @@ impl Archive {
         config: &Config,
     ) -> Result<BTreeMap<String, SourceHistory>> {
         let name_of = |source: Option<&str>, url: Option<&str>| source_identity(source, url, &config.sources);
-        let (from, until) = (from.timestamp(), until.timestamp());
+        // First-seen times are whole seconds: a bound within a second is taken to the end of
+        // it, so that a window ending now holds what was stored this second.
+        let whole = |t: DateTime<Utc>| t.timestamp() + i64::from(t.timestamp_subsec_nanos() > 0);
+        let (from, until) = (whole(from), whole(until));
         let mut histories: BTreeMap<String, SourceHistory> = BTreeMap::new();
         let mut rows: BTreeMap<i64, (String, usize)> = BTreeMap::new();
         let sql = |e| self.sql(e);

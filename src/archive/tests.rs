@@ -406,6 +406,12 @@ fn sources_count_copies_over_windows() {
     let longer = archive.sources_report(until, chrono::Duration::days(30), &Config::default()).expect("report");
     let origin = longer.sources.iter().find(|s| s.name == "Origin").expect("origin");
     assert_eq!(origin.counts.items, 3);
+    // A window that ends within the second an item was stored holds it.
+    let stored = Utc.with_ymd_and_hms(2025, 3, 25, 12, 0, 0).single().expect("time");
+    let just_after = stored + chrono::Duration::milliseconds(300);
+    let now = archive.sources_report(just_after, chrono::Duration::hours(1), &Config::default()).expect("report");
+    let farm = now.sources.iter().find(|s| s.name == "Farm").expect("farm");
+    assert_eq!(farm.counts.items, 1);
 }
 
 #[test]
