@@ -48,12 +48,6 @@ struct CheckArgs {
     /// format recognised by its content).
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<String>,
-    /// Output format.
-    #[arg(long, short, value_enum, default_value = "table")]
-    format: Format,
-    /// The collection's date (YYYY-MM-DD); by default the newest published date in it.
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
-    as_of: Option<NaiveDate>,
     /// Exit with status 1 when a finding of these kinds or rule codes is present
     /// (comma-separated: copy, exact, near_duplicate, partial_copy, CD101, …).
     #[arg(long, value_name = "KINDS", value_delimiter = ',', value_parser = parse_selector)]
@@ -90,12 +84,6 @@ struct IngestArgs {
     /// $XDG_DATA_HOME/copydesk/archive.sqlite3 (~/.local/share/copydesk/archive.sqlite3).
     #[arg(long, value_name = "DB")]
     archive: Option<PathBuf>,
-    /// Output format.
-    #[arg(long, short, value_enum, default_value = "table")]
-    format: Format,
-    /// The collection's date (YYYY-MM-DD); by default the newest published date in it.
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
-    as_of: Option<NaiveDate>,
     /// Exit with status 1 when a finding of these kinds or rule codes is present, copies
     /// of archived items included (comma-separated: copy, exact, near_duplicate, CD101, …).
     #[arg(long, value_name = "KINDS", value_delimiter = ',', value_parser = parse_selector)]
@@ -131,12 +119,8 @@ struct SourcesArgs {
     /// Output format.
     #[arg(long, short, value_enum, default_value = "table")]
     format: Format,
-    /// Configuration file; by default copydesk.toml in the current folder or above.
-    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
-    config: Option<PathBuf>,
-    /// Use the built-in defaults only.
-    #[arg(long)]
-    no_config: bool,
+    #[command(flatten)]
+    config: ConfigFile,
     /// Write the report to a file instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -145,6 +129,12 @@ struct SourcesArgs {
 /// Options `check` and `ingest` share.
 #[derive(Debug, Args)]
 struct CommonArgs {
+    /// Output format.
+    #[arg(long, short, value_enum, default_value = "table")]
+    format: Format,
+    /// The collection's date (YYYY-MM-DD); by default the newest published date in it.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    as_of: Option<NaiveDate>,
     #[command(flatten)]
     config: ConfigFile,
     /// Let JSON Lines manifests name files outside their own folder.
@@ -160,7 +150,8 @@ struct CommonArgs {
 
 #[derive(Debug, Args)]
 struct ConfigFile {
-    /// Configuration file; by default copydesk.toml in the first input's folder or above.
+    /// Configuration file; by default copydesk.toml in the first input's folder (for
+    /// `sources`, the current folder) or above.
     #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
     config: Option<PathBuf>,
     /// Use the built-in defaults only.
@@ -253,7 +244,7 @@ fn check(args: CheckArgs) -> Result<u8> {
         inputs: args.paths.clone(),
         config: loaded.config,
         allow_outside_paths: args.common.allow_outside_paths,
-        as_of: args.as_of,
+        as_of: args.common.as_of,
         progress: !args.common.quiet && std::io::stderr().is_terminal(),
     };
     let report = if args.archive.is_some() || args.paths.iter().any(|p| is_url(p)) {
@@ -277,13 +268,13 @@ fn check(args: CheckArgs) -> Result<u8> {
         Some(path) => std::fs::File::create(path)
             .and_then(|file| {
                 let mut out = std::io::BufWriter::new(file);
-                report::write(&report, args.format, &mut out)?;
+                report::write(&report, args.common.format, &mut out)?;
                 out.flush()
             })
             .with_context(|| format!("writing the report to {}", path.display())),
         None => {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            match report::write(&report, args.format, &mut out).and_then(|()| out.flush()) {
+            match report::write(&report, args.common.format, &mut out).and_then(|()| out.flush()) {
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
                 result => result.context("writing the report"),
             }
@@ -329,7 +320,7 @@ fn ingest(args: IngestArgs) -> Result<u8> {
             inputs: Vec::new(),
             config,
             allow_outside_paths: args.common.allow_outside_paths,
-            as_of: args.as_of,
+            as_of: args.common.as_of,
             progress: !args.common.quiet && std::io::stderr().is_terminal(),
         },
         archive: Some(path),
@@ -342,7 +333,7 @@ fn ingest(args: IngestArgs) -> Result<u8> {
             eprintln!("copydesk: {problem}");
         }
     }
-    emit(&report::render(&report, args.format), args.common.output.as_deref())?;
+    emit(&report::render(&report, args.common.format), args.common.output.as_deref())?;
     if report.read_nothing() {
         eprintln!("copydesk: error: no input could be read");
         return Ok(EXIT_ERROR);
@@ -360,7 +351,7 @@ fn ingest(args: IngestArgs) -> Result<u8> {
 
 fn sources(args: SourcesArgs) -> Result<u8> {
     let start = std::env::current_dir().ok();
-    let loaded = config::resolve(args.config.as_deref(), args.no_config, start.as_deref())?;
+    let loaded = config::resolve(args.config.config.as_deref(), args.config.no_config, start.as_deref())?;
     let path = archive::resolve_path(args.archive.as_deref(), &loaded.config, loaded.path.as_deref())
         .context("no archive path: give --archive DB, or set HOME or XDG_DATA_HOME")?;
     let archive = archive::Archive::open(&path, archive::Mode::Existing, &loaded.config)?;
