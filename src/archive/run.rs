@@ -15,6 +15,7 @@ use crate::ingest::{self, IngestOptions, InputFile};
 use crate::model::{Problem, Severity};
 use crate::pipeline::{self, CheckOptions};
 use crate::report::{self, Report};
+use crate::score::{self, ItemFacts};
 
 /// What a run against the archive is asked to do.
 #[derive(Debug, Clone)]
@@ -109,9 +110,10 @@ pub fn run(options: &RunOptions) -> Result<Report> {
         })
         .collect();
     // What the screening adds to the report: the archive's section, relations to archived
-    // items, dates from archived copies, and the scores that rest on them.
+    // items, dates from archived copies, and the scores that rest on them. Gives each
+    // item's facts, which the scores were worked out from.
     let archive_path = archive.path().to_path_buf();
-    let add_screening = |built: &mut Report, screening: &Screening| {
+    let add_screening = |built: &mut Report, screening: &Screening| -> Vec<ItemFacts> {
         annotate(
             built,
             Annotation {
@@ -123,14 +125,13 @@ pub fn run(options: &RunOptions) -> Result<Report> {
             },
         );
         date_from_archive(built, config);
-        built.sources = crate::score::score_report(built, config);
+        let facts = score::report_facts(built, config);
+        built.sources = score::scores_with_limits(&facts, config);
+        facts
     };
     if options.store {
         let batch = Batch { analyzed: &analyzed, related: &related, seen_at: options.seen_at, feeds: &keep };
-        archive.ingest(batch, config, |screening| {
-            add_screening(&mut built, screening);
-            crate::score::report_facts(&built, config)
-        })?;
+        archive.ingest(batch, config, |screening| add_screening(&mut built, screening))?;
     } else {
         let screening = archive.screen(&analyzed, config)?;
         add_screening(&mut built, &screening);
