@@ -144,22 +144,24 @@ pub fn month_number(name: &str) -> Option<u32> {
     Some(position as u32 + 1)
 }
 
+/// The full English weekday names, Monday first, with their weekdays.
+pub const WEEKDAYS: [(&str, Weekday); 7] = [
+    ("monday", Weekday::Mon),
+    ("tuesday", Weekday::Tue),
+    ("wednesday", Weekday::Wed),
+    ("thursday", Weekday::Thu),
+    ("friday", Weekday::Fri),
+    ("saturday", Weekday::Sat),
+    ("sunday", Weekday::Sun),
+];
+
 /// The weekday a name stands for (`Thursday`, `Thu`, `Thurs`), in any case.
 pub fn weekday(name: &str) -> Option<Weekday> {
     let lower = name.trim_end_matches('.').to_ascii_lowercase();
-    const DAYS: [(&str, Weekday); 7] = [
-        ("monday", Weekday::Mon),
-        ("tuesday", Weekday::Tue),
-        ("wednesday", Weekday::Wed),
-        ("thursday", Weekday::Thu),
-        ("friday", Weekday::Fri),
-        ("saturday", Weekday::Sat),
-        ("sunday", Weekday::Sun),
-    ];
     if lower.len() < 3 {
         return None;
     }
-    DAYS.iter().find(|(full, _)| *full == lower || (full.starts_with(&lower) && lower.len() <= 5)).map(|(_, d)| *d)
+    WEEKDAYS.iter().find(|(full, _)| *full == lower || (full.starts_with(&lower) && lower.len() <= 5)).map(|(_, d)| *d)
 }
 
 /// The English name of a weekday.

@@ -410,15 +410,9 @@ const GENERIC_HEADS: &[&str] = &[
     "district",
 ];
 
-/// Days, months and their abbreviations: capitalised, but no names.
-const CALENDAR: &[&str] = &[
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
+/// Abbreviations of days and months, and the days next to today: capitalised, but no
+/// names. The full names come from [`crate::date::calendar`].
+const CALENDAR_WORDS: &[&str] = &[
     "mon",
     "tue",
     "tues",
@@ -429,18 +423,6 @@ const CALENDAR: &[&str] = &[
     "fri",
     "sat",
     "sun",
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
     "jan",
     "feb",
     "mar",
@@ -651,7 +633,10 @@ const CLOCK: &[&str] = &["am", "pm", "a.m", "a.m.", "p.m", "p.m.", "gmt", "utc",
 static STOP: LazyLock<HashSet<&'static str>> = LazyLock::new(|| STOP_WORDS.iter().copied().collect());
 static TITLE: LazyLock<HashSet<&'static str>> = LazyLock::new(|| TITLES.iter().copied().collect());
 static HEADS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| GENERIC_HEADS.iter().copied().collect());
-static CAL: LazyLock<HashSet<&'static str>> = LazyLock::new(|| CALENDAR.iter().copied().collect());
+static CAL: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    use crate::date::calendar::{MONTHS, WEEKDAYS};
+    CALENDAR_WORDS.iter().copied().chain(MONTHS).chain(WEEKDAYS.iter().map(|(name, _)| *name)).collect()
+});
 static SPEECH: LazyLock<HashSet<&'static str>> = LazyLock::new(|| SPEECH_VERBS.iter().copied().collect());
 static ABBR: LazyLock<HashSet<&'static str>> = LazyLock::new(|| ABBREVIATIONS.iter().copied().collect());
 static SCALE: LazyLock<HashMap<&'static str, f64>> = LazyLock::new(|| SCALES.iter().copied().collect());
