@@ -172,6 +172,13 @@ pub struct Finding {
     pub message: String,
 }
 
+impl Rule {
+    /// A finding of this rule about `item` (an item's id, or a source's name).
+    fn finding(&self, item: String, location: Option<Location>, other: Option<String>, message: String) -> Finding {
+        Finding { code: self.code, kind: self.kind, level: self.level, item, location, other, message }
+    }
+}
+
 impl Report {
     /// Every finding of the report, item by item, then source by source, less those the
     /// configuration ignores.
@@ -189,14 +196,11 @@ impl Report {
             let first = source.items.first().and_then(|id| index.get(id.as_str()));
             let failing: Vec<String> =
                 source.failing().map(|c| format!("{} {:.2} < {}", c.name, c.value, c.threshold)).collect();
-            findings.push(Finding {
-                code: rule.code,
-                kind: rule.kind,
-                level: rule.level,
-                item: source.name.clone(),
-                location: first.and_then(|i| i.location.clone()),
-                other: None,
-                message: format!(
+            findings.push(rule.finding(
+                source.name.clone(),
+                first.and_then(|i| i.location.clone()),
+                None,
+                format!(
                     "source {} scores {:.0} (grade {}, {} items, interval {:.0}–{:.0}), below {:.0}; fails {}",
                     source.name,
                     source.score,
@@ -207,7 +211,7 @@ impl Report {
                     source.min_score,
                     failing.join(", ")
                 ),
-            });
+            ));
         }
         findings
     }
@@ -283,30 +287,19 @@ fn item_findings(item: &ItemReport) -> Vec<Finding> {
     let mut findings = Vec::new();
     for relation in &item.relations {
         let Some(rule) = rule(relation.kind.as_str()) else { continue };
-        findings.push(Finding {
-            code: rule.code,
-            kind: rule.kind,
-            level: rule.level,
-            item: item.id.clone(),
-            location: item.location.clone(),
-            other: Some(relation.other.clone()),
-            message: relation_message(relation),
-        });
+        findings.push(rule.finding(
+            item.id.clone(),
+            item.location.clone(),
+            Some(relation.other.clone()),
+            relation_message(relation),
+        ));
     }
     for flag in &item.flags {
         let Some(rule) = rule(flag) else { continue };
         if item.relations.iter().any(|r| r.kind.as_str() == *flag) {
             continue;
         }
-        findings.push(Finding {
-            code: rule.code,
-            kind: rule.kind,
-            level: rule.level,
-            item: item.id.clone(),
-            location: item.location.clone(),
-            other: None,
-            message: flag_message(item, rule),
-        });
+        findings.push(rule.finding(item.id.clone(), item.location.clone(), None, flag_message(item, rule)));
     }
     findings
 }
