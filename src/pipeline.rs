@@ -141,12 +141,16 @@ pub fn analyze_inputs(inputs: &Inputs, options: &CheckOptions) -> Result<Analysi
     let start = Instant::now();
     progress.set_message("fingerprinting (2/2)");
     progress.set_position(0);
-    let as_of = options.as_of.or(first.newest);
+    let as_of = options.as_of.or(first.collection_date.date);
     let dating = date::Context { timeline: &timeline, as_of, max_age_days: options.config.date.max_age_days };
     let analyzed = second_pass(inputs, &ingest_options, &first, options, &dating, &progress);
     timings.analyze = start.elapsed();
     progress.finish_and_clear();
-    Ok(Analysis { analyzed, problems: first.problems, as_of, timings })
+    let mut problems = first.problems;
+    if options.as_of.is_none() {
+        problems.extend(first.collection_date.set_aside_problem());
+    }
+    Ok(Analysis { analyzed, problems, as_of, timings })
 }
 
 fn progress_bar(show: bool) -> ProgressBar {
@@ -166,8 +170,64 @@ struct FirstPass {
     /// The unique id of every item, in reading order.
     ids: Vec<String>,
     problems: Vec<Problem>,
-    /// The newest published date in the collection.
-    newest: Option<NaiveDate>,
+    /// The collection's date, from its items' published dates.
+    collection_date: CollectionDate,
+}
+
+/// How far after most of a collection's published dates its date may lie: the newest
+/// date within this many days after the 99th percentile counts, later ones are outliers.
+const AS_OF_REACH_DAYS: i64 = 31;
+
+/// The date of a collection, by default: the newest published date that is neither in the
+/// future nor far after the rest, so that one mistyped date (2050-09-30) cannot make every
+/// undated item of the collection look decades old.
+#[derive(Debug, Default)]
+pub struct CollectionDate {
+    pub date: Option<NaiveDate>,
+    /// Published dates left out, with how many items carry them.
+    pub set_aside: Vec<(NaiveDate, usize)>,
+}
+
+impl CollectionDate {
+    /// The collection date of a set of published dates, `today` being the run's day.
+    pub fn of(mut dates: Vec<NaiveDate>, today: NaiveDate) -> CollectionDate {
+        dates.sort_unstable();
+        let limit = today + chrono::Duration::days(1);
+        let valid = dates.partition_point(|d| *d <= limit);
+        let reach = match valid {
+            0 => None,
+            n => dates.get((n - 1) * 99 / 100).map(|p| *p + chrono::Duration::days(AS_OF_REACH_DAYS)),
+        };
+        let cut = reach.map_or(0, |reach| dates[..valid].partition_point(|d| *d <= reach));
+        let mut set_aside: Vec<(NaiveDate, usize)> = Vec::new();
+        for date in &dates[cut..] {
+            match set_aside.last_mut() {
+                Some((last, count)) if last == date => *count += 1,
+                _ => set_aside.push((*date, 1)),
+            }
+        }
+        CollectionDate { date: cut.checked_sub(1).map(|i| dates[i]), set_aside }
+    }
+
+    /// A warning naming the published dates not taken as the collection's date.
+    fn set_aside_problem(&self) -> Option<Problem> {
+        if self.set_aside.is_empty() {
+            return None;
+        }
+        let listed: Vec<String> = self
+            .set_aside
+            .iter()
+            .take(5)
+            .map(|(date, n)| if *n == 1 { date.to_string() } else { format!("{date} ({n} items)") })
+            .collect();
+        let more = self.set_aside.len().saturating_sub(5);
+        let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+        let message = format!(
+            "published dates in the future or far after the rest of the collection are not taken as its date: {}{more}",
+            listed.join(", ")
+        );
+        Some(Problem::warning("(collection)", None, message))
+    }
 }
 
 /// Cuts the inputs into batches of units and hands each batch to `work` on all cores,
@@ -193,7 +253,7 @@ fn first_pass(inputs: &Inputs, options: &IngestOptions, progress: &ProgressBar) 
     let mut ids = Vec::new();
     let mut problems = Vec::new();
     let mut taken: HashMap<String, usize> = HashMap::new();
-    let mut newest: Option<NaiveDate> = None;
+    let mut published: Vec<NaiveDate> = Vec::new();
     for_each_batch(
         inputs,
         options,
@@ -201,16 +261,17 @@ fn first_pass(inputs: &Inputs, options: &IngestOptions, progress: &ProgressBar) 
             let parsed = ingest::parse(unit, inputs, options);
             let mut counter = TemplateCounter::default();
             let mut ids = Vec::with_capacity(parsed.items.len());
-            let newest = parsed.items.iter().filter_map(|item| item.published).map(|p| p.date_naive()).max();
+            let dates: Vec<NaiveDate> =
+                parsed.items.iter().filter_map(|item| item.published).map(|p| p.date_naive()).collect();
             for item in &parsed.items {
                 counter.add(item.source.as_deref(), normalize::keyed_lines(&item.text).map(|line| line.3));
                 ids.push((item.id.clone(), item.location.clone()));
             }
-            (counter, ids, parsed.problems, newest)
+            (counter, ids, parsed.problems, dates)
         },
         |results| {
-            for (batch_counter, batch_ids, batch_problems, batch_newest) in results {
-                newest = newest.max(batch_newest);
+            for (batch_counter, batch_ids, batch_problems, batch_dates) in results {
+                published.extend(batch_dates);
                 counter = std::mem::take(&mut counter).merge(batch_counter);
                 progress.inc(batch_ids.len() as u64);
                 for (id, location) in batch_ids {
@@ -233,7 +294,8 @@ fn first_pass(inputs: &Inputs, options: &IngestOptions, progress: &ProgressBar) 
             }
         },
     );
-    FirstPass { templates: counter.finish(), ids, problems, newest }
+    let collection_date = CollectionDate::of(published, chrono::Utc::now().date_naive());
+    FirstPass { templates: counter.finish(), ids, problems, collection_date }
 }
 
 fn second_pass(
@@ -288,7 +350,11 @@ pub fn analyze(
 ) -> Analyzed {
     let normalized = normalize::normalize(&item, templates, &config.normalize);
     let fingerprint = fingerprint::fingerprint(&normalized.paragraphs, &config.fingerprint, signer);
-    let skip: Vec<usize> = normalized.removed.iter().map(|r| r.line).collect();
+    // Captions are not the article's content: they do not date it.
+    let captions = item.text.lines().enumerate().filter(|(_, line)| normalize::furniture::is_caption(line));
+    let mut skip: Vec<usize> = normalized.removed.iter().map(|r| r.line).chain(captions.map(|(i, _)| i + 1)).collect();
+    skip.sort_unstable();
+    skip.dedup();
     let date = date::assess(&item, &skip, dating);
     let profile = if config.story.enabled {
         let lines: Vec<&str> = item.text.lines().collect();
@@ -313,16 +379,26 @@ pub fn analyze(
     }
 }
 
+/// A repeated line shorter than this is a label (a site name, a section), not a fault.
+const MIN_REPEATED_WORDS: usize = 6;
+
 /// The text and headline signals of an item; lines removed as repeats count as garbled.
 fn item_signals(item: &Item, removed: &[RemovedLine], options: &crate::score::ScoreOptions) -> ItemSignals {
     let mut text = signals::text_signals(&item.text);
-    for line in removed.iter().filter(|r| matches!(r.removal, normalize::Removal::RepeatedInItem { .. })) {
+    // A repeated caption or a transcript's speaker label is the page's form, not a fault.
+    let repeated = removed.iter().filter(|r| matches!(r.removal, normalize::Removal::RepeatedInItem { .. }));
+    let artefact = |r: &&RemovedLine| {
+        r.text.split_whitespace().count() >= MIN_REPEATED_WORDS
+            && !normalize::furniture::is_caption(&r.text)
+            && !normalize::furniture::is_speaker_label(&r.text)
+    };
+    for line in repeated.filter(artefact) {
         text.garbled.push(signals::Artefact { kind: "repeated_line", line: line.line, excerpt: clip(&line.text, 60) });
     }
     let headline = item
         .title
         .as_deref()
-        .map(|t| signals::headline_signals_with(t, &options.extend_loaded_words, &options.extend_clickbait))
+        .map(|t| signals::headline_signals_with(t, &item.text, &options.extend_loaded_words, &options.extend_clickbait))
         .unwrap_or_default();
     ItemSignals { text, headline }
 }

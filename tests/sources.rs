@@ -39,30 +39,36 @@ fn failing(source: &Value) -> Vec<&str> {
 fn scores_rank_the_sources_as_their_profiles_do() {
     let report = report(&["check", "--no-config", "--format", "json", "fixtures/sources/manifest.jsonl"]);
     let labels = labels();
-    let ranking: Vec<&str> = labels["ranking"].as_array().expect("ranking").iter().filter_map(Value::as_str).collect();
-    let close: Vec<(&str, &str)> = labels["close_pairs"]
+    let tiers: Vec<Vec<&str>> = labels["tiers"]
         .as_array()
-        .expect("close pairs")
+        .expect("tiers")
         .iter()
-        .map(|p| (p[0].as_str().expect("name"), p[1].as_str().expect("name")))
+        .map(|tier| tier.as_array().expect("tier").iter().filter_map(Value::as_str).collect())
         .collect();
     let score = |name: &str| source(&report, name)["score"].as_f64().expect("score");
-    for (name, s) in ranking.iter().map(|n| (n, score(n))) {
-        println!("{name:<24} {s:>5.0} {:?}", failing(source(&report, name)));
-    }
-    for (i, better) in ranking.iter().enumerate() {
-        for worse in &ranking[i + 1..] {
-            let is_close = close.contains(&(*better, *worse));
-            assert!(
-                is_close || score(better) >= score(worse),
-                "{better} ({}) should not score below {worse} ({})",
-                score(better),
-                score(worse)
-            );
+    for tier in &tiers {
+        for name in tier {
+            println!("{name:<24} {:>5.1} {:?}", score(name), failing(source(&report, name)));
         }
     }
-    // The best and the worst are far apart, whatever the close calls in between.
-    assert!(score(ranking[0]) - score(ranking[ranking.len() - 1]) >= 50.0);
+    // A source of a better tier never scores below one of a worse tier: content farms below
+    // the re-runs and garbled translations, and those below the wire and the dailies.
+    for (i, better) in tiers.iter().enumerate() {
+        for worse in tiers[i + 1..].iter().flatten() {
+            for better in better {
+                assert!(
+                    score(better) > score(worse),
+                    "{better} ({}) should score above {worse} ({})",
+                    score(better),
+                    score(worse)
+                );
+            }
+        }
+    }
+    // The best and the worst are far apart.
+    let best = tiers[0].iter().map(|n| score(n)).fold(f64::MIN, f64::max);
+    let worst = tiers[tiers.len() - 1].iter().map(|n| score(n)).fold(f64::MAX, f64::min);
+    assert!(best - worst >= 25.0, "{best} vs {worst}");
 }
 
 #[test]
@@ -101,41 +107,20 @@ fn seeds_signals_and_sources() {
             .find(|i| i["id"].as_str().is_some_and(|id| id.starts_with(prefix)))
             .expect(prefix)
     };
-    // The source behind 003 (it names none) fails freshness, because of 003.
-    let unnamed = source(&report, "(no source)");
-    let freshness =
-        unnamed["criteria"].as_array().expect("criteria").iter().find(|c| c["name"] == "freshness").expect("freshness");
-    assert_eq!(freshness["pass"], false);
-    assert!(freshness["failing"]
-        .as_array()
-        .expect("failing")
-        .iter()
-        .any(|f| f["id"].as_str().is_some_and(|id| id.starts_with("003"))));
-    // 002 fails attribution; 000 passes it.
-    let attribution = unnamed["criteria"]
-        .as_array()
-        .expect("criteria")
-        .iter()
-        .find(|c| c["name"] == "attribution")
-        .expect("attribution");
-    assert!(attribution["failing"]
-        .as_array()
-        .expect("failing")
-        .iter()
-        .any(|f| f["id"].as_str().is_some_and(|id| id.starts_with("002"))));
+    // Items whose outlet cannot be found are not pooled into one outlet with a grade.
+    assert!(report["sources"].as_array().expect("sources").iter().all(|s| s["name"] != "(no source)"));
+    assert_eq!(report["summary"]["items_without_source"], 4);
+    // 003 is stale; 002 is unattributed.
+    assert_eq!(item("003")["stale"], true);
+    assert!(item("002")["flags"].as_array().expect("flags").iter().any(|f| f == "unattributed"));
     let bfm = source(&report, "BFM TV");
     assert!(!failing(bfm).contains(&"attribution"), "{bfm}");
     // 001's page boilerplate is scrape noise; 000's translation artefacts are garbled text;
     // 003's headline is sensational.
     assert!(item("001")["flags"].as_array().expect("flags").iter().any(|f| f == "heavy_boilerplate"));
     let clean =
-        unnamed["criteria"].as_array().expect("criteria").iter().find(|c| c["name"] == "clean_text").expect("clean");
-    assert!(clean["failing"]
-        .as_array()
-        .expect("failing")
-        .iter()
-        .any(|f| f["id"].as_str().is_some_and(|id| id.starts_with("001"))
-            && f["reason"].as_str().is_some_and(|r| r.contains("scrape noise"))));
+        bfm["criteria"].as_array().expect("criteria").iter().find(|c| c["name"] == "clean_text").expect("clean");
+    assert_eq!(clean["pass"], false, "{clean}");
     let garbled: Vec<&str> = item("000")["signals"]["garbled"]
         .as_array()
         .expect("garbled")
@@ -171,8 +156,8 @@ fn aliases_ignores_and_the_minimum_score() {
     assert_eq!(report["ignores"][0]["matched"].as_u64(), Some(4), "{}", report["ignores"]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("an ignore matches nothing"), "{stderr}");
-    // The minimum score: ContentMill Hub scores far below 60.
-    assert_eq!(run(&["--min-source-score", "60"]).status.code(), Some(1));
+    // The minimum score: ContentMill Hub scores below 70.
+    assert_eq!(run(&["--min-source-score", "70"]).status.code(), Some(1));
     assert_eq!(run(&["--min-source-score", "0"]).status.code(), Some(0));
     // An ignore without a reason is a configuration error.
     std::fs::write(&config, "[[ignore]]\ncode = \"CD200\"\n").expect("config");
@@ -255,16 +240,16 @@ fn the_archive_scores_each_window_as_check_scores_the_collection() {
     let july_report: Value = serde_json::from_str(&july_report).expect("JSON");
     let rerun = source(&july_report, "Rerun Daily");
     let (now, before) = (rerun["score"].as_f64().expect("score"), rerun["previous_score"].as_f64().expect("previous"));
-    assert_eq!(rerun["change"]["score"].as_f64(), Some(now - before));
+    assert!(rerun["change"]["score"].as_f64().is_some_and(|c| (c - (now - before)).abs() < 1e-6), "{rerun}");
     assert_eq!(rerun["items"], 3);
     let harbor = source(&july_report, "Harbor Wire");
-    assert!(harbor["score"].is_null() && harbor["previous_score"] == 100.0, "{harbor}");
+    assert!(harbor["score"].is_null() && harbor["previous_score"].as_f64().is_some_and(|s| s > 90.0), "{harbor}");
 
     // The table shows the scores and their change; a minimum score fails the run.
     let (code, table) = with_archive(&["sources", "--since", "30d", "--until", "2025-06-30"], &archive);
     assert_eq!(code, 0);
     assert!(table.contains("Scores over the window") && table.contains("ContentMill Hub"), "{table}");
     let (code, _) =
-        with_archive(&["sources", "--since", "30d", "--until", "2025-06-30", "--min-source-score", "50"], &archive);
-    assert_eq!(code, 1, "ContentMill Hub scores below 50");
+        with_archive(&["sources", "--since", "30d", "--until", "2025-06-30", "--min-source-score", "70"], &archive);
+    assert_eq!(code, 1, "ContentMill Hub scores below 70");
 }

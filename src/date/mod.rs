@@ -657,13 +657,30 @@ impl Assessor<'_, '_> {
             Some(until) => (Bound::NotAfter, until),
             None => (Bound::NotBefore, role.from),
         };
-        let how = if apposition_end.is_some() { "named with the office's title" } else { "named in office" };
+        // "President Obama" alone is how many outlets name a former holder too: a bare
+        // title before a name shapes the estimate but never makes an item stale. A
+        // qualified title ("US President Barack Obama", "Air Force General Tod Wolters")
+        // or an apposition naming the office is evidence.
+        let bare = apposition_end.is_none() && bare_title(&text[term.start..term.end], before);
+        let how = if apposition_end.is_some() {
+            "named with the office's title"
+        } else if bare {
+            "named by a bare title, which former holders keep too"
+        } else {
+            "named in office"
+        };
         self.push(Draft {
             spans,
             implies,
             bound,
-            kind: Strength::Hard,
-            confidence: if apposition_end.is_some() { 0.7 } else { 0.75 },
+            kind: if bare { Strength::Soft } else { Strength::Hard },
+            confidence: if bare {
+                0.4
+            } else if apposition_end.is_some() {
+                0.7
+            } else {
+                0.75
+            },
             source,
             note: format!("{how}: {} ({tenure}){also}", role.name),
             point,
@@ -1332,3 +1349,46 @@ fn capitalize(text: &str) -> String {
 
 #[cfg(test)]
 mod tests;
+
+/// Titles that outlets keep using for former holders ("President Obama", "Secretary
+/// Clinton").
+const BARE_TITLES: &[&str] = &[
+    "president",
+    "pres.",
+    "secretary",
+    "chancellor",
+    "senator",
+    "sen.",
+    "governor",
+    "gov.",
+    "mayor",
+    "speaker",
+    "premier",
+    "prime",
+    "vice",
+    "leader",
+];
+
+/// Whether a timeline term is a bare title before a name ("President Obama"), with no
+/// country, organisation or service word written before it ("US President", "Air Force
+/// General").
+fn bare_title(term: &str, before: &str) -> bool {
+    let first = term.split_whitespace().next().unwrap_or_default().to_lowercase();
+    if !BARE_TITLES.contains(&first.as_str()) {
+        return false;
+    }
+    let previous = before.split_whitespace().next_back().unwrap_or_default();
+    !qualifier(previous.trim_matches(|c: char| !c.is_alphanumeric() && c != '.'))
+}
+
+/// Whether a word before a title names a country or organisation: an initialism ("US",
+/// "U.S.", "NATO") or a demonym ("American", "French", "Chinese", "Israeli").
+fn qualifier(word: &str) -> bool {
+    let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
+    if letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase()) {
+        return true;
+    }
+    word.starts_with(|c: char| c.is_uppercase())
+        && word.len() >= 4
+        && ["an", "ish", "ese", "ch", "i"].iter().any(|end| word.ends_with(end))
+}

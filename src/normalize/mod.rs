@@ -3,6 +3,7 @@
 //! (c) lines that recur across items of one source or of the collection (site templates,
 //! see [`templates`]). What is removed is kept, with the reason, for the report.
 
+pub mod furniture;
 pub mod lexicon;
 pub mod templates;
 

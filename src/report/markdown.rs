@@ -125,9 +125,13 @@ pub fn render(report: &Report) -> String {
         }
         out.push('\n');
     }
-    if !report.sources.is_empty() {
+    if !report.sources.is_empty() || report.summary.items_without_source > 0 {
         let _ = writeln!(out, "### Sources\n");
         write_scores(&mut out, &report.sources.iter().collect::<Vec<_>>());
+        if report.summary.items_without_source > 0 {
+            let n = report.summary.items_without_source;
+            let _ = writeln!(out, "\n{n} item{} without an outlet, not scored.", if n == 1 { "" } else { "s" });
+        }
         out.push('\n');
     }
     if !report.problems.is_empty() {

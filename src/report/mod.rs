@@ -59,6 +59,8 @@ pub struct Summary {
     /// Input files read (after walking folders).
     pub files: usize,
     pub items: usize,
+    /// Items whose outlet could not be found: listed, not scored as one outlet.
+    pub items_without_source: usize,
     /// Inputs, or parts of inputs, left out.
     pub skipped: usize,
     pub warnings: usize,
@@ -303,6 +305,7 @@ pub fn build(input: Input<'_>) -> Report {
         summary: Summary {
             files: input.files,
             items: items.len(),
+            items_without_source: 0,
             skipped,
             warnings,
             clusters: input.related.clusters.len(),
@@ -321,6 +324,7 @@ pub fn build(input: Input<'_>) -> Report {
         archive: None,
     };
     report.sources = crate::score::score_report(&report, input.config);
+    report.summary.items_without_source = report.items.iter().filter(|i| i.source.is_none()).count();
     report.ignores = findings::apply_ignores(&mut report, &input.config.ignores);
     report
 }

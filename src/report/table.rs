@@ -106,9 +106,12 @@ pub fn render(report: &Report) -> String {
         }
     }
 
-    if !report.sources.is_empty() {
+    if !report.sources.is_empty() || s.items_without_source > 0 {
         let _ = writeln!(out, "\nSources (score out of 100, grade, items, failing criteria)");
         write_scores(&mut out, &report.sources.iter().collect::<Vec<_>>());
+        if s.items_without_source > 0 {
+            let _ = writeln!(out, "    {} without an outlet, not scored", count(s.items_without_source, "item"));
+        }
     }
 
     if !report.problems.is_empty() {

@@ -1,8 +1,10 @@
 //! Score: per-source criteria and a 0–100 score, in the style of the point systems of
-//! rating services. Each criterion is the share of a source's items that pass one test;
-//! a criterion whose share reaches its threshold earns its weight in points. The score is
-//! the sum of the points, with a grade and an interval that says how far the number of
-//! items lets it be trusted.
+//! rating services. Each criterion is graded: a value from 0 to 1 for every item (pass or
+//! fail for the yes-or-no tests, a measured rate mapped onto 0–1 for the others), and the
+//! source's value is the mean over its items. The score is the weighted mean of the
+//! criteria's values, out of 100, with a grade and an interval that says how far the number
+//! of items lets it be trusted. A criterion on which no item of the run falls short tells
+//! the sources apart by nothing: it is reported as not measured and weighs nothing.
 
 pub mod signals;
 
@@ -40,10 +42,18 @@ pub struct ItemFacts {
     /// Its headline is sensational.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub headline_restraint: Option<String>,
+    /// How its body speaks: the counts the graded criteria are measured from.
+    #[serde(default)]
+    pub voice: signals::Voice,
+    /// Direct quotations with a named speaker, and whether a source is credited.
+    #[serde(default)]
+    pub named_quotes: u32,
+    #[serde(default)]
+    pub credited: bool,
 }
 
 /// The criteria, in report order.
-pub const CRITERIA: [&str; 7] = [
+pub const CRITERIA: [&str; 11] = [
     "originality",
     "no_unattributed_copies",
     "freshness",
@@ -51,10 +61,14 @@ pub const CRITERIA: [&str; 7] = [
     "bylines_and_datelines",
     "clean_text",
     "headline_restraint",
+    "restrained_language",
+    "measured_tone",
+    "specificity",
+    "depth",
 ];
 
 impl ItemFacts {
-    /// Why the item fails a criterion, if it does.
+    /// Why the item fails a yes-or-no criterion, if it does.
     pub fn failure(&self, criterion: &str) -> Option<&str> {
         match criterion {
             "originality" => self.originality.as_deref(),
@@ -63,18 +77,100 @@ impl ItemFacts {
             "attribution" => self.attribution.as_deref(),
             "bylines_and_datelines" => self.bylines_and_datelines.as_deref(),
             "clean_text" => self.clean_text.as_deref(),
-            _ => self.headline_restraint.as_deref(),
+            "headline_restraint" => self.headline_restraint.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The item's value on a criterion, from 0 to 1, and why it falls short when it does.
+    pub fn value(&self, criterion: &str, scales: &Scales) -> (f64, Option<String>) {
+        let voice = &self.voice;
+        let graded = |value: f64, what: String| {
+            let value = value.clamp(0.0, 1.0);
+            (value, (value < 0.5).then_some(what))
+        };
+        match criterion {
+            "attribution" => {
+                if let Some(reason) = &self.attribution {
+                    return (0.0, Some(reason.clone()));
+                }
+                let cues = voice.attributions + self.named_quotes as usize + usize::from(self.credited);
+                let rate = voice.per_1000_words(cues);
+                graded(rate / scales.attribution_full, format!("{rate:.1} attribution cues per 1,000 words"))
+            }
+            "restrained_language" => {
+                let rate = voice.per_1000_words(voice.loaded);
+                let examples = if voice.loaded_examples.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", voice.loaded_examples.join(", "))
+                };
+                let value =
+                    1.0 - (rate - scales.loaded_full) / (scales.loaded_zero - scales.loaded_full).max(f64::EPSILON);
+                graded(value, format!("{rate:.1} loaded words per 1,000 words{examples}"))
+            }
+            "measured_tone" => {
+                let rate = voice.per_1000_words(voice.exclamations + voice.questions + voice.first_person);
+                let what = format!(
+                    "{rate:.1} exclamations, questions and first-person words per 1,000 words ({} !, {} ?, {} first person)",
+                    voice.exclamations, voice.questions, voice.first_person
+                );
+                graded(1.0 - rate / scales.tone_zero, what)
+            }
+            "specificity" => {
+                let rate = voice.per_1000_words(voice.numbers);
+                graded(rate / scales.numbers_full, format!("{rate:.1} figures per 1,000 words"))
+            }
+            "depth" => graded(voice.words as f64 / scales.depth_full_words, format!("{} words", voice.words)),
+            yes_or_no => match self.failure(yes_or_no) {
+                Some(reason) => (0.0, Some(reason.to_string())),
+                None => (1.0, None),
+            },
         }
     }
 }
 
-/// Weight and pass threshold of one criterion.
+/// How the graded criteria map a measured rate onto 0–1 (linearly, clamped).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Scales {
+    /// Attribution cues per 1,000 words (said, according to, named quotations, credits) that
+    /// earn the whole of `attribution`.
+    pub attribution_full: f64,
+    /// Loaded words per 1,000 words up to which `restrained_language` is whole (news has a
+    /// few: "crisis", "chaos" in a quotation's paraphrase)…
+    pub loaded_full: f64,
+    /// …and at which it is 0.
+    pub loaded_zero: f64,
+    /// Exclamation marks, questions and first-person words per 1,000 words at which
+    /// `measured_tone` is 0.
+    pub tone_zero: f64,
+    /// Figures per 1,000 words that earn the whole of `specificity`.
+    pub numbers_full: f64,
+    /// Words that earn the whole of `depth`.
+    pub depth_full_words: f64,
+}
+
+impl Default for Scales {
+    fn default() -> Self {
+        Scales {
+            attribution_full: 10.0,
+            loaded_full: 1.0,
+            loaded_zero: 6.0,
+            tone_zero: 30.0,
+            numbers_full: 25.0,
+            depth_full_words: 800.0,
+        }
+    }
+}
+
+/// Weight and threshold of one criterion.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Criterion {
-    /// Points the criterion is worth.
+    /// The criterion's weight in the score (the defaults add up to 100).
     pub weight: f64,
-    /// The share of items that must pass for the points.
+    /// Below this value the criterion is reported as failing, with its items.
     pub threshold: f64,
 }
 
@@ -89,6 +185,12 @@ pub struct ScoreOptions {
     pub bylines_and_datelines: Criterion,
     pub clean_text: Criterion,
     pub headline_restraint: Criterion,
+    pub restrained_language: Criterion,
+    pub measured_tone: Criterion,
+    pub specificity: Criterion,
+    pub depth: Criterion,
+    /// How the graded criteria map their measured rates onto 0–1.
+    pub scales: Scales,
     /// A boilerplate ratio at or above this is heavy.
     pub heavy_boilerplate: f64,
     /// Confidence of the score interval (Wilson intervals on each share).
@@ -148,13 +250,22 @@ pub const NO_SOURCE: &str = "(no source)";
 impl Default for ScoreOptions {
     fn default() -> Self {
         ScoreOptions {
-            originality: Criterion { weight: 20.0, threshold: 0.8 },
-            no_unattributed_copies: Criterion { weight: 20.0, threshold: 0.95 },
-            freshness: Criterion { weight: 15.0, threshold: 0.95 },
-            attribution: Criterion { weight: 15.0, threshold: 0.7 },
-            bylines_and_datelines: Criterion { weight: 10.0, threshold: 0.5 },
+            // Set, not fitted: a collection of rated outlets with one article per outlet per
+            // story cannot tell how much copying, re-runs and garbled text matter.
+            originality: Criterion { weight: 15.0, threshold: 0.8 },
+            no_unattributed_copies: Criterion { weight: 15.0, threshold: 0.95 },
+            freshness: Criterion { weight: 10.0, threshold: 0.95 },
             clean_text: Criterion { weight: 10.0, threshold: 0.8 },
-            headline_restraint: Criterion { weight: 10.0, threshold: 0.8 },
+            // Fitted on real outlets against published quality ratings
+            // (scripts/fit-score-weights.py; README, Source scores).
+            attribution: Criterion { weight: 0.0, threshold: 0.5 },
+            bylines_and_datelines: Criterion { weight: 0.0, threshold: 0.5 },
+            headline_restraint: Criterion { weight: 0.0, threshold: 0.8 },
+            restrained_language: Criterion { weight: 31.6, threshold: 0.7 },
+            measured_tone: Criterion { weight: 0.0, threshold: 0.7 },
+            specificity: Criterion { weight: 12.2, threshold: 0.5 },
+            depth: Criterion { weight: 6.2, threshold: 0.5 },
+            scales: Scales::default(),
             heavy_boilerplate: 0.2,
             confidence: 0.9,
             min_source_score: 50.0,
@@ -174,7 +285,11 @@ impl ScoreOptions {
             "attribution" => self.attribution,
             "bylines_and_datelines" => self.bylines_and_datelines,
             "clean_text" => self.clean_text,
-            _ => self.headline_restraint,
+            "headline_restraint" => self.headline_restraint,
+            "restrained_language" => self.restrained_language,
+            "measured_tone" => self.measured_tone,
+            "specificity" => self.specificity,
+            _ => self.depth,
         }
     }
 
@@ -188,16 +303,27 @@ impl ScoreOptions {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CriterionReport {
     pub name: &'static str,
-    /// Share of the source's items that pass.
+    /// The mean of the items' values, from 0 to 1 (for a yes-or-no criterion, the share of
+    /// items that pass).
     pub value: f64,
     pub threshold: f64,
+    /// The weight as configured.
     pub weight: f64,
+    /// Whether the criterion counts in this run: it does not when no item of the run falls
+    /// short on it (see `note`).
+    pub measured: bool,
+    /// Why a criterion is not measured, when it is not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// The value reaches the threshold (or the criterion is not measured).
     pub pass: bool,
-    /// Points earned: the weight when it passes, else 0.
+    /// Points earned out of 100: the criterion's share of the measured weights times its value.
     pub points: f64,
-    /// The interval of the share at the configured confidence.
+    /// The interval of the value at the configured confidence.
     pub interval: [f64; 2],
-    /// The items that fail it, each with the reason.
+    /// What was measured, over the source's items.
+    pub measure: String,
+    /// The items that fall short, each with the reason.
     pub failing: Vec<FailingItem>,
 }
 
@@ -228,7 +354,7 @@ pub struct SourceScore {
 impl SourceScore {
     /// The criteria the source fails.
     pub fn failing(&self) -> impl Iterator<Item = &CriterionReport> {
-        self.criteria.iter().filter(|c| !c.pass)
+        self.criteria.iter().filter(|c| !c.pass && c.weight > 0.0)
     }
 }
 
@@ -294,7 +420,10 @@ fn item_facts(
         let other = other_source(r);
         format!("{} of {} ({other}) without credit", r.kind.as_str().replace('_', " "), r.other)
     });
-    let freshness = item.stale.then(|| {
+    // An item framed only by the collection's date never claimed to be current news: its
+    // verdict is reported, but it is not held against its source.
+    let framed_by_itself = item.framing_basis != crate::date::FramingBasis::AsOf.as_str();
+    let freshness = (item.stale && framed_by_itself).then(|| {
         let end = item.content_date.not_after.map_or_else(|| "?".to_string(), |d| d.to_string());
         let age = item.age_days.unwrap_or_default();
         let framing = item.framing_date.map_or_else(|| "?".to_string(), |d| d.to_string());
@@ -319,6 +448,7 @@ fn item_facts(
     let signals = &item.signals.text;
     if !signals.garbled.is_empty() {
         let mut kinds: Vec<&str> = signals.garbled.iter().map(|a| a.kind).collect();
+        kinds.sort_unstable();
         kinds.dedup();
         dirty.push(format!("garbled: {} ({} artefacts)", kinds.join(", "), signals.garbled.len()));
     }
@@ -338,53 +468,96 @@ fn item_facts(
         bylines_and_datelines,
         clean_text,
         headline_restraint,
+        voice: item.signals.text.voice.clone(),
+        named_quotes: item.attribution.named_quotes,
+        credited: item.attribution.credit.is_some(),
     }
 }
 
-/// Scores every source of a collection, in name order.
+/// Scores every source of a collection, in name order. Items without a source are not
+/// pooled into one: they are left out (the report counts them).
 pub fn score_sources(items: &[ItemFacts], options: &ScoreOptions) -> Vec<SourceScore> {
+    let items: Vec<&ItemFacts> = items.iter().filter(|i| i.source != NO_SOURCE).collect();
+    let unmeasured = unmeasured(&items, options);
     let mut by_source: BTreeMap<&str, Vec<&ItemFacts>> = BTreeMap::new();
     for item in items {
         by_source.entry(item.source.as_str()).or_default().push(item);
     }
-    by_source.into_iter().map(|(name, items)| score_source(name, &items, options)).collect()
+    by_source.into_iter().map(|(name, items)| score_source(name, &items, options, &unmeasured)).collect()
 }
 
-fn score_source(name: &str, items: &[&ItemFacts], options: &ScoreOptions) -> SourceScore {
+/// The criteria that tell nothing in this run, each with the reason: a yes-or-no test that
+/// no item of the run fails (its points would be free), a measured rate when no item has
+/// any text to measure.
+fn unmeasured(items: &[&ItemFacts], options: &ScoreOptions) -> BTreeMap<&'static str, String> {
+    let mut out = BTreeMap::new();
+    if items.is_empty() {
+        return out;
+    }
+    let texts = items.iter().any(|i| i.voice.words > 0);
+    for name in CRITERIA {
+        if GRADED.contains(&name) {
+            if !texts {
+                out.insert(name, "no item of this run has text to measure".to_string());
+            }
+        } else if items.iter().all(|i| i.value(name, &options.scales).0 >= 1.0) {
+            out.insert(name, "no item of this run fails it: it tells the sources apart by nothing here".to_string());
+        }
+    }
+    out
+}
+
+/// The criteria measured as rates rather than passed or failed.
+const GRADED: [&str; 5] = ["attribution", "restrained_language", "measured_tone", "specificity", "depth"];
+
+fn score_source(
+    name: &str,
+    items: &[&ItemFacts],
+    options: &ScoreOptions,
+    unmeasured: &BTreeMap<&'static str, String>,
+) -> SourceScore {
     let n = items.len();
     let z = z_for(options.confidence);
-    let total = options.total_weight().max(f64::EPSILON);
-    let scale = 100.0 / total;
+    let measured_weight: f64 =
+        CRITERIA.iter().filter(|c| !unmeasured.contains_key(*c)).map(|c| options.criterion(c).weight.max(0.0)).sum();
+    let scale = if measured_weight > 0.0 { 100.0 / measured_weight } else { 0.0 };
     let (mut score, mut low, mut high) = (0.0, 0.0, 0.0);
     let mut criteria = Vec::with_capacity(CRITERIA.len());
     for name in CRITERIA {
         let criterion = options.criterion(name);
-        let failing: Vec<FailingItem> = items
-            .iter()
-            .filter_map(|i| i.failure(name).map(|reason| FailingItem { id: i.id.clone(), reason: reason.to_string() }))
-            .collect();
-        let passing = n - failing.len();
-        let value = if n == 0 { 0.0 } else { passing as f64 / n as f64 };
-        let interval = wilson(passing, n, z);
-        let pass = value >= criterion.threshold;
-        let points = if pass { criterion.weight * scale } else { 0.0 };
-        score += points;
-        if interval[0] >= criterion.threshold {
-            low += criterion.weight * scale;
+        let mut failing = Vec::new();
+        let mut values = Vec::with_capacity(n);
+        for item in items {
+            let (value, reason) = item.value(name, &options.scales);
+            values.push(value);
+            if let Some(reason) = reason {
+                failing.push(FailingItem { id: item.id.clone(), reason });
+            }
         }
-        if interval[1] >= criterion.threshold {
-            high += criterion.weight * scale;
-        }
+        let value = if n == 0 { 0.0 } else { values.iter().sum::<f64>() / n as f64 };
+        let interval = mean_interval(&values, z);
+        let note = unmeasured.get(name).cloned();
+        let measured = note.is_none();
+        let share = if measured { criterion.weight.max(0.0) * scale } else { 0.0 };
+        score += share * value;
+        low += share * interval[0];
+        high += share * interval[1];
         criteria.push(CriterionReport {
             name,
             value: round(value),
             threshold: criterion.threshold,
             weight: criterion.weight,
-            pass,
-            points: round(points),
+            measured,
+            note,
+            pass: !measured || value >= criterion.threshold,
+            points: round(share * value),
             interval: [round(interval[0]), round(interval[1])],
+            measure: measure(name, items),
             failing,
         });
+    }
+    if measured_weight <= 0.0 {
+        (score, low, high) = (100.0, 100.0, 100.0);
     }
     SourceScore {
         name: name.to_string(),
@@ -400,6 +573,58 @@ fn score_source(name: &str, items: &[&ItemFacts], options: &ScoreOptions) -> Sou
         min_score: options.min_source_score,
         criteria,
     }
+}
+
+/// What a criterion measured over a source's items, in words.
+fn measure(criterion: &str, items: &[&ItemFacts]) -> String {
+    let n = items.len();
+    let words: usize = items.iter().map(|i| i.voice.words).sum();
+    let rate = |count: usize| if words == 0 { 0.0 } else { count as f64 * 1000.0 / words as f64 };
+    let sum = |f: fn(&ItemFacts) -> usize| items.iter().map(|i| f(i)).sum::<usize>();
+    match criterion {
+        "attribution" => {
+            let cues = sum(|i| i.voice.attributions + i.named_quotes as usize + usize::from(i.credited));
+            format!("{:.1} attribution cues per 1,000 words over {n} items", rate(cues))
+        }
+        "restrained_language" => {
+            format!("{:.1} loaded words per 1,000 words outside quotations", rate(sum(|i| i.voice.loaded)))
+        }
+        "measured_tone" => format!(
+            "{:.1} exclamations, questions and first-person words per 1,000 words outside quotations",
+            rate(sum(|i| i.voice.exclamations + i.voice.questions + i.voice.first_person))
+        ),
+        "specificity" => format!("{:.1} figures per 1,000 words", rate(sum(|i| i.voice.numbers))),
+        "depth" => {
+            let mut lengths: Vec<usize> = items.iter().map(|i| i.voice.words).collect();
+            lengths.sort_unstable();
+            let median = lengths.get(n / 2).copied().unwrap_or(0);
+            format!("median {median} words")
+        }
+        yes_or_no => {
+            let failing = items.iter().filter(|i| i.failure(yes_or_no).is_some()).count();
+            format!("{} of {n} items pass", n - failing)
+        }
+    }
+}
+
+/// The interval of a mean of values in [0, 1]: Wilson's for values that are all 0 or 1,
+/// else the normal interval of the mean, clamped.
+fn mean_interval(values: &[f64], z: f64) -> [f64; 2] {
+    let n = values.len();
+    if n == 0 {
+        return [0.0, 1.0];
+    }
+    if values.iter().all(|&v| v == 0.0 || v == 1.0) {
+        let passing = values.iter().filter(|&&v| v == 1.0).count();
+        return wilson(passing, n, z);
+    }
+    let mean = values.iter().sum::<f64>() / n as f64;
+    if n == 1 {
+        return [0.0, 1.0];
+    }
+    let variance = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+    let half = z * (variance / n as f64).sqrt();
+    [(mean - half).max(0.0), (mean + half).min(1.0)]
 }
 
 /// Letter grades: A from 85, B from 70, C from 55, D from 40, else F.
@@ -467,8 +692,9 @@ mod tests {
         }
         let scores = score_sources(&items, &ScoreOptions::default());
         let farm = &scores[0];
-        assert_eq!(farm.score, 60.0);
-        assert_eq!(farm.grade, "C");
+        // Only the two copy criteria are measured here: a quarter of the items pass each.
+        assert_eq!(farm.score, 25.0);
+        assert_eq!(farm.grade, "F");
         assert_eq!(farm.confidence, "low");
         let originality = &farm.criteria[0];
         assert!(!originality.pass);
@@ -477,6 +703,49 @@ mod tests {
         assert_eq!(originality.failing[0].reason, "rewrite of w1");
         // Four items leave the score wide open.
         assert!(farm.interval[1] - farm.interval[0] >= 40.0, "{:?}", farm.interval);
+    }
+
+    fn voiced(id: &str, source: &str, words: usize, loaded: usize, numbers: usize) -> ItemFacts {
+        let voice = signals::Voice { words, loaded, numbers, attributions: words / 100, ..signals::Voice::default() };
+        ItemFacts { voice, ..item(id, source) }
+    }
+
+    #[test]
+    fn graded_criteria_score_by_their_measured_rates() {
+        let mut items: Vec<ItemFacts> = (0..20).map(|i| voiced(&format!("w{i}"), "Wire", 800, 0, 25)).collect();
+        items.extend((0..20).map(|i| voiced(&format!("r{i}"), "Rant", 400, 6, 2)));
+        let scores = score_sources(&items, &ScoreOptions::default());
+        let (rant, wire) = (&scores[0], &scores[1]);
+        assert!(wire.score > rant.score + 30.0, "{} vs {}", wire.score, rant.score);
+        let language = rant.criteria.iter().find(|c| c.name == "restrained_language").unwrap();
+        // From 6 loaded words per 1,000 words the value is 0.
+        assert_eq!(language.value, 0.0);
+        assert_eq!(language.failing.len(), 20);
+        assert!(
+            language.failing[0].reason.starts_with("15.0 loaded words per 1,000 words"),
+            "{:?}",
+            language.failing[0]
+        );
+        assert!(language.measured);
+    }
+
+    #[test]
+    fn a_criterion_no_item_fails_weighs_nothing_and_says_so() {
+        let items: Vec<ItemFacts> = (0..5).map(|i| voiced(&format!("w{i}"), "Wire", 800, 0, 25)).collect();
+        let scores = score_sources(&items, &ScoreOptions::default());
+        let originality = &scores[0].criteria[0];
+        assert!(!originality.measured);
+        assert_eq!(originality.points, 0.0);
+        assert!(originality.note.as_deref().is_some_and(|n| n.contains("no item of this run fails it")));
+        assert_eq!(scores[0].score, 100.0);
+    }
+
+    #[test]
+    fn items_without_a_source_are_not_pooled_into_one() {
+        let items = vec![item("a", NO_SOURCE), item("b", NO_SOURCE), item("c", "Wire")];
+        let scores = score_sources(&items, &ScoreOptions::default());
+        assert_eq!(scores.len(), 1);
+        assert_eq!(scores[0].name, "Wire");
     }
 
     #[test]

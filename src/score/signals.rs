@@ -35,11 +35,52 @@ pub struct TextSignals {
     pub filler: Vec<Artefact>,
     /// Filler phrases per 1,000 words.
     pub filler_per_1000_words: f64,
+    /// How the body speaks: its loaded words, tone, numbers and attributions.
+    pub voice: Voice,
+}
+
+/// Counts over an article's body that describe its voice. Loaded words, exclamation and
+/// question marks and first-person words are counted outside direct quotations only: what a
+/// speaker says is not the outlet's voice.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct Voice {
+    /// Words in the body.
+    pub words: usize,
+    /// Loaded, emotive or pejorative words ("outrageous", "thugs", "hoax").
+    pub loaded: usize,
+    /// The first loaded words found, for the evidence.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub loaded_examples: Vec<String>,
+    /// Exclamation marks.
+    pub exclamations: usize,
+    /// Question marks: rhetorical questions put to the reader.
+    pub questions: usize,
+    /// First-person words (I, me, my, we, our): the writer speaking for themself.
+    pub first_person: usize,
+    /// Numbers (figures written in digits).
+    pub numbers: usize,
+    /// Attribution cues: said, told, according to, reported, announced, a statement…
+    pub attributions: usize,
+}
+
+impl Voice {
+    /// A count per 1,000 words of the body.
+    pub fn per_1000_words(&self, count: usize) -> f64 {
+        if self.words == 0 {
+            0.0
+        } else {
+            count as f64 * 1000.0 / self.words as f64
+        }
+    }
 }
 
 /// What the headline shows.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct HeadlineSignals {
+    /// A section label that opens the headline ("Opinion", "Analysis").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
     pub loaded_words: Vec<String>,
     pub all_caps_words: Vec<String>,
     pub exclamation: bool,
@@ -111,19 +152,44 @@ static CLICKBAIT: LazyLock<Regex> = LazyLock::new(|| {
     .expect("clickbait pattern")
 });
 
+/// Loaded, emotive and pejorative words of the body: words that judge or inflame rather
+/// than report. Matched case-insensitively on word boundaries, outside quotations.
+static LOADED_BODY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(shocking|slams?|slammed|blasts?|blasted|destroys?|destroyed|outrage\w*|furious|fury|chaos|chaotic|bombshell|brutal\w*|nightmare|disastrous|radical\w*|insane|crazy|stupid\w*|idiot\w*|evil|lies|lying|liars?|hoax\w*|corrupt\w*|unhinged|disgrac\w*|pathetic|absurd\w*|ridiculous\w*|hysteri\w*|meltdown|rips|ripped|torch\w*|wrecks?|mock\w*|scorch\w*|tyrann\w*|tyrants?|propaganda|smear\w*|thugs?|treason\w*|traitor\w*|despicable|vile|disgusting|sickening|obscene|deranged|lunatic\w*|moron\w*|fools?|foolish|clowns?|coward\w*|shameful|shameless\w*|hypocri\w*|sham|fake|bogus|rigged|elites?|elitist|globalist\w*|leftists?|libs|woke|marxists?|fascis\w*|racists?|bigot\w*|extremists?|terrifying|horrif\w*|catastroph\w*|apocalyp\w*|ruin\w*|betray\w*|scandal\w*|crooked|sleazy|dishonest|outrageous|insanity|madness|lunacy|stunning|astonishing|unbelievable|awful|terrible|horrible|reckless\w*|heinous|monstrous|appalling)\b",
+    )
+    .expect("loaded body pattern")
+});
+
+/// The ways a report says where its facts come from.
+static ATTRIBUTION_CUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(said|says|told|according to|reported|announced|stated|testified|confirmed|wrote in|in a statement|statement from|spokes(?:man|woman|person)|court (?:records|documents|filings?)|data from|a report by|survey)\b",
+    )
+    .expect("attribution pattern")
+});
+
 /// Upper-case words that are acronyms, not shouting.
 const ACRONYMS: &[&str] = &[
-    "ATACMS", "NASDAQ", "UNICEF", "UNESCO", "NAFTA", "ASEAN", "OPEC", "NATO", "COVID", "HIMARS", "FTSE", "IRBM", "ICBM",
+    "ATACMS", "NASDAQ", "UNICEF", "UNESCO", "NAFTA", "ASEAN", "OPEC", "NATO", "COVID", "HIMARS", "FTSE", "IRBM",
+    "ICBM", "ISIS", "DACA", "SCOTUS", "NASA", "ESPN", "JSON", "DBMS", "NCAA", "LGBT", "LGBTQ", "FEMA", "USDA", "USPS",
+    "ACLU", "AARP", "NAACP", "MSNBC", "CNBC", "OSHA", "NOAA", "USMCA", "FIFA", "UEFA", "IPCC", "NIST", "DARPA", "SWAT",
+    "AIPAC", "CPAC", "MAGA", "NYPD", "LAPD", "AT&T", "HTML", "HTTP", "HTTPS", "NVIDIA", "BRICS", "OECD", "IMF",
+    "NHTSA", "WNBA", "NASCAR", "UCLA", "USSR", "GDPR", "CERN", "INTERPOL", "IAEA", "UNHCR", "UNRWA", "HAMAS", "SARS",
+    "MERS", "USAID", "OPCW", "NORAD", "CENTCOM",
 ];
 
 /// Reads the signals of an article's text (without its headline).
 pub fn text_signals(text: &str) -> TextSignals {
     let mut signals = TextSignals::default();
     let mut words = 0usize;
+    let mut quoted = Vec::new();
     for (index, line) in text.lines().enumerate() {
         let number = index + 1;
         words += line.split_whitespace().count();
-        if let Some(m) = SPACED_ELLIPSIS.find(line) {
+        quoted_ranges(line, &mut quoted);
+        // Inside a quotation a spaced ellipsis marks words left out, as news style wants.
+        if let Some(m) = SPACED_ELLIPSIS.find_iter(line).find(|m| !quoted.iter().any(|r| r.contains(&m.start()))) {
             signals.garbled.push(artefact("spaced_ellipsis", number, line, m.start()));
         }
         if let Some(at) = stray_full_stop(line) {
@@ -136,7 +202,7 @@ pub fn text_signals(text: &str) -> TextSignals {
         }
         // A quotation running on into the next paragraph keeps its opening mark only, as
         // news style wants; a closing mark with no opening one is an artefact.
-        let (open, close) = (line.matches('“').count(), line.matches('”').count());
+        let (open, close) = (line.matches(['“', '"']).count(), line.matches('”').count());
         if close > open {
             signals.garbled.push(artefact("unbalanced_quotes", number, line, line.find('”').unwrap_or(0)));
         }
@@ -152,13 +218,108 @@ pub fn text_signals(text: &str) -> TextSignals {
     }
     signals.filler_per_1000_words =
         if words == 0 { 0.0 } else { (signals.filler.len() as f64 * 1000.0 / words as f64 * 10.0).round() / 10.0 };
+    signals.voice = voice(text);
     signals
+}
+
+/// Loaded words kept as evidence.
+const LOADED_EXAMPLES: usize = 5;
+
+/// Reads the voice of an article's body.
+pub fn voice(text: &str) -> Voice {
+    let mut voice = Voice::default();
+    let mut quoted = Vec::new();
+    for line in text.lines() {
+        voice.words += line.split_whitespace().count();
+        voice.numbers += numbers(line);
+        voice.attributions += ATTRIBUTION_CUE.find_iter(line).count();
+        quoted_ranges(line, &mut quoted);
+        let outside = |at: usize| !quoted.iter().any(|r: &std::ops::Range<usize>| r.contains(&at));
+        for m in LOADED_BODY.find_iter(line).filter(|m| outside(m.start())) {
+            voice.loaded += 1;
+            let word = m.as_str().to_lowercase();
+            if voice.loaded_examples.len() < LOADED_EXAMPLES && !voice.loaded_examples.contains(&word) {
+                voice.loaded_examples.push(word);
+            }
+        }
+        for (at, byte) in line.bytes().enumerate() {
+            match byte {
+                b'!' if outside(at) => voice.exclamations += 1,
+                b'?' if outside(at) => voice.questions += 1,
+                _ => {}
+            }
+        }
+        voice.first_person += line
+            .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
+            .scan(0usize, |offset, word| {
+                let at = *offset;
+                *offset += word.len() + 1;
+                Some((at, word))
+            })
+            .filter(|(at, word)| is_first_person(word) && outside(*at))
+            .count();
+    }
+    voice
+}
+
+fn is_first_person(word: &str) -> bool {
+    matches!(word, "I" | "I'm" | "I’m" | "I've" | "I’ve" | "me" | "my" | "My" | "we" | "We" | "our" | "Our" | "myself")
+}
+
+/// Figures written in digits: runs of digits with their separators count once.
+fn numbers(line: &str) -> usize {
+    let bytes = line.as_bytes();
+    let mut count = 0;
+    let mut previous_is_part = false;
+    for (i, &b) in bytes.iter().enumerate() {
+        let digit = b.is_ascii_digit();
+        let separator =
+            (b == b',' || b == b'.') && previous_is_part && bytes.get(i + 1).is_some_and(u8::is_ascii_digit);
+        if digit && !previous_is_part {
+            let after_letter = i > 0 && bytes[i - 1].is_ascii_alphabetic();
+            if !after_letter {
+                count += 1;
+            }
+        }
+        previous_is_part = digit || separator;
+    }
+    count
+}
+
+/// The byte ranges of a line inside direct quotations (“…” or "…"); a quotation left open
+/// runs to the end of the line.
+fn quoted_ranges(line: &str, out: &mut Vec<std::ops::Range<usize>>) {
+    out.clear();
+    let mut open: Option<usize> = None;
+    for (at, c) in line.char_indices() {
+        match (c, open) {
+            ('“', None) => open = Some(at),
+            ('”', Some(start)) => {
+                out.push(start..at + c.len_utf8());
+                open = None;
+            }
+            ('"', None) => open = Some(at),
+            ('"', Some(start)) => {
+                out.push(start..at + 1);
+                open = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(start) = open {
+        out.push(start..line.len());
+    }
 }
 
 /// Reads the signals of a headline, with the configured extra loaded words and clickbait
 /// phrases (matched case-insensitively on word boundaries).
-pub fn headline_signals_with(title: &str, extra_loaded: &[String], extra_clickbait: &[String]) -> HeadlineSignals {
-    let mut signals = headline_signals(title);
+pub fn headline_signals_with(
+    title: &str,
+    body: &str,
+    extra_loaded: &[String],
+    extra_clickbait: &[String],
+) -> HeadlineSignals {
+    let mut signals = headline_signals_in(title, body);
     let lower = title.to_lowercase();
     let contains = |phrase: &String| {
         let phrase = phrase.trim().to_lowercase();
@@ -176,20 +337,110 @@ pub fn headline_signals_with(title: &str, extra_loaded: &[String], extra_clickba
 
 /// Reads the signals of a headline.
 pub fn headline_signals(title: &str) -> HeadlineSignals {
+    headline_signals_in(title, "")
+}
+
+/// Reads the signals of a headline above `body`. A section label that opens the headline
+/// ("OPINION:", "Analysis |") is a label, not shouting; hype labels ("BREAKING:",
+/// "EXCLUSIVE:", "WATCH:") are sensational. An upper-case word is an acronym, not shouting,
+/// when it is a known acronym or the body writes it in upper case too.
+pub fn headline_signals_in(title: &str, body: &str) -> HeadlineSignals {
+    let (label, rest) = section_label(title);
     let mut signals = HeadlineSignals {
-        loaded_words: LOADED.find_iter(title).map(|m| m.as_str().to_lowercase()).collect(),
-        exclamation: title.contains('!'),
-        clickbait: CLICKBAIT.find_iter(title).map(|m| m.as_str().to_string()).collect(),
+        loaded_words: loaded_in(rest),
+        exclamation: rest.contains('!'),
+        clickbait: CLICKBAIT.find_iter(rest).map(|m| m.as_str().to_string()).collect(),
         ..HeadlineSignals::default()
     };
-    for word in title.split(|c: char| !c.is_alphanumeric()) {
+    if let Some(label) = label {
+        if HYPE_LABELS.contains(&label.to_lowercase().as_str()) {
+            signals.clickbait.push(format!("{label} label"));
+        } else {
+            signals.label = Some(label.to_string());
+        }
+    }
+    for word in rest.split(|c: char| !c.is_alphanumeric() && c != '&') {
         let letters = word.chars().filter(|c| c.is_alphabetic()).count();
-        if letters >= 4 && word.chars().all(|c| !c.is_lowercase()) && !ACRONYMS.contains(&word) {
+        if letters >= 4
+            && word.chars().all(|c| !c.is_lowercase())
+            && !ACRONYMS.contains(&word)
+            && !written_in_capitals(body, word)
+        {
             signals.all_caps_words.push(word.to_string());
         }
     }
-    signals.loaded_words.dedup();
     signals
+}
+
+/// The loaded words of a headline in the order they stand, each once.
+fn loaded_in(headline: &str) -> Vec<String> {
+    let mut found: Vec<(usize, String)> = LOADED
+        .find_iter(headline)
+        .chain(LOADED_BODY.find_iter(headline))
+        .map(|m| (m.start(), m.as_str().to_lowercase()))
+        .collect();
+    found.sort();
+    let mut words: Vec<String> = Vec::with_capacity(found.len());
+    for (_, word) in found {
+        if !words.contains(&word) {
+            words.push(word);
+        }
+    }
+    words
+}
+
+/// Labels that open a headline to say what kind of piece it is.
+const SECTION_LABELS: &[&str] = &[
+    "opinion",
+    "analysis",
+    "editorial",
+    "commentary",
+    "review",
+    "op-ed",
+    "column",
+    "perspective",
+    "explainer",
+    "interview",
+    "letters",
+    "obituary",
+    "fact check",
+    "factcheck",
+    "exclusive",
+    "breaking",
+    "watch",
+    "update",
+    "live",
+    "just in",
+    "video",
+    "photos",
+    "must see",
+    "breaking news",
+];
+
+/// Labels that announce a piece as urgent or unmissable.
+const HYPE_LABELS: &[&str] = &["exclusive", "breaking", "breaking news", "watch", "just in", "must see"];
+
+/// A section label that opens a headline, and the rest of the headline.
+fn section_label(title: &str) -> (Option<&str>, &str) {
+    let trimmed = title.trim_start();
+    for separator in [':', '|', '–', '—'] {
+        if let Some(at) = trimmed.find(separator) {
+            let label = trimmed[..at].trim();
+            if SECTION_LABELS.contains(&label.to_lowercase().as_str()) {
+                return (Some(label), trimmed[at + separator.len_utf8()..].trim_start());
+            }
+        }
+    }
+    (None, title)
+}
+
+/// Whether `body` writes `word` in upper case as a word of its own.
+fn written_in_capitals(body: &str, word: &str) -> bool {
+    body.match_indices(word).any(|(at, _)| {
+        let before = body[..at].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+        let after = body[at + word.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+        before && after
+    })
 }
 
 /// Where a sentence is broken by a stray full stop: a full stop (perhaps with a closing
@@ -198,8 +449,17 @@ pub fn headline_signals(title: &str) -> HeadlineSignals {
 fn stray_full_stop(line: &str) -> Option<usize> {
     let bytes = line.as_bytes();
     for at in memchr::memchr_iter(b'.', bytes) {
+        // An elision ("...") is style, not a broken sentence.
+        if (at > 0 && bytes[at - 1] == b'.') || bytes.get(at + 1) == Some(&b'.') {
+            continue;
+        }
         let mut next = at + 1;
         if bytes.get(next) == Some(&b')') {
+            // A party-and-state tag, "(D-Calif.)", or an abbreviation closing a bracket.
+            let word_start = line[..at].rfind(['(', '-', ' ']).map_or(0, |i| i + 1);
+            if line[word_start..at].starts_with(|c: char| c.is_ascii_uppercase()) {
+                continue;
+            }
             next += 1;
         }
         if !bytes.get(next).is_some_and(u8::is_ascii_whitespace) {
@@ -214,6 +474,7 @@ fn stray_full_stop(line: &str) -> Option<usize> {
         let start = line[..at].rfind(char::is_whitespace).map_or(0, |i| i + 1);
         let before = line[start..at].trim_matches(|c: char| !c.is_alphanumeric() && c != '.').to_lowercase();
         if before.is_empty()
+            || before.contains('.')
             || ABBREVIATIONS.contains(&before.as_str())
             || before.chars().count() == 1
             || before.chars().all(|c| c.is_ascii_digit())
@@ -260,6 +521,44 @@ mod tests {
     }
 
     #[test]
+    fn news_style_is_not_garbled() {
+        let text = "“We will not stop . . . we will win,” she said.\n\
+            Sen. Dianne Feinstein (D-Calif.) said the F.B.I. had been told.\n\
+            He added that “the rest is history...” and left.\n\
+            “Hack politician.” Her reply came in a statement.";
+        assert_eq!(text_signals(text).garbled, vec![]);
+    }
+
+    #[test]
+    fn the_voice_is_counted_outside_quotations() {
+        let voice = voice(
+            "“This is an outrageous hoax!” the senator said.\n\
+            It was an outrageous decision, and I think the radical plan will fail. Why would anyone vote for it?\n\
+            The plan costs $4.2 billion over 10 years, according to the budget office.",
+        );
+        assert_eq!(voice.loaded, 2, "{voice:?}");
+        assert_eq!(voice.loaded_examples, ["outrageous", "radical"]);
+        assert_eq!((voice.exclamations, voice.questions, voice.first_person), (0, 1, 1));
+        assert_eq!(voice.numbers, 2);
+        assert_eq!(voice.attributions, 2);
+        assert!(voice.words > 30);
+    }
+
+    #[test]
+    fn acronyms_and_section_labels_are_not_shouting() {
+        assert!(!headline_signals("ISIS claims attack as DACA ruling nears").sensational());
+        let opinion = headline_signals("OPINION: The council should rethink its budget");
+        assert!(!opinion.sensational(), "{opinion:?}");
+        assert_eq!(opinion.label.as_deref(), Some("OPINION"));
+        assert!(headline_signals("BREAKING: Council budget passes").sensational());
+        // An upper-case word the body writes in upper case too is an acronym.
+        assert!(
+            !headline_signals_in("WHOIS records show the domain moved", "The WHOIS database lists it.").sensational()
+        );
+        assert!(headline_signals_in("This is HUGE for the council", "The council met.").sensational());
+    }
+
+    #[test]
     fn finds_ai_residue_and_filler() {
         let signals = text_signals(
             "Certainly! Here is a rewritten version of the article:\nThe mayor of [insert city] spoke.\nIt is worth noting that this development highlights the importance of planning.",
@@ -284,9 +583,9 @@ mod tests {
         );
         assert!(!calm.sensational(), "{calm:?}");
         assert!(!headline_signals("Russia says ATACMS missiles hit Kursk region").sensational());
-        let extended = headline_signals_with("Council unveils whopping budget", &["whopping".into()], &[]);
+        let extended = headline_signals_with("Council unveils whopping budget", "", &["whopping".into()], &[]);
         assert_eq!(extended.loaded_words, ["whopping"]);
-        assert!(headline_signals_with("Council unveils whoppingly large budget", &["whopping".into()], &[])
+        assert!(headline_signals_with("Council unveils whoppingly large budget", "", &["whopping".into()], &[])
             .loaded_words
             .is_empty());
     }
