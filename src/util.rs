@@ -40,6 +40,12 @@ pub struct Timestamp {
 /// `16 Dec 2023 14:00`). A value without an offset is read as UTC; anything after the
 /// timestamp is ignored.
 pub fn read_timestamp(value: &str) -> Option<Timestamp> {
+    read_timestamp_with(value, false)
+}
+
+/// Reads a timestamp as [`read_timestamp`] does, but with `day_first` reads `03/12/2020`
+/// day first, as most of the world writes it, unless the second number cannot be a month.
+pub fn read_timestamp_with(value: &str, day_first: bool) -> Option<Timestamp> {
     let value = value.trim();
     if let Ok(at) = DateTime::parse_from_rfc3339(value) {
         return Some(Timestamp { at, has_time: true });
@@ -47,7 +53,7 @@ pub fn read_timestamp(value: &str) -> Option<Timestamp> {
     if let Ok(at) = DateTime::parse_from_rfc2822(value) {
         return Some(Timestamp { at, has_time: true });
     }
-    stamp::read(&stamp::tokens(value))
+    stamp::read(&stamp::tokens(value), day_first)
 }
 
 /// The pieces of the lenient timestamp reader: a tokenizer and a small recursive reader.
@@ -187,14 +193,14 @@ mod stamp {
         word.len() >= 3 && DAYS.iter().any(|day| day.starts_with(word))
     }
 
-    pub(super) fn read(tokens: &[Token]) -> Option<Timestamp> {
+    pub(super) fn read(tokens: &[Token], day_first: bool) -> Option<Timestamp> {
         let mut c = Cursor { tokens, at: 0 };
         c.spaces();
         if c.word().is_some_and(weekday) {
             c.advance();
             c.skip(&[',']);
         }
-        let (date, mut time, mut offset) = date(&mut c)?;
+        let (date, mut time, mut offset) = date(&mut c, day_first)?;
         if time.is_none() {
             let before = c.at;
             c.skip(&[',', '-', '|', '@']);
@@ -224,7 +230,7 @@ mod stamp {
 
     /// Reads the date, and the time and zone when they sit inside it (asctime puts the year
     /// last) or are glued to a compact date.
-    fn date(c: &mut Cursor) -> Option<Parts> {
+    fn date(c: &mut Cursor, day_first: bool) -> Option<Parts> {
         let start = c.at;
         // Year first: 2020-03-12, 2020/03/12, 2020.03.12.
         if let Some(year) = c.num(4..=4) {
@@ -254,7 +260,7 @@ mod stamp {
                 if let Some(second) = c.num(1..=2) {
                     c.punct(&[sep])?;
                     let year = c.num(4..=4)? as i32;
-                    let month_first = sep == '/' && first <= 12 || second > 12;
+                    let month_first = sep == '/' && !day_first && first <= 12 || second > 12;
                     let (month, day) = if month_first { (first, second) } else { (second, first) };
                     let date = NaiveDate::from_ymd_opt(year, month, day)?;
                     return Some((date, None, None));
@@ -430,6 +436,8 @@ mod tests {
             assert_eq!(t.at.format("%Y-%m-%dT%H:%M:%S%:z").to_string(), expected, "{value}");
             assert_eq!(t.has_time, has_time, "{value}");
         }
+        let t = read_timestamp_with("10/05/2022 05:22 pm", true).map(|t| t.at.to_rfc3339());
+        assert_eq!(t.as_deref(), Some("2022-05-10T17:22:00+00:00"));
         for value in ["", "2024-13-40", "32.11.2024", "soon", "12:30", "2024", "May 2024"] {
             assert!(read_timestamp(value).is_none(), "{value}");
         }

@@ -15,12 +15,12 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeZone, Utc};
 use regex::Regex;
 use scraper::{ElementRef, Html, Selector};
 use serde_json::Value;
 
-use crate::util::{read_timestamp, Timestamp};
+use crate::util::{read_timestamp_with, Timestamp};
 
 /// A value read from a page, with the tag or rule it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -700,20 +700,27 @@ const MODIFIED_METAS: &[&str] = &[
     "cxenseparse:recs:articlemodified",
 ];
 
+/// Whether the page's language writes numeric dates month first (`03/12/2020` for March
+/// 12): American English and English without a region.
+fn month_first(lang: Option<&str>) -> bool {
+    let lang = lang.unwrap_or("").to_ascii_lowercase();
+    matches!(lang.as_str(), "en" | "en-us" | "en-ca" | "en-ph")
+}
+
 /// The earliest publication date believed.
 fn earliest() -> NaiveDate {
     NaiveDate::from_ymd_opt(1995, 1, 1).unwrap_or_default()
 }
 
 /// A date from a timestamp value, if it reads and is plausible.
-fn date_field(value: &str, basis: impl Into<String>) -> Option<Date> {
-    let stamp = read_timestamp(value)?;
+fn date_field(lang: Option<&str>, value: &str, basis: impl Into<String>) -> Option<Date> {
+    let stamp = read_timestamp_with(value, !month_first(lang))?;
     from_stamp(stamp, basis.into())
 }
 
 fn from_stamp(stamp: Timestamp, basis: String) -> Option<Date> {
     plausible(stamp.at).then(|| {
-        let basis = if stamp.has_time { basis } else { format!("{basis} (date only, no time)") };
+        let basis = if stamp.has_time { basis } else { format!("{basis}{DATE_ONLY}") };
         Field::new(stamp.at, basis)
     })
 }
@@ -730,76 +737,129 @@ fn day_field(day: NaiveDate, basis: String) -> Option<Date> {
 }
 
 fn dates(html: &Html, page: &Page, ld: &JsonLd, url: Option<&str>, lang: Option<&str>) -> (Option<Date>, Option<Date>) {
-    let modified = modified(html, page, ld);
+    let modified = modified(html, page, ld, lang);
     let published = published(html, page, ld, url, lang);
     (published, modified)
 }
 
 fn published(html: &Html, page: &Page, ld: &JsonLd, url: Option<&str>, lang: Option<&str>) -> Option<Date> {
+    // Every candidate, in the order of trust; the first is the answer, the others may
+    // tell the local day of a UTC timestamp.
+    let mut candidates: Vec<Date> = Vec::new();
     for key in ["datePublished", "dateCreated"] {
         for (node, kind) in ld.ranked() {
-            if let Some(field) =
-                node.get(key).and_then(Value::as_str).and_then(|v| date_field(v, format!("json-ld {kind} {key}")))
-            {
-                return Some(field);
-            }
+            let basis = format!("json-ld {kind} {key}");
+            candidates.extend(node.get(key).and_then(Value::as_str).and_then(|v| date_field(lang, v, basis)));
         }
     }
     static LD_PUBLISHED: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r#""datePublished"\s*:\s*"([^"]{6,40})""#).expect("regex"));
     for text in &ld.broken {
-        if let Some(field) = LD_PUBLISHED
-            .captures(text)
-            .and_then(|c| date_field(&c[1], "json-ld datePublished (in a script that does not parse)"))
-        {
-            return Some(field);
-        }
+        let basis = "json-ld datePublished (in a script that does not parse)";
+        candidates.extend(LD_PUBLISHED.captures(text).and_then(|c| date_field(lang, &c[1], basis)));
     }
-    if let Some(field) = page.meta("article:published_time").and_then(|v| date_field(v, "meta article:published_time"))
-    {
-        return Some(field);
-    }
+    candidates.extend(
+        page.metas("article:published_time").filter_map(|v| date_field(lang, v, "meta article:published_time")),
+    );
     for element in html.select(selector!("[itemprop~=datePublished]")) {
-        if let Some(field) = element_date(element, "itemprop datePublished", lang) {
-            return Some(field);
-        }
+        candidates.extend(element_date(element, "itemprop datePublished", lang));
     }
     for name in PUBLISHED_METAS {
-        if let Some(field) = page.metas(name).find_map(|v| date_field(v, format!("meta {name}"))) {
-            return Some(field);
-        }
+        candidates.extend(page.metas(name).filter_map(|v| date_field(lang, v, format!("meta {name}"))));
     }
     for element in html.select(selector!("abbr.published[title], .published[title], [class~=dtstart][title]")) {
-        if let Some(field) = element.attr("title").and_then(|v| date_field(v, format!("{} title", describe(element)))) {
-            return Some(field);
-        }
+        candidates
+            .extend(element.attr("title").and_then(|v| date_field(lang, v, format!("{} title", describe(element)))));
     }
-    if let Some(field) = time_element(html, lang) {
-        return Some(field);
-    }
-    if let Some(field) = url.and_then(url_date) {
-        return Some(field);
-    }
-    text_date(html, lang)
+    candidates.extend(time_element(html, lang));
+    candidates.extend(url.and_then(url_date));
+    candidates.extend(text_date(html, lang));
+    let (best, others) = candidates.split_first()?;
+    Some(local_day(best, others, &time_instants(html, lang)))
 }
 
-fn modified(html: &Html, page: &Page, ld: &JsonLd) -> Option<Date> {
+/// The instants of every `<time datetime>` of the page with an offset, updates included:
+/// they tell the local time of a UTC timestamp that names the same instant.
+fn time_instants(html: &Html, lang: Option<&str>) -> Vec<Date> {
+    html.select(selector!("time[datetime]"))
+        .filter_map(|t| t.attr("datetime").and_then(|v| date_field(lang, v, "time datetime")))
+        .filter(|d| !date_only(d) && d.value.offset().local_minus_utc() != 0)
+        .collect()
+}
+
+/// The suffix of the basis of a date given without a time of day.
+const DATE_ONLY: &str = " (date only, no time)";
+
+fn date_only(date: &Date) -> bool {
+    date.basis.ends_with(DATE_ONLY)
+}
+
+/// A UTC timestamp shown in the page's own time, so that its day is the day the page
+/// gives: the offset of another value naming the same instant; the clock of another value
+/// that is the same time whole hours apart (a local time written as UTC); unless a date
+/// given without a time confirms the UTC day, the day of one that is the UTC day's
+/// neighbour and fits its hour (west of Greenwich up to twelve hours, east up to three);
+/// or, for a timestamp at a whole hour late in the evening, the local midnight it stands
+/// for.
+fn local_day(best: &Date, others: &[Date], instants: &[Date]) -> Date {
+    use chrono::Timelike;
+    let at = best.value;
+    if at.offset().local_minus_utc() != 0 || date_only(best) {
+        return best.clone();
+    }
+    let shifted = |offset: i32, why: String| {
+        let Some(zone) = FixedOffset::east_opt(offset) else { return best.clone() };
+        Field::new(at.with_timezone(&zone), format!("{} (local time from {why})", best.basis))
+    };
+    for other in others.iter().chain(instants).filter(|o| !date_only(o)) {
+        let offset = other.value.offset().local_minus_utc();
+        if offset != 0 && (other.value - at).num_seconds().abs() < 60 {
+            return shifted(offset, other.basis.clone());
+        }
+    }
+    for other in others.iter().filter(|o| !date_only(o) && o.value.offset().local_minus_utc() == 0) {
+        let apart = (other.value - at).num_seconds();
+        if apart != 0 && apart % 3600 == 0 && apart.abs() <= 12 * 3600 {
+            return shifted(apart as i32, other.basis.clone());
+        }
+    }
+    let day = at.date_naive();
+    let hour = at.hour() as i32;
+    if others.iter().any(|o| date_only(o) && o.value.date_naive() == day) {
+        return best.clone();
+    }
+    for other in others.iter().filter(|o| date_only(o)) {
+        let given = other.value.date_naive();
+        if day.pred_opt() == Some(given) && hour < 12 {
+            return shifted(-(hour + 1) * 3600, other.basis.clone());
+        }
+        if day.succ_opt() == Some(given) && hour >= 21 {
+            return shifted((24 - hour) * 3600, other.basis.clone());
+        }
+    }
+    if (20..=23).contains(&hour) && at.minute() == 0 && at.second() == 0 && at.nanosecond() == 0 {
+        return shifted((24 - hour) * 3600, "a whole hour late in the evening: local midnight".into());
+    }
+    best.clone()
+}
+
+fn modified(html: &Html, page: &Page, ld: &JsonLd, lang: Option<&str>) -> Option<Date> {
     for (node, kind) in ld.ranked() {
         if let Some(field) = node
             .get("dateModified")
             .and_then(Value::as_str)
-            .and_then(|v| date_field(v, format!("json-ld {kind} dateModified")))
+            .and_then(|v| date_field(lang, v, format!("json-ld {kind} dateModified")))
         {
             return Some(field);
         }
     }
     for name in MODIFIED_METAS {
-        if let Some(field) = page.metas(name).find_map(|v| date_field(v, format!("meta {name}"))) {
+        if let Some(field) = page.metas(name).find_map(|v| date_field(lang, v, format!("meta {name}"))) {
             return Some(field);
         }
     }
     for element in html.select(selector!("[itemprop~=dateModified]")) {
-        if let Some(field) = element_date(element, "itemprop dateModified", None) {
+        if let Some(field) = element_date(element, "itemprop dateModified", lang) {
             return Some(field);
         }
     }
@@ -809,13 +869,13 @@ fn modified(html: &Html, page: &Page, ld: &JsonLd) -> Option<Date> {
 /// The date an element gives in its `content` or `datetime` attribute, else in its text.
 fn element_date(element: ElementRef, basis: &str, lang: Option<&str>) -> Option<Date> {
     for key in ["content", "datetime"] {
-        if let Some(field) = element.attr(key).and_then(|v| date_field(v, format!("{basis} {key}"))) {
+        if let Some(field) = element.attr(key).and_then(|v| date_field(lang, v, format!("{basis} {key}"))) {
             return Some(field);
         }
     }
     let text = element_text(element, 200);
-    date_field(&text, format!("{basis} text")).or_else(|| {
-        let found = find_dates(&text, lang).into_iter().find(|d| !d.updated)?;
+    date_field(lang, &text, format!("{basis} text")).or_else(|| {
+        let found = find_dates(&text, lang, true).into_iter().find(|d| !d.updated)?;
         day_field(found.day, format!("{basis} text \"{}\"", found.snippet))
     })
 }
@@ -1055,6 +1115,7 @@ struct DatePatterns {
     month_day_year: Regex,
     numeric_dmy: Regex,
     numeric_ymd: Regex,
+    numeric_short: Regex,
 }
 
 static PATTERNS: LazyLock<DatePatterns> = LazyLock::new(|| {
@@ -1070,6 +1131,7 @@ static PATTERNS: LazyLock<DatePatterns> = LazyLock::new(|| {
         month_day_year: Regex::new(&format!(r"(?i)\b({months})\b\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+{year}\b")).expect("regex"),
         numeric_dmy: Regex::new(r"\b(\d{1,2})([./-])(\d{1,2})([./-])((?:19|20)\d{2})\b").expect("regex"),
         numeric_ymd: Regex::new(r"\b((?:19|20)\d{2})([./-])(\d{1,2})([./-])(\d{1,2})\b").expect("regex"),
+        numeric_short: Regex::new(r"\b(\d{1,2})\.(\d{1,2})\.(\d{2})\b").expect("regex"),
     }
 });
 
@@ -1094,11 +1156,11 @@ const PUBLISHED_WORDS: &[&str] = &[
 ];
 
 /// The dates written in `text`, in the order they appear. Numeric dates with slashes are
-/// read month first on English pages without a British locale, else day first.
-fn find_dates(text: &str, lang: Option<&str>) -> Vec<TextDate> {
+/// read month first on English pages without a British locale, else day first; with
+/// `short_years`, as in a byline, `2.11.22` is a date too.
+fn find_dates(text: &str, lang: Option<&str>, short_years: bool) -> Vec<TextDate> {
     let patterns = &*PATTERNS;
-    let lang = lang.unwrap_or("").to_ascii_lowercase();
-    let month_first = lang == "en" || lang == "en-us" || lang == "en-ca" || lang == "en-ph";
+    let month_first = month_first(lang);
     let mut found: Vec<(usize, usize, NaiveDate)> = Vec::new();
     for c in patterns.day_month_year.captures_iter(text) {
         if let (Ok(d), Some(m), Ok(y)) = (c[1].parse(), month_number(&c[2]), c[3].parse()) {
@@ -1133,6 +1195,20 @@ fn find_dates(text: &str, lang: Option<&str>) -> Vec<TextDate> {
             found.push((c.get(0).map_or(0, |m| m.start()), c.get(0).map_or(0, |m| m.end()), day));
         }
     }
+    if short_years {
+        let this_year = Utc::now().year() % 100;
+        for c in patterns.numeric_short.captures_iter(text) {
+            let Some(whole) = c.get(0) else { continue };
+            if text[whole.end()..].starts_with(|c: char| c == '.' || c.is_ascii_digit()) {
+                continue;
+            }
+            let (Ok(d), Ok(m), Ok(y)) = (c[1].parse(), c[2].parse(), c[3].parse::<i32>()) else { continue };
+            let year = if y <= this_year { 2000 + y } else { 1900 + y };
+            if let Some(day) = NaiveDate::from_ymd_opt(year, m, d) {
+                found.push((whole.start(), whole.end(), day));
+            }
+        }
+    }
     found.sort_by_key(|(start, _, _)| *start);
     found.dedup_by(|b, a| b.0 < a.1);
     found
@@ -1164,11 +1240,21 @@ fn text_date(html: &Html, lang: Option<&str>) -> Option<Date> {
         Regex::new(r"(?i)comment|related|sidebar|footer|widget|teaser|recommend|update|modif|metabox|navigation|menu")
             .expect("regex")
     });
-    let mut fallback = None;
+    static PUBLICATION: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)publi|post-?date|pubdate|posted|created|entry-date|article-?date|story-?date").expect("regex")
+    });
+    static DATE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?i)date|time|datum|fecha|data|stamp").expect("regex"));
+    // The best date of each tier: the element's class or id names the publication, a
+    // date, or a byline or meta line.
+    let mut tiers: [Option<Date>; 3] = [None, None, None];
     let mut seen = 0;
     for element in html.select(selector!("body [class], body [id]")) {
         let marks = marks(element);
-        if !BYLINE.is_match(&marks) || FOREIGN.is_match(&marks) || inside(element, &["aside", "footer", "nav"], &[]) {
+        if !BYLINE.is_match(&marks)
+            || FOREIGN.is_match(&marks)
+            || inside(element, &["aside", "footer", "nav", "a"], &[])
+        {
             continue;
         }
         let text = element_text(element, 400);
@@ -1176,29 +1262,37 @@ fn text_date(html: &Html, lang: Option<&str>) -> Option<Date> {
             continue;
         }
         seen += 1;
-        if seen > 60 {
+        if seen > 80 {
             break;
         }
-        for date in find_dates(&text, lang) {
+        let tier = if PUBLICATION.is_match(&marks) {
+            0
+        } else if DATE.is_match(&marks) {
+            1
+        } else {
+            2
+        };
+        for date in find_dates(&text, lang, true) {
             if date.updated {
                 continue;
             }
             let field = day_field(date.day, format!("text \"{}\" in {}", date.snippet, describe(element)));
-            if date.published {
-                if field.is_some() {
-                    return field;
-                }
-            } else if fallback.is_none() {
-                fallback = field;
+            let tier = if date.published { 0 } else { tier };
+            if tiers[tier].is_none() {
+                tiers[tier] = field;
             }
+            break;
+        }
+        if tiers[0].is_some() {
+            break;
         }
     }
-    if fallback.is_some() {
-        return fallback;
+    if let Some(found) = tiers.into_iter().flatten().next() {
+        return Some(found);
     }
     let region = html.select(selector!("article, main, [role=main], body")).next()?;
     let text = element_text(region, 3000);
-    let dates = find_dates(&text, lang);
+    let dates = find_dates(&text, lang, false);
     let published = dates.iter().find(|d| d.published).or_else(|| dates.iter().find(|d| !d.updated))?;
     day_field(published.day, format!("text \"{}\"", published.snippet))
 }
