@@ -1218,12 +1218,13 @@ fn find_dates(text: &str, lang: Option<&str>, short_years: bool) -> Vec<TextDate
             while !text.is_char_boundary(from) {
                 from -= 1;
             }
-            let before = text[from..start].to_lowercase();
-            let before = before.rsplit(['.', '|', '·', '•', '\n']).next().unwrap_or(&before).to_string();
+            let raw = &text[from..start];
+            let raw = raw.rsplit(['.', '|', '·', '•', '\n']).next().unwrap_or(raw);
+            let before = raw.to_lowercase();
             let updated = UPDATED_WORDS.iter().any(|w| before.contains(w));
             let published = !updated && PUBLISHED_WORDS.iter().any(|w| before.contains(w));
-            let lead = if updated || published { before.len() } else { 0 };
-            let snippet = clean(&text[start - lead.min(start)..end]);
+            let lead = if updated || published { raw.len() } else { 0 };
+            let snippet = clean(&text[start - lead..end]);
             TextDate { day, snippet, updated, published }
         })
         .collect()
@@ -1295,4 +1296,164 @@ fn text_date(html: &Html, lang: Option<&str>) -> Option<Date> {
     let dates = find_dates(&text, lang, false);
     let published = dates.iter().find(|d| d.published).or_else(|| dates.iter().find(|d| !d.updated))?;
     day_field(published.day, format!("text \"{}\"", published.snippet))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(page: &str, url: Option<&str>) -> PageMeta {
+        read_meta(&Html::parse_document(page), url)
+    }
+
+    fn day(field: &Option<Date>) -> String {
+        field.as_ref().map(|f| f.value.date_naive().to_string()).unwrap_or_default()
+    }
+
+    fn basis<T>(field: &Option<Field<T>>) -> &str {
+        field.as_ref().map_or("", |f| f.basis.as_str())
+    }
+
+    #[test]
+    fn json_ld_in_a_graph_gives_the_article_not_the_site_or_the_page() {
+        let meta = read(include_str!("../../fixtures/pages/jsonld-graph.html"), None);
+        assert_eq!(meta.published.as_ref().map(|f| f.value.to_rfc3339()).as_deref(), Some("2024-03-01T18:45:00+00:00"));
+        assert_eq!(basis(&meta.published), "json-ld NewsArticle datePublished");
+        assert_eq!(day(&meta.modified), "2024-03-04");
+        assert_eq!(basis(&meta.modified), "json-ld NewsArticle dateModified");
+        assert_eq!(meta.authors.as_ref().map(|f| f.value.clone()), Some(vec!["Mara Lindqvist".to_string()]));
+        assert_eq!(basis(&meta.authors), "json-ld NewsArticle author");
+        assert_eq!(meta.site.as_ref().map(|f| f.value.as_str()), Some("The Coastal Ledger"));
+        assert_eq!(basis(&meta.site), "json-ld NewsArticle publisher.name");
+        assert_eq!(meta.title.as_ref().map(|f| f.value.as_str()), Some("Harbour authority approves night ferries"));
+        assert_eq!(
+            meta.url.as_ref().map(|f| f.value.as_str()),
+            Some("https://www.coastal-ledger.example/news/harbour-night-ferries")
+        );
+        assert_eq!(basis(&meta.url), "link canonical");
+        assert_eq!(meta.language.as_ref().map(|f| f.value.as_str()), Some("en-GB"));
+    }
+
+    #[test]
+    fn a_modified_date_first_in_the_markup_is_not_the_published_one() {
+        let meta = read(include_str!("../../fixtures/pages/modified-first.html"), None);
+        assert_eq!(meta.published.as_ref().map(|f| f.value.to_rfc3339()).as_deref(), Some("2023-10-05T07:15:00+03:00"));
+        assert_eq!(basis(&meta.published), "meta article:published_time");
+        assert_eq!(day(&meta.modified), "2023-10-09");
+        assert_eq!(basis(&meta.modified), "meta article:modified_time");
+        // The profile address and the handle are not names; the outlet is not an author.
+        let authors = meta.authors.as_ref().map(|f| f.value.clone()).unwrap_or_default();
+        assert_eq!(authors, ["Ines Okafor", "Tomas Reyes"]);
+        assert!(basis(&meta.authors).starts_with("byline"), "{}", basis(&meta.authors));
+        assert_eq!(meta.language.as_ref().map(|f| f.value.as_str()), Some("en-US"));
+        assert_eq!(basis(&meta.url), "meta og:url");
+        assert_eq!(meta.title.as_ref().map(|f| f.value.as_str()), Some("Old mill reopens as workshop space"));
+    }
+
+    #[test]
+    fn cms_meta_names_give_the_dates_and_a_photo_credit_is_not_the_outlet() {
+        let meta = read(include_str!("../../fixtures/pages/cms-metas.html"), None);
+        assert_eq!(day(&meta.published), "2023-11-12");
+        assert_eq!(basis(&meta.published), "meta parsely-pub-date");
+        assert_eq!(day(&meta.modified), "2023-11-14");
+        assert_eq!(basis(&meta.modified), "meta last-modified");
+        assert_eq!(meta.site.as_ref().map(|f| f.value.as_str()), Some("Metro Daily"));
+        assert_eq!(meta.authors.as_ref().map(|f| f.value.clone()), Some(vec!["Priya Natarajan".to_string()]));
+    }
+
+    #[test]
+    fn a_time_marked_published_wins_over_updates_and_other_stories() {
+        let meta = read(include_str!("../../fixtures/pages/time-only.html"), None);
+        assert_eq!(day(&meta.published), "2021-02-11");
+        assert!(basis(&meta.published).starts_with("time (marked published)"), "{}", basis(&meta.published));
+    }
+
+    #[test]
+    fn a_utc_timestamp_takes_the_local_day_of_the_same_instant() {
+        let meta = read(include_str!("../../fixtures/pages/time-tags.html"), None);
+        let published = meta.published.as_ref().map(|f| f.value.to_rfc3339());
+        assert_eq!(published.as_deref(), Some("2022-05-03T20:30:00-05:00"));
+        assert!(basis(&meta.published).starts_with("json-ld ReportageNewsArticle datePublished (local time from"));
+    }
+
+    #[test]
+    fn a_date_only_in_the_address_is_found() {
+        let page = include_str!("../../fixtures/pages/url-date.html");
+        let meta = read(page, Some("https://www.rowing.example/sport/2023/06/17/rowing-club-wins/"));
+        assert_eq!(day(&meta.published), "2023-06-17");
+        assert_eq!(basis(&meta.published), "url path /2023/06/17/ (date only, no time)");
+        assert_eq!(meta.site.as_ref().map(|f| f.value.as_str()), Some("rowing.example"));
+        assert!(read(page, None).published.is_none(), "1898 is not a publication date");
+    }
+
+    #[test]
+    fn german_and_french_bylines_give_the_publication_not_the_update() {
+        let meta = read(include_str!("../../fixtures/pages/de-text.html"), None);
+        assert_eq!(day(&meta.published), "2009-08-06");
+        assert!(basis(&meta.published).contains("Veröffentlicht am 6. August 2009"), "{}", basis(&meta.published));
+        assert_eq!(meta.title.as_ref().map(|f| f.value.as_str()), Some("Stadtwerke senken den Gaspreis"));
+
+        let meta = read(include_str!("../../fixtures/pages/fr-text.html"), None);
+        assert_eq!(day(&meta.published), "2020-03-12");
+        assert!(basis(&meta.published).contains("Publié le 12 mars 2020"), "{}", basis(&meta.published));
+        assert!(basis(&meta.published).ends_with("(date only, no time)"));
+    }
+
+    #[test]
+    fn dates_are_read_in_seven_languages() {
+        for (text, expected) in [
+            ("6. August 2009", "2009-08-06"),
+            ("12.03.2020", "2020-03-12"),
+            ("12 mars 2020", "2020-03-12"),
+            ("3 de mayo de 2021", "2021-05-03"),
+            ("12 marzo 2020", "2020-03-12"),
+            ("5 de março de 2019", "2019-03-05"),
+            ("14 januari 2022", "2022-01-14"),
+            ("Published on 2020/03/12", "2020-03-12"),
+            ("March 12th, 2020", "2020-03-12"),
+            ("1er décembre 2021", "2021-12-01"),
+        ] {
+            let found = find_dates(text, Some("de"), false);
+            assert_eq!(found.first().map(|d| d.day.to_string()).as_deref(), Some(expected), "{text}");
+        }
+        let us = find_dates("Posted 03/12/2020", Some("en-US"), false);
+        assert_eq!(us.first().map(|d| d.day.to_string()).as_deref(), Some("2020-03-12"));
+        assert!(us.first().is_some_and(|d| d.published));
+        assert!(find_dates("2.11.22", None, false).is_empty());
+        assert_eq!(
+            find_dates("Kultur, 2.11.22", None, true).first().map(|d| d.day.to_string()).as_deref(),
+            Some("2022-11-02")
+        );
+    }
+
+    #[test]
+    fn dates_before_1995_or_in_the_future_are_not_believed() {
+        let page = |date: &str| {
+            format!(r#"<html><head><meta property="article:published_time" content="{date}"></head></html>"#)
+        };
+        assert!(read(&page("1994-12-31"), None).published.is_none());
+        assert!(read(&page("2999-01-01"), None).published.is_none());
+        assert_eq!(day(&read(&page("1995-01-02"), None).published), "1995-01-02");
+    }
+
+    #[test]
+    fn author_values_become_names() {
+        let names = |raw: &[&str]| names(raw, Some("Daily Star"));
+        assert_eq!(names(&["By Ann Lee and Bo Chen"]), ["Ann Lee", "Bo Chen"]);
+        assert_eq!(names(&["Ann Lee, Bo Chen; Cy Diaz"]), ["Ann Lee", "Bo Chen", "Cy Diaz"]);
+        assert_eq!(names(&["Von Jana Brenner"]), ["Jana Brenner"]);
+        assert!(names(&["https://example.com/author/ann-lee"]).is_empty());
+        assert!(names(&["@annlee"]).is_empty());
+        assert!(names(&["ann.lee@example.com"]).is_empty());
+        assert!(names(&["Daily Star"]).is_empty());
+        assert!(names(&["dailystar.example"]).is_empty());
+    }
+
+    #[test]
+    fn broken_json_ld_is_repaired() {
+        let values =
+            parse_json_lenient("<!--\n{\"@type\": \"NewsArticle\", \"headline\": \"A\tB\nC\", \"x\": [1, 2,],}\n-->");
+        assert_eq!(values.len(), 1);
+        assert_eq!(values[0]["@type"], "NewsArticle");
+    }
 }
