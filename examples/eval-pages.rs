@@ -37,7 +37,7 @@ fn main() -> anyhow::Result<()> {
     let folder = Path::new(folder);
     let labels: BTreeMap<String, Label> = serde_json::from_slice(&std::fs::read(folder.join("labels.json"))?)?;
 
-    let (mut dated, mut answered, mut right, mut wrong) = (0, 0, 0, 0);
+    let (mut dated, mut answered, mut right, mut wrong, mut invalid) = (0, 0, 0, 0, 0);
     let (mut titled, mut titles) = (0, 0);
     let (mut authored, mut authors) = (0, 0);
     let (mut pages, mut elapsed) = (0, Duration::ZERO);
@@ -60,6 +60,7 @@ fn main() -> anyhow::Result<()> {
 
         if !label.date.is_empty() {
             dated += 1;
+            invalid += usize::from(chrono::NaiveDate::parse_from_str(&label.date, "%Y-%m-%d").is_err());
             let day = meta.published.as_ref().map(|f| f.value.date_naive().to_string());
             match &day {
                 Some(day) if *day == label.date => right += 1,
@@ -88,6 +89,7 @@ fn main() -> anyhow::Result<()> {
         share(right, dated),
         share(right, answered)
     );
+    println!("labels that are not a valid YYYY-MM-DD date (never matched): {invalid}");
     println!("title: {titles}/{titled} exact = {:.1}%", share(titles, titled));
     println!("author: {authors}/{authored} = {:.1}%", share(authors, authored));
     println!("speed: {:.0} pages/s (parse and metadata, one thread)", pages as f64 / elapsed.as_secs_f64().max(1e-9));

@@ -1230,8 +1230,9 @@ fn find_dates(text: &str, lang: Option<&str>, short_years: bool) -> Vec<TextDate
         .collect()
 }
 
-/// A date written in a byline-like element (one whose class or id speaks of a date, a
-/// byline or the article's meta line), else near the top of the article's text.
+/// A date written in a byline-like element (one whose class or id speaks of the
+/// publication, a date, a byline or the article's meta line, in that order of trust),
+/// else in the blocks around the headline, else near the top of the article's text.
 fn text_date(html: &Html, lang: Option<&str>) -> Option<Date> {
     static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?i)date|time|byline|posted|publi|dateline|meta|datum|fecha|data|info|author|autor|stamp")
@@ -1290,6 +1291,14 @@ fn text_date(html: &Html, lang: Option<&str>) -> Option<Date> {
     }
     if let Some(found) = tiers.into_iter().flatten().next() {
         return Some(found);
+    }
+    // Near the headline: in the blocks around the first h1 of the story.
+    let headline = html.select(selector!("h1")).find(|h| !inside(*h, &["nav", "aside", "footer"], &[]));
+    for block in headline.iter().flat_map(|h| h.ancestors().filter_map(ElementRef::wrap).take(3)) {
+        let text = element_text(block, 1500);
+        if let Some(date) = find_dates(&text, lang, false).into_iter().find(|d| !d.updated) {
+            return day_field(date.day, format!("text \"{}\" near the headline", date.snippet));
+        }
     }
     let region = html.select(selector!("article, main, [role=main], body")).next()?;
     let text = element_text(region, 3000);
