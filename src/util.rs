@@ -1,6 +1,6 @@
 //! Small helpers shared by several stages.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, FixedOffset};
 
 /// A 64-bit finaliser (splitmix64): spreads the bits of `x` over the whole word.
 #[inline]
@@ -16,29 +16,368 @@ pub fn hash_bytes(bytes: &[u8]) -> u64 {
     xxhash_rust::xxh3::xxh3_64(bytes)
 }
 
-/// Parses the date forms feeds and manifests use: RFC 3339, RFC 2822, `YYYY-MM-DD`,
-/// `YYYY-MM-DD HH:MM[:SS]` (read as UTC).
+/// Parses a timestamp as feeds, manifests and web pages write it; see [`read_timestamp`]
+/// for the forms read. A value without a time of day is read as midnight UTC.
 pub fn parse_timestamp(value: &str) -> Option<DateTime<FixedOffset>> {
-    let value = value.trim();
-    if let Ok(t) = DateTime::parse_from_rfc3339(value) {
-        return Some(t);
-    }
-    if let Ok(t) = DateTime::parse_from_rfc2822(value) {
-        return Some(t);
-    }
-    if let Ok(d) = NaiveDate::parse_from_str(value, "%Y-%m-%d") {
-        return d.and_hms_opt(0, 0, 0).map(|t| utc(t).fixed_offset());
-    }
-    for format in ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"] {
-        if let Ok(t) = NaiveDateTime::parse_from_str(value, format) {
-            return Some(utc(t).fixed_offset());
-        }
-    }
-    None
+    read_timestamp(value).map(|t| t.at)
 }
 
-fn utc(t: NaiveDateTime) -> DateTime<Utc> {
-    Utc.from_utc_datetime(&t)
+/// A point in time read from a written value, and whether the value gave its time of day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timestamp {
+    pub at: DateTime<FixedOffset>,
+    /// False when the value was a date alone, read as midnight UTC.
+    pub has_time: bool,
+}
+
+/// Reads a timestamp leniently. Besides RFC 3339 and RFC 2822 it takes the forms found in
+/// the wild: `T` or a space between date and time, slashes or dots between the parts of a
+/// date (`2020/03/12`; `12.03.2020` day first; `03/12/2020` month first unless the first
+/// number cannot be a month), compact `20201203`, times without seconds or with fractional
+/// seconds, `AM`/`PM`, offsets as `+03:00`, `+0300` or `+03`, the suffixes `Z`, `UTC` and
+/// `GMT` and the common North American and European zone names, and English month names
+/// with or without a weekday (`Sat, Dec 16 2023 02:02:33 PM`, `December 16, 2023`,
+/// `16 Dec 2023 14:00`). A value without an offset is read as UTC; anything after the
+/// timestamp is ignored.
+pub fn read_timestamp(value: &str) -> Option<Timestamp> {
+    read_timestamp_with(value, false)
+}
+
+/// Reads a timestamp as [`read_timestamp`] does, but with `day_first` reads `03/12/2020`
+/// day first, as most of the world writes it, unless the second number cannot be a month.
+pub fn read_timestamp_with(value: &str, day_first: bool) -> Option<Timestamp> {
+    let value = value.trim();
+    if let Ok(at) = DateTime::parse_from_rfc3339(value) {
+        return Some(Timestamp { at, has_time: true });
+    }
+    if let Ok(at) = DateTime::parse_from_rfc2822(value) {
+        return Some(Timestamp { at, has_time: true });
+    }
+    stamp::read(&stamp::tokens(value), day_first)
+}
+
+/// The pieces of the lenient timestamp reader: a tokenizer and a small recursive reader.
+mod stamp {
+    use super::Timestamp;
+    use chrono::{FixedOffset, NaiveDate, NaiveTime, TimeZone};
+
+    #[derive(Debug, Clone, PartialEq)]
+    pub(super) enum Token {
+        /// A run of digits: its value (saturated) and its length.
+        Num(u32, usize),
+        /// A run of letters, in lower case; dots inside it are kept (`a.m.`).
+        Word(String),
+        /// One other character; a run of white space becomes one `' '`.
+        Punct(char),
+    }
+    use Token::{Num, Punct, Word};
+
+    pub(super) fn tokens(value: &str) -> Vec<Token> {
+        let mut out = Vec::new();
+        let mut chars = value.chars().peekable();
+        while let Some(&c) = chars.peek() {
+            if c.is_ascii_digit() {
+                let (mut n, mut len) = (0u32, 0usize);
+                while let Some(d) = chars.peek().and_then(|c| c.to_digit(10)) {
+                    n = n.saturating_mul(10).saturating_add(d);
+                    len += 1;
+                    chars.next();
+                }
+                out.push(Num(n, len));
+            } else if c.is_alphabetic() {
+                let mut word = String::new();
+                while let Some(&c) = chars.peek() {
+                    // A dot after a single letter belongs to it: `a.m.`, `p.m.`.
+                    let dotted = c == '.' && word.chars().last().is_some_and(|l| l.is_alphabetic()) && word.len() <= 3;
+                    if c.is_alphabetic() || dotted && word.starts_with(['a', 'p']) && word.len() < 4 {
+                        word.extend(c.to_lowercase());
+                        chars.next();
+                    } else {
+                        break;
+                    }
+                }
+                out.push(Word(word));
+            } else if c.is_whitespace() {
+                while chars.peek().is_some_and(|c| c.is_whitespace()) {
+                    chars.next();
+                }
+                out.push(Punct(' '));
+            } else {
+                out.push(Punct(c));
+                chars.next();
+            }
+        }
+        out
+    }
+
+    /// A cursor over the tokens.
+    struct Cursor<'a> {
+        tokens: &'a [Token],
+        at: usize,
+    }
+
+    impl Cursor<'_> {
+        fn peek(&self) -> Option<&Token> {
+            self.tokens.get(self.at)
+        }
+
+        fn advance(&mut self) {
+            self.at += 1;
+        }
+
+        fn num(&mut self, lengths: std::ops::RangeInclusive<usize>) -> Option<u32> {
+            match self.peek() {
+                Some(Num(n, len)) if lengths.contains(len) => {
+                    let n = *n;
+                    self.at += 1;
+                    Some(n)
+                }
+                _ => None,
+            }
+        }
+
+        fn punct(&mut self, wanted: &[char]) -> Option<char> {
+            match self.peek() {
+                Some(Punct(c)) if wanted.contains(c) => {
+                    let c = *c;
+                    self.at += 1;
+                    Some(c)
+                }
+                _ => None,
+            }
+        }
+
+        fn spaces(&mut self) {
+            while self.punct(&[' ']).is_some() {}
+        }
+
+        /// Skips spaces and the given separators.
+        fn skip(&mut self, separators: &[char]) {
+            while self.punct(&[' ']).or_else(|| self.punct(separators)).is_some() {}
+        }
+
+        fn word(&self) -> Option<&str> {
+            match self.peek() {
+                Some(Word(w)) => Some(w.as_str()),
+                _ => None,
+            }
+        }
+    }
+
+    /// The month an English month name or its abbreviation names.
+    pub(super) fn month_name(word: &str) -> Option<u32> {
+        const NAMES: [&str; 12] = [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ];
+        let word = word.trim_end_matches('.');
+        if word == "sept" {
+            return Some(9);
+        }
+        NAMES.iter().position(|name| *name == word || word.len() == 3 && name.starts_with(word)).map(|i| i as u32 + 1)
+    }
+
+    fn weekday(word: &str) -> bool {
+        const DAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+        let word = word.trim_end_matches('.');
+        word.len() >= 3 && DAYS.iter().any(|day| day.starts_with(word))
+    }
+
+    pub(super) fn read(tokens: &[Token], day_first: bool) -> Option<Timestamp> {
+        let mut c = Cursor { tokens, at: 0 };
+        c.spaces();
+        if c.word().is_some_and(weekday) {
+            c.advance();
+            c.skip(&[',']);
+        }
+        let (date, mut time, mut offset) = date(&mut c, day_first)?;
+        if time.is_none() {
+            let before = c.at;
+            c.skip(&[',', '-', '|', '@']);
+            if c.word().is_some_and(|w| matches!(w, "t" | "at" | "um" | "à" | "a")) {
+                c.advance();
+                c.spaces();
+            }
+            time = clock(&mut c);
+            if time.is_none() {
+                c.at = before;
+            }
+        }
+        let Some(time) = time else {
+            let at = FixedOffset::east_opt(0)?.from_utc_datetime(&date.and_hms_opt(0, 0, 0)?);
+            return Some(Timestamp { at, has_time: false });
+        };
+        if offset.is_none() {
+            c.spaces();
+            offset = zone(&mut c);
+        }
+        let zone = FixedOffset::east_opt(offset.unwrap_or(0))?;
+        let at = zone.from_local_datetime(&date.and_time(time)).single()?;
+        Some(Timestamp { at, has_time: true })
+    }
+
+    type Parts = (NaiveDate, Option<NaiveTime>, Option<i32>);
+
+    /// Reads the date, and the time and zone when they sit inside it (asctime puts the year
+    /// last) or are glued to a compact date.
+    fn date(c: &mut Cursor, day_first: bool) -> Option<Parts> {
+        let start = c.at;
+        // Year first: 2020-03-12, 2020/03/12, 2020.03.12.
+        if let Some(year) = c.num(4..=4) {
+            let sep = c.punct(&['-', '/', '.'])?;
+            let month = c.num(1..=2)?;
+            c.punct(&[sep])?;
+            let day = c.num(1..=2)?;
+            return Some((NaiveDate::from_ymd_opt(year as i32, month, day)?, None, None));
+        }
+        // Compact: 20200312, 20200312T101500.
+        if let Some(n) = c.num(8..=8) {
+            let date = NaiveDate::from_ymd_opt((n / 10000) as i32, n / 100 % 100, n % 100)?;
+            let mut time = None;
+            if c.word() == Some("t") {
+                c.advance();
+                if let Some(&Num(t, len @ (4 | 6))) = c.peek() {
+                    c.advance();
+                    let (h, m, s) = if len == 4 { (t / 100, t % 100, 0) } else { (t / 10000, t / 100 % 100, t % 100) };
+                    time = NaiveTime::from_hms_opt(h, m, s);
+                }
+            }
+            return Some((date, time, None));
+        }
+        // Day or month first: 12.03.2020, 12-03-2020, 03/12/2020.
+        if let Some(first) = c.num(1..=2) {
+            if let Some(sep) = c.punct(&['-', '/', '.']) {
+                if let Some(second) = c.num(1..=2) {
+                    c.punct(&[sep])?;
+                    let year = c.num(4..=4)? as i32;
+                    let month_first = sep == '/' && !day_first && first <= 12 || second > 12;
+                    let (month, day) = if month_first { (first, second) } else { (second, first) };
+                    let date = NaiveDate::from_ymd_opt(year, month, day)?;
+                    return Some((date, None, None));
+                }
+            }
+            c.at = start;
+        }
+        // Month name first: Dec 16 2023, December 16, 2023, Dec 16 14:00:00 UTC 2023.
+        if let Some(month) = c.word().and_then(month_name) {
+            c.advance();
+            c.skip(&['.', ',']);
+            let day = c.num(1..=2)?;
+            if c.word().is_some_and(|w| matches!(w, "st" | "nd" | "rd" | "th")) {
+                c.advance();
+            }
+            c.skip(&[',']);
+            if let Some(year) = c.num(4..=4) {
+                return Some((NaiveDate::from_ymd_opt(year as i32, month, day)?, None, None));
+            }
+            let time = clock(c)?;
+            c.spaces();
+            let offset = zone(c);
+            c.spaces();
+            let year = c.num(4..=4)?;
+            return Some((NaiveDate::from_ymd_opt(year as i32, month, day)?, Some(time), offset));
+        }
+        // Day first with a month name: 16 Dec 2023, 16. December 2023, 16-Dec-2023.
+        let day = c.num(1..=2)?;
+        c.skip(&['.', '-']);
+        let month = c.word().and_then(month_name)?;
+        c.advance();
+        c.skip(&['.', ',', '-']);
+        let year = c.num(4..=4)?;
+        Some((NaiveDate::from_ymd_opt(year as i32, month, day)?, None, None))
+    }
+
+    /// Reads a time of day: `14:30`, `14:30:05`, `14:30:05.123`, `2:30 PM`, `14h30`.
+    fn clock(c: &mut Cursor) -> Option<NaiveTime> {
+        let start = c.at;
+        let mut hour = c.num(1..=2)?;
+        let separated = c.punct(&[':']).is_some()
+            || c.word() == Some("h") && {
+                c.advance();
+                true
+            };
+        let Some(minute) = separated.then(|| c.num(2..=2)).flatten() else {
+            c.at = start;
+            return None;
+        };
+        let mut second = 0;
+        if c.punct(&[':']).is_some() {
+            second = c.num(2..=2)?.min(59);
+            if c.punct(&['.', ',']).is_some() {
+                c.num(1..=12)?;
+            }
+        }
+        let before = c.at;
+        c.spaces();
+        match c.word() {
+            Some("am" | "a.m.") if (1..=12).contains(&hour) => {
+                c.advance();
+                hour %= 12;
+            }
+            Some("pm" | "p.m.") if (1..=12).contains(&hour) => {
+                c.advance();
+                hour = hour % 12 + 12;
+            }
+            _ => c.at = before,
+        }
+        NaiveTime::from_hms_opt(hour, minute, second)
+    }
+
+    /// Reads a zone name alone; its offset in seconds.
+    fn zone_name(c: &mut Cursor) -> Option<i32> {
+        let hours = match c.word()? {
+            "z" | "utc" | "gmt" | "ut" | "wet" => 0,
+            "est" => -5,
+            "edt" => -4,
+            "cst" => -6,
+            "cdt" => -5,
+            "mst" => -7,
+            "mdt" => -6,
+            "pst" => -8,
+            "pdt" => -7,
+            "bst" | "cet" | "west" | "mez" => 1,
+            "cest" | "eet" | "mesz" => 2,
+            "eest" | "msk" => 3,
+            _ => return None,
+        };
+        c.advance();
+        Some(hours * 3600)
+    }
+
+    /// Reads a zone: a name, `+03:00`, `+0300`, `+03`, or `GMT+2`; its offset in seconds.
+    fn zone(c: &mut Cursor) -> Option<i32> {
+        let named = zone_name(c);
+        let start = c.at;
+        let Some(sign) = c.punct(&['+', '-', '\u{2212}']) else { return named };
+        let sign = if sign == '+' { 1 } else { -1 };
+        let (hours, minutes) = match c.peek() {
+            Some(&Num(n, 4)) => {
+                c.advance();
+                (n / 100, n % 100)
+            }
+            Some(&Num(h, 1 | 2)) => {
+                c.advance();
+                let m = if c.punct(&[':']).is_some() { c.num(2..=2).unwrap_or(0) } else { 0 };
+                (h, m)
+            }
+            _ => (99, 0),
+        };
+        if hours > 14 || minutes > 59 {
+            c.at = start;
+            return named;
+        }
+        Some(named.unwrap_or(0) + sign * (hours * 3600 + minutes * 60) as i32)
+    }
 }
 
 /// Shortens `text` to at most `max` characters, marking the cut with an ellipsis.
@@ -68,6 +407,40 @@ mod tests {
             assert_eq!(t.date_naive().to_string(), "2024-11-22", "{value}");
         }
         assert!(parse_timestamp("yesterday").is_none());
+    }
+
+    #[test]
+    fn reads_the_forms_found_on_pages_and_in_feeds() {
+        for (value, expected, has_time) in [
+            ("2024-11-22T10:00:00+0300", "2024-11-22T10:00:00+03:00", true),
+            ("2024-11-22T10:00+03:00", "2024-11-22T10:00:00+03:00", true),
+            ("2024-11-22 10:00:00 UTC", "2024-11-22T10:00:00+00:00", true),
+            ("2024-11-22 10:00:00 +03", "2024-11-22T10:00:00+03:00", true),
+            ("2024/11/22 10:00", "2024-11-22T10:00:00+00:00", true),
+            ("2024-11-22T10:00:00.123456Z", "2024-11-22T10:00:00+00:00", true),
+            ("2024-11-22T10:00:00.000-05:00", "2024-11-22T10:00:00-05:00", true),
+            ("22.11.2024", "2024-11-22T00:00:00+00:00", false),
+            ("11/22/2024", "2024-11-22T00:00:00+00:00", false),
+            ("22/11/2024 08:15", "2024-11-22T08:15:00+00:00", true),
+            ("20241122", "2024-11-22T00:00:00+00:00", false),
+            ("20241122T101500", "2024-11-22T10:15:00+00:00", true),
+            ("Sat, Dec 16 2023 02:02:33 PM", "2023-12-16T14:02:33+00:00", true),
+            ("Saturday, December 16, 2023", "2023-12-16T00:00:00+00:00", false),
+            ("16 Dec 2023 14:00 EST", "2023-12-16T14:00:00-05:00", true),
+            ("Mon Dec 18 14:00:00 UTC 2023", "2023-12-18T14:00:00+00:00", true),
+            ("Fri, 22 Nov 2024 10:00:00 GMT+0100", "2024-11-22T10:00:00+01:00", true),
+            ("Nov. 22, 2024, 7:05 a.m.", "2024-11-22T07:05:00+00:00", true),
+            ("2024-11-22, 12:00 am", "2024-11-22T00:00:00+00:00", true),
+        ] {
+            let t = read_timestamp(value).unwrap_or_else(|| panic!("{value} not read"));
+            assert_eq!(t.at.format("%Y-%m-%dT%H:%M:%S%:z").to_string(), expected, "{value}");
+            assert_eq!(t.has_time, has_time, "{value}");
+        }
+        let t = read_timestamp_with("10/05/2022 05:22 pm", true).map(|t| t.at.to_rfc3339());
+        assert_eq!(t.as_deref(), Some("2022-05-10T17:22:00+00:00"));
+        for value in ["", "2024-13-40", "32.11.2024", "soon", "12:30", "2024", "May 2024"] {
+            assert!(read_timestamp(value).is_none(), "{value}");
+        }
     }
 
     #[test]

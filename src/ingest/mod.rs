@@ -10,6 +10,7 @@ pub mod feed;
 pub mod html;
 pub mod infer;
 pub mod jsonl;
+pub mod page;
 pub mod text;
 
 use std::collections::{HashMap, HashSet};
