@@ -1,9 +1,11 @@
-//! Measures page metadata against labelled pages.
+//! Measures page reading against labelled pages: main text and metadata.
 //!
-//! Reads a folder holding `labels.json` (address → `file`, `date`, `title`, `author`) and
-//! the pages as `pages/<file>.gz`, reads each page's metadata, and prints the share of
-//! dated pages whose published day equals the label, the share of exact titles and of
-//! matching authors, and the pages read per second.
+//! Reads a folder holding `labels.json` (address → `file`, `date`, `title`, `author`,
+//! `with`: snippets the main text must hold, `without`: page furniture it must not) and
+//! the pages as `pages/<file>.gz`, reads each page as `copydesk check` does, and prints
+//! the snippet recall and leak rate of the main text, the pages whose text was not found,
+//! the share of dated pages whose published day equals the label, the share of exact
+//! titles and of matching authors, and the pages read per second.
 //!
 //! ```sh
 //! cargo run --release --example eval-pages -- ../shared/real/pages-dev [--misses]
@@ -16,7 +18,7 @@ use std::io::Read;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use copydesk::ingest::page::{read_meta, PageMeta};
+use copydesk::ingest::html::{read_page, Page};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -28,6 +30,10 @@ struct Label {
     title: String,
     #[serde(default)]
     author: String,
+    #[serde(default)]
+    with: Vec<String>,
+    #[serde(default)]
+    without: Vec<String>,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -41,6 +47,7 @@ fn main() -> anyhow::Result<()> {
     let (mut titled, mut titles) = (0, 0);
     let (mut authored, mut authors) = (0, 0);
     let (mut pages, mut elapsed) = (0, Duration::ZERO);
+    let (mut snippets, mut found, mut furniture, mut leaked, mut failed) = (0, 0, 0, 0, 0);
     for (key, label) in &labels {
         let path = folder.join("pages").join(format!("{}.gz", label.file));
         let Ok(gz) = std::fs::read(&path) else {
@@ -52,16 +59,24 @@ fn main() -> anyhow::Result<()> {
             eprintln!("not gzip: {}", path.display());
             continue;
         };
-        let html = scraper::Html::parse_document(&text);
         let url = key.starts_with("http").then_some(key.as_str());
-        let meta = read_meta(&html, url);
+        let page = read_page(&text, url);
         elapsed += start.elapsed();
         pages += 1;
+        failed += usize::from(page.failure.is_some());
+        let body = collapse(&page.text);
+        snippets += label.with.len();
+        found += label.with.iter().filter(|s| body.contains(&collapse(s))).count();
+        furniture += label.without.len();
+        leaked += label.without.iter().filter(|s| body.contains(&collapse(s))).count();
+        if misses && page.failure.is_some() {
+            println!("{key}\n    {}", page.failure.as_deref().unwrap_or_default());
+        }
 
         if !label.date.is_empty() {
             dated += 1;
             invalid += usize::from(chrono::NaiveDate::parse_from_str(&label.date, "%Y-%m-%d").is_err());
-            let day = meta.published.as_ref().map(|f| f.value.date_naive().to_string());
+            let day = page.published.map(|p| p.date_naive().to_string());
             match &day {
                 Some(day) if *day == label.date => right += 1,
                 Some(_) => wrong += 1,
@@ -69,21 +84,26 @@ fn main() -> anyhow::Result<()> {
             }
             answered += usize::from(day.is_some());
             if misses && day.as_deref() != Some(label.date.as_str()) {
-                let basis = meta.published.as_ref().map_or("", |f| f.basis.as_str());
+                let basis = page.basis.get("published").map_or("", String::as_str);
                 println!("{key}\n    label {}  got {}  {basis}", label.date, day.as_deref().unwrap_or("-"));
             }
         }
         if !label.title.trim().is_empty() {
             titled += 1;
-            titles += usize::from(meta.title.as_ref().is_some_and(|t| t.value.trim() == label.title.trim()));
+            titles += usize::from(page.title.as_ref().is_some_and(|t| t.trim() == label.title.trim()));
         }
         if !label.author.trim().is_empty() {
             authored += 1;
-            authors += usize::from(same_authors(&meta, &label.author));
+            authors += usize::from(same_authors(&page, &label.author));
         }
     }
     let share = |n: usize, of: usize| if of == 0 { 0.0 } else { 100.0 * n as f64 / of as f64 };
-    println!("pages read: {pages}");
+    println!("pages read: {pages}; article text not found on {failed}");
+    println!(
+        "main text: snippet recall {:.1}% ({found}/{snippets}), furniture leaked {:.1}% ({leaked}/{furniture})",
+        share(found, snippets),
+        share(leaked, furniture)
+    );
     println!(
         "date: {right}/{dated} day-exact = {:.1}% (answered {answered}, wrong {wrong}, precision {:.1}%)",
         share(right, dated),
@@ -92,14 +112,22 @@ fn main() -> anyhow::Result<()> {
     println!("labels that are not a valid YYYY-MM-DD date (never matched): {invalid}");
     println!("title: {titles}/{titled} exact = {:.1}%", share(titles, titled));
     println!("author: {authors}/{authored} = {:.1}%", share(authors, authored));
-    println!("speed: {:.0} pages/s (parse and metadata, one thread)", pages as f64 / elapsed.as_secs_f64().max(1e-9));
+    println!(
+        "speed: {:.0} pages/s (main text and metadata, one thread)",
+        pages as f64 / elapsed.as_secs_f64().max(1e-9)
+    );
     Ok(())
 }
 
+/// Text with every run of white space made one space.
+fn collapse(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// Whether the authors read are the label's, in any order and case.
-fn same_authors(meta: &PageMeta, label: &str) -> bool {
-    let Some(found) = &meta.authors else { return false };
-    let mut found: Vec<String> = found.value.iter().map(|a| a.to_lowercase()).collect();
+fn same_authors(page: &Page, label: &str) -> bool {
+    let Some(found) = &page.author else { return false };
+    let mut found: Vec<String> = found.split(", ").map(|a| a.to_lowercase()).collect();
     let mut wanted: Vec<String> =
         label.split([';', ',']).map(|a| a.trim().to_lowercase()).filter(|a| !a.is_empty()).collect();
     found.sort();

@@ -18,6 +18,7 @@ pub mod archive;
 pub mod config;
 pub mod date;
 pub mod error;
+pub mod extract;
 pub mod fingerprint;
 pub mod ingest;
 pub mod model;

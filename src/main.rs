@@ -40,6 +40,37 @@ enum Command {
     Ingest(IngestArgs),
     /// Per-source reports from the archive over a time window.
     Sources(SourcesArgs),
+    /// Show what copydesk reads from each input: metadata with its basis, language, the
+    /// clean text that is fingerprinted, and what was removed.
+    Extract(ExtractArgs),
+}
+
+#[derive(Debug, Args)]
+struct ExtractArgs {
+    /// Files, folders (read recursively) or `-` for standard input.
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<String>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value = "table")]
+    format: ExtractFormat,
+    #[command(flatten)]
+    config: ConfigFile,
+    /// Let JSON Lines manifests name files outside their own folder.
+    #[arg(long)]
+    allow_outside_paths: bool,
+    /// Write the output to a file instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// No problem lines on standard error.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum ExtractFormat {
+    Table,
+    Json,
+    Jsonl,
 }
 
 #[derive(Debug, Args)]
@@ -216,6 +247,7 @@ fn run(cli: Cli) -> Result<u8> {
         Command::Check(args) => check(args),
         Command::Ingest(args) => ingest(args),
         Command::Sources(args) => sources(args),
+        Command::Extract(args) => extract(args),
         Command::Config(args) => {
             let loaded = config::resolve(args.file.config.as_deref(), args.file.no_config, Some(&args.start))?;
             if let Some(path) = &loaded.path {
@@ -225,6 +257,37 @@ fn run(cli: Cli) -> Result<u8> {
             Ok(EXIT_OK)
         }
     }
+}
+
+fn extract(args: ExtractArgs) -> Result<u8> {
+    let first_input = PathBuf::from(args.paths.iter().find(|p| *p != "-").map_or(".", String::as_str));
+    let loaded = config::resolve(args.config.config.as_deref(), args.config.no_config, Some(&first_input))?;
+    let options = CheckOptions {
+        inputs: args.paths.clone(),
+        config: loaded.config,
+        allow_outside_paths: args.allow_outside_paths,
+        as_of: None,
+        progress: !args.quiet && std::io::stderr().is_terminal(),
+    };
+    let extraction = pipeline::extract(&options)?;
+    if !args.quiet {
+        for problem in &extraction.problems {
+            eprintln!("copydesk: {problem}");
+        }
+    }
+    let text = match args.format {
+        ExtractFormat::Table => copydesk::extract::table(&extraction),
+        ExtractFormat::Json => copydesk::extract::json(&extraction).context("rendering JSON")?,
+        ExtractFormat::Jsonl => copydesk::extract::jsonl(&extraction).context("rendering JSON Lines")?,
+    };
+    match &args.output {
+        Some(path) => std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?,
+        None => std::io::stdout().write_all(text.as_bytes()).context("writing to standard output")?,
+    }
+    if extraction.items.is_empty() {
+        anyhow::bail!("nothing readable in the inputs");
+    }
+    Ok(EXIT_OK)
 }
 
 fn check(args: CheckArgs) -> Result<u8> {

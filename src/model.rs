@@ -35,6 +35,13 @@ pub struct Item {
     pub url: Option<String>,
     pub title: Option<String>,
     pub published: Option<DateTime<FixedOffset>>,
+    /// When the page says it was last changed; never taken for the published date.
+    pub modified: Option<DateTime<FixedOffset>>,
+    /// The language the input declares (`en`, `de-DE`), when it does.
+    pub language: Option<String>,
+    /// For fields read from a page's markup, the tag or rule that gave each
+    /// (`published` → `json-ld NewsArticle datePublished`).
+    pub basis: BTreeMap<String, String>,
     /// When the feed that carried the item was read, if it came from a feed.
     pub fetched: Option<DateTime<FixedOffset>>,
     pub author: Option<String>,

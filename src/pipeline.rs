@@ -153,6 +153,45 @@ pub fn analyze_inputs(inputs: &Inputs, options: &CheckOptions) -> Result<Analysi
     Ok(Analysis { analyzed, problems, as_of, timings })
 }
 
+/// What copydesk reads from the inputs, item by item (`copydesk extract`): the same two
+/// passes as a check — the first for site templates, the second normalizing each item —
+/// without the analysis.
+pub fn extract(options: &CheckOptions) -> Result<crate::extract::Extraction> {
+    let ingest_options = ingest_options(options);
+    let inputs = ingest::discover(&options.inputs, &ingest_options).map_err(Error::Inputs)?;
+    let progress = progress_bar(options.progress);
+    let first = first_pass(&inputs, &ingest_options, &progress);
+    let normalize_options = &options.config.normalize;
+    let mut items = Vec::with_capacity(first.ids.len());
+    for_each_batch(
+        &inputs,
+        &ingest_options,
+        |unit| {
+            let parsed = ingest::parse(unit, &inputs, &ingest_options);
+            let extracted: Vec<crate::extract::Extracted> = parsed
+                .items
+                .iter()
+                .map(|item| {
+                    let normalized = normalize::normalize(item, &first.templates, normalize_options);
+                    crate::extract::Extracted::new(item, &normalized.kept_lines, normalized.removed)
+                })
+                .collect();
+            extracted
+        },
+        |results| {
+            for mut one in results.into_iter().flatten() {
+                if let Some(id) = first.ids.get(items.len()) {
+                    one.id = id.clone();
+                }
+                items.push(one);
+            }
+        },
+    );
+    progress.finish_and_clear();
+    let version = crate::extract::EXTRACT_VERSION;
+    Ok(crate::extract::Extraction { version, items, problems: first.problems })
+}
+
 fn progress_bar(show: bool) -> ProgressBar {
     let target = if show { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() };
     let bar = ProgressBar::with_draw_target(None, target);
@@ -356,7 +395,7 @@ pub fn analyze(
     skip.sort_unstable();
     skip.dedup();
     let date = date::assess(&item, &skip, dating);
-    let profile = if config.story.enabled {
+    let profile = if config.story.enabled && signals::english(item.language.as_deref()) {
         let lines: Vec<&str> = item.text.lines().collect();
         let kept = normalized.kept_lines.iter().filter_map(|&line| lines.get(line).copied());
         profile::profile(item.title.as_deref(), kept, config.story.profile_terms)
@@ -395,12 +434,17 @@ fn item_signals(item: &Item, removed: &[RemovedLine], options: &crate::score::Sc
     for line in repeated.filter(artefact) {
         text.garbled.push(signals::Artefact { kind: "repeated_line", line: line.line, excerpt: clip(&line.text, 60) });
     }
+    if !signals::english(item.language.as_deref()) {
+        // Headline words, loaded words and the story profile are English rules.
+        text.voice = signals::Voice::default();
+        return ItemSignals { text, headline: Default::default(), not_applied: signals::ENGLISH_ONLY.to_vec() };
+    }
     let headline = item
         .title
         .as_deref()
         .map(|t| signals::headline_signals_with(t, &item.text, &options.extend_loaded_words, &options.extend_clickbait))
         .unwrap_or_default();
-    ItemSignals { text, headline }
+    ItemSignals { text, headline, not_applied: Vec::new() }
 }
 
 /// Each item's rank in origin order: earliest first by publication day — the published

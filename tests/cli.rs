@@ -38,7 +38,8 @@ const HTML: &str = r#"<!doctype html><html><head><title>Library extends opening 
 <meta property="article:published_time" content="2025-03-04T10:00:00Z"></head>
 <body><nav><a href="/">Home</a> | <a href="/news">News</a></nav>
 <article><h1>Library extends opening hours</h1>
-<p>The central library will open until nine in the evening from next month, the city said.</p></article>
+<p>The central library will open until nine in the evening from next month, the city said.</p>
+<p>The longer hours follow a survey in which most readers asked for evening opening, and the council will review them after six months.</p></article>
 <footer>Copyright City Paper</footer></body></html>
 "#;
 

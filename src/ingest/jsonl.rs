@@ -71,8 +71,11 @@ pub fn read_row(
     let (body, markdown) = if let Some(text) = row.text {
         (text, false)
     } else if let Some(markup) = row.html {
-        let page = html::read_page(&markup);
-        item.title = item.title.or(page.title);
+        let page = html::read_page(&markup, item.url.as_deref());
+        if let Some(failure) = page.failure.clone() {
+            return Err(problem(failure));
+        }
+        page.apply(&mut item);
         (page.text, false)
     } else if let Some(relative) = row.path {
         let file = resolve(folder, &relative, options.allow_outside_paths).map_err(problem)?;
@@ -89,8 +92,11 @@ pub fn read_row(
         }
         let markdown = file.extension().is_some_and(|e| e == "md" || e == "markdown");
         if content.trim_start().starts_with('<') {
-            let page = html::read_page(&content);
-            item.title = item.title.or(page.title);
+            let page = html::read_page(&content, item.url.as_deref());
+            if let Some(failure) = page.failure.clone() {
+                return Err(problem(format!("`path` {relative:?}: {failure}")));
+            }
+            page.apply(&mut item);
             (page.text, false)
         } else {
             (content, markdown)

@@ -488,16 +488,14 @@ fn parse_unit(unit: Unit, inputs: &Inputs, options: &IngestOptions) -> Parsed {
             match format {
                 Format::Feed => push_feed(&mut parsed, feed::read_feed(content.as_bytes(), &input.display), lossy),
                 Format::Html => {
-                    let page = html::read_page(&content);
-                    let item = Item {
-                        title: page.title,
-                        source: page.site,
-                        url: page.url,
-                        author: page.author,
-                        published: page.published.as_deref().and_then(crate::util::parse_timestamp),
-                        ..base
-                    };
-                    push_article(&mut parsed, text::complete(item, &page.text, false), &input.display);
+                    let page = html::read_page(&content, None);
+                    if let Some(failure) = &page.failure {
+                        parsed.problems.push(Problem::skipped(&input.display, None, failure.clone()));
+                    } else {
+                        let mut item = base;
+                        page.apply(&mut item);
+                        push_article(&mut parsed, text::complete(item, &page.text, false), &input.display);
+                    }
                 }
                 Format::Text | Format::JsonLines => {
                     let markdown = input.path.extension().is_some_and(|e| e == "md" || e == "markdown");

@@ -93,6 +93,15 @@ pub struct ItemReport {
     pub dateline: Option<String>,
     /// RFC 3339.
     pub published: Option<String>,
+    /// RFC 3339: when the page says it was last changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub modified: Option<String>,
+    /// The language the input declares.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// For fields read from a page's markup, the tag or rule that gave each.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub basis: BTreeMap<String, String>,
     /// The date the item is presented under: published, else fetched, else `as_of`.
     pub framing_date: Option<NaiveDate>,
     /// `published`, `fetched` or `as_of`: where the framing date comes from.
@@ -268,6 +277,9 @@ pub fn build(input: Input<'_>) -> Report {
                 author: item.author.clone(),
                 dateline: item.dateline.clone(),
                 published: item.published.map(|p| p.to_rfc3339()),
+                modified: item.modified.map(|p| p.to_rfc3339()),
+                language: item.language.clone(),
+                basis: item.basis.clone(),
                 framing_date: a.date.framing_date,
                 framing_basis: a.date.framing_basis.as_str(),
                 inferred: item.inferred.clone(),

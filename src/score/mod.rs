@@ -527,14 +527,18 @@ fn score_source(
         let criterion = options.criterion(name);
         let mut failing = Vec::new();
         let mut values = Vec::with_capacity(n);
-        for item in items {
+        // A rate is measured only over the items that have text to measure (an item in a
+        // language the English rules do not read has none).
+        let measurable: Vec<&&ItemFacts> =
+            items.iter().filter(|i| !GRADED.contains(&name) || i.voice.words > 0).collect();
+        for item in &measurable {
             let (value, reason) = item.value(name, &options.scales);
             values.push(value);
             if let Some(reason) = reason {
                 failing.push(FailingItem { id: item.id.clone(), reason });
             }
         }
-        let value = if n == 0 { 0.0 } else { values.iter().sum::<f64>() / n as f64 };
+        let value = if values.is_empty() { 0.0 } else { values.iter().sum::<f64>() / values.len() as f64 };
         let interval = mean_interval(&values, z);
         let note = unmeasured.get(name).cloned();
         let measured = note.is_none();

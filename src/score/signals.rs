@@ -22,6 +22,22 @@ pub struct ItemSignals {
     #[serde(flatten)]
     pub text: TextSignals,
     pub headline: HeadlineSignals,
+    /// Rules written for English that were not applied to an item in another language
+    /// (`headline_words`, `body_voice`, `story_profile`), so that they do not misfire.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_applied: Vec<&'static str>,
+}
+
+/// The English-only rules that are not applied to an item in another language.
+pub const ENGLISH_ONLY: [&str; 3] = ["headline_words", "body_voice", "story_profile"];
+
+/// Whether an item's declared language is English, or not declared: the rules written for
+/// English apply to it.
+pub fn english(language: Option<&str>) -> bool {
+    language.is_none_or(|l| {
+        let l = l.trim().to_ascii_lowercase();
+        l.is_empty() || l == "en" || l.starts_with("en-") || l.starts_with("en_")
+    })
 }
 
 /// What the text of an item shows.
