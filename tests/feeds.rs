@@ -293,3 +293,20 @@ fn mislabelled_and_malformed_feeds_are_recovered_with_a_warning() {
     assert!(line.contains("warning: malformed feed, read after repair"), "{line}");
     assert!(line.contains("undeclared namespace prefix dc, media"), "{line}");
 }
+
+#[test]
+fn feed_items_dated_by_the_feed_are_counted_not_warned_and_named_by_title() {
+    let (_, report, _) = check(&["lenient-dates.xml"]);
+    assert_eq!(report["summary"]["undated"], 0);
+    assert_eq!(report["summary"]["content_undated"], 3, "two entries are dated by their text");
+    let output = Command::cargo_bin("copydesk")
+        .expect("binary")
+        .args(["check", "--no-config"])
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/feeds/lenient-dates.xml"))
+        .output()
+        .expect("run copydesk");
+    let table = String::from_utf8_lossy(&output.stdout);
+    assert!(!table.contains("\nUndated"), "{table}");
+    assert!(table.contains("0 undated (3 dated by the feed or page, not by the text)"), "{table}");
+    assert!(table.contains("courier-20231217-choir “School choir wins regional contest”"), "{table}");
+}
