@@ -69,17 +69,20 @@ fn malformed_rss_is_skipped() {
     assert_skipped_file(
         "broken.rss",
         b"<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Harbour News</title><item><title>Port reo",
-        "skipped: malformed feed",
+        "skipped: feed has no entries with text; malformed feed, read after repair (document cut off",
     );
+    assert_skipped_file("garbage.rss", b"<rss version=\"2.0\"><<<>>>\"", "skipped: malformed feed");
 }
 
 #[test]
-fn malformed_atom_is_skipped() {
-    assert_skipped_file(
-        "broken.atom",
-        b"<?xml version=\"1.0\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>Valley</title>\n<entry><id>urn:1</id><title>Dam</title><content type=\"html\">&lt;p&gt;Engineers",
-        "skipped: malformed feed",
-    );
+fn a_truncated_atom_feed_is_read_to_where_it_stops() {
+    let dir = folder_with_good_article();
+    let content = b"<?xml version=\"1.0\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>Valley</title>\n<entry><id>urn:1</id><title>Dam</title><content type=\"html\">&lt;p&gt;Engineers";
+    write(dir.path().join("col").join("broken.atom"), content);
+    let run = check_folder(dir.path());
+    run.one_line_about("col/broken.atom", "warning: malformed feed, read after repair (document cut off");
+    assert_eq!(run.summary("skipped"), 0, "{}", run.stderr);
+    assert_eq!(run.ids(), ["urn:1", "good.txt"]);
 }
 
 /// A JSON Lines file `rows.jsonl` with two good rows around `bad` (line 2).

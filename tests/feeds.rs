@@ -4,6 +4,10 @@
 //! malformed feed, responses over the size cap, endless redirects. The good feeds are
 //! stored, each failure is one line naming its URL, and the exit status says something
 //! failed. The server answers a bounded number of connections and stops by itself.
+//!
+//! Feed files as they are found in the wild (fixtures/feeds/): dates that are not RFC 822,
+//! entries dated only by `<updated>` or `dc:date`, a feed that declares UTF-16 but is
+//! UTF-8, and a namespaced RSS with the usual malformations.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -213,4 +217,96 @@ fn feeds_are_fetched_conditionally_and_failures_named() {
     // A feed that only failed gives nothing at all: exit 2.
     let (code, _, stderr) = ingest(&archive, &[url("missing.xml")]);
     assert_eq!(code, 2, "{stderr}");
+}
+
+/// Runs `copydesk check` on fixture feeds: exit code, JSON report and stderr.
+fn check(paths: &[&str]) -> (i32, Value, String) {
+    let output = Command::cargo_bin("copydesk")
+        .expect("binary")
+        .args(["check", "--no-config", "--format", "json"])
+        .args(paths.iter().map(|p| Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/feeds").join(p)))
+        .output()
+        .expect("run copydesk");
+    let report = serde_json::from_slice(&output.stdout).expect("JSON report");
+    (output.status.code().unwrap_or(-1), report, String::from_utf8_lossy(&output.stderr).to_string())
+}
+
+fn item<'a>(report: &'a Value, id: &str) -> &'a Value {
+    report["items"].as_array().and_then(|items| items.iter().find(|i| i["id"] == id)).expect(id)
+}
+
+#[test]
+fn feed_dates_are_read_leniently_and_an_unreadable_one_is_named() {
+    let (code, report, stderr) = check(&["lenient-dates.xml"]);
+    assert_eq!(code, 0, "{stderr}");
+    for (id, published) in [
+        ("courier-20231216-ferry", "2023-12-16T14:02:33+00:00"),
+        ("courier-20231218-barriers", "2023-12-18T09:15:00+03:00"),
+        ("courier-20231219-library", "2023-12-19T08:00:00+00:00"),
+        ("courier-20231217-choir", "2023-12-17T18:30:00+01:00"),
+    ] {
+        assert_eq!(item(&report, id)["published"], published, "{id}");
+    }
+    // dc:date is a date, not a publication date: its basis is recorded.
+    assert_eq!(item(&report, "courier-20231217-choir")["inferred"]["published"], "entry <date> (no publication date)");
+    let bakery = item(&report, "courier-bakery");
+    assert_eq!(bakery["published"], Value::Null);
+    assert_eq!(bakery["framing_date"], "2023-12-19", "framed by the feed's own date");
+    let warning: Vec<&str> = stderr.lines().filter(|l| l.contains("date not readable")).collect();
+    assert_eq!(warning.len(), 1, "{stderr}");
+    assert!(warning[0].contains("lenient-dates.xml"), "{}", warning[0]);
+    assert!(warning[0].contains("“Bakery on Mill Street changes hands”"), "{}", warning[0]);
+    assert!(warning[0].contains("sometime before Christmas"), "{}", warning[0]);
+}
+
+#[test]
+fn an_atom_entry_dated_only_by_updated_is_dated() {
+    let (code, report, stderr) = check(&["atom-updated.xml"]);
+    assert_eq!(code, 0, "{stderr}");
+    let rail = item(&report, "urn:gazette:2024:rail-timetable");
+    assert_eq!(rail["published"], "2024-09-11T17:40:00+02:00");
+    assert_eq!(rail["inferred"]["published"], "entry <updated> (no publication date)");
+    let fair = item(&report, "urn:gazette:2024:harvest-fair");
+    assert_eq!(fair["published"], "2024-09-10T09:00:00+00:00", "published wins over updated");
+    assert_eq!(fair["inferred"].get("published"), None);
+}
+
+#[test]
+fn mislabelled_and_malformed_feeds_are_recovered_with_a_warning() {
+    let (code, report, stderr) = check(&["declared-utf16.xml", "namespaced-malformed.xml"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["summary"]["skipped"], 0, "{stderr}");
+    let ponte = item(&report, "correio-ponte-2024");
+    assert_eq!(ponte["title"], "Câmara aprova orçamento para a ponte");
+    assert!(
+        stderr.lines().any(|l| l.contains("declared-utf16.xml: warning: declares encoding \"utf-16\"")),
+        "{stderr}"
+    );
+
+    let quay = item(&report, "hc-quay-shop");
+    assert_eq!(quay["title"], "Fish & chips shop reopens on the quay");
+    assert_eq!(quay["author"], "Mara Lindqvist", "dc:creator read under its usual namespace");
+    assert_eq!(quay["published"], "2024-05-03T08:00:00+00:00");
+    assert_eq!(quay["url"], "https://harbourcoast.example/quay-shop?id=41&ref=rss");
+    assert_eq!(item(&report, "hc-lifeboat-drill")["source"], "Harbour & Coast Weekly");
+    let line = stderr.lines().find(|l| l.contains("namespaced-malformed.xml")).expect("a repair warning");
+    assert!(line.contains("warning: malformed feed, read after repair"), "{line}");
+    assert!(line.contains("undeclared namespace prefix dc, media"), "{line}");
+}
+
+#[test]
+fn feed_items_dated_by_the_feed_are_counted_not_warned_and_named_by_title() {
+    let (_, report, _) = check(&["lenient-dates.xml"]);
+    assert_eq!(report["summary"]["undated"], 0);
+    assert_eq!(report["summary"]["content_undated"], 3, "two entries are dated by their text");
+    let output = Command::cargo_bin("copydesk")
+        .expect("binary")
+        .args(["check", "--no-config"])
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/feeds/lenient-dates.xml"))
+        .output()
+        .expect("run copydesk");
+    let table = String::from_utf8_lossy(&output.stdout);
+    assert!(!table.contains("\nUndated"), "{table}");
+    assert!(table.contains("0 undated (3 dated by the feed or page, not by the text)"), "{table}");
+    assert!(table.contains("courier-20231217-choir “School choir wins regional contest”"), "{table}");
 }

@@ -476,7 +476,7 @@ pub fn date_from_archive(report: &mut Report, config: &crate::config::Config) {
             point: seen,
         });
         item.content_date.not_after = Some(seen);
-        item.flags.retain(|f| *f != "undated");
+        item.flags.retain(|f| *f != "undated" && *f != "content_undated");
         if let Some(framing) = item.framing_date {
             let age = (framing - seen).num_days().max(0);
             item.age_days = Some(age);
@@ -490,5 +490,6 @@ pub fn date_from_archive(report: &mut Report, config: &crate::config::Config) {
     if changed {
         report.summary.stale = report.items.iter().filter(|i| i.stale).count();
         report.summary.undated = report.items.iter().filter(|i| i.flags.contains(&"undated")).count();
+        report.summary.content_undated = report.items.iter().filter(|i| i.flags.contains(&"content_undated")).count();
     }
 }

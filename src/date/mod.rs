@@ -194,14 +194,17 @@ impl Default for Assessment {
 }
 
 impl Assessment {
-    /// The item flags the findings raise: `stale`, `undated`, `date_conflict`.
+    /// The item flags the findings raise: `stale`, `undated`, `date_conflict`; and
+    /// `content_undated`, a note without a finding, for an item that nothing in its text
+    /// dates but that has a date of its own (published or fetched), so its framing is known.
     pub fn flags(&self) -> Vec<&'static str> {
         let mut flags = Vec::new();
         if self.stale {
             flags.push("stale");
         }
         if self.undated {
-            flags.push("undated");
+            let framed = matches!(self.framing_basis, FramingBasis::Published | FramingBasis::Fetched);
+            flags.push(if framed { "content_undated" } else { "undated" });
         }
         if self.date_conflict {
             flags.push("date_conflict");

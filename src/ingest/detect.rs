@@ -40,7 +40,8 @@ pub fn detect(head: &[u8]) -> Result<Format, Unreadable> {
     let body = &head[start..];
     let lower = String::from_utf8_lossy(body).to_ascii_lowercase();
     if body.starts_with(b"<") {
-        if lower.contains("<rss") || lower.contains("<feed") || lower.contains("<rdf:rdf") {
+        let atom_entry = lower.contains("<entry") && lower.contains("http://www.w3.org/2005/atom");
+        if lower.contains("<rss") || lower.contains("<feed") || lower.contains("<rdf:rdf") || atom_entry {
             return Ok(Format::Feed);
         }
         return Ok(Format::Html);
@@ -106,6 +107,7 @@ mod tests {
         assert_eq!(detect(b"<?xml version=\"1.0\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">"), Ok(Format::Feed));
         assert_eq!(detect(b"<!doctype html><html><body><p>x</p>"), Ok(Format::Html));
         assert_eq!(detect(b"{\"id\": \"a\", \"text\": \"b\"}\n"), Ok(Format::JsonLines));
+        assert_eq!(detect(b"<entry xmlns=\"http://www.w3.org/2005/Atom\"><id>urn:1</id>"), Ok(Format::Feed));
         assert_eq!(detect(b"{\n \"version\": \"https://jsonfeed.org/version/1.1\"}"), Ok(Format::Feed));
         assert_eq!(detect(b"  \n\t"), Err(Unreadable::Empty));
         assert_eq!(detect(b"{\n  \"ranking\": [\"a\", \"b\"]\n}\n"), Err(Unreadable::JsonDocument));

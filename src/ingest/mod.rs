@@ -511,7 +511,7 @@ fn push_feed(parsed: &mut Parsed, read: Result<feed::Feed, Problem>, lossy: bool
     match read {
         Ok(feed) => {
             parsed.items.extend(feed.items.into_iter().map(|item| Item { lossy_utf8: lossy, ..item }));
-            parsed.problems.extend(feed.problem);
+            parsed.problems.extend(feed.problems);
         }
         Err(problem) => parsed.problems.push(problem),
     }

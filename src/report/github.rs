@@ -21,7 +21,7 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
             out,
             "::{command} {}::{}",
             properties.join(","),
-            data(&format!("{}: {}", finding.item, finding.message))
+            data(&format!("{}: {}", report.label_of(&finding.item), finding.message))
         )?;
     }
     Ok(())

@@ -26,7 +26,7 @@ fn document(report: &Report) -> String {
     for item in &report.items {
         let file = item.location.as_ref().map(|l| format!(" file=\"{}\"", escape(&l.path))).unwrap_or_default();
         let class = escape(item.source.as_deref().unwrap_or("(no source)"));
-        let _ = write!(xml, "    <testcase name=\"{}\" classname=\"{class}\"{file}", escape(&item.id));
+        let _ = write!(xml, "    <testcase name=\"{}\" classname=\"{class}\"{file}", escape(&item.label()));
         let mine: Vec<_> = failing.iter().filter(|f| f.item == item.id).collect();
         if mine.is_empty() {
             xml.push_str("/>\n");

@@ -67,7 +67,7 @@ pub fn render(report: &Report) -> String {
     if !stale.is_empty() {
         let _ = writeln!(out, "### Stale items\n");
         for item in stale {
-            let _ = writeln!(out, "- `{}`: {}", cell(&item.id), stale_summary(item));
+            let _ = writeln!(out, "- {}: {}", md_label(item), stale_summary(item));
             for evidence in evidence_in_order(item) {
                 let _ = writeln!(out, "  - {}", evidence_line(evidence).replace('|', "\\|"));
             }
@@ -79,22 +79,25 @@ pub fn render(report: &Report) -> String {
         let _ = writeln!(out, "### Date conflicts\n");
         for item in conflicts {
             for conflict in &item.content_date.conflicts {
-                let _ = writeln!(out, "- `{}`: {}", cell(&item.id), conflict.message);
+                let _ = writeln!(out, "- {}: {}", md_label(item), conflict.message);
             }
         }
         out.push('\n');
     }
-    let undated: Vec<String> =
-        report.items.iter().filter(|i| i.flags.contains(&"undated")).map(|i| format!("`{}`", cell(&i.id))).collect();
+    let undated: Vec<String> = report.items.iter().filter(|i| i.flags.contains(&"undated")).map(md_label).collect();
     if !undated.is_empty() {
-        let _ = writeln!(out, "### Undated items\n\nNothing in the text dates them: {}.\n", undated.join(", "));
+        let _ = writeln!(
+            out,
+            "### Undated items\n\nNo published or fetched date, and nothing in the text dates them: {}.\n",
+            super::condensed(&undated, ", ")
+        );
     }
     let unattributed: Vec<_> = report.items.iter().filter(|i| i.attribution.unattributed).collect();
     if !unattributed.is_empty() {
         let _ = writeln!(out, "### Unattributed items\n");
         let _ = writeln!(out, "No source credit, no byline and no quotation with a named speaker:\n");
         for item in unattributed {
-            let _ = writeln!(out, "- `{}`", cell(&item.id));
+            let _ = writeln!(out, "- {}", md_label(item));
         }
         out.push('\n');
     }
@@ -145,6 +148,13 @@ pub fn render(report: &Report) -> String {
 }
 
 /// Text safe inside a table cell.
+/// An item's id in code type with its title beside it; see [`super::label`].
+fn md_label(item: &super::ItemReport) -> String {
+    let label = item.label();
+    let title = label.strip_prefix(item.id.as_str()).unwrap_or_default();
+    format!("`{}`{}", cell(&item.id), cell(title))
+}
+
 fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ").replace('`', "'")
 }

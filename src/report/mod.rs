@@ -75,8 +75,12 @@ pub struct Summary {
     pub candidates: RelateStats,
     /// Items whose content predates their framing by more than the maximum age.
     pub stale: usize,
-    /// Items nothing in the text dates.
+    /// Items with no date at all: nothing in the text dates them, and they have no
+    /// published or fetched date.
     pub undated: usize,
+    /// Items with a published or fetched date that nothing in the text dates: their
+    /// framing is known, their content's date is not. Counted, not a finding.
+    pub content_undated: usize,
     /// Items whose published date falls before their content window.
     pub date_conflicts: usize,
 }
@@ -308,6 +312,7 @@ pub fn build(input: Input<'_>) -> Report {
 
     let count = |flag: &str| items.iter().filter(|i| i.flags.contains(&flag)).count();
     let (stale, undated, date_conflicts) = (count("stale"), count("undated"), count("date_conflict"));
+    let content_undated = count("content_undated");
     let skipped = input.problems.iter().filter(|p| p.severity == Severity::Skipped).count();
     let warnings = input.problems.len() - skipped;
     let mut report = Report {
@@ -326,6 +331,7 @@ pub fn build(input: Input<'_>) -> Report {
             candidates: input.related.stats,
             stale,
             undated,
+            content_undated,
             date_conflicts,
         },
         items,
@@ -434,4 +440,56 @@ impl Report {
     pub fn index(&self) -> std::collections::HashMap<&str, &ItemReport> {
         self.items.iter().map(|i| (i.id.as_str(), i)).collect()
     }
+}
+
+/// How many characters of a title a report line shows beside an item's id.
+const TITLE_SHOWN: usize = 60;
+
+/// An item as report lines name it: its stable id, and its title beside it when it has
+/// one that says more than the id (`urn:bbc:podcast:m000sjxt “Title”`), clipped.
+pub fn label(id: &str, title: Option<&str>) -> String {
+    match title.map(str::trim).filter(|t| !t.is_empty() && *t != id) {
+        Some(title) => format!("{id} “{}”", crate::util::clip(title, TITLE_SHOWN)),
+        None => id.to_string(),
+    }
+}
+
+impl ItemReport {
+    /// The item's id with its title; see [`label`].
+    pub fn label(&self) -> String {
+        label(&self.id, self.title.as_deref())
+    }
+}
+
+impl Report {
+    /// The id of an item of the report with its title; see [`label`].
+    pub fn label_of(&self, id: &str) -> String {
+        label(id, self.items.iter().find(|i| i.id == id).and_then(|i| i.title.as_deref()))
+    }
+}
+
+/// How many entries a list in a human-readable report shows before it is condensed.
+pub const LIST_SHOWN: usize = 20;
+
+/// A list joined with `separator`, condensed past [`LIST_SHOWN`] entries with a count
+/// (`a, b, … and 1,234 more`).
+pub fn condensed(entries: &[String], separator: &str) -> String {
+    let mut out = entries.iter().take(LIST_SHOWN).cloned().collect::<Vec<_>>().join(separator);
+    if entries.len() > LIST_SHOWN {
+        out.push_str(&format!("{separator}… and {} more", thousands(entries.len() - LIST_SHOWN)));
+    }
+    out
+}
+
+/// A count with thousands separated by commas.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 
-use super::{ClusterReport, ItemReport, RelationReport, Report};
+use super::{condensed, thousands, ClusterReport, ItemReport, RelationReport, Report};
 use crate::date::{Bound, Evidence, Strength};
 use crate::util::clip;
 
@@ -39,13 +39,11 @@ pub fn render(report: &Report) -> String {
         cluster_block(&mut out, &index, cluster);
     }
 
-    let unattributed: Vec<&str> =
-        report.items.iter().filter(|i| i.attribution.unattributed).map(|i| i.id.as_str()).collect();
+    let unattributed: Vec<String> =
+        report.items.iter().filter(|i| i.attribution.unattributed).map(ItemReport::label).collect();
     if !unattributed.is_empty() {
         let _ = writeln!(out, "\nUnattributed (no source credit, no byline, no quotation with a named speaker)");
-        for id in unattributed {
-            let _ = writeln!(out, "    {id}");
-        }
+        let _ = writeln!(out, "    {}", condensed(&unattributed, "\n    "));
     }
 
     let stale: Vec<&ItemReport> = report.items.iter().filter(|i| i.stale).collect();
@@ -53,7 +51,7 @@ pub fn render(report: &Report) -> String {
         let _ = writeln!(out, "\nStale items");
     }
     for item in stale {
-        let _ = writeln!(out, "\n    {}  {}", item.id, stale_summary(item));
+        let _ = writeln!(out, "\n    {}  {}", item.label(), stale_summary(item));
         for evidence in evidence_in_order(item) {
             let _ = writeln!(out, "        {}", evidence_line(evidence));
         }
@@ -64,15 +62,19 @@ pub fn render(report: &Report) -> String {
         let _ = writeln!(out, "\nDate conflicts");
         for item in conflicts {
             for conflict in &item.content_date.conflicts {
-                let _ = writeln!(out, "    {}  {}", item.id, conflict.message);
+                let _ = writeln!(out, "    {}  {}", item.label(), conflict.message);
             }
         }
     }
 
-    let undated: Vec<&str> =
-        report.items.iter().filter(|i| i.flags.contains(&"undated")).map(|i| i.id.as_str()).collect();
+    let undated: Vec<String> =
+        report.items.iter().filter(|i| i.flags.contains(&"undated")).map(ItemReport::label).collect();
     if !undated.is_empty() {
-        let _ = writeln!(out, "\nUndated (nothing in the text dates them)\n    {}", undated.join(", "));
+        let _ = writeln!(
+            out,
+            "\nUndated (no published or fetched date, and nothing in the text dates them)\n    {}",
+            condensed(&undated, "\n    ")
+        );
     }
 
     let mut boilerplate: Vec<&ItemReport> =
@@ -90,7 +92,7 @@ pub fn render(report: &Report) -> String {
             let _ = writeln!(
                 out,
                 "    {}  {:.0}% of the text, {lines} ({})",
-                item.id,
+                item.label(),
                 item.boilerplate.ratio * 100.0,
                 rules.join(", ")
             );
@@ -102,7 +104,7 @@ pub fn render(report: &Report) -> String {
         let _ = writeln!(out, "\nInferred metadata");
         for item in inferred {
             let fields: Vec<String> = item.inferred.iter().map(|(field, how)| format!("{field} from {how}")).collect();
-            let _ = writeln!(out, "    {}  {}", item.id, fields.join("; "));
+            let _ = writeln!(out, "    {}  {}", item.label(), fields.join("; "));
         }
     }
 
@@ -123,9 +125,13 @@ pub fn render(report: &Report) -> String {
 
     let relations: Vec<String> = s.relations.iter().map(|(kind, n)| format!("{n} {kind}")).collect();
     let relations = if relations.is_empty() { "no relations".to_string() } else { relations.join(", ") };
+    let content_undated = match s.content_undated {
+        0 => String::new(),
+        n => format!(" ({} dated by the feed or page, not by the text)", thousands(n)),
+    };
     let _ = writeln!(
         out,
-        "\n{} · {} · {} · {relations} · {} stale · {} undated · {} skipped · {}",
+        "\n{} · {} · {} · {relations} · {} stale · {} undated{content_undated} · {} skipped · {}",
         count(s.items, "item"),
         count(s.clusters, "copy cluster"),
         count(s.story_clusters, "story cluster"),
