@@ -40,6 +40,13 @@ pub fn detect(head: &[u8]) -> Result<Format, Unreadable> {
     let body = &head[start..];
     let lower = String::from_utf8_lossy(body).to_ascii_lowercase();
     if body.starts_with(b"<") {
+        // The root element decides: a page that mentions "<feed" or "<rss" in its head
+        // (a script, a link) is a page.
+        match root_element(&lower) {
+            Some("html") => return Ok(Format::Html),
+            Some("rss" | "feed" | "rdf:rdf") => return Ok(Format::Feed),
+            _ => {}
+        }
         let atom_entry = lower.contains("<entry") && lower.contains("http://www.w3.org/2005/atom");
         if lower.contains("<rss") || lower.contains("<feed") || lower.contains("<rdf:rdf") || atom_entry {
             return Ok(Format::Feed);
@@ -53,6 +60,23 @@ pub fn detect(head: &[u8]) -> Result<Format, Unreadable> {
         return if looks_like_json_lines(body) { Ok(Format::JsonLines) } else { Err(Unreadable::JsonDocument) };
     }
     Ok(Format::Text)
+}
+
+/// The name of a markup document's first element, after its declaration, doctype and
+/// comments (lower case).
+fn root_element(lower: &str) -> Option<&str> {
+    let mut rest = lower.trim_start();
+    loop {
+        if let Some(after) = rest.strip_prefix("<!--") {
+            rest = after.split_once("-->")?.1.trim_start();
+        } else if rest.starts_with("<?") || rest.starts_with("<!") {
+            rest = rest.split_once('>')?.1.trim_start();
+        } else {
+            let name = rest.strip_prefix('<')?;
+            let end = name.find(|c: char| !(c.is_ascii_alphanumeric() || c == ':' || c == '-')).unwrap_or(name.len());
+            return Some(&name[..end]).filter(|n| !n.is_empty());
+        }
+    }
 }
 
 /// JSON Lines: one of the first two rows is a whole JSON object on its own line (the other
@@ -114,6 +138,9 @@ mod tests {
         assert_eq!(detect(b"[{\"id\": 1}]"), Err(Unreadable::JsonDocument));
         assert_eq!(detect(b"{not json\n{\"id\": \"a\", \"text\": \"b\"}\n"), Ok(Format::JsonLines));
         assert_eq!(detect(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), Err(Unreadable::Binary));
+        // A page whose head mentions a feed is a page.
+        let page = b"\n <!DOCTYPE html>\n<!-- x --><html lang=\"de\"><head><link href=\"/feed\"><script>var f = '<feed>';</script>";
+        assert_eq!(detect(page), Ok(Format::Html));
     }
 
     #[test]
