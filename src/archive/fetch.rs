@@ -51,7 +51,7 @@ pub struct Validators {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Fetched {
     /// The body, with the validators to send next time.
-    Body { status: u16, bytes: Vec<u8>, validators: Validators },
+    Body { status: u16, bytes: Vec<u8>, validators: Validators, charset: Option<String> },
     /// `304 Not Modified`: nothing new since the last read.
     NotModified,
     /// Why the feed could not be read.
@@ -147,6 +147,7 @@ pub fn fetch(agent: &ureq::Agent, url: &str, validators: Option<&Validators>, co
         etag: response.header("ETag").map(str::to_string),
         last_modified: response.header("Last-Modified").map(str::to_string),
     };
+    let charset = response.header("Content-Type").and_then(crate::ingest::encoding::content_type_charset);
     let mut bytes = Vec::new();
     if let Err(e) = response.into_reader().take(limit + 1).read_to_end(&mut bytes) {
         return Fetched::Failed(describe_io(&e, config));
@@ -154,7 +155,7 @@ pub fn fetch(agent: &ureq::Agent, url: &str, validators: Option<&Validators>, co
     if bytes.len() as u64 > limit {
         return Fetched::Failed(format!("response is larger than the {} limit", human_bytes(limit)));
     }
-    Fetched::Body { status, bytes, validators }
+    Fetched::Body { status, bytes, validators, charset }
 }
 
 fn describe(transport: &ureq::Transport, config: &FetchConfig) -> String {

@@ -63,7 +63,7 @@ pub fn run(options: &RunOptions) -> Result<Report> {
     let mut spooled = Vec::new();
     for one in &fetches {
         match &one.fetched {
-            Fetched::Body { bytes, .. } => {
+            Fetched::Body { bytes, charset, .. } => {
                 let file = spool(bytes).map_err(ArchiveError::Inputs)?;
                 inputs.files.push(InputFile {
                     path: file.path().to_path_buf(),
@@ -71,6 +71,7 @@ pub fn run(options: &RunOptions) -> Result<Report> {
                     id: one.url.clone(),
                     folder: std::path::PathBuf::from("."),
                     fetched: Some(one.at.fixed_offset()),
+                    charset: charset.clone(),
                 });
                 spooled.push(file);
             }
