@@ -57,7 +57,7 @@ struct CheckArgs {
     exit_zero: bool,
     /// Exit with status 1 when a source scores below N (0–100); sets the score below which
     /// a source is a `low_source_score` finding.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = parse_score)]
     min_source_score: Option<f64>,
     /// A timeline of dated events and office holders (TOML) to date content by; may be
     /// given more than once. Added after those of the configuration; later entries win.
@@ -65,7 +65,7 @@ struct CheckArgs {
     timeline: Vec<PathBuf>,
     /// An item is stale when its content ends more than this many days before its framing
     /// date (default 30, or `[date] max_age_days`).
-    #[arg(long, value_name = "DAYS")]
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(0..=36_500))]
     max_age: Option<u32>,
     #[command(flatten)]
     common: CommonArgs,
@@ -93,10 +93,10 @@ struct IngestArgs {
     #[arg(long, value_name = "TIME", value_parser = parse_time)]
     seen_at: Option<DateTime<Utc>>,
     /// Give up on a feed that has not answered completely within this many seconds.
-    #[arg(long, value_name = "SECONDS")]
+    #[arg(long, value_name = "SECONDS", value_parser = parse_timeout)]
     timeout: Option<f64>,
     /// Give up on a feed whose response is larger than this many bytes.
-    #[arg(long, value_name = "BYTES")]
+    #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..=1 << 30))]
     max_response_bytes: Option<u64>,
     #[command(flatten)]
     common: CommonArgs,
@@ -114,7 +114,7 @@ struct SourcesArgs {
     #[arg(long, value_name = "TIME", value_parser = sources::parse_until)]
     until: Option<DateTime<Utc>>,
     /// Exit with status 1 when a source scores below this over the window (0–100).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = parse_score)]
     min_source_score: Option<f64>,
     /// Output format.
     #[arg(long, short, value_enum, default_value = "table")]
@@ -190,6 +190,18 @@ fn parse_selector(value: &str) -> Result<String, String> {
     }
 }
 
+/// A number of seconds for `--timeout`: finite, from 0.001 to a day.
+fn parse_timeout(value: &str) -> Result<f64, String> {
+    let seconds: f64 = value.trim().parse().map_err(|_| format!("{value:?} is not a number of seconds"))?;
+    config::real("timeout", seconds, 0.001, 86_400.0).map(|()| seconds)
+}
+
+/// A source score, 0 to 100.
+fn parse_score(value: &str) -> Result<f64, String> {
+    let score: f64 = value.trim().parse().map_err(|_| format!("{value:?} is not a number"))?;
+    config::real("min-source-score", score, 0.0, 100.0).map(|()| score)
+}
+
 fn parse_date(value: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| format!("{value:?} is not a date of the form YYYY-MM-DD"))
 }
@@ -240,6 +252,7 @@ fn check(args: CheckArgs) -> Result<u8> {
         loaded.config.score.min_source_score = score;
         loaded.config.sources.iter_mut().for_each(|s| s.min_score = None);
     }
+    loaded.config.validate().map_err(|message| anyhow::anyhow!("invalid setting: {message}"))?;
     let options = CheckOptions {
         inputs: args.paths.clone(),
         config: loaded.config,
@@ -312,6 +325,7 @@ fn ingest(args: IngestArgs) -> Result<u8> {
     if let Some(bytes) = args.max_response_bytes {
         config.fetch.max_response_bytes = bytes;
     }
+    config.validate().map_err(|message| anyhow::anyhow!("invalid setting: {message}"))?;
     let path = archive::resolve_path(args.archive.as_deref(), &config, loaded.path.as_deref())
         .context("no archive path: give --archive DB, or set HOME or XDG_DATA_HOME")?;
     let options = RunOptions {

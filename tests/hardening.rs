@@ -121,3 +121,52 @@ fn gzip_files_are_read_and_a_gzip_bomb_is_refused_by_the_cap() {
     assert!(run.item("page.html.gz")["clean_text_chars"].as_u64().unwrap_or(1) > 0);
     run.one_line_about("col/bomb.txt.gz", "larger than the 16.0 MiB limit");
 }
+
+#[test]
+fn out_of_range_settings_are_usage_errors_naming_the_key() {
+    let dir = folder_with_good_article();
+    let db = dir.path().join("archive.sqlite3");
+    let db = db.to_str().expect("path");
+    for timeout in ["1e300", "NaN", "inf", "0"] {
+        let run = common::run(common::copydesk().current_dir(dir.path()).args([
+            "ingest",
+            "col",
+            "--archive",
+            db,
+            "--timeout",
+            timeout,
+        ]));
+        run.assert_code(2);
+        assert!(run.stderr.contains("--timeout") && run.stderr.contains("out of range"), "{}", run.stderr);
+    }
+    for (text, key) in [
+        ("[archive]\nbusy_timeout_seconds = 9223372036854775807\n", "archive.busy_timeout_seconds"),
+        ("[fingerprint]\nminhash_hashes = 100000000\n", "fingerprint.minhash_hashes"),
+        ("[fetch]\ntimeout_seconds = nan\n", "fetch.timeout_seconds"),
+    ] {
+        write(dir.path().join("col/copydesk.toml"), text);
+        for command in [&["check", "col"][..], &["ingest", "col", "--archive", db][..]] {
+            let started = Instant::now();
+            let run = common::run(common::copydesk().current_dir(dir.path()).args(command));
+            assert!(started.elapsed() < Duration::from_secs(10));
+            run.assert_code(2);
+            assert!(run.stderr.contains(key), "{command:?} {text}: {}", run.stderr);
+        }
+    }
+}
+
+#[test]
+fn standard_input_is_spooled_within_its_cap() {
+    let dir = folder_with_good_article();
+    write(dir.path().join("cap.toml"), "[ingest]\nmax_stdin_bytes = 1000\n");
+    let row = serde_json::json!({"id": "r", "text": GOOD_ARTICLE}).to_string() + "\n";
+    let run = common::run(
+        common::copydesk()
+            .current_dir(dir.path())
+            .args(["check", "-", "col", "--config", "cap.toml", "--format", "json"])
+            .write_stdin(row.repeat(20)),
+    );
+    run.assert_code(0);
+    run.one_line_about("<stdin>", "longer than the 1000 bytes limit for standard input");
+    assert_eq!(run.ids(), ["good.txt"]);
+}

@@ -51,6 +51,7 @@ pub fn run(options: &RunOptions) -> Result<Report> {
     let ingest_options = IngestOptions {
         allow_outside_paths: options.check.allow_outside_paths,
         max_item_bytes: config.ingest.max_item_bytes,
+        max_stdin_bytes: config.ingest.max_stdin_bytes,
     };
     let mut inputs = ingest::discover(&paths, &ingest_options).map_err(ArchiveError::Inputs)?;
 

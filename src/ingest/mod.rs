@@ -29,11 +29,13 @@ pub struct IngestOptions {
     pub allow_outside_paths: bool,
     /// The largest article (file or JSON Lines row) read, in bytes.
     pub max_item_bytes: u64,
+    /// The most read from standard input or a pipe, which is spooled to a temporary file.
+    pub max_stdin_bytes: u64,
 }
 
 impl Default for IngestOptions {
     fn default() -> Self {
-        IngestOptions { allow_outside_paths: false, max_item_bytes: 16 * 1024 * 1024 }
+        IngestOptions { allow_outside_paths: false, max_item_bytes: 16 * 1024 * 1024, max_stdin_bytes: 1 << 30 }
     }
 }
 
@@ -92,9 +94,17 @@ pub fn discover(args: &[String], options: &IngestOptions) -> std::io::Result<Inp
         if arg == "-" {
             if !stdin_read {
                 stdin_read = true;
-                let spool = spool(&mut std::io::stdin().lock())?;
-                found.push(spooled(&spool, "<stdin>"));
-                inputs._spools.push(spool);
+                match spool(&mut std::io::stdin().lock(), options.max_stdin_bytes)? {
+                    Some(spool) => {
+                        found.push(spooled(&spool, "<stdin>"));
+                        inputs._spools.push(spool);
+                    }
+                    None => inputs.problems.push(Problem::skipped(
+                        "<stdin>",
+                        None,
+                        too_long_stream(options.max_stdin_bytes),
+                    )),
+                }
             }
             continue;
         }
@@ -111,11 +121,14 @@ pub fn discover(args: &[String], options: &IngestOptions) -> std::io::Result<Inp
                 root.walk(&path, false, &mut visited, &mut found, &mut inputs.problems);
             }
             // A pipe (`<(command)`) can be read once only.
-            Ok(meta) if is_pipe(&meta) => match File::open(&path).and_then(|mut pipe| spool(&mut pipe)) {
-                Ok(spool) => {
+            Ok(meta) if is_pipe(&meta) => match File::open(&path)
+                .and_then(|mut pipe| spool(&mut pipe, options.max_stdin_bytes))
+            {
+                Ok(Some(spool)) => {
                     found.push(spooled(&spool, arg));
                     inputs._spools.push(spool);
                 }
+                Ok(None) => inputs.problems.push(Problem::skipped(arg, None, too_long_stream(options.max_stdin_bytes))),
                 Err(e) => inputs.problems.push(Problem::skipped(arg, None, describe_io(&e))),
             },
             Ok(meta) if !meta.is_file() => inputs.problems.push(Problem::skipped(arg, None, NOT_REGULAR)),
@@ -170,11 +183,18 @@ fn read_once(found: Vec<Candidate>, options: &IngestOptions) -> Vec<InputFile> {
     found.into_iter().zip(keep).filter(|(_, keep)| *keep).map(|(candidate, _)| candidate.file).collect()
 }
 
-/// Copies a stream to a temporary file.
-fn spool(reader: &mut impl Read) -> std::io::Result<tempfile::NamedTempFile> {
+/// Copies a stream to a temporary file, none when it holds more than `limit` bytes.
+fn spool(reader: &mut impl Read, limit: u64) -> std::io::Result<Option<tempfile::NamedTempFile>> {
     let mut spool = tempfile::NamedTempFile::new()?;
-    std::io::copy(reader, &mut spool)?;
-    Ok(spool)
+    let copied = std::io::copy(&mut reader.take(limit + 1), &mut spool)?;
+    Ok((copied <= limit).then_some(spool))
+}
+
+fn too_long_stream(limit: u64) -> String {
+    format!(
+        "input is longer than the {} limit for standard input and pipes ([ingest] max_stdin_bytes)",
+        human_bytes(limit)
+    )
 }
 
 fn spooled(spool: &tempfile::NamedTempFile, name: &str) -> Candidate {
