@@ -214,3 +214,26 @@ fn feeds_are_fetched_conditionally_and_failures_named() {
     let (code, _, stderr) = ingest(&archive, &[url("missing.xml")]);
     assert_eq!(code, 2, "{stderr}");
 }
+
+#[test]
+fn credentials_in_a_url_are_never_reported_or_stored() {
+    let (base, _) = serve();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let archive = dir.path().join("archive.sqlite3");
+    let url = base.replace("http://", "http://reader:s3cret-word@") + "/rss.xml";
+    let (code, report, stderr) =
+        ingest(&archive, &[url, base.replace("http://", "http://reader:s3cret-word@") + "/missing.xml"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(report["archive"]["new"], 2);
+    let report = report.to_string();
+    assert!(!report.contains("s3cret") && !stderr.contains("s3cret"), "{report}\n{stderr}");
+    assert!(report.contains("***@127.0.0.1"), "{report}");
+    for entry in std::fs::read_dir(dir.path()).expect("list") {
+        let bytes = std::fs::read(entry.expect("entry").path()).expect("read");
+        assert!(memchr_find(&bytes, b"s3cret").is_none(), "a password was stored");
+    }
+}
+
+fn memchr_find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}

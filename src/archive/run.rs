@@ -57,7 +57,7 @@ pub fn run(options: &RunOptions) -> Result<Report> {
 
     // Fetch the URLs, each body spooled to a file read like any other input.
     let validators = match (&archive, options.store) {
-        (Some(archive), true) => archive.validators(&urls)?,
+        (Some(archive), true) => archive.validators(&urls.iter().map(|url| fetch::redact(url)).collect::<Vec<_>>())?,
         _ => HashMap::new(),
     };
     let fetches = fetch::fetch_all(&urls, &validators, &config.fetch);
