@@ -40,6 +40,25 @@ enum Command {
     Ingest(IngestArgs),
     /// Per-source reports from the archive over a time window.
     Sources(SourcesArgs),
+    /// Work on the archive itself.
+    #[command(subcommand)]
+    Archive(ArchiveCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum ArchiveCommand {
+    /// Run SQLite's integrity check over the whole archive (read-only) and say what it
+    /// found: exit 0 when it is sound, 1 when it is damaged.
+    Verify(VerifyArgs),
+}
+
+#[derive(Debug, Args)]
+struct VerifyArgs {
+    /// The archive; by default as for `copydesk ingest`.
+    #[arg(long, value_name = "DB")]
+    archive: Option<PathBuf>,
+    #[command(flatten)]
+    config: ConfigFile,
 }
 
 #[derive(Debug, Args)]
@@ -228,6 +247,7 @@ fn run(cli: Cli) -> Result<u8> {
         Command::Check(args) => check(args),
         Command::Ingest(args) => ingest(args),
         Command::Sources(args) => sources(args),
+        Command::Archive(ArchiveCommand::Verify(args)) => verify(args),
         Command::Config(args) => {
             let loaded = config::resolve(args.file.config.as_deref(), args.file.no_config, Some(&args.start))?;
             if let Some(path) = &loaded.path {
@@ -368,7 +388,7 @@ fn sources(args: SourcesArgs) -> Result<u8> {
     let loaded = config::resolve(args.config.config.as_deref(), args.config.no_config, start.as_deref())?;
     let path = archive::resolve_path(args.archive.as_deref(), &loaded.config, loaded.path.as_deref())
         .context("no archive path: give --archive DB, or set HOME or XDG_DATA_HOME")?;
-    let archive = archive::Archive::open(&path, archive::Mode::Existing, &loaded.config)?;
+    let archive = archive::Archive::open(&path, archive::Mode::ReadOnly, &loaded.config)?;
     let report = archive.sources_report(args.until.unwrap_or_else(Utc::now), args.since, &loaded.config)?;
     let rendered = match args.format {
         Format::Table => sources::render_table(&report),
@@ -387,6 +407,24 @@ fn sources(args: SourcesArgs) -> Result<u8> {
         return Ok(EXIT_OK);
     }
     eprintln!("copydesk: {} below --min-source-score {minimum}: {}", below.len(), below.join(", "));
+    Ok(EXIT_FINDINGS)
+}
+
+fn verify(args: VerifyArgs) -> Result<u8> {
+    let start = std::env::current_dir().ok();
+    let loaded = config::resolve(args.config.config.as_deref(), args.config.no_config, start.as_deref())?;
+    let path = archive::resolve_path(args.archive.as_deref(), &loaded.config, loaded.path.as_deref())
+        .context("no archive path: give --archive DB, or set HOME or XDG_DATA_HOME")?;
+    let archive = archive::Archive::open(&path, archive::Mode::ReadOnly, &loaded.config)?;
+    let integrity = archive.integrity(true)?;
+    if integrity.problems.is_empty() {
+        println!("{}: ok ({} item versions; integrity_check found no problem)", path.display(), archive.count()?);
+        return Ok(EXIT_OK);
+    }
+    println!("{}: damaged: integrity_check found {} problems", path.display(), integrity.problems.len());
+    for problem in &integrity.problems {
+        println!("  {problem}");
+    }
     Ok(EXIT_FINDINGS)
 }
 

@@ -170,3 +170,87 @@ fn standard_input_is_spooled_within_its_cap() {
     run.one_line_about("<stdin>", "longer than the 1000 bytes limit for standard input");
     assert_eq!(run.ids(), ["good.txt"]);
 }
+
+/// An archive of 400 small items from JSON Lines, large enough to span many pages.
+fn archive_of_rows(dir: &std::path::Path) -> std::path::PathBuf {
+    let rows: String = (0..400)
+        .map(|i| {
+            let words: Vec<String> = (0..150).map(|w| format!("w{}", copydesk::util::mix64(i * 1000 + w) % 3000)).collect();
+            serde_json::json!({"id": format!("r{i}"), "source": format!("S{}", i % 5), "text": format!("Headline number {i} here\n\n{}", words.join(" "))})
+                .to_string()
+                + "\n"
+        })
+        .collect();
+    write(dir.join("rows.jsonl"), rows);
+    let db = dir.join("archive.sqlite3");
+    let run = common::run(
+        common::copydesk().current_dir(dir).args(["ingest", "rows.jsonl", "--no-config", "-q", "--archive"]).arg(&db),
+    );
+    run.assert_code(0);
+    db
+}
+
+#[test]
+fn archive_verify_finds_damage_that_ingest_refuses_to_build_on() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = archive_of_rows(dir.path());
+    let verify = |db: &std::path::Path| {
+        common::run(common::copydesk().args(["archive", "verify", "--no-config", "--archive"]).arg(db))
+    };
+    let run = verify(&db);
+    run.assert_code(0);
+    assert!(run.stdout.contains(": ok (400 item versions"), "{}", run.stdout);
+    // Damage three pages in the middle of the file.
+    let mut bytes = std::fs::read(&db).expect("read");
+    let middle = bytes.len() / 2 / 4096 * 4096;
+    for (i, byte) in bytes[middle..middle + 3 * 4096].iter_mut().enumerate() {
+        *byte = (copydesk::util::mix64(i as u64) % 251) as u8;
+    }
+    std::fs::write(&db, bytes).expect("write");
+    let run = verify(&db);
+    run.assert_code(1);
+    assert!(run.stdout.contains("damaged: integrity_check found"), "{}", run.stdout);
+    let before = std::fs::read(&db).expect("read");
+    let run = common::run(
+        common::copydesk().current_dir(dir.path()).args(["ingest", "rows.jsonl", "--no-config", "--archive"]).arg(&db),
+    );
+    run.assert_code(2);
+    assert!(run.stderr.contains("is damaged") && run.stderr.contains("nothing was stored"), "{}", run.stderr);
+    assert!(std::fs::read(&db).expect("read") == before, "the damaged archive was written to");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_read_only_archive_is_read_by_check_and_sources() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = archive_of_rows(dir.path());
+    let folder = dir.path().join("ro");
+    std::fs::create_dir(&folder).expect("mkdir");
+    let ro = folder.join("archive.sqlite3");
+    std::fs::copy(&db, &ro).expect("copy");
+    write(dir.path().join("new/a.txt"), GOOD_ARTICLE);
+    std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o444)).expect("chmod");
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o555)).expect("chmod");
+    let before = std::fs::read(&ro).expect("read");
+    let check = common::run(
+        common::copydesk()
+            .current_dir(dir.path())
+            .args(["check", "new", "--no-config", "--format", "json", "--archive"])
+            .arg(&ro),
+    );
+    let sources = common::run(
+        common::copydesk()
+            .current_dir(dir.path())
+            .args(["sources", "--no-config", "--since", "3650d", "--archive"])
+            .arg(&ro),
+    );
+    let verify = common::run(common::copydesk().args(["archive", "verify", "--no-config", "--archive"]).arg(&ro));
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    check.assert_code(0);
+    assert_eq!(check.report()["archive"]["items_before"], 400, "{}", check.stdout);
+    sources.assert_code(0);
+    assert!(sources.stdout.contains("S1"), "{}", sources.stdout);
+    verify.assert_code(0);
+    assert!(std::fs::read(&ro).expect("read") == before, "a read-only run changed the archive");
+}

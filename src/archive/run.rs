@@ -39,9 +39,20 @@ pub fn run(options: &RunOptions) -> Result<Report> {
     let config = &options.check.config;
     let mut archive = match &options.archive {
         Some(path) => {
-            let mode = if options.store { Mode::Create } else { Mode::Existing };
+            let mode = if options.store { Mode::Create } else { Mode::ReadOnly };
             let archive = Archive::open(path, mode, config)?;
             archive.check_settings(config)?;
+            if options.store {
+                // A damaged page is found before anything is added on top of it.
+                let integrity = archive.integrity(false)?;
+                if !integrity.problems.is_empty() {
+                    let mut problems = integrity.problems.iter().take(3).cloned().collect::<Vec<_>>().join("; ");
+                    if integrity.problems.len() > 3 {
+                        problems.push_str(&format!("; {} more", integrity.problems.len() - 3));
+                    }
+                    return Err(ArchiveError::Corrupt { path: path.clone(), problems });
+                }
+            }
             Some(archive)
         }
         None => None,
