@@ -36,6 +36,18 @@ pub struct Config {
     /// Findings not to report, each with its reason.
     #[serde(rename = "ignore")]
     pub ignores: Vec<crate::report::findings::Ignore>,
+    /// The file the configuration was read from, and how it was found: reported, so that
+    /// a CI run shows which file decided what it ignored.
+    #[serde(skip)]
+    pub origin: Option<Origin>,
+}
+
+/// The file a configuration came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    pub path: PathBuf,
+    /// Found from the inputs' folder upward, rather than given with `--config`.
+    pub discovered: bool,
 }
 
 /// Settings of the ingest stage that a configuration file may set.
@@ -214,18 +226,33 @@ pub(crate) fn line_of(text: &str, offset: usize) -> usize {
     text.as_bytes()[..offset.min(text.len())].iter().filter(|b| **b == b'\n').count() + 1
 }
 
-/// The configuration for a run: `explicit` if given, else the file discovered from the
-/// first input, else the defaults.
-pub fn resolve(explicit: Option<&Path>, no_config: bool, first_input: Option<&Path>) -> Result<Loaded> {
-    if no_config {
+/// How a run finds its configuration.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Lookup {
+    /// `--no-config`: the defaults only.
+    pub no_config: bool,
+    /// `--no-discover`: no `copydesk.toml` found from the inputs; `--config` or the
+    /// defaults.
+    pub no_discover: bool,
+}
+
+/// The configuration for a run: `explicit` if given, else (unless `lookup` says not to)
+/// the file discovered from the first input, else the defaults.
+pub fn resolve(explicit: Option<&Path>, lookup: Lookup, first_input: Option<&Path>) -> Result<Loaded> {
+    if lookup.no_config {
         return Ok(Loaded::default());
     }
-    let path = match explicit {
-        Some(path) => Some(path.to_path_buf()),
-        None => first_input.and_then(discover),
+    let (path, discovered) = match explicit {
+        Some(path) => (Some(path.to_path_buf()), false),
+        None if lookup.no_discover => (None, false),
+        None => (first_input.and_then(discover), true),
     };
     match path {
-        Some(path) => Ok(Loaded { config: load(&path)?, path: Some(path) }),
+        Some(path) => {
+            let mut config = load(&path)?;
+            config.origin = Some(Origin { path: path.clone(), discovered });
+            Ok(Loaded { config, path: Some(path) })
+        }
         None => Ok(Loaded::default()),
     }
 }

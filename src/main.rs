@@ -176,6 +176,17 @@ struct ConfigFile {
     /// Use the built-in defaults only.
     #[arg(long)]
     no_config: bool,
+    /// Do not look for copydesk.toml beside the inputs: use --config FILE or the
+    /// defaults. For CI on pull requests, whose inputs may bring a configuration of their
+    /// own.
+    #[arg(long)]
+    no_discover: bool,
+}
+
+impl ConfigFile {
+    fn lookup(&self) -> config::Lookup {
+        config::Lookup { no_config: self.no_config, no_discover: self.no_discover }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -249,7 +260,7 @@ fn run(cli: Cli) -> Result<u8> {
         Command::Sources(args) => sources(args),
         Command::Archive(ArchiveCommand::Verify(args)) => verify(args),
         Command::Config(args) => {
-            let loaded = config::resolve(args.file.config.as_deref(), args.file.no_config, Some(&args.start))?;
+            let loaded = config::resolve(args.file.config.as_deref(), args.file.lookup(), Some(&args.start))?;
             if let Some(path) = &loaded.path {
                 println!("# from {}", path.display());
             }
@@ -263,7 +274,7 @@ fn check(args: CheckArgs) -> Result<u8> {
     // Standard input has no folder: its configuration is the current folder's.
     let first_input = PathBuf::from(args.paths.iter().find(|p| *p != "-").map_or(".", String::as_str));
     let mut loaded =
-        config::resolve(args.common.config.config.as_deref(), args.common.config.no_config, Some(&first_input))?;
+        config::resolve(args.common.config.config.as_deref(), args.common.config.lookup(), Some(&first_input))?;
     loaded.config.date.timelines.extend(args.timeline.iter().cloned());
     if let Some(days) = args.max_age {
         loaded.config.date.max_age_days = days;
@@ -337,7 +348,7 @@ fn check(args: CheckArgs) -> Result<u8> {
 fn ingest(args: IngestArgs) -> Result<u8> {
     let first_input = args.paths.iter().find(|p| *p != "-" && !is_url(p)).map(PathBuf::from);
     let start = first_input.or_else(|| std::env::current_dir().ok());
-    let loaded = config::resolve(args.common.config.config.as_deref(), args.common.config.no_config, start.as_deref())?;
+    let loaded = config::resolve(args.common.config.config.as_deref(), args.common.config.lookup(), start.as_deref())?;
     let mut config = loaded.config;
     if let Some(timeout) = args.timeout {
         config.fetch.timeout_seconds = timeout;
@@ -385,7 +396,7 @@ fn ingest(args: IngestArgs) -> Result<u8> {
 
 fn sources(args: SourcesArgs) -> Result<u8> {
     let start = std::env::current_dir().ok();
-    let loaded = config::resolve(args.config.config.as_deref(), args.config.no_config, start.as_deref())?;
+    let loaded = config::resolve(args.config.config.as_deref(), args.config.lookup(), start.as_deref())?;
     let path = archive::resolve_path(args.archive.as_deref(), &loaded.config, loaded.path.as_deref())
         .context("no archive path: give --archive DB, or set HOME or XDG_DATA_HOME")?;
     let archive = archive::Archive::open(&path, archive::Mode::ReadOnly, &loaded.config)?;
@@ -412,7 +423,7 @@ fn sources(args: SourcesArgs) -> Result<u8> {
 
 fn verify(args: VerifyArgs) -> Result<u8> {
     let start = std::env::current_dir().ok();
-    let loaded = config::resolve(args.config.config.as_deref(), args.config.no_config, start.as_deref())?;
+    let loaded = config::resolve(args.config.config.as_deref(), args.config.lookup(), start.as_deref())?;
     let path = archive::resolve_path(args.archive.as_deref(), &loaded.config, loaded.path.as_deref())
         .context("no archive path: give --archive DB, or set HOME or XDG_DATA_HOME")?;
     let archive = archive::Archive::open(&path, archive::Mode::ReadOnly, &loaded.config)?;

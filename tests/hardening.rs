@@ -254,3 +254,72 @@ fn a_read_only_archive_is_read_by_check_and_sources() {
     verify.assert_code(0);
     assert!(std::fs::read(&ro).expect("read") == before, "a read-only run changed the archive");
 }
+
+/// A pull request's articles: an exact copy, and a `copydesk.toml` of its own that ignores
+/// exact copies.
+fn pull_request() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path().join("articles/a.txt"), GOOD_ARTICLE);
+    write(dir.path().join("articles/b.txt"), GOOD_ARTICLE);
+    write(dir.path().join("articles/c.txt"), OTHER_ARTICLE);
+    write(dir.path().join("articles/copydesk.toml"), "[[ignore]]\ncode = \"CD100\"\nreason = \"trust me\"\n");
+    write(dir.path().join("base/copydesk.toml"), "[date]\nmax_age_days = 30\n");
+    dir
+}
+
+fn gate(dir: &std::path::Path, extra: &[&str]) -> common::Run {
+    common::run(common::copydesk().current_dir(dir).args(["check", "articles", "--fail-on", "copy"]).args(extra))
+}
+
+#[test]
+fn every_format_shows_the_configuration_and_what_it_ignored() {
+    let dir = pull_request();
+    let json = gate(dir.path(), &["--format", "json"]);
+    json.assert_code(0);
+    let report = json.report();
+    assert_eq!(report["configuration"]["discovered"], true, "{}", report["configuration"]);
+    assert!(report["configuration"]["path"].as_str().expect("path").ends_with("articles/copydesk.toml"));
+    let ignored = report["ignored"].as_array().expect("ignored");
+    assert_eq!(ignored.len(), 1, "{ignored:?}");
+    assert_eq!((ignored[0]["code"].as_str(), ignored[0]["reason"].as_str()), (Some("CD100"), Some("trust me")));
+
+    let table = gate(dir.path(), &[]);
+    assert!(
+        table.stdout.contains("articles/copydesk.toml (found beside the inputs) · 1 finding ignored by it"),
+        "{}",
+        table.stdout
+    );
+    let markdown = gate(dir.path(), &["--format", "markdown"]);
+    assert!(markdown.stdout.contains("1 finding ignored by it"), "{}", markdown.stdout);
+    let sarif: serde_json::Value =
+        serde_json::from_str(&gate(dir.path(), &["--format", "sarif"]).stdout).expect("SARIF");
+    let results = sarif["runs"][0]["results"].as_array().expect("results");
+    let suppressed: Vec<_> = results.iter().filter(|r| r.get("suppressions").is_some()).collect();
+    assert_eq!(suppressed.len(), 1);
+    assert_eq!(suppressed[0]["suppressions"][0]["justification"], "trust me");
+    assert_eq!(suppressed[0]["ruleId"], "CD100");
+    let junit = gate(dir.path(), &["--format", "junit"]).stdout;
+    assert!(
+        junit.contains("skipped=\"1\"")
+            && junit.contains("<skipped message=\"ignored by the configuration: trust me\"/>"),
+        "{junit}"
+    );
+    let github = gate(dir.path(), &["--format", "github"]).stdout;
+    assert!(
+        github.contains("::notice title=copydesk configuration::") && github.contains("1 finding ignored"),
+        "{github}"
+    );
+}
+
+#[test]
+fn a_pinned_configuration_keeps_the_gate_closed() {
+    let dir = pull_request();
+    let run = gate(dir.path(), &["--no-discover", "--format", "json"]);
+    run.assert_code(1);
+    assert!(run.report()["configuration"]["path"].is_null());
+    assert_eq!(run.report()["ignored"].as_array().map(Vec::len), Some(0));
+    let run = gate(dir.path(), &["--config", "base/copydesk.toml", "--format", "json"]);
+    run.assert_code(1);
+    assert_eq!(run.report()["configuration"]["path"], "base/copydesk.toml");
+    assert_eq!(run.report()["configuration"]["discovered"], false);
+}
