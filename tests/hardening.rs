@@ -323,3 +323,30 @@ fn a_pinned_configuration_keeps_the_gate_closed() {
     assert_eq!(run.report()["configuration"]["path"], "base/copydesk.toml");
     assert_eq!(run.report()["configuration"]["discovered"], false);
 }
+
+#[test]
+fn near_identical_rows_cost_about_what_distinct_ones_do() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let words: Vec<String> = (0..120).map(|w| format!("w{}", copydesk::util::mix64(w) % 400)).collect();
+    let rows: String = (0..2000)
+        .map(|i| {
+            let mut text = words.clone();
+            text[i % 120] = format!("x{i}");
+            serde_json::json!({"id": format!("n{i}"), "source": "S", "text": format!("Headline here\n\n{}", text.join(" "))})
+                .to_string()
+                + "\n"
+        })
+        .collect();
+    write(dir.path().join("near.jsonl"), rows);
+    let run = check_json(dir.path(), &["near.jsonl"]);
+    run.assert_code(0);
+    let report = run.report();
+    let candidates = &report["summary"]["candidates"];
+    // At most one pair per item and band (32 bands): each with its bucket's first member.
+    assert!(candidates["verified"].as_u64().expect("verified") <= 32 * 2000, "{candidates}");
+    assert!(candidates["capped_buckets"].as_u64().expect("capped") > 0, "{candidates}");
+    let relations: usize =
+        report["items"].as_array().expect("items").iter().map(|i| i["relations"].as_array().map_or(0, Vec::len)).sum();
+    assert!(relations <= 32 * 2000, "{relations} relations for 2,000 items");
+    assert_eq!(report["clusters"].as_array().map(Vec::len), Some(1));
+}
