@@ -36,6 +36,18 @@ pub struct Config {
     /// Findings not to report, each with its reason.
     #[serde(rename = "ignore")]
     pub ignores: Vec<crate::report::findings::Ignore>,
+    /// The file the configuration was read from, and how it was found: reported, so that
+    /// a CI run shows which file decided what it ignored.
+    #[serde(skip)]
+    pub origin: Option<Origin>,
+}
+
+/// The file a configuration came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    pub path: PathBuf,
+    /// Found from the inputs' folder upward, rather than given with `--config`.
+    pub discovered: bool,
 }
 
 /// Settings of the ingest stage that a configuration file may set.
@@ -44,11 +56,14 @@ pub struct Config {
 pub struct IngestConfig {
     /// The largest article read, in bytes.
     pub max_item_bytes: u64,
+    /// The most read from standard input or a pipe, in bytes.
+    pub max_stdin_bytes: u64,
 }
 
 impl Default for IngestConfig {
     fn default() -> Self {
-        IngestConfig { max_item_bytes: crate::ingest::IngestOptions::default().max_item_bytes }
+        let defaults = crate::ingest::IngestOptions::default();
+        IngestConfig { max_item_bytes: defaults.max_item_bytes, max_stdin_bytes: defaults.max_stdin_bytes }
     }
 }
 
@@ -76,6 +91,7 @@ pub fn load(path: &Path) -> Result<Config> {
         message: e.message().to_string() + &span_line(&text, e.span()),
     })?;
     config.normalize.validate().map_err(|message| Error::Config { path: path.to_path_buf(), message })?;
+    config.validate().map_err(|message| Error::Config { path: path.to_path_buf(), message })?;
     let folder = path.parent().unwrap_or(Path::new(""));
     for timeline in &mut config.date.timelines {
         if timeline.is_relative() {
@@ -83,6 +99,121 @@ pub fn load(path: &Path) -> Result<Config> {
         }
     }
     Ok(config)
+}
+
+/// A setting's value outside its range, said with the key and the range.
+fn out_of_range(
+    key: &str,
+    value: impl std::fmt::Display,
+    min: impl std::fmt::Display,
+    max: impl std::fmt::Display,
+) -> String {
+    format!("`{key}` = {value} is out of range: expected {min} to {max}")
+}
+
+/// Checks that a whole number is within `min..=max`.
+fn whole<T: PartialOrd + std::fmt::Display + Copy>(
+    key: &str,
+    value: T,
+    min: T,
+    max: T,
+) -> std::result::Result<(), String> {
+    if value < min || value > max {
+        return Err(out_of_range(key, value, min, max));
+    }
+    Ok(())
+}
+
+/// Checks that a number is finite and within `min..=max`.
+pub fn real(key: &str, value: f64, min: f64, max: f64) -> std::result::Result<(), String> {
+    if !value.is_finite() || value < min || value > max {
+        return Err(out_of_range(key, format!("{value:?}"), min, max));
+    }
+    Ok(())
+}
+
+/// A share, from 0 to 1.
+fn share(key: &str, value: f64) -> std::result::Result<(), String> {
+    real(key, value, 0.0, 1.0)
+}
+
+/// The range of every number a run takes: checked when the file is read and after
+/// command-line flags are applied, so that no value reaches a stage that would panic,
+/// hang or exhaust memory on it.
+impl Config {
+    pub fn validate(&self) -> std::result::Result<(), String> {
+        const GIB: u64 = 1 << 30;
+        let i = &self.ingest;
+        whole("ingest.max_item_bytes", i.max_item_bytes, 1, GIB)?;
+        whole("ingest.max_stdin_bytes", i.max_stdin_bytes, 1, 1 << 40)?;
+        let n = &self.normalize;
+        whole("normalize.repeated_line_max_words", n.repeated_line_max_words, 1, 1000)?;
+        whole("normalize.template_min_items_per_source", n.template_min_items_per_source, 2, 1_000_000)?;
+        whole("normalize.template_min_items", n.template_min_items, 2, 1_000_000)?;
+        real("normalize.template_ratio", n.template_ratio, 1.0, 1000.0)?;
+        let f = &self.fingerprint;
+        whole("fingerprint.shingle_words", f.shingle_words, 1, 32)?;
+        whole("fingerprint.minhash_hashes", f.minhash_hashes, 8, 1024)?;
+        whole("fingerprint.min_paragraph_words", f.min_paragraph_words, 1, 1000)?;
+        let r = &self.relate;
+        share("relate.near_duplicate_jaccard", r.near_duplicate_jaccard)?;
+        share("relate.near_duplicate_containment", r.near_duplicate_containment)?;
+        share("relate.trimmed_containment", r.trimmed_containment)?;
+        share("relate.trimmed_jaccard", r.trimmed_jaccard)?;
+        share("relate.partial_containment", r.partial_containment)?;
+        whole("relate.partial_min_shared_paragraphs", r.partial_min_shared_paragraphs, 1, 10_000)?;
+        whole("relate.partial_min_shared_words", r.partial_min_shared_words, 1, 1_000_000)?;
+        share("relate.estimate_min_jaccard", r.estimate_min_jaccard)?;
+        real("relate.lsh_recall", r.lsh_recall, 0.01, 0.9999)?;
+        whole("relate.max_bucket", r.max_bucket, 2, 100_000)?;
+        let st = &self.story;
+        whole("story.profile_terms", st.profile_terms, 1, 1024)?;
+        whole("story.index_terms", st.index_terms, 1, 1024)?;
+        whole("story.max_posting", st.max_posting, 2, 100_000)?;
+        whole("story.min_shared_keys", st.min_shared_keys, 1, 1000)?;
+        whole("story.max_candidates", st.max_candidates, 1, 10_000)?;
+        share("story.sentence_similarity", st.sentence_similarity)?;
+        share("story.rewrite_cosine", st.rewrite_cosine)?;
+        share("story.rewrite_aligned", st.rewrite_aligned)?;
+        share("story.rewrite_max_novelty", st.rewrite_max_novelty)?;
+        share("story.same_story_cosine", st.same_story_cosine)?;
+        share("story.same_quote_cosine", st.same_quote_cosine)?;
+        whole("story.same_story_names", st.same_story_names, 0, 10_000)?;
+        whole("story.same_story_facts", st.same_story_facts, 0, 10_000)?;
+        whole("story.same_story_aligned", st.same_story_aligned, 0, 10_000)?;
+        whole("date.max_age_days", self.date.max_age_days, 0, 36_500)?;
+        whole("archive.busy_timeout_seconds", self.archive.busy_timeout_seconds, 0, 86_400)?;
+        whole("archive.cache_mib", self.archive.cache_mib, 1, 65_536)?;
+        let fe = &self.fetch;
+        real("fetch.timeout_seconds", fe.timeout_seconds, 0.001, 86_400.0)?;
+        whole("fetch.max_response_bytes", fe.max_response_bytes, 1, GIB)?;
+        whole("fetch.max_redirects", fe.max_redirects, 0, 20)?;
+        whole("fetch.parallel", fe.parallel, 1, 256)?;
+        let sc = &self.score;
+        let criteria = [
+            ("originality", &sc.originality),
+            ("no_unattributed_copies", &sc.no_unattributed_copies),
+            ("freshness", &sc.freshness),
+            ("attribution", &sc.attribution),
+            ("bylines_and_datelines", &sc.bylines_and_datelines),
+            ("clean_text", &sc.clean_text),
+            ("headline_restraint", &sc.headline_restraint),
+        ];
+        for (name, criterion) in criteria {
+            real(&format!("score.{name}.weight"), criterion.weight, 0.0, 1000.0)?;
+            share(&format!("score.{name}.threshold"), criterion.threshold)?;
+        }
+        share("score.heavy_boilerplate", sc.heavy_boilerplate)?;
+        share("score.confidence", sc.confidence)?;
+        real("score.min_source_score", sc.min_source_score, 0.0, 100.0)?;
+        real("score.filler_per_1000_words", sc.filler_per_1000_words, 0.0, 1000.0)?;
+        for source in &self.sources {
+            if let Some(min) = source.min_score {
+                real(&format!("source.min_score (of {:?})", source.name), min, 0.0, 100.0)?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// " (line N)" for the start of a TOML error's span.
@@ -95,18 +226,33 @@ pub(crate) fn line_of(text: &str, offset: usize) -> usize {
     text.as_bytes()[..offset.min(text.len())].iter().filter(|b| **b == b'\n').count() + 1
 }
 
-/// The configuration for a run: `explicit` if given, else the file discovered from the
-/// first input, else the defaults.
-pub fn resolve(explicit: Option<&Path>, no_config: bool, first_input: Option<&Path>) -> Result<Loaded> {
-    if no_config {
+/// How a run finds its configuration.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Lookup {
+    /// `--no-config`: the defaults only.
+    pub no_config: bool,
+    /// `--no-discover`: no `copydesk.toml` found from the inputs; `--config` or the
+    /// defaults.
+    pub no_discover: bool,
+}
+
+/// The configuration for a run: `explicit` if given, else (unless `lookup` says not to)
+/// the file discovered from the first input, else the defaults.
+pub fn resolve(explicit: Option<&Path>, lookup: Lookup, first_input: Option<&Path>) -> Result<Loaded> {
+    if lookup.no_config {
         return Ok(Loaded::default());
     }
-    let path = match explicit {
-        Some(path) => Some(path.to_path_buf()),
-        None => first_input.and_then(discover),
+    let (path, discovered) = match explicit {
+        Some(path) => (Some(path.to_path_buf()), false),
+        None if lookup.no_discover => (None, false),
+        None => (first_input.and_then(discover), true),
     };
     match path {
-        Some(path) => Ok(Loaded { config: load(&path)?, path: Some(path) }),
+        Some(path) => {
+            let mut config = load(&path)?;
+            config.origin = Some(Origin { path: path.clone(), discovered });
+            Ok(Loaded { config, path: Some(path) })
+        }
         None => Ok(Loaded::default()),
     }
 }
@@ -124,6 +270,25 @@ mod tests {
         assert!(error.contains("near_duplicate_jacard"), "{error}");
         assert!(error.contains("copydesk.toml"), "{error}");
         assert!(error.contains("line 2"), "{error}");
+    }
+
+    #[test]
+    fn out_of_range_settings_name_the_key() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join(FILE_NAME);
+        for (text, key) in [
+            ("[archive]\nbusy_timeout_seconds = 9223372036854775807\n", "archive.busy_timeout_seconds"),
+            ("[fingerprint]\nminhash_hashes = 100000000\n", "fingerprint.minhash_hashes"),
+            ("[fetch]\ntimeout_seconds = 1e300\n", "fetch.timeout_seconds"),
+            ("[fetch]\ntimeout_seconds = nan\n", "fetch.timeout_seconds"),
+            ("[relate]\nnear_duplicate_jaccard = 1.5\n", "relate.near_duplicate_jaccard"),
+            ("[ingest]\nmax_item_bytes = 0\n", "ingest.max_item_bytes"),
+        ] {
+            std::fs::write(&path, text).expect("write");
+            let error = load(&path).expect_err(text).to_string();
+            assert!(error.contains(key) && error.contains("out of range"), "{text}: {error}");
+        }
+        Config::default().validate().expect("the defaults are in range");
     }
 
     #[test]

@@ -39,6 +39,8 @@ pub struct Extracted {
     pub source: Option<String>,
     pub url: Option<String>,
     pub language: Option<String>,
+    /// The encoding the input was decoded from, and what it was taken from.
+    pub encoding: Option<crate::model::TextEncoding>,
     /// For each field, where it came from: the tag or rule of the page's markup, how it
     /// was inferred from the text, or `given` when the input states it as such.
     pub basis: BTreeMap<String, String>,
@@ -80,6 +82,7 @@ impl Extracted {
             source: item.source.clone(),
             url: item.url.clone(),
             language: item.language.clone(),
+            encoding: item.encoding.clone(),
             basis,
             words: text.iter().map(|l| l.split_whitespace().count()).sum(),
             text: text.join("\n"),
@@ -125,6 +128,9 @@ pub fn table(extraction: &Extraction) -> String {
         field(&mut out, "source", &item.source);
         field(&mut out, "url", &item.url);
         field(&mut out, "language", &item.language);
+        if let Some(encoding) = &item.encoding {
+            let _ = writeln!(out, "    {:<10} {}  ({})", "encoding", encoding.name, encoding.basis);
+        }
         let _ = writeln!(out, "    {:<10} {} words", "text", item.words);
         for line in item.text.lines().take(TABLE_TEXT_LINES) {
             let _ = writeln!(out, "        {}", crate::util::clip(line, 100));

@@ -43,6 +43,9 @@ enum Command {
     /// Show what copydesk reads from each input: metadata with its basis, language, the
     /// clean text that is fingerprinted, and what was removed.
     Extract(ExtractArgs),
+    /// Work on the archive itself.
+    #[command(subcommand)]
+    Archive(ArchiveCommand),
 }
 
 #[derive(Debug, Args)]
@@ -73,6 +76,22 @@ enum ExtractFormat {
     Jsonl,
 }
 
+#[derive(Debug, Subcommand)]
+enum ArchiveCommand {
+    /// Run SQLite's integrity check over the whole archive (read-only) and say what it
+    /// found: exit 0 when it is sound, 1 when it is damaged.
+    Verify(VerifyArgs),
+}
+
+#[derive(Debug, Args)]
+struct VerifyArgs {
+    /// The archive; by default as for `copydesk ingest`.
+    #[arg(long, value_name = "DB")]
+    archive: Option<PathBuf>,
+    #[command(flatten)]
+    config: ConfigFile,
+}
+
 #[derive(Debug, Args)]
 struct CheckArgs {
     /// Files, folders (read recursively) or `-` for standard input (JSON Lines, or any
@@ -88,7 +107,7 @@ struct CheckArgs {
     exit_zero: bool,
     /// Exit with status 1 when a source scores below N (0–100); sets the score below which
     /// a source is a `low_source_score` finding.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = parse_score)]
     min_source_score: Option<f64>,
     /// A timeline of dated events and office holders (TOML) to date content by; may be
     /// given more than once. Added after those of the configuration; later entries win.
@@ -96,7 +115,7 @@ struct CheckArgs {
     timeline: Vec<PathBuf>,
     /// An item is stale when its content ends more than this many days before its framing
     /// date (default 30, or `[date] max_age_days`).
-    #[arg(long, value_name = "DAYS")]
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(0..=36_500))]
     max_age: Option<u32>,
     #[command(flatten)]
     common: CommonArgs,
@@ -124,10 +143,10 @@ struct IngestArgs {
     #[arg(long, value_name = "TIME", value_parser = parse_time)]
     seen_at: Option<DateTime<Utc>>,
     /// Give up on a feed that has not answered completely within this many seconds.
-    #[arg(long, value_name = "SECONDS")]
+    #[arg(long, value_name = "SECONDS", value_parser = parse_timeout)]
     timeout: Option<f64>,
     /// Give up on a feed whose response is larger than this many bytes.
-    #[arg(long, value_name = "BYTES")]
+    #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..=1 << 30))]
     max_response_bytes: Option<u64>,
     #[command(flatten)]
     common: CommonArgs,
@@ -145,7 +164,7 @@ struct SourcesArgs {
     #[arg(long, value_name = "TIME", value_parser = sources::parse_until)]
     until: Option<DateTime<Utc>>,
     /// Exit with status 1 when a source scores below this over the window (0–100).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = parse_score)]
     min_source_score: Option<f64>,
     /// Output format.
     #[arg(long, short, value_enum, default_value = "table")]
@@ -188,6 +207,17 @@ struct ConfigFile {
     /// Use the built-in defaults only.
     #[arg(long)]
     no_config: bool,
+    /// Do not look for copydesk.toml beside the inputs: use --config FILE or the
+    /// defaults. For CI on pull requests, whose inputs may bring a configuration of their
+    /// own.
+    #[arg(long)]
+    no_discover: bool,
+}
+
+impl ConfigFile {
+    fn lookup(&self) -> config::Lookup {
+        config::Lookup { no_config: self.no_config, no_discover: self.no_discover }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -221,6 +251,18 @@ fn parse_selector(value: &str) -> Result<String, String> {
     }
 }
 
+/// A number of seconds for `--timeout`: finite, from 0.001 to a day.
+fn parse_timeout(value: &str) -> Result<f64, String> {
+    let seconds: f64 = value.trim().parse().map_err(|_| format!("{value:?} is not a number of seconds"))?;
+    config::real("timeout", seconds, 0.001, 86_400.0).map(|()| seconds)
+}
+
+/// A source score, 0 to 100.
+fn parse_score(value: &str) -> Result<f64, String> {
+    let score: f64 = value.trim().parse().map_err(|_| format!("{value:?} is not a number"))?;
+    config::real("min-source-score", score, 0.0, 100.0).map(|()| score)
+}
+
 fn parse_date(value: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| format!("{value:?} is not a date of the form YYYY-MM-DD"))
 }
@@ -248,8 +290,9 @@ fn run(cli: Cli) -> Result<u8> {
         Command::Ingest(args) => ingest(args),
         Command::Sources(args) => sources(args),
         Command::Extract(args) => extract(args),
+        Command::Archive(ArchiveCommand::Verify(args)) => verify(args),
         Command::Config(args) => {
-            let loaded = config::resolve(args.file.config.as_deref(), args.file.no_config, Some(&args.start))?;
+            let loaded = config::resolve(args.file.config.as_deref(), args.file.lookup(), Some(&args.start))?;
             if let Some(path) = &loaded.path {
                 println!("# from {}", path.display());
             }
@@ -261,7 +304,7 @@ fn run(cli: Cli) -> Result<u8> {
 
 fn extract(args: ExtractArgs) -> Result<u8> {
     let first_input = PathBuf::from(args.paths.iter().find(|p| *p != "-").map_or(".", String::as_str));
-    let loaded = config::resolve(args.config.config.as_deref(), args.config.no_config, Some(&first_input))?;
+    let loaded = config::resolve(args.config.config.as_deref(), args.config.lookup(), Some(&first_input))?;
     let options = CheckOptions {
         inputs: args.paths.clone(),
         config: loaded.config,
@@ -294,7 +337,7 @@ fn check(args: CheckArgs) -> Result<u8> {
     // Standard input has no folder: its configuration is the current folder's.
     let first_input = PathBuf::from(args.paths.iter().find(|p| *p != "-").map_or(".", String::as_str));
     let mut loaded =
-        config::resolve(args.common.config.config.as_deref(), args.common.config.no_config, Some(&first_input))?;
+        config::resolve(args.common.config.config.as_deref(), args.common.config.lookup(), Some(&first_input))?;
     loaded.config.date.timelines.extend(args.timeline.iter().cloned());
     if let Some(days) = args.max_age {
         loaded.config.date.max_age_days = days;
@@ -303,6 +346,7 @@ fn check(args: CheckArgs) -> Result<u8> {
         loaded.config.score.min_source_score = score;
         loaded.config.sources.iter_mut().for_each(|s| s.min_score = None);
     }
+    loaded.config.validate().map_err(|message| anyhow::anyhow!("invalid setting: {message}"))?;
     let options = CheckOptions {
         inputs: args.paths.clone(),
         config: loaded.config,
@@ -367,7 +411,7 @@ fn check(args: CheckArgs) -> Result<u8> {
 fn ingest(args: IngestArgs) -> Result<u8> {
     let first_input = args.paths.iter().find(|p| *p != "-" && !is_url(p)).map(PathBuf::from);
     let start = first_input.or_else(|| std::env::current_dir().ok());
-    let loaded = config::resolve(args.common.config.config.as_deref(), args.common.config.no_config, start.as_deref())?;
+    let loaded = config::resolve(args.common.config.config.as_deref(), args.common.config.lookup(), start.as_deref())?;
     let mut config = loaded.config;
     if let Some(timeout) = args.timeout {
         config.fetch.timeout_seconds = timeout;
@@ -375,6 +419,7 @@ fn ingest(args: IngestArgs) -> Result<u8> {
     if let Some(bytes) = args.max_response_bytes {
         config.fetch.max_response_bytes = bytes;
     }
+    config.validate().map_err(|message| anyhow::anyhow!("invalid setting: {message}"))?;
     let path = archive::resolve_path(args.archive.as_deref(), &config, loaded.path.as_deref())
         .context("no archive path: give --archive DB, or set HOME or XDG_DATA_HOME")?;
     let options = RunOptions {
@@ -414,10 +459,10 @@ fn ingest(args: IngestArgs) -> Result<u8> {
 
 fn sources(args: SourcesArgs) -> Result<u8> {
     let start = std::env::current_dir().ok();
-    let loaded = config::resolve(args.config.config.as_deref(), args.config.no_config, start.as_deref())?;
+    let loaded = config::resolve(args.config.config.as_deref(), args.config.lookup(), start.as_deref())?;
     let path = archive::resolve_path(args.archive.as_deref(), &loaded.config, loaded.path.as_deref())
         .context("no archive path: give --archive DB, or set HOME or XDG_DATA_HOME")?;
-    let archive = archive::Archive::open(&path, archive::Mode::Existing, &loaded.config)?;
+    let archive = archive::Archive::open(&path, archive::Mode::ReadOnly, &loaded.config)?;
     let report = archive.sources_report(args.until.unwrap_or_else(Utc::now), args.since, &loaded.config)?;
     let rendered = match args.format {
         Format::Table => sources::render_table(&report),
@@ -436,6 +481,24 @@ fn sources(args: SourcesArgs) -> Result<u8> {
         return Ok(EXIT_OK);
     }
     eprintln!("copydesk: {} below --min-source-score {minimum}: {}", below.len(), below.join(", "));
+    Ok(EXIT_FINDINGS)
+}
+
+fn verify(args: VerifyArgs) -> Result<u8> {
+    let start = std::env::current_dir().ok();
+    let loaded = config::resolve(args.config.config.as_deref(), args.config.lookup(), start.as_deref())?;
+    let path = archive::resolve_path(args.archive.as_deref(), &loaded.config, loaded.path.as_deref())
+        .context("no archive path: give --archive DB, or set HOME or XDG_DATA_HOME")?;
+    let archive = archive::Archive::open(&path, archive::Mode::ReadOnly, &loaded.config)?;
+    let integrity = archive.integrity(true)?;
+    if integrity.problems.is_empty() {
+        println!("{}: ok ({} item versions; integrity_check found no problem)", path.display(), archive.count()?);
+        return Ok(EXIT_OK);
+    }
+    println!("{}: damaged: integrity_check found {} problems", path.display(), integrity.problems.len());
+    for problem in &integrity.problems {
+        println!("  {problem}");
+    }
     Ok(EXIT_FINDINGS)
 }
 

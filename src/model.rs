@@ -54,6 +54,16 @@ pub struct Item {
     pub metadata_lines: Vec<(usize, MetadataLine)>,
     /// The input was not valid UTF-8 and was decoded lossily.
     pub lossy_utf8: bool,
+    /// The encoding the text was decoded from and its basis, for inputs read from bytes.
+    pub encoding: Option<TextEncoding>,
+}
+
+/// The encoding of an input and what it was taken from (`bom`, `meta charset`, `xml
+/// declaration`, `http header`, `detected`, `utf-8`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TextEncoding {
+    pub name: String,
+    pub basis: String,
 }
 
 /// What a metadata line of the text is.

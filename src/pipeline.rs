@@ -121,6 +121,7 @@ fn ingest_options(options: &CheckOptions) -> IngestOptions {
     IngestOptions {
         allow_outside_paths: options.allow_outside_paths,
         max_item_bytes: options.config.ingest.max_item_bytes,
+        max_stdin_bytes: options.config.ingest.max_stdin_bytes,
     }
 }
 

@@ -52,16 +52,29 @@ fn a_binary_file_is_skipped() {
 fn invalid_utf8_is_decoded_lossily_and_said_so() {
     let dir = folder_with_good_article();
     write(
-        dir.path().join("col/latin1.txt"),
-        b"Caf\xe9 owners protest new rules downtown\n\nOwners of the caf\xe9s on the square said on Friday that the rules would close them.\n",
+        dir.path().join("col/latin1.html"),
+        b"<html><head><meta charset=\"utf-8\"><title>Caf\xe9 owners protest new rules downtown</title></head>\n<body><p>Owners of the caf\xe9s on the square said on Friday that the rules would close them.</p>\n<p>The council said the rules on tables and chairs outside would be enforced from the first of next month.</p></body></html>\n",
     );
     let run = check_folder(dir.path());
-    run.one_line_about("col/latin1.txt", "warning: invalid UTF-8, decoded lossily");
-    let item = run.item("latin1.txt");
+    run.one_line_about("col/latin1.html", "warning: invalid UTF-8, decoded lossily");
+    let item = run.item("latin1.html");
     assert!(item["flags"].as_array().expect("flags").iter().any(|f| f == "lossy_utf8"), "{item}");
     assert_eq!(item["title"], "Caf\u{fffd} owners protest new rules downtown");
     assert_eq!(run.summary("skipped"), 0);
     assert_eq!(run.summary("warnings"), 1);
+}
+
+#[test]
+fn undeclared_latin1_is_detected() {
+    let dir = folder_with_good_article();
+    write(
+        dir.path().join("col/latin1.txt"),
+        b"Caf\xe9 owners protest new rules downtown\n\nOwners of the caf\xe9s on the square said on Friday that the rules would close them, d\xe9j\xe0 vu.\n",
+    );
+    let run = check_folder(dir.path());
+    let item = run.item("latin1.txt");
+    assert_eq!(item["title"], "Caf\u{e9} owners protest new rules downtown");
+    assert_eq!(run.summary("warnings"), 0, "{}", run.stderr);
 }
 
 #[test]

@@ -99,6 +99,8 @@ pub enum ArchiveError {
         #[source]
         source: std::io::Error,
     },
+    #[error("archive {path} is damaged ({problems}); nothing was stored (copydesk archive verify tells more)")]
+    Corrupt { path: PathBuf, problems: String },
     #[error("archive {path}: stored item {item} cannot be read: {reason}")]
     Damaged { path: PathBuf, item: i64, reason: String },
     #[error("{0}")]
@@ -204,6 +206,20 @@ pub enum Mode {
     Create,
     /// The archive must exist.
     Existing,
+    /// The archive must exist and is only read: nothing is written to it or beside it
+    /// (no write-ahead log, no upgrade), so that it can be read from a read-only folder
+    /// or mount.
+    ReadOnly,
+}
+
+/// What SQLite's integrity check found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Integrity {
+    /// `PRAGMA integrity_check` (every page, index and constraint) rather than the
+    /// quicker `quick_check`.
+    pub full: bool,
+    /// The problems found; none when the archive is sound.
+    pub problems: Vec<String>,
 }
 
 impl Archive {
@@ -220,6 +236,9 @@ impl Archive {
             }
         }
         let sql = |source| ArchiveError::Sqlite { path: path.to_path_buf(), source };
+        if mode == Mode::ReadOnly {
+            return Archive::open_read_only(path, config);
+        }
         let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         if mode == Mode::Create {
             flags |= OpenFlags::SQLITE_OPEN_CREATE;
@@ -254,6 +273,73 @@ impl Archive {
         schema::migrate(&mut conn, path, &Settings::for_config(config))?;
         let settings = schema::read_settings(&conn).map_err(sql)?;
         Ok(Archive { conn, path: path.to_path_buf(), settings })
+    }
+
+    /// Opens an existing archive read-only. In a folder where the write-ahead log's
+    /// index cannot be created, the archive is opened as immutable (SQLite then takes no
+    /// locks: nothing may write to it meanwhile, which a read-only folder ensures).
+    fn open_read_only(path: &Path, config: &Config) -> Result<Archive> {
+        let sql = |source| ArchiveError::Sqlite { path: path.to_path_buf(), source };
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+        let readable = |conn: &Connection| conn.query_row("PRAGMA application_id", [], |row| row.get::<_, i32>(0));
+        let conn = Connection::open_with_flags(path, flags).map_err(sql)?;
+        let (conn, application_id) = match readable(&conn) {
+            Ok(id) => (conn, id),
+            Err(first) => {
+                let uri =
+                    immutable_uri(path).map_err(|source| ArchiveError::Io { path: path.to_path_buf(), source })?;
+                let conn = Connection::open_with_flags(uri, flags).map_err(sql)?;
+                match readable(&conn) {
+                    Ok(id) => (conn, id),
+                    Err(_) => return Err(foreign_or_sqlite(path, first)),
+                }
+            }
+        };
+        conn.busy_timeout(Duration::from_secs(config.archive.busy_timeout_seconds)).map_err(sql)?;
+        if application_id != APPLICATION_ID {
+            return Err(ArchiveError::Foreign {
+                path: path.to_path_buf(),
+                reason: "an SQLite database without the copydesk archive marker".into(),
+            });
+        }
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(sql)?;
+        if version > schema::VERSION {
+            return Err(ArchiveError::TooNew { path: path.to_path_buf(), found: version, known: schema::VERSION });
+        }
+        if version < schema::VERSION {
+            return Err(ArchiveError::Foreign {
+                path: path.to_path_buf(),
+                reason: format!(
+                    "schema version {version}, older than this copydesk's {}: run copydesk ingest on it once to upgrade it",
+                    schema::VERSION
+                ),
+            });
+        }
+        let cache = format!("PRAGMA cache_size = -{}", config.archive.cache_mib.max(1) * 1024);
+        conn.query_row(&cache, [], |_| Ok(())).optional().map_err(sql)?;
+        let settings = schema::read_settings(&conn).map_err(sql)?;
+        Ok(Archive { conn, path: path.to_path_buf(), settings })
+    }
+
+    /// Runs SQLite's integrity check: `full` reads every page and index
+    /// (`integrity_check`), else the quicker `quick_check`.
+    pub fn integrity(&self, full: bool) -> Result<Integrity> {
+        let pragma = if full { "PRAGMA integrity_check" } else { "PRAGMA quick_check" };
+        let mut statement = self.conn.prepare(pragma).map_err(|e| self.sql(e))?;
+        let rows = statement.query_map([], |row| row.get::<_, String>(0)).map_err(|e| self.sql(e))?;
+        let mut problems = Vec::new();
+        for row in rows {
+            match row {
+                Ok(line) if line == "ok" => {}
+                Ok(line) => problems.extend(
+                    line.lines()
+                        .filter(|l| !l.trim().is_empty() && !l.starts_with("*** in database"))
+                        .map(str::to_string),
+                ),
+                Err(e) => problems.push(e.to_string()),
+            }
+        }
+        Ok(Integrity { full, problems })
     }
 
     /// The archive's file.
@@ -434,6 +520,21 @@ pub(crate) fn insert_postings(
 /// Checks a file given as an archive before SQLite opens it: a non-empty file must start
 /// like an SQLite database and carry no other application's marker. Says whether the
 /// file exists.
+/// A `file:` URI that opens `path` as immutable.
+fn immutable_uri(path: &Path) -> std::io::Result<String> {
+    let absolute = std::path::absolute(path)?;
+    let mut uri = String::from("file:");
+    for byte in absolute.to_string_lossy().bytes() {
+        match byte {
+            b'/' | b'-' | b'_' | b'.' | b'~' => uri.push(byte as char),
+            b if b.is_ascii_alphanumeric() => uri.push(b as char),
+            b => uri.push_str(&format!("%{b:02X}")),
+        }
+    }
+    uri.push_str("?immutable=1");
+    Ok(uri)
+}
+
 fn precheck(path: &Path, mode: Mode) -> Result<bool> {
     let foreign = |reason: &str| ArchiveError::Foreign { path: path.to_path_buf(), reason: reason.to_string() };
     match std::fs::metadata(path) {
@@ -457,7 +558,7 @@ fn precheck(path: &Path, mode: Mode) -> Result<bool> {
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => match mode {
             Mode::Create => Ok(false),
-            Mode::Existing => Err(ArchiveError::Missing { path: path.to_path_buf() }),
+            Mode::Existing | Mode::ReadOnly => Err(ArchiveError::Missing { path: path.to_path_buf() }),
         },
         Err(source) => Err(ArchiveError::Io { path: path.to_path_buf(), source }),
     }

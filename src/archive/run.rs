@@ -39,9 +39,20 @@ pub fn run(options: &RunOptions) -> Result<Report> {
     let config = &options.check.config;
     let mut archive = match &options.archive {
         Some(path) => {
-            let mode = if options.store { Mode::Create } else { Mode::Existing };
+            let mode = if options.store { Mode::Create } else { Mode::ReadOnly };
             let archive = Archive::open(path, mode, config)?;
             archive.check_settings(config)?;
+            if options.store {
+                // A damaged page is found before anything is added on top of it.
+                let integrity = archive.integrity(false)?;
+                if !integrity.problems.is_empty() {
+                    let mut problems = integrity.problems.iter().take(3).cloned().collect::<Vec<_>>().join("; ");
+                    if integrity.problems.len() > 3 {
+                        problems.push_str(&format!("; {} more", integrity.problems.len() - 3));
+                    }
+                    return Err(ArchiveError::Corrupt { path: path.clone(), problems });
+                }
+            }
             Some(archive)
         }
         None => None,
@@ -51,19 +62,20 @@ pub fn run(options: &RunOptions) -> Result<Report> {
     let ingest_options = IngestOptions {
         allow_outside_paths: options.check.allow_outside_paths,
         max_item_bytes: config.ingest.max_item_bytes,
+        max_stdin_bytes: config.ingest.max_stdin_bytes,
     };
     let mut inputs = ingest::discover(&paths, &ingest_options).map_err(ArchiveError::Inputs)?;
 
     // Fetch the URLs, each body spooled to a file read like any other input.
     let validators = match (&archive, options.store) {
-        (Some(archive), true) => archive.validators(&urls)?,
+        (Some(archive), true) => archive.validators(&urls.iter().map(|url| fetch::redact(url)).collect::<Vec<_>>())?,
         _ => HashMap::new(),
     };
     let fetches = fetch::fetch_all(&urls, &validators, &config.fetch);
     let mut spooled = Vec::new();
     for one in &fetches {
         match &one.fetched {
-            Fetched::Body { bytes, .. } => {
+            Fetched::Body { bytes, charset, .. } => {
                 let file = spool(bytes).map_err(ArchiveError::Inputs)?;
                 inputs.files.push(InputFile {
                     path: file.path().to_path_buf(),
@@ -71,6 +83,7 @@ pub fn run(options: &RunOptions) -> Result<Report> {
                     id: one.url.clone(),
                     folder: std::path::PathBuf::from("."),
                     fetched: Some(one.at.fixed_offset()),
+                    charset: charset.clone(),
                 });
                 spooled.push(file);
             }

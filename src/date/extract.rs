@@ -43,12 +43,16 @@ const ABBREVIATIONS: &[&str] = &[
 impl<'t> Doc<'t> {
     /// Reads `text`, leaving out the lines (numbered from 1) in `skip`.
     pub fn new(text: &'t str, skip: &[usize]) -> Doc<'t> {
+        // Sorted, so that each line is looked up in logarithmic time: a long item has as
+        // many lines to skip as it has lines.
+        let mut skip = skip.to_vec();
+        skip.sort_unstable();
         let mut lines = Vec::new();
         let mut offset = 0;
         for (index, line) in text.split('\n').enumerate() {
             let (start, end) = (offset, offset + line.len());
             offset = end + 1;
-            if !skip.contains(&(index + 1)) && line.chars().any(char::is_alphanumeric) {
+            if skip.binary_search(&(index + 1)).is_err() && line.chars().any(char::is_alphanumeric) {
                 lines.push((index + 1, start, end));
             }
         }

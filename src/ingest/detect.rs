@@ -28,6 +28,11 @@ pub const SNIFF_BYTES: usize = 8192;
 
 /// Recognises the format of content from its first bytes. Markdown is read as text.
 pub fn detect(head: &[u8]) -> Result<Format, Unreadable> {
+    if has_wide_bom(head) {
+        // UTF-16 and UTF-32 hold NUL bytes: recognise the decoded text.
+        let decoded = super::encoding::decode(head, super::encoding::Markup::None, None);
+        return detect(decoded.text.as_bytes());
+    }
     let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
     let head = &head[..head.len().min(SNIFF_BYTES)];
     if head.iter().all(u8::is_ascii_whitespace) {
@@ -79,6 +84,11 @@ fn root_element(lower: &str) -> Option<&str> {
     }
 }
 
+/// Whether bytes begin with a UTF-16 or UTF-32 byte order mark.
+pub fn has_wide_bom(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"\xff\xfe") || bytes.starts_with(b"\xfe\xff") || bytes.starts_with(b"\x00\x00\xfe\xff")
+}
+
 /// JSON Lines: one of the first two rows is a whole JSON object on its own line (the other
 /// may be broken, and is reported as such).
 fn looks_like_json_lines(body: &[u8]) -> bool {
@@ -92,23 +102,6 @@ fn looks_like_json_lines(body: &[u8]) -> bool {
         return true;
     }
     rows.next().is_some_and(complete)
-}
-
-/// Whether an XML document's declaration names an encoding other than UTF-8
-/// (`<?xml version="1.0" encoding="ISO-8859-1"?>`).
-pub fn declares_other_encoding(head: &[u8]) -> bool {
-    let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
-    let start = head.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(0);
-    let head = &head[start..];
-    if !head.starts_with(b"<?xml") {
-        return false;
-    }
-    let Some(end) = memchr::memmem::find(&head[..head.len().min(512)], b"?>") else { return false };
-    let declaration = String::from_utf8_lossy(&head[..end]).to_ascii_lowercase();
-    let Some((_, rest)) = declaration.split_once("encoding") else { return false };
-    let value = rest.trim_start().trim_start_matches('=').trim_start().trim_start_matches(['"', '\'']);
-    let name = value.split(['"', '\'', ' ', '?']).next().unwrap_or_default();
-    !name.is_empty() && name != "utf-8" && name != "utf8"
 }
 
 /// Binary content: a NUL byte, or many control characters that text never holds.
@@ -144,11 +137,12 @@ mod tests {
     }
 
     #[test]
-    fn reads_the_encoding_an_xml_declaration_names() {
-        assert!(declares_other_encoding(b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><rss>"));
-        assert!(declares_other_encoding(b"\n<?xml version='1.0' encoding = 'windows-1252' ?>"));
-        assert!(!declares_other_encoding(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss>"));
-        assert!(!declares_other_encoding(b"<?xml version=\"1.0\"?><rss>"));
-        assert!(!declares_other_encoding(b"<rss encoding=\"latin1\">"));
+    fn reads_utf16_with_a_byte_order_mark() {
+        let mut utf16 = vec![0xff, 0xfe];
+        utf16.extend("Headline here\n\nBody text.".encode_utf16().flat_map(u16::to_le_bytes));
+        assert_eq!(detect(&utf16), Ok(Format::Text));
+        let mut html = vec![0xfe, 0xff];
+        html.extend("<html><body>x</body></html>".encode_utf16().flat_map(u16::to_be_bytes));
+        assert_eq!(detect(&html), Ok(Format::Html));
     }
 }

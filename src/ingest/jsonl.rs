@@ -79,17 +79,22 @@ pub fn read_row(
         (page.text, false)
     } else if let Some(relative) = row.path {
         let file = resolve(folder, &relative, options.allow_outside_paths).map_err(problem)?;
-        item.location = Some(Location { path: file.display().to_string(), line: None });
-        let (content, lossy) =
+        item.location = Some(Location { path: folder.join(&relative).display().to_string(), line: None });
+        let decoded =
             read_capped(&file, options.max_item_bytes).map_err(|e| problem(format!("`path` {relative:?}: {e}")))?;
-        if lossy {
+        if let Some(warning) = &decoded.overruled {
+            warnings.push(Problem::warning(display, Some(line), format!("`path` {relative:?}: {warning}")));
+        }
+        if decoded.lossy {
             item.lossy_utf8 = true;
             warnings.push(Problem::warning(
                 display,
                 Some(line),
-                format!("`path` {relative:?}: invalid UTF-8, decoded lossily (bad bytes became U+FFFD)"),
+                format!("`path` {relative:?}: {}", super::lossy_message(&decoded)),
             ));
         }
+        item.encoding = Some(super::TextEncoding::of(&decoded));
+        let content = decoded.text;
         let markdown = file.extension().is_some_and(|e| e == "md" || e == "markdown");
         if content.trim_start().starts_with('<') {
             let page = html::read_page(&content, item.url.as_deref());
@@ -143,6 +148,8 @@ pub fn resolve(folder: &Path, relative: &str, allow_outside: bool) -> Result<Pat
                 "`path` {relative:?} resolves outside the manifest's folder (--allow-outside-paths to permit)"
             ));
         }
+        // Open the path that was checked, not one a link could change in between.
+        return Ok(real_file);
     }
     Ok(file)
 }

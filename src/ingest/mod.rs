@@ -6,6 +6,7 @@
 //! never stop the run: they become [`Problem`]s with the input's path (and line).
 
 pub mod detect;
+pub mod encoding;
 pub mod feed;
 pub mod html;
 pub mod infer;
@@ -29,11 +30,13 @@ pub struct IngestOptions {
     pub allow_outside_paths: bool,
     /// The largest article (file or JSON Lines row) read, in bytes.
     pub max_item_bytes: u64,
+    /// The most read from standard input or a pipe, which is spooled to a temporary file.
+    pub max_stdin_bytes: u64,
 }
 
 impl Default for IngestOptions {
     fn default() -> Self {
-        IngestOptions { allow_outside_paths: false, max_item_bytes: 16 * 1024 * 1024 }
+        IngestOptions { allow_outside_paths: false, max_item_bytes: 16 * 1024 * 1024, max_stdin_bytes: 1 << 30 }
     }
 }
 
@@ -52,6 +55,8 @@ pub struct InputFile {
     /// When the file was fetched, for a feed read over HTTP: the framing date of items
     /// that carry no date of their own.
     pub fetched: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// The charset of the HTTP `Content-Type` a fetched file came with.
+    pub charset: Option<String>,
 }
 
 /// The inputs of a run, found before any is read.
@@ -90,9 +95,17 @@ pub fn discover(args: &[String], options: &IngestOptions) -> std::io::Result<Inp
         if arg == "-" {
             if !stdin_read {
                 stdin_read = true;
-                let spool = spool(&mut std::io::stdin().lock())?;
-                found.push(spooled(&spool, "<stdin>"));
-                inputs._spools.push(spool);
+                match spool(&mut std::io::stdin().lock(), options.max_stdin_bytes)? {
+                    Some(spool) => {
+                        found.push(spooled(&spool, "<stdin>"));
+                        inputs._spools.push(spool);
+                    }
+                    None => inputs.problems.push(Problem::skipped(
+                        "<stdin>",
+                        None,
+                        too_long_stream(options.max_stdin_bytes),
+                    )),
+                }
             }
             continue;
         }
@@ -109,11 +122,14 @@ pub fn discover(args: &[String], options: &IngestOptions) -> std::io::Result<Inp
                 root.walk(&path, false, &mut visited, &mut found, &mut inputs.problems);
             }
             // A pipe (`<(command)`) can be read once only.
-            Ok(meta) if is_pipe(&meta) => match File::open(&path).and_then(|mut pipe| spool(&mut pipe)) {
-                Ok(spool) => {
+            Ok(meta) if is_pipe(&meta) => match File::open(&path)
+                .and_then(|mut pipe| spool(&mut pipe, options.max_stdin_bytes))
+            {
+                Ok(Some(spool)) => {
                     found.push(spooled(&spool, arg));
                     inputs._spools.push(spool);
                 }
+                Ok(None) => inputs.problems.push(Problem::skipped(arg, None, too_long_stream(options.max_stdin_bytes))),
                 Err(e) => inputs.problems.push(Problem::skipped(arg, None, describe_io(&e))),
             },
             Ok(meta) if !meta.is_file() => inputs.problems.push(Problem::skipped(arg, None, NOT_REGULAR)),
@@ -125,6 +141,7 @@ pub fn discover(args: &[String], options: &IngestOptions) -> std::io::Result<Inp
                     folder: folder_of(&path),
                     path,
                     fetched: None,
+                    charset: None,
                 },
                 direct: true,
             }),
@@ -167,11 +184,18 @@ fn read_once(found: Vec<Candidate>, options: &IngestOptions) -> Vec<InputFile> {
     found.into_iter().zip(keep).filter(|(_, keep)| *keep).map(|(candidate, _)| candidate.file).collect()
 }
 
-/// Copies a stream to a temporary file.
-fn spool(reader: &mut impl Read) -> std::io::Result<tempfile::NamedTempFile> {
+/// Copies a stream to a temporary file, none when it holds more than `limit` bytes.
+fn spool(reader: &mut impl Read, limit: u64) -> std::io::Result<Option<tempfile::NamedTempFile>> {
     let mut spool = tempfile::NamedTempFile::new()?;
-    std::io::copy(reader, &mut spool)?;
-    Ok(spool)
+    let copied = std::io::copy(&mut reader.take(limit + 1), &mut spool)?;
+    Ok((copied <= limit).then_some(spool))
+}
+
+fn too_long_stream(limit: u64) -> String {
+    format!(
+        "input is longer than the {} limit for standard input and pipes ([ingest] max_stdin_bytes)",
+        human_bytes(limit)
+    )
 }
 
 fn spooled(spool: &tempfile::NamedTempFile, name: &str) -> Candidate {
@@ -181,6 +205,7 @@ fn spooled(spool: &tempfile::NamedTempFile, name: &str) -> Candidate {
         id: name.to_string(),
         folder: PathBuf::from("."),
         fetched: None,
+        charset: None,
     };
     Candidate { file, real: None, direct: true }
 }
@@ -279,7 +304,7 @@ impl Walk<'_> {
             }
             let relative = path.strip_prefix(self.root).unwrap_or(&path);
             let id = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-            let file = InputFile { folder: folder_of(&path), path, display, id, fetched: None };
+            let file = InputFile { folder: folder_of(&path), path, display, id, fetched: None, charset: None };
             found.push(Candidate { file, real: Some(real), direct: !(linked || is_link) });
         }
     }
@@ -288,7 +313,7 @@ impl Walk<'_> {
 /// The real paths of the files `file` names, if it is a JSON Lines manifest, read a row at
 /// a time. Rows that do not parse or name no file are reported when the manifest is read.
 fn manifest_listing(file: &InputFile, options: &IngestOptions) -> Vec<PathBuf> {
-    let Ok(handle) = File::open(&file.path) else { return Vec::new() };
+    let Ok(handle) = open_regular(&file.path) else { return Vec::new() };
     let mut reader = BufReader::with_capacity(1 << 16, handle);
     let Ok(head) = reader.fill_buf() else { return Vec::new() };
     let head = &head[..head.len().min(detect::SNIFF_BYTES)];
@@ -324,7 +349,7 @@ pub struct Reader<'a> {
     inputs: &'a Inputs,
     options: &'a IngestOptions,
     next_file: usize,
-    rows: Option<(usize, usize, BufReader<File>)>,
+    rows: Option<(usize, usize, Box<dyn BufRead>)>,
     pending_problems: std::vec::IntoIter<Problem>,
 }
 
@@ -369,41 +394,57 @@ impl<'a> Reader<'a> {
     fn open(&mut self, index: usize) -> Option<Unit> {
         let input = &self.inputs.files[index];
         let problem = |message: String| Some(Unit::Problem(Problem::skipped(input.display.clone(), None, message)));
-        let mut file = match File::open(&input.path) {
+        let mut file = match open_regular(&input.path) {
             Ok(file) => file,
             Err(e) => return problem(describe_io(&e)),
         };
-        let mut head = Vec::with_capacity(detect::SNIFF_BYTES);
-        if let Err(e) = (&mut file).take(detect::SNIFF_BYTES as u64).read_to_end(&mut head) {
+        let limit = self.options.max_item_bytes;
+        let mut raw = Vec::with_capacity(detect::SNIFF_BYTES);
+        if let Err(e) = (&mut file).take(detect::SNIFF_BYTES as u64).read_to_end(&mut raw) {
             return problem(describe_io(&e));
+        }
+        let compressed = encoding::is_gzip(&raw);
+        let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+        let mut stream: Box<dyn Read> = if compressed {
+            Box::new(flate2::read::MultiGzDecoder::new(std::io::Cursor::new(raw).chain(file)))
+        } else {
+            Box::new(std::io::Cursor::new(raw).chain(file))
+        };
+        let mut head = Vec::with_capacity(detect::SNIFF_BYTES);
+        if let Err(e) = (&mut stream).take(detect::SNIFF_BYTES as u64).read_to_end(&mut head) {
+            return problem(if compressed { format!("gzip: {}", describe_io(&e)) } else { describe_io(&e) });
         }
         match detect::detect(&head) {
             Err(Unreadable::Empty) => problem("empty file".into()),
             Err(Unreadable::Binary) => problem("binary file, not an article or feed".into()),
             Err(Unreadable::JsonDocument) => problem("a JSON document, neither JSON Lines nor a JSON Feed".into()),
+            Ok(Format::JsonLines) if detect::has_wide_bom(&head) => {
+                // UTF-16 and UTF-32 rows are decoded whole, within the limit of one item.
+                let bytes = match encoding::read_limited(head, stream, limit) {
+                    Ok((bytes, _)) => bytes,
+                    Err(encoding::ReadError::TooLarge(size)) => return problem(too_large(size, limit)),
+                    Err(encoding::ReadError::Io(e)) => return problem(describe_io(&e)),
+                };
+                let decoded = encoding::decode(&bytes, encoding::Markup::None, None);
+                self.rows = Some((index, 0, Box::new(std::io::Cursor::new(decoded.text.into_bytes()))));
+                self.next_row()
+            }
             Ok(Format::JsonLines) => {
-                // Read from the start again: the sniffed head holds the first rows.
-                let Ok(file) = File::open(&input.path) else { return problem("file vanished while reading".into()) };
-                self.rows = Some((index, 0, BufReader::with_capacity(1 << 20, file)));
+                let rows = BufReader::with_capacity(1 << 20, std::io::Cursor::new(head).chain(stream));
+                self.rows = Some((index, 0, Box::new(rows)));
                 self.next_row()
             }
             Ok(format) => {
-                // A feed is held whole while it is parsed, so the limit holds for it too.
-                let limit = self.options.max_item_bytes;
-                let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-                if size > limit {
+                // A feed is held whole while it is parsed, so the limit holds for it too;
+                // for a compressed file it holds for the decompressed bytes.
+                if !compressed && size > limit {
                     return problem(too_large(size, limit));
                 }
-                let mut bytes = head;
-                // The file may have grown since its size was read.
-                let rest = (limit + 1).saturating_sub(bytes.len() as u64);
-                if let Err(e) = file.take(rest).read_to_end(&mut bytes) {
-                    return problem(describe_io(&e));
+                match encoding::read_limited(head, stream, limit) {
+                    Ok((bytes, _)) => Some(Unit::Document { file: index, format, bytes }),
+                    Err(encoding::ReadError::TooLarge(size)) => problem(too_large(size, limit)),
+                    Err(encoding::ReadError::Io(e)) => problem(describe_io(&e)),
                 }
-                if bytes.len() as u64 > limit {
-                    return problem(too_large(bytes.len() as u64, limit));
-                }
-                Some(Unit::Document { file: index, format, bytes })
             }
         }
     }
@@ -465,28 +506,41 @@ fn parse_unit(unit: Unit, inputs: &Inputs, options: &IngestOptions) -> Parsed {
                 Err(problem) => parsed.problems.push(problem),
             }
         }
-        Unit::Document { file, format: Format::Feed, bytes } if detect::declares_other_encoding(&bytes) => {
-            // feed-rs decodes the encoding the XML declaration names.
-            push_feed(&mut parsed, feed::read_feed(&bytes, &inputs.files[file].display), false);
-        }
         Unit::Document { file, format, bytes } => {
             let input = &inputs.files[file];
-            let (content, lossy) = decode(bytes);
-            if lossy {
-                parsed.problems.push(Problem::warning(
-                    &input.display,
-                    None,
-                    "invalid UTF-8, decoded lossily (bad bytes became U+FFFD)",
-                ));
+            let markup = match format {
+                Format::Html => encoding::Markup::Html,
+                Format::Feed if !bytes.trim_ascii_start().starts_with(b"{") => encoding::Markup::Xml,
+                _ => encoding::Markup::None,
+            };
+            let decoded = encoding::decode(&bytes, markup, input.charset.as_deref());
+            drop(bytes);
+            if let Some(warning) = &decoded.overruled {
+                parsed.problems.push(Problem::warning(&input.display, None, warning.clone()));
             }
+            if decoded.text.contains('\0') {
+                parsed.problems.push(Problem::skipped(&input.display, None, BINARY_NUL));
+                return parsed;
+            }
+            let lossy = decoded.lossy;
+            if lossy {
+                parsed.problems.push(Problem::warning(&input.display, None, lossy_message(&decoded)));
+            }
+            let text_encoding = Some(TextEncoding::of(&decoded));
+            let content = decoded.text;
             let base = Item {
                 id: input.id.clone(),
                 location: Some(Location { path: input.display.clone(), line: None }),
                 lossy_utf8: lossy,
+                encoding: text_encoding.clone(),
                 ..Item::default()
             };
             match format {
-                Format::Feed => push_feed(&mut parsed, feed::read_feed(content.as_bytes(), &input.display), lossy),
+                Format::Feed => {
+                    let content = encoding::declare_utf8(&content);
+                    let read = feed::read_feed(content.as_bytes(), &input.display);
+                    push_feed(&mut parsed, read, lossy, text_encoding);
+                }
                 Format::Html => {
                     let page = html::read_page(&content, None);
                     if let Some(failure) = &page.failure {
@@ -507,10 +561,14 @@ fn parse_unit(unit: Unit, inputs: &Inputs, options: &IngestOptions) -> Parsed {
     parsed
 }
 
-fn push_feed(parsed: &mut Parsed, read: Result<feed::Feed, Problem>, lossy: bool) {
+fn push_feed(parsed: &mut Parsed, read: Result<feed::Feed, Problem>, lossy: bool, encoding: Option<TextEncoding>) {
     match read {
         Ok(feed) => {
-            parsed.items.extend(feed.items.into_iter().map(|item| Item { lossy_utf8: lossy, ..item }));
+            parsed.items.extend(feed.items.into_iter().map(|item| Item {
+                lossy_utf8: lossy,
+                encoding: encoding.clone(),
+                ..item
+            }));
             parsed.problems.extend(feed.problems);
         }
         Err(problem) => parsed.problems.push(problem),
@@ -525,35 +583,76 @@ fn push_article(parsed: &mut Parsed, item: Item, display: &str) {
     }
 }
 
-/// Decodes UTF-8, lossily where it is invalid; says whether it had to.
-fn decode(bytes: Vec<u8>) -> (String, bool) {
-    match String::from_utf8(bytes) {
-        Ok(mut s) => {
-            if s.starts_with('\u{feff}') {
-                s.remove(0);
-            }
-            (s, false)
-        }
-        Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), true),
+/// Why a file holding NUL bytes is not read: text never holds them.
+const BINARY_NUL: &str = "binary file (holds NUL bytes), not an article or feed";
+
+/// The warning for a text decoded lossily.
+pub(crate) fn lossy_message(decoded: &encoding::Decoded) -> String {
+    if decoded.encoding == "UTF-8" {
+        "invalid UTF-8, decoded lossily (bad bytes became U+FFFD)".to_string()
+    } else {
+        format!("invalid {} ({}), decoded lossily (bad bytes became U+FFFD)", decoded.encoding, decoded.basis.as_str())
     }
 }
 
-/// Reads a whole file named by a manifest, within the size limit.
-pub(crate) fn read_capped(path: &Path, limit: u64) -> Result<(String, bool), String> {
-    let file = File::open(path).map_err(|e| describe_io(&e))?;
+/// The encoding an item's text was decoded from, and what it was taken from.
+pub use crate::model::TextEncoding;
+
+impl TextEncoding {
+    pub fn of(decoded: &encoding::Decoded) -> Self {
+        TextEncoding { name: decoded.encoding.to_string(), basis: decoded.basis.as_str().to_string() }
+    }
+}
+
+/// Opens a file for reading if it is a regular file, judged on the file opened (not on
+/// its path, which may change in between). A FIFO is opened without waiting for a writer.
+pub fn open_regular(path: &Path) -> std::io::Result<File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::other(NOT_REGULAR));
+    }
+    Ok(file)
+}
+
+/// Reads a whole file named by a manifest (gzip-compressed or not) within the size limit,
+/// and decodes it.
+pub(crate) fn read_capped(path: &Path, limit: u64) -> Result<encoding::Decoded, String> {
+    let file = open_regular(path).map_err(|e| describe_io(&e))?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    if size > limit {
+    let mut head = Vec::new();
+    let mut file = file;
+    (&mut file).take(2).read_to_end(&mut head).map_err(|e| describe_io(&e))?;
+    if !encoding::is_gzip(&head) && size > limit {
         return Err(too_large(size, limit));
     }
-    let mut bytes = Vec::with_capacity(size as usize);
-    file.take(limit + 1).read_to_end(&mut bytes).map_err(|e| describe_io(&e))?;
-    if bytes.len() as u64 > limit {
-        return Err(too_large(bytes.len() as u64, limit));
-    }
+    let bytes = match encoding::read_limited(head, file, limit) {
+        Ok((bytes, _)) => bytes,
+        Err(encoding::ReadError::TooLarge(size)) => return Err(too_large(size, limit)),
+        Err(encoding::ReadError::Io(e)) => return Err(describe_io(&e)),
+    };
     if detect::detect(&bytes) == Err(Unreadable::Binary) {
         return Err("binary file, not an article".into());
     }
-    Ok(decode(bytes))
+    let start = bytes.trim_ascii_start();
+    let markup = if start.starts_with(b"<?xml") {
+        encoding::Markup::Xml
+    } else if start.starts_with(b"<") {
+        encoding::Markup::Html
+    } else {
+        encoding::Markup::None
+    };
+    let decoded = encoding::decode(&bytes, markup, None);
+    if decoded.text.contains('\0') {
+        return Err("binary file (holds NUL bytes), not an article".into());
+    }
+    Ok(decoded)
 }
 
 fn too_large(size: u64, limit: u64) -> String {

@@ -37,11 +37,14 @@ impl Banding {
     }
 }
 
-/// Candidate pairs `(a, b)` with `a < b`, indexes into `signatures`, sorted and distinct.
-/// Buckets larger than `max_bucket` (a signature shared by very many items) link each
-/// member to the bucket's first `max_bucket` members only, which keeps the count of pairs
-/// near-linear. Items whose signature is `None` (empty documents) take no part.
-pub fn candidates(signatures: &[Option<&[u32]>], banding: Banding, max_bucket: usize) -> Vec<(u32, u32)> {
+/// Candidate pairs `(a, b)` with `a < b`, indexes into `signatures`, sorted and distinct,
+/// and the count of buckets that were capped. A bucket larger than `max_bucket` (a band
+/// shared by very many near-identical items) links each member to the bucket's first
+/// member only: they are one group, and one pair each places every member in it. The
+/// count of pairs stays linear in the number of items however many repeat one text.
+/// Items whose signature is `None` (empty documents) take no part.
+pub fn candidates(signatures: &[Option<&[u32]>], banding: Banding, max_bucket: usize) -> (Vec<(u32, u32)>, usize) {
+    let capped = std::sync::atomic::AtomicUsize::new(0);
     let mut pairs: Vec<(u32, u32)> = (0..banding.bands)
         .into_par_iter()
         .flat_map_iter(|band| {
@@ -55,8 +58,13 @@ pub fn candidates(signatures: &[Option<&[u32]>], banding: Banding, max_bucket: u
             }
             let mut pairs = Vec::new();
             for members in buckets.into_values().filter(|m| m.len() > 1) {
+                if members.len() > max_bucket {
+                    capped.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    pairs.extend(members[1..].iter().map(|&a| (members[0].min(a), members[0].max(a))));
+                    continue;
+                }
                 for (i, &a) in members.iter().enumerate() {
-                    for &b in members.iter().take(i.min(max_bucket)) {
+                    for &b in members.iter().take(i) {
                         pairs.push((b.min(a), b.max(a)));
                     }
                 }
@@ -66,7 +74,7 @@ pub fn candidates(signatures: &[Option<&[u32]>], banding: Banding, max_bucket: u
         .collect();
     pairs.par_sort_unstable();
     pairs.dedup();
-    pairs
+    (pairs, capped.into_inner())
 }
 
 #[cfg(test)]
@@ -87,6 +95,24 @@ mod tests {
         let b = [1u32, 2, 3, 4, 9, 9, 9, 9];
         let c = [0u32, 0, 0, 0, 0, 0, 0, 0];
         let sigs = vec![Some(&a[..]), Some(&b[..]), Some(&c[..]), None];
-        assert_eq!(candidates(&sigs, Banding { bands: 2, rows: 4 }, 10), vec![(0, 1)]);
+        assert_eq!(candidates(&sigs, Banding { bands: 2, rows: 4 }, 10), (vec![(0, 1)], 0));
+    }
+
+    #[test]
+    fn near_identical_signatures_give_linear_candidates() {
+        // 5,000 signatures that differ in one position each: every band but one is one
+        // bucket of nearly all of them.
+        let signatures: Vec<Vec<u32>> = (0..5000u32)
+            .map(|i| {
+                let mut s = vec![7u32; 128];
+                s[(i % 128) as usize] = i;
+                s
+            })
+            .collect();
+        let refs: Vec<Option<&[u32]>> = signatures.iter().map(|s| Some(&s[..])).collect();
+        let (pairs, capped) = candidates(&refs, Banding { bands: 32, rows: 4 }, 64);
+        assert!(pairs.len() < 3 * 5000, "{} pairs for 5,000 items", pairs.len());
+        assert_eq!(capped, 32);
+        assert!(pairs.iter().all(|&(a, _)| a == 0 || a < 200), "each is paired with a bucket's first member");
     }
 }

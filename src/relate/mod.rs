@@ -143,6 +143,9 @@ pub struct Cluster {
 pub struct RelateStats {
     pub exact_groups: usize,
     pub lsh_candidates: usize,
+    /// LSH buckets larger than `max_bucket`, whose members were each paired with the
+    /// bucket's first member only.
+    pub capped_buckets: usize,
     pub paragraph_candidates: usize,
     pub verified: usize,
     pub banding: Option<Banding>,
@@ -202,7 +205,8 @@ pub fn relate(prints: &[&Fingerprint], rank: &[usize], options: &RelateOptions) 
     );
     stats.banding = Some(banding);
     let signatures: Vec<Option<&[u32]>> = representatives.iter().map(|&i| Some(&prints[i].signature[..])).collect();
-    let mut candidates = lsh::candidates(&signatures, banding, options.max_bucket);
+    let (mut candidates, capped) = lsh::candidates(&signatures, banding, options.max_bucket);
+    stats.capped_buckets = capped;
     stats.lsh_candidates = candidates.len();
     let by_paragraph = paragraph_candidates(prints, &representatives, options.max_bucket);
     stats.paragraph_candidates = by_paragraph.len();

@@ -188,6 +188,17 @@ impl Report {
         findings
     }
 
+    /// The findings the configuration's ignores hid, each with the first ignore's reason.
+    pub fn ignored_findings(&self) -> Vec<Ignored> {
+        self.unfiltered_findings()
+            .into_iter()
+            .filter_map(|finding| {
+                let ignore = self.ignores.iter().find(|i| i.ignore.matches(&finding, self))?;
+                Some(Ignored { reason: ignore.ignore.reason.clone(), finding })
+            })
+            .collect()
+    }
+
     fn unfiltered_findings(&self) -> Vec<Finding> {
         let mut findings: Vec<Finding> = self.items.iter().flat_map(item_findings).collect();
         let index = self.index();
@@ -254,6 +265,14 @@ impl Ignore {
         let code = self.code.as_deref().is_none_or(|code| selects(code, finding));
         item && source && code
     }
+}
+
+/// A finding an ignore hid, with the ignore's reason.
+#[derive(Debug, Clone, Serialize)]
+pub struct Ignored {
+    #[serde(flatten)]
+    pub finding: Finding,
+    pub reason: String,
 }
 
 /// An ignore and how many findings it hid in this run.

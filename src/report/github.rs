@@ -24,6 +24,17 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
             data(&format!("{}: {}", report.label_of(&finding.item), finding.message))
         )?;
     }
+    if !report.ignored.is_empty() || report.configuration.path.is_some() {
+        writeln!(
+            out,
+            "::notice title=copydesk configuration::{}",
+            data(&format!(
+                "configuration {}; {} ignored by it",
+                report.configuration.describe(),
+                super::table::count(report.ignored.len(), "finding")
+            ))
+        )?;
+    }
     Ok(())
 }
 

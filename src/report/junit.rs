@@ -15,13 +15,23 @@ fn document(report: &Report) -> String {
     let failing: Vec<_> = findings.iter().filter(|f| f.level != Level::Note).collect();
     let failed_items = report.items.iter().filter(|i| failing.iter().any(|f| f.item == i.id)).count();
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let _ =
-        writeln!(xml, "<testsuites name=\"copydesk\" tests=\"{}\" failures=\"{}\">", report.items.len(), failed_items);
     let _ = writeln!(
         xml,
-        "  <testsuite name=\"copydesk check\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"0\">",
-        report.items.len(),
+        "<testsuites name=\"copydesk\" tests=\"{}\" failures=\"{}\">",
+        report.items.len() + report.ignored.len(),
         failed_items
+    );
+    let skipped = report.ignored.len();
+    let _ = writeln!(
+        xml,
+        "  <testsuite name=\"copydesk check\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{skipped}\">",
+        report.items.len() + skipped,
+        failed_items
+    );
+    let _ = writeln!(
+        xml,
+        "    <properties><property name=\"configuration\" value=\"{}\"/></properties>",
+        escape(&report.configuration.describe())
     );
     for item in &report.items {
         let file = item.location.as_ref().map(|l| format!(" file=\"{}\"", escape(&l.path))).unwrap_or_default();
@@ -44,6 +54,17 @@ fn document(report: &Report) -> String {
             );
         }
         xml.push_str("    </testcase>\n");
+    }
+    // Each finding an ignore hid is a skipped case, with the ignore's reason.
+    for ignored in &report.ignored {
+        let finding = &ignored.finding;
+        let _ = writeln!(
+            xml,
+            "    <testcase name=\"{} {}\" classname=\"ignored\"><skipped message=\"{}\"/></testcase>",
+            escape(&finding.item),
+            finding.code,
+            escape(&format!("ignored by the configuration: {}", ignored.reason))
+        );
     }
     xml.push_str("  </testsuite>\n</testsuites>\n");
     xml

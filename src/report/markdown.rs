@@ -23,6 +23,12 @@ pub fn render(report: &Report) -> String {
         s.skipped,
         count(s.warnings, "warning")
     );
+    let _ = writeln!(
+        out,
+        "Configuration: {} · {} ignored by it.\n",
+        cell(&report.configuration.describe()),
+        count(report.ignored.len(), "finding")
+    );
     for (kind, heading) in [("copy", "Copy clusters"), ("story", "Story clusters")] {
         let clusters: Vec<_> = report.clusters.iter().filter(|c| c.kind == kind).collect();
         if clusters.is_empty() {

@@ -39,12 +39,50 @@ pub struct Report {
     pub clusters: Vec<ClusterReport>,
     /// Source scores, by source name.
     pub sources: Vec<crate::score::SourceScore>,
+    /// The configuration file the run used.
+    pub configuration: Configuration,
     /// The configured ignores, each with the findings it hid.
     pub ignores: Vec<findings::IgnoreReport>,
+    /// Every finding an ignore hid, with its reason.
+    pub ignored: Vec<findings::Ignored>,
     pub problems: Vec<Problem>,
     /// The run against the archive, when there was one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub archive: Option<crate::archive::report::ArchiveRun>,
+}
+
+/// The configuration file a run used: its path (none for the defaults) and whether it was
+/// discovered beside the inputs rather than given with `--config`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Configuration {
+    pub path: Option<String>,
+    pub discovered: bool,
+}
+
+impl Configuration {
+    fn of(config: &crate::config::Config) -> Self {
+        match &config.origin {
+            Some(origin) => {
+                // A discovered file is found by its real path: shown relative to the
+                // current folder where it is inside it, as the inputs are.
+                let here = std::env::current_dir().ok().and_then(|d| d.canonicalize().ok());
+                let path = here
+                    .and_then(|here| origin.path.strip_prefix(here).ok().map(std::path::Path::to_path_buf))
+                    .unwrap_or_else(|| origin.path.clone());
+                Configuration { path: Some(path.display().to_string()), discovered: origin.discovered }
+            }
+            None => Configuration::default(),
+        }
+    }
+
+    /// The file in words, for the table and Markdown.
+    pub fn describe(&self) -> String {
+        match &self.path {
+            Some(path) if self.discovered => format!("{path} (found beside the inputs)"),
+            Some(path) => format!("{path} (--config)"),
+            None => "built-in defaults".to_string(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -337,13 +375,16 @@ pub fn build(input: Input<'_>) -> Report {
         items,
         clusters,
         sources: Vec::new(),
+        configuration: Configuration::of(input.config),
         ignores: Vec::new(),
+        ignored: Vec::new(),
         problems: input.problems,
         archive: None,
     };
     report.sources = crate::score::score_report(&report, input.config);
     report.summary.items_without_source = report.items.iter().filter(|i| i.source.is_none()).count();
     report.ignores = findings::apply_ignores(&mut report, &input.config.ignores);
+    report.ignored = report.ignored_findings();
     report
 }
 

@@ -25,10 +25,11 @@ fn document(report: &Report) -> Value {
             })
         })
         .collect();
-    let results: Vec<Value> = report
-        .all_findings()
-        .into_iter()
-        .map(|finding| {
+    let shown = report.all_findings().into_iter().map(|finding| (finding, None));
+    let hidden = report.ignored.iter().map(|i| (i.finding.clone(), Some(i.reason.as_str())));
+    let results: Vec<Value> = shown
+        .chain(hidden)
+        .map(|(finding, ignored)| {
             let index = RULES.iter().position(|r| r.code == finding.code).unwrap_or(0);
             let mut result = json!({
                 "ruleId": finding.code,
@@ -46,6 +47,9 @@ fn document(report: &Report) -> Value {
             if let Some(other) = &finding.other {
                 result["properties"]["other"] = json!(other);
             }
+            if let Some(reason) = ignored {
+                result["suppressions"] = json!([{ "kind": "external", "status": "accepted", "justification": reason }]);
+            }
             result
         })
         .collect();
@@ -60,6 +64,7 @@ fn document(report: &Report) -> Value {
                 "rules": rules,
             }},
             "results": results,
+            "properties": { "configuration": report.configuration },
         }],
     })
 }

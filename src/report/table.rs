@@ -140,6 +140,12 @@ pub fn render(report: &Report) -> String {
         s.skipped,
         count(s.warnings, "warning")
     );
+    let _ = writeln!(
+        out,
+        "configuration: {} · {} ignored by it",
+        report.configuration.describe(),
+        count(report.ignored.len(), "finding")
+    );
     out
 }
 
