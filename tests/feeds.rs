@@ -278,10 +278,7 @@ fn mislabelled_and_malformed_feeds_are_recovered_with_a_warning() {
     assert_eq!(report["summary"]["skipped"], 0, "{stderr}");
     let ponte = item(&report, "correio-ponte-2024");
     assert_eq!(ponte["title"], "Câmara aprova orçamento para a ponte");
-    assert!(
-        stderr.lines().any(|l| l.contains("declared-utf16.xml: warning: declares UTF-16")),
-        "{stderr}"
-    );
+    assert!(stderr.lines().any(|l| l.contains("declared-utf16.xml: warning: declares UTF-16")), "{stderr}");
 
     let quay = item(&report, "hc-quay-shop");
     assert_eq!(quay["title"], "Fish & chips shop reopens on the quay");

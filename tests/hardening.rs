@@ -63,16 +63,20 @@ fn utf16_and_utf32_with_a_byte_order_mark_are_read() {
 }
 
 #[test]
-fn a_nul_byte_anywhere_makes_a_file_binary() {
+fn stray_nul_bytes_are_removed_and_a_file_full_of_them_is_binary() {
     let dir = folder_with_good_article();
     let mut late = GOOD_ARTICLE.replace("Storm", "Gale").into_bytes();
     late.extend(std::iter::repeat_n(b'x', 10_000));
     late.extend(b"\0 hidden\n");
     write(dir.path().join("col/late-nul.txt"), late);
+    let mut full = GOOD_ARTICLE.replace("Storm", "Hail").into_bytes();
+    full.extend(std::iter::repeat_n(b"a\0".as_slice(), 5_000).flatten());
+    write(dir.path().join("col/many-nul.txt"), full);
     let run = check_json(dir.path(), &["col"]);
     run.assert_code(0);
-    run.one_line_about("col/late-nul.txt", "binary file (holds NUL bytes)");
-    assert_eq!(run.ids(), ["good.txt"]);
+    run.one_line_about("col/late-nul.txt", "1 NUL byte removed from the text");
+    run.one_line_about("col/many-nul.txt", "binary file");
+    assert_eq!(run.ids(), ["good.txt", "late-nul.txt"]);
 }
 
 #[test]

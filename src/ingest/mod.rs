@@ -518,9 +518,18 @@ fn parse_unit(unit: Unit, inputs: &Inputs, options: &IngestOptions) -> Parsed {
             if let Some(warning) = &decoded.overruled {
                 parsed.problems.push(Problem::warning(&input.display, None, warning.clone()));
             }
-            if decoded.text.contains('\0') {
-                parsed.problems.push(Problem::skipped(&input.display, None, BINARY_NUL));
-                return parsed;
+            let mut decoded = decoded;
+            let nuls = decoded.text.bytes().filter(|&b| b == 0).count();
+            if nuls > 0 {
+                // A few stray NUL bytes in a text (real pages have them) are removed; a file
+                // full of them is binary.
+                if nuls * MAX_NUL_SHARE >= decoded.text.len() {
+                    parsed.problems.push(Problem::skipped(&input.display, None, BINARY_NUL));
+                    return parsed;
+                }
+                decoded.text.retain(|c| c != '\0');
+                let message = format!("{nuls} NUL byte{} removed from the text", if nuls == 1 { "" } else { "s" });
+                parsed.problems.push(Problem::warning(&input.display, None, message));
             }
             let lossy = decoded.lossy;
             if lossy {
@@ -583,8 +592,11 @@ fn push_article(parsed: &mut Parsed, item: Item, display: &str) {
     }
 }
 
-/// Why a file holding NUL bytes is not read: text never holds them.
+/// Why a file holding many NUL bytes is not read: text never holds them.
 const BINARY_NUL: &str = "binary file (holds NUL bytes), not an article or feed";
+
+/// A file in which one byte in this many or more is NUL is binary; fewer are removed.
+const MAX_NUL_SHARE: usize = 100;
 
 /// The warning for a text decoded lossily.
 pub(crate) fn lossy_message(decoded: &encoding::Decoded) -> String {
