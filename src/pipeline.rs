@@ -298,7 +298,7 @@ fn first_pass(inputs: &Inputs, options: &IngestOptions, progress: &ProgressBar) 
         inputs,
         options,
         |unit| {
-            let parsed = ingest::parse(unit, inputs, options);
+            let parsed = ingest::parse_keeping(unit, inputs, options);
             let mut counter = TemplateCounter::default();
             let mut ids = Vec::with_capacity(parsed.items.len());
             let dates: Vec<NaiveDate> =

@@ -68,7 +68,21 @@ pub struct Inputs {
     /// Standard input and named pipes, spooled to temporary files so that they can be
     /// read twice.
     _spools: Vec<tempfile::NamedTempFile>,
+    /// Pages read by the first pass, kept for the second (see [`parse_keeping`]).
+    kept: Kept,
 }
+
+/// HTML pages read by the first pass, kept for the second so that each page's main text
+/// is extracted once: extraction is most of the cost of reading a page. What is kept is
+/// bounded by [`KEPT_BYTES`] of text; pages past it are read again.
+#[derive(Debug, Default)]
+struct Kept {
+    pages: std::sync::Mutex<HashMap<usize, Parsed>>,
+    bytes: std::sync::atomic::AtomicUsize,
+}
+
+/// The most text kept between the passes.
+const KEPT_BYTES: usize = 256 * 1024 * 1024;
 
 /// A file found by [`discover`], before files named by manifests and second ways to the
 /// same file are left out.
@@ -474,14 +488,43 @@ impl Iterator for Reader<'_> {
 }
 
 /// What one unit holds.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Parsed {
     pub items: Vec<Item>,
     pub problems: Vec<Problem>,
 }
 
+/// Turns a unit into items, as [`parse`] does, and keeps a page's items for the next
+/// [`parse`] of the same unit (within the budget). The first pass reads this way.
+pub fn parse_keeping(unit: Unit, inputs: &Inputs, options: &IngestOptions) -> Parsed {
+    let page = match &unit {
+        Unit::Document { file, format: Format::Html, .. } => Some(*file),
+        _ => None,
+    };
+    let parsed = parse(unit, inputs, options);
+    if let Some(file) = page {
+        let size: usize = parsed.items.iter().map(|i| i.text.len()).sum();
+        let kept = &inputs.kept;
+        let before = kept.bytes.fetch_add(size, std::sync::atomic::Ordering::Relaxed);
+        if before + size <= KEPT_BYTES {
+            if let Ok(mut pages) = kept.pages.lock() {
+                pages.insert(file, parsed.clone());
+            }
+        } else {
+            kept.bytes.fetch_sub(size, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+    parsed
+}
+
 /// Turns a unit into items. Safe to call from any thread.
 pub fn parse(unit: Unit, inputs: &Inputs, options: &IngestOptions) -> Parsed {
+    if let Unit::Document { file, format: Format::Html, .. } = &unit {
+        let kept = inputs.kept.pages.lock().ok().and_then(|mut pages| pages.remove(file));
+        if let Some(parsed) = kept {
+            return parsed;
+        }
+    }
     let fetched = match &unit {
         Unit::Row { file, .. } | Unit::Document { file, .. } => inputs.files[*file].fetched,
         Unit::Problem(_) => None,
