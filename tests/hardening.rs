@@ -237,20 +237,27 @@ fn a_read_only_archive_is_read_by_check_and_sources() {
     write(dir.path().join("new/a.txt"), GOOD_ARTICLE);
     std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o444)).expect("chmod");
     std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o555)).expect("chmod");
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    // Root ignores file modes: as root, run copydesk as an unprivileged user, for whom
+    // the folder and the archive really are read-only.
+    let unprivileged = as_root() && setpriv_works();
+    let binary = dir.path().join("copydesk");
+    std::fs::copy(env!("CARGO_BIN_EXE_copydesk"), &binary).expect("copy the binary");
+    let copydesk = || {
+        let mut command = if unprivileged {
+            let mut command = assert_cmd::Command::new("setpriv");
+            command.args(["--reuid=65534", "--regid=65534", "--clear-groups"]).arg(&binary);
+            command
+        } else {
+            assert_cmd::Command::new(&binary)
+        };
+        command.timeout(std::time::Duration::from_secs(20)).current_dir(dir.path());
+        command
+    };
     let before = std::fs::read(&ro).expect("read");
-    let check = common::run(
-        common::copydesk()
-            .current_dir(dir.path())
-            .args(["check", "new", "--no-config", "--format", "json", "--archive"])
-            .arg(&ro),
-    );
-    let sources = common::run(
-        common::copydesk()
-            .current_dir(dir.path())
-            .args(["sources", "--no-config", "--since", "3650d", "--archive"])
-            .arg(&ro),
-    );
-    let verify = common::run(common::copydesk().args(["archive", "verify", "--no-config", "--archive"]).arg(&ro));
+    let check = common::run(copydesk().args(["check", "new", "--no-config", "--format", "json", "--archive"]).arg(&ro));
+    let sources = common::run(copydesk().args(["sources", "--no-config", "--since", "3650d", "--archive"]).arg(&ro));
+    let verify = common::run(copydesk().args(["archive", "verify", "--no-config", "--archive"]).arg(&ro));
     std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o755)).expect("chmod");
     check.assert_code(0);
     assert_eq!(check.report()["archive"]["items_before"], 400, "{}", check.stdout);
@@ -258,6 +265,23 @@ fn a_read_only_archive_is_read_by_check_and_sources() {
     assert!(sources.stdout.contains("S1"), "{}", sources.stdout);
     verify.assert_code(0);
     assert!(std::fs::read(&ro).expect("read") == before, "a read-only run changed the archive");
+    if unprivileged {
+        // Nothing could be created beside the archive: no write-ahead log, no lock file.
+        let names: Vec<_> = std::fs::read_dir(&folder).expect("list").filter_map(Result::ok).collect();
+        assert_eq!(names.len(), 1, "{names:?}");
+    }
+}
+
+fn as_root() -> bool {
+    std::process::Command::new("id").arg("-u").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+/// Whether `setpriv` can run a command as another user here.
+fn setpriv_works() -> bool {
+    std::process::Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "true"])
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 /// A pull request's articles: an exact copy, and a `copydesk.toml` of its own that ignores
