@@ -166,25 +166,7 @@ mod stamp {
 
     /// The month an English month name or its abbreviation names.
     pub(super) fn month_name(word: &str) -> Option<u32> {
-        const NAMES: [&str; 12] = [
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ];
-        let word = word.trim_end_matches('.');
-        if word == "sept" {
-            return Some(9);
-        }
-        NAMES.iter().position(|name| *name == word || word.len() == 3 && name.starts_with(word)).map(|i| i as u32 + 1)
+        crate::date::calendar::month_number(word)
     }
 
     fn weekday(word: &str) -> bool {
