@@ -57,16 +57,7 @@ struct ExtractArgs {
     #[arg(long, short, value_enum, default_value = "table")]
     format: ExtractFormat,
     #[command(flatten)]
-    config: ConfigFile,
-    /// Let JSON Lines manifests name files outside their own folder.
-    #[arg(long)]
-    allow_outside_paths: bool,
-    /// Write the output to a file instead of standard output.
-    #[arg(long, short, value_name = "FILE")]
-    output: Option<PathBuf>,
-    /// No problem lines on standard error.
-    #[arg(long, short)]
-    quiet: bool,
+    read: ReadArgs,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -186,11 +177,19 @@ struct CommonArgs {
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     as_of: Option<NaiveDate>,
     #[command(flatten)]
+    read: ReadArgs,
+}
+
+/// How inputs are read and where the output goes: the options of every command that
+/// reads files (`check`, `ingest`, `extract`).
+#[derive(Debug, Args)]
+struct ReadArgs {
+    #[command(flatten)]
     config: ConfigFile,
     /// Let JSON Lines manifests name files outside their own folder.
     #[arg(long)]
     allow_outside_paths: bool,
-    /// Write the report to a file instead of standard output.
+    /// Write the output to a file instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
     /// No progress display and no problem lines on standard error.
@@ -304,16 +303,16 @@ fn run(cli: Cli) -> Result<u8> {
 
 fn extract(args: ExtractArgs) -> Result<u8> {
     let first_input = PathBuf::from(args.paths.iter().find(|p| *p != "-").map_or(".", String::as_str));
-    let loaded = config::resolve(args.config.config.as_deref(), args.config.lookup(), Some(&first_input))?;
+    let loaded = config::resolve(args.read.config.config.as_deref(), args.read.config.lookup(), Some(&first_input))?;
     let options = CheckOptions {
         inputs: args.paths.clone(),
         config: loaded.config,
-        allow_outside_paths: args.allow_outside_paths,
+        allow_outside_paths: args.read.allow_outside_paths,
         as_of: None,
-        progress: !args.quiet && std::io::stderr().is_terminal(),
+        progress: !args.read.quiet && std::io::stderr().is_terminal(),
     };
     let extraction = pipeline::extract(&options)?;
-    if !args.quiet {
+    if !args.read.quiet {
         for problem in &extraction.problems {
             eprintln!("copydesk: {problem}");
         }
@@ -323,7 +322,7 @@ fn extract(args: ExtractArgs) -> Result<u8> {
         ExtractFormat::Json => copydesk::extract::json(&extraction).context("rendering JSON")?,
         ExtractFormat::Jsonl => copydesk::extract::jsonl(&extraction).context("rendering JSON Lines")?,
     };
-    match &args.output {
+    match &args.read.output {
         Some(path) => std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?,
         None => std::io::stdout().write_all(text.as_bytes()).context("writing to standard output")?,
     }
@@ -336,8 +335,11 @@ fn extract(args: ExtractArgs) -> Result<u8> {
 fn check(args: CheckArgs) -> Result<u8> {
     // Standard input has no folder: its configuration is the current folder's.
     let first_input = PathBuf::from(args.paths.iter().find(|p| *p != "-").map_or(".", String::as_str));
-    let mut loaded =
-        config::resolve(args.common.config.config.as_deref(), args.common.config.lookup(), Some(&first_input))?;
+    let mut loaded = config::resolve(
+        args.common.read.config.config.as_deref(),
+        args.common.read.config.lookup(),
+        Some(&first_input),
+    )?;
     loaded.config.date.timelines.extend(args.timeline.iter().cloned());
     if let Some(days) = args.max_age {
         loaded.config.date.max_age_days = days;
@@ -350,9 +352,9 @@ fn check(args: CheckArgs) -> Result<u8> {
     let options = CheckOptions {
         inputs: args.paths.clone(),
         config: loaded.config,
-        allow_outside_paths: args.common.allow_outside_paths,
+        allow_outside_paths: args.common.read.allow_outside_paths,
         as_of: args.common.as_of,
-        progress: !args.common.quiet && std::io::stderr().is_terminal(),
+        progress: !args.common.read.quiet && std::io::stderr().is_terminal(),
     };
     let report = if args.archive.is_some() || args.paths.iter().any(|p| is_url(p)) {
         let run = RunOptions {
@@ -366,12 +368,12 @@ fn check(args: CheckArgs) -> Result<u8> {
     } else {
         pipeline::check(&options)?
     };
-    if !args.common.quiet {
+    if !args.common.read.quiet {
         for problem in &report.problems {
             eprintln!("copydesk: {problem}");
         }
     }
-    let written = match &args.common.output {
+    let written = match &args.common.read.output {
         Some(path) => std::fs::File::create(path)
             .and_then(|file| {
                 let mut out = std::io::BufWriter::new(file);
@@ -398,7 +400,7 @@ fn check(args: CheckArgs) -> Result<u8> {
     }
     let matching = matching(&report, &selectors);
     if matching > 0 {
-        if !args.common.quiet {
+        if !args.common.read.quiet {
             eprintln!("copydesk: {matching} findings match --fail-on {}", selectors.join(","));
         }
         if !args.exit_zero {
@@ -411,7 +413,8 @@ fn check(args: CheckArgs) -> Result<u8> {
 fn ingest(args: IngestArgs) -> Result<u8> {
     let first_input = args.paths.iter().find(|p| *p != "-" && !is_url(p)).map(PathBuf::from);
     let start = first_input.or_else(|| std::env::current_dir().ok());
-    let loaded = config::resolve(args.common.config.config.as_deref(), args.common.config.lookup(), start.as_deref())?;
+    let loaded =
+        config::resolve(args.common.read.config.config.as_deref(), args.common.read.config.lookup(), start.as_deref())?;
     let mut config = loaded.config;
     if let Some(timeout) = args.timeout {
         config.fetch.timeout_seconds = timeout;
@@ -427,30 +430,30 @@ fn ingest(args: IngestArgs) -> Result<u8> {
         check: CheckOptions {
             inputs: Vec::new(),
             config,
-            allow_outside_paths: args.common.allow_outside_paths,
+            allow_outside_paths: args.common.read.allow_outside_paths,
             as_of: args.common.as_of,
-            progress: !args.common.quiet && std::io::stderr().is_terminal(),
+            progress: !args.common.read.quiet && std::io::stderr().is_terminal(),
         },
         archive: Some(path),
         store: true,
         seen_at: args.seen_at.unwrap_or_else(Utc::now),
     };
     let report = archive::run::run(&options)?;
-    if !args.common.quiet {
+    if !args.common.read.quiet {
         for problem in &report.problems {
             eprintln!("copydesk: {problem}");
         }
     }
-    emit(&report::render(&report, args.common.format), args.common.output.as_deref())?;
+    emit(&report::render(&report, args.common.format), args.common.read.output.as_deref())?;
     if report.read_nothing() {
         eprintln!("copydesk: error: no input could be read");
         return Ok(EXIT_ERROR);
     }
     let findings = matching(&report, &args.fail_on);
-    if findings > 0 && !args.common.quiet {
+    if findings > 0 && !args.common.read.quiet {
         eprintln!("copydesk: {findings} findings match --fail-on {}", args.fail_on.join(","));
     }
-    if report.input_failed() && !args.common.quiet {
+    if report.input_failed() && !args.common.read.quiet {
         let n = report.summary.skipped;
         eprintln!("copydesk: {n} {} could not be read; the rest was stored", if n == 1 { "input" } else { "inputs" });
     }

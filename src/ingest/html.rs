@@ -102,29 +102,19 @@ pub fn read_page(html: &str, url: Option<&str>) -> Page {
 /// The page's own metadata, with its basis.
 fn from_meta(meta: PageMeta) -> Page {
     let mut page = Page::default();
-    let mut note = |field: &str, basis: &str| {
-        page.basis.insert(field.to_string(), basis.to_string());
-    };
-    if let Some(f) = &meta.title {
-        note("title", &f.basis);
-    }
-    if let Some(f) = &meta.published {
-        note("published", &f.basis);
-    }
-    if let Some(f) = &meta.modified {
-        note("modified", &f.basis);
-    }
-    if let Some(f) = &meta.authors {
-        note("author", &f.basis);
-    }
-    if let Some(f) = &meta.site {
-        note("source", &f.basis);
-    }
-    if let Some(f) = &meta.url {
-        note("url", &f.basis);
-    }
-    if let Some(f) = &meta.language {
-        note("language", &f.basis);
+    let bases = [
+        ("title", meta.title.as_ref().map(|f| &f.basis)),
+        ("published", meta.published.as_ref().map(|f| &f.basis)),
+        ("modified", meta.modified.as_ref().map(|f| &f.basis)),
+        ("author", meta.authors.as_ref().map(|f| &f.basis)),
+        ("source", meta.site.as_ref().map(|f| &f.basis)),
+        ("url", meta.url.as_ref().map(|f| &f.basis)),
+        ("language", meta.language.as_ref().map(|f| &f.basis)),
+    ];
+    for (field, basis) in bases {
+        if let Some(basis) = basis {
+            page.basis.insert(field.to_string(), basis.clone());
+        }
     }
     page.title = meta.title.map(|f| f.value);
     page.published = meta.published.map(|f| f.value);
