@@ -260,10 +260,7 @@ impl Archive {
                 reason: "an SQLite database without the copydesk archive marker".into(),
             });
         }
-        let version: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(sql)?;
-        if version > schema::VERSION {
-            return Err(ArchiveError::TooNew { path: path.to_path_buf(), found: version, known: schema::VERSION });
-        }
+        schema_version(&conn, path)?;
         set_wal(&conn).map_err(sql)?;
         let cache = format!("PRAGMA cache_size = -{}", config.archive.cache_mib.max(1) * 1024);
         for pragma in ["PRAGMA synchronous = NORMAL", &cache] {
@@ -302,10 +299,7 @@ impl Archive {
                 reason: "an SQLite database without the copydesk archive marker".into(),
             });
         }
-        let version: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(sql)?;
-        if version > schema::VERSION {
-            return Err(ArchiveError::TooNew { path: path.to_path_buf(), found: version, known: schema::VERSION });
-        }
+        let version = schema_version(&conn, path)?;
         if version < schema::VERSION {
             return Err(ArchiveError::Foreign {
                 path: path.to_path_buf(),
@@ -679,3 +673,14 @@ pub fn timestamp(seconds: i64) -> String {
 
 #[cfg(test)]
 mod tests;
+
+/// The archive's schema version; an archive written by a newer copydesk is refused.
+fn schema_version(conn: &Connection, path: &Path) -> Result<i64> {
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |row| row.get(0))
+        .map_err(|source| ArchiveError::Sqlite { path: path.to_path_buf(), source })?;
+    if version > schema::VERSION {
+        return Err(ArchiveError::TooNew { path: path.to_path_buf(), found: version, known: schema::VERSION });
+    }
+    Ok(version)
+}
