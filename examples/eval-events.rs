@@ -24,7 +24,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use copydesk::config::Config;
-use copydesk::ingest::{self, IngestOptions};
+use copydesk::ingest;
 use copydesk::pipeline::{self, CheckOptions};
 use copydesk::relate::Relation;
 
@@ -55,11 +55,7 @@ fn main() -> anyhow::Result<()> {
         config,
         ..CheckOptions::default()
     };
-    let ingest_options = IngestOptions {
-        allow_outside_paths: false,
-        max_item_bytes: options.config.ingest.max_item_bytes,
-        max_stdin_bytes: options.config.ingest.max_stdin_bytes,
-    };
+    let ingest_options = pipeline::ingest_options(&options);
     let inputs = ingest::discover(&options.inputs, &ingest_options)?;
     let analysis = pipeline::analyze_inputs(&inputs, &options)?;
     let analyzed = &analysis.analyzed;

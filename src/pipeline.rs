@@ -117,7 +117,8 @@ pub struct Analysis {
     pub timings: Timings,
 }
 
-fn ingest_options(options: &CheckOptions) -> IngestOptions {
+/// The ingest stage's own settings, out of what `check` is asked to do.
+pub fn ingest_options(options: &CheckOptions) -> IngestOptions {
     IngestOptions {
         allow_outside_paths: options.allow_outside_paths,
         max_item_bytes: options.config.ingest.max_item_bytes,
