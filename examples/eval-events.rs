@@ -19,7 +19,7 @@
 //!
 //! `--errors N` prints up to N false links and N missed pairs with their measured values.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::time::Instant;
 
@@ -80,11 +80,9 @@ fn main() -> anyhow::Result<()> {
             cluster_of[member] = number;
         }
     }
-    let mut linked: HashSet<(usize, usize)> = HashSet::new();
     let mut by_pair: HashMap<(usize, usize), &Relation> = HashMap::new();
     for relation in &related.relations {
         let pair = (relation.later.min(relation.earlier), relation.later.max(relation.earlier));
-        linked.insert(pair);
         by_pair.insert(pair, relation);
     }
 
@@ -92,7 +90,7 @@ fn main() -> anyhow::Result<()> {
     let (mut false_links, mut missed) = (Vec::new(), Vec::new());
     for (k, &a) in labelled.iter().enumerate() {
         for &b in &labelled[k + 1..] {
-            let predicted = cluster_of[a] == cluster_of[b] || linked.contains(&(a.min(b), a.max(b)));
+            let predicted = cluster_of[a] == cluster_of[b] || by_pair.contains_key(&(a.min(b), a.max(b)));
             let truth = event_of(a) == event_of(b);
             match (predicted, truth) {
                 (true, true) => tp += 1,
