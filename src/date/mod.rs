@@ -177,6 +177,11 @@ pub struct Assessment {
     /// Days from the end of the content window (or the estimate, when the window has no
     /// end) to the framing date; never negative.
     pub age_days: Option<i64>,
+    /// The day the text says it reports: the first date written in full (with its year)
+    /// in its header lines or its lead sentence, when it does not tell history.
+    pub reported: Option<NaiveDate>,
+    /// Every day the text names in full, history included, sorted.
+    pub days_named: Vec<NaiveDate>,
 }
 
 impl Default for Assessment {
@@ -189,6 +194,8 @@ impl Default for Assessment {
             undated: true,
             date_conflict: false,
             age_days: None,
+            reported: None,
+            days_named: Vec::new(),
         }
     }
 }
@@ -405,6 +412,7 @@ impl Assessor<'_, '_> {
             lo = None;
             hi = None;
         }
+        let (reported, days_named) = self.days_named();
         Assessment {
             framing_date: framing,
             framing_basis: FramingBasis::AsOf,
@@ -413,7 +421,26 @@ impl Assessor<'_, '_> {
             undated,
             date_conflict,
             age_days: if undated { None } else { age_days },
+            reported,
+            days_named,
         }
+    }
+
+    /// The day the text reports and every day it names, from the hard evidence of one day
+    /// each (evidence is in text order).
+    fn days_named(&self) -> (Option<NaiveDate>, Vec<NaiveDate>) {
+        let single = |e: &&Evidence| e.kind == Strength::Hard && e.implies.from == e.implies.to && !e.set_aside;
+        let lead_end = self.doc.lead.map_or(0, |(_, end)| end);
+        let reported = self
+            .evidence
+            .iter()
+            .filter(single)
+            .find(|e| e.offset < lead_end && e.bound != Bound::History && e.source == "text")
+            .map(|e| e.implies.from);
+        let mut days: Vec<NaiveDate> = self.evidence.iter().filter(single).map(|e| e.implies.from).collect();
+        days.sort_unstable();
+        days.dedup();
+        (reported, days)
     }
 
     /// The day relative phrases are read from: the framing date if the hard evidence

@@ -641,3 +641,23 @@ fn a_holder_named_beside_a_past_date_of_the_tenure_is_history() {
     let a = check("Chancellor Angela Merkel said the 1990 reunification was a gift.", d(2025, 2, 11));
     assert_eq!(evidence(&a, "Chancellor Angela Merkel").bound, Bound::NotAfter);
 }
+
+#[test]
+fn the_reported_day_is_the_first_full_date_of_the_lead() {
+    let a = check_unpublished(
+        "Storm closes harbour\n\nPosted: April 28, 2009\n\nThe harbour of Millbrook was closed on Tuesday as \
+         the storm reached the coast, the port authority said.\n\nThe last such closure, on December 11, 2008, \
+         lasted three days.",
+        d(2009, 4, 30),
+    );
+    assert_eq!(a.reported, Some(d(2009, 4, 28)));
+    assert_eq!(a.days_named, vec![d(2008, 12, 11), d(2009, 4, 28)]);
+    // A full date only later in the text is named, not reported.
+    let a = check_unpublished(
+        "The harbour of Millbrook was closed again as the storm reached the coast, the port authority said.\n\n\
+         The last closure, on December 11, 2008, lasted three days.",
+        d(2009, 4, 30),
+    );
+    assert_eq!(a.reported, None);
+    assert_eq!(a.days_named, vec![d(2008, 12, 11)]);
+}
