@@ -181,6 +181,11 @@ impl Config {
         whole("story.same_story_names", st.same_story_names, 0, 10_000)?;
         whole("story.same_story_facts", st.same_story_facts, 0, 10_000)?;
         whole("story.same_story_aligned", st.same_story_aligned, 0, 10_000)?;
+        real("story.story_z", st.story_z, 0.0, 1000.0)?;
+        share("story.prior_cosine_mean", st.prior_cosine_mean)?;
+        real("story.prior_cosine_spread", st.prior_cosine_spread, 0.001, 1.0)?;
+        real("story.prior_weight", st.prior_weight, 0.0, 1e9)?;
+        whole("story.max_event_gap_days", st.max_event_gap_days, 0, 1_000_000)?;
         whole("date.max_age_days", self.date.max_age_days, 0, 36_500)?;
         whole("archive.busy_timeout_seconds", self.archive.busy_timeout_seconds, 0, 86_400)?;
         whole("archive.cache_mib", self.archive.cache_mib, 1, 65_536)?;

@@ -470,12 +470,21 @@ pub fn origin_rank(analyzed: &[Analyzed]) -> Vec<usize> {
     rank
 }
 
+/// When an item's event happened: the day its text reports, else its published day.
+pub fn event_time(analyzed: &Analyzed) -> relate::story::EventTime {
+    relate::story::EventTime {
+        day: analyzed.date.reported.or(analyzed.item.published.map(|p| p.date_naive())),
+        named: analyzed.date.days_named.clone(),
+    }
+}
+
 /// Relations and clusters of a set of analyzed items (for callers that hold them).
 pub fn relate(analyzed: &[Analyzed], config: &Config) -> Related {
     let rank = origin_rank(analyzed);
     let prints: Vec<&Fingerprint> = analyzed.iter().map(|a| &a.fingerprint).collect();
     let mut related = relate::relate(&prints, &rank, &config.relate);
     let profiles: Vec<&Profile> = analyzed.iter().map(|a| &a.profile).collect();
-    relate::relate_stories(&mut related, &prints, &profiles, &rank, &config.relate, &config.story);
+    let times: Vec<relate::story::EventTime> = analyzed.iter().map(event_time).collect();
+    relate::relate_stories(&mut related, &prints, &profiles, &times, &rank, &config.relate, &config.story);
     related
 }

@@ -143,10 +143,18 @@ pub(super) fn find(
         let Some(profile) = load_profile(conn, rowid, cache)? else { continue };
         let vector = frequencies.weigh(conn, &profile)?;
         stats.story_verified += 1;
-        let Some(measured) = story::measure((probe.profile, &profile), (probe.vector, &vector), &common, options)
-        else {
+        // Against the archive, both items are judged against the prior background: the
+        // archive keeps no per-item background.
+        let prior = story::Background::prior(options);
+        let cos = story::cosine(probe.vector, &vector);
+        if !story::worth_measuring(cos, story::calibrated(cos, prior, prior), options) {
             continue;
-        };
+        }
+        let measured = story::measure((probe.profile, &profile), cos, (prior, prior), &common, options);
+        // Items whose names or figures conflict are held apart, as within a run.
+        if story::apart(&measured).is_some() {
+            continue;
+        }
         let (kind, score) = match story::classify(&measured, options) {
             Some(story::Verdict::Rewrite) => (Kind::Rewrite, measured.aligned_sentences),
             Some(story::Verdict::SameStory) => (Kind::SameStory, measured.cosine),

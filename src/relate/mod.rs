@@ -9,7 +9,6 @@ pub mod lsh;
 pub mod story;
 
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -136,7 +135,73 @@ pub struct Cluster {
     pub origin: usize,
     /// Members in origin order, the origin first.
     pub members: Vec<usize>,
+    /// For a story cluster, what holds each member in (in the order of `members`): its
+    /// strongest link to another member. Empty for a copy cluster.
+    pub held_by: Vec<Option<Hold>>,
 }
+
+/// The link that holds a member in its story cluster.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Hold {
+    /// The other member.
+    pub partner: usize,
+    /// The calibrated cosine of the pair.
+    pub cosine_z: f64,
+}
+
+/// A pair whose text alone would make it a rewrite or the same story, held apart.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct HeldApart {
+    pub later: usize,
+    pub earlier: usize,
+    pub reason: HoldReason,
+    pub evidence: Evidence,
+}
+
+/// Why a pair was held apart.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum HoldReason {
+    /// The two report days too far apart to be one event, and the later does not name the
+    /// earlier's day.
+    EventDates { earlier: chrono::NaiveDate, later: chrono::NaiveDate },
+    /// Both name people and places, and none of the same.
+    NoNameShared { later_names: u32, earlier_names: u32 },
+    /// Similar sentences state different figures, and none the same.
+    FiguresDiffer { sentences: u32 },
+    /// The two ended in different story clusters: the other members of either do not
+    /// support the link.
+    ClusterSupport,
+}
+
+impl HoldReason {
+    /// The reason in words, for the report.
+    pub fn describe(&self) -> String {
+        match self {
+            HoldReason::EventDates { earlier, later } => format!("event dates {earlier} vs {later}"),
+            HoldReason::NoNameShared { later_names, earlier_names } => {
+                format!("no name in common ({later_names} and {earlier_names} names)")
+            }
+            HoldReason::FiguresDiffer { sentences } => {
+                format!("{sentences} similar sentences with other figures, none with the same")
+            }
+            HoldReason::ClusterSupport => "the other members of the two stories do not support the link".to_string(),
+        }
+    }
+}
+
+/// The link of two story units (copy clusters or lone items): the weight average linkage
+/// reads, the clamped calibrated cosine adoption reads, and whether any pair of their
+/// members has a verdict.
+#[derive(Debug, Clone, Copy)]
+struct UnitLink {
+    weight: f64,
+    raw: f64,
+    related: bool,
+}
+
+/// The share of the cut that a measured pair without a verdict weighs at most.
+const WANTING: f64 = 0.99;
 
 /// How many pairs each index proposed and how many were verified.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -159,8 +224,11 @@ pub struct Related {
     pub relations: Vec<Relation>,
     /// Clusters over copy relations.
     pub clusters: Vec<Cluster>,
-    /// Clusters over all relations, copy and story, that hold at least one story relation.
+    /// Story clusters: groups of items reporting one event, each joining more than one
+    /// copy cluster or lone item.
     pub story_clusters: Vec<Cluster>,
+    /// Pairs the text relates that were held apart.
+    pub held_apart: Vec<HeldApart>,
     pub stats: RelateStats,
 }
 
@@ -245,7 +313,7 @@ pub fn relate(prints: &[&Fingerprint], rank: &[usize], options: &RelateOptions) 
     relations.dedup_by(|x, y| x.later == y.later && x.earlier == y.earlier);
 
     let clusters = clusters(n, &relations, rank);
-    Related { relations, clusters, story_clusters: Vec::new(), stats }
+    Related { relations, clusters, story_clusters: Vec::new(), held_apart: Vec::new(), stats }
 }
 
 /// Groups of items linked by relations, each in origin order.
@@ -259,20 +327,27 @@ fn clusters(n: usize, relations: &[Relation], rank: &[usize]) -> Vec<Cluster> {
         .into_iter()
         .map(|mut members| {
             members.sort_by_key(|&i| rank[i]);
-            Cluster { origin: members[0], members }
+            Cluster { origin: members[0], members, held_by: Vec::new() }
         })
         .collect();
     clusters.sort_by_key(|c| rank[c.origin]);
     clusters
 }
 
-/// Adds rewrites and same-story pairs to the copy relations, and story clusters: candidates
-/// from the profile index, each measured and classified on all cores. A pair already in
-/// one copy cluster is not proposed again.
+/// Adds rewrites and same-story pairs to the copy relations, and story clusters.
+///
+/// Candidates come from the profile index (a pair already in one copy cluster is not
+/// proposed again). Each candidate's cosine is calibrated against its items' backgrounds
+/// ([`story::backgrounds`]); the promising ones are measured in full and classified on all
+/// cores. Story clusters are then grown by average linkage over the calibrated cosines of
+/// all candidates, starting from the copy clusters, so a cluster holds only what its
+/// members support together. A rewrite or same-story verdict between items that end in
+/// different clusters is held apart, with the reason.
 pub fn relate_stories(
     related: &mut Related,
     prints: &[&Fingerprint],
     profiles: &[&Profile],
+    times: &[story::EventTime],
     rank: &[usize],
     relate_options: &RelateOptions,
     options: &StoryOptions,
@@ -291,47 +366,205 @@ pub fn relate_stories(
     let (candidates, mut stats) = story::candidates(profiles, &weights, options, |a, b| {
         copy_cluster[a] != usize::MAX && copy_cluster[a] == copy_cluster[b]
     });
-    let aligned = AtomicUsize::new(0);
-    let found: Vec<Relation> = candidates
+    let candidates: Vec<(u32, u32)> = candidates
+        .into_iter()
+        .filter(|&(a, b)| !prints[a as usize].is_empty() && !prints[b as usize].is_empty())
+        .collect();
+    let cosines: Vec<f64> = candidates
         .par_iter()
-        .filter_map(|&(a, b)| {
-            let (a, b) = (a as usize, b as usize);
-            let (later, earlier) = if rank[a] > rank[b] { (a, b) } else { (b, a) };
-            if prints[later].is_empty() || prints[earlier].is_empty() {
-                return None;
-            }
+        .map(|&(a, b)| story::cosine(&weights.vectors[a as usize], &weights.vectors[b as usize]))
+        .collect();
+    let copies: Vec<Vec<usize>> = related.clusters.iter().map(|c| c.members.clone()).collect();
+    let backgrounds = story::backgrounds(&weights.vectors, &candidates, &cosines, &copies, options);
+    let calibrated: Vec<f64> = candidates
+        .iter()
+        .zip(&cosines)
+        .map(|(&(a, b), &cos)| story::calibrated(cos, backgrounds[a as usize], backgrounds[b as usize]))
+        .collect();
+
+    let later_first = |(a, b): (u32, u32)| {
+        let (a, b) = (a as usize, b as usize);
+        if rank[a] > rank[b] {
+            (a, b)
+        } else {
+            (b, a)
+        }
+    };
+    let gaps: Vec<Option<(chrono::NaiveDate, chrono::NaiveDate)>> = candidates
+        .iter()
+        .map(|&pair| {
+            let (later, earlier) = later_first(pair);
+            story::event_gap(&times[later], &times[earlier], options)
+        })
+        .collect();
+
+    let measured: Vec<(usize, Relation, Option<story::Verdict>)> = candidates
+        .par_iter()
+        .zip(&cosines)
+        .zip(&calibrated)
+        .enumerate()
+        .filter(|(_, ((_, &cos), &z))| story::worth_measuring(cos, z, options))
+        .map(|(index, ((&pair, &cos), _))| {
+            let (later, earlier) = later_first(pair);
             let measured = story::measure(
                 (profiles[later], profiles[earlier]),
-                (&weights.vectors[later], &weights.vectors[earlier]),
+                cos,
+                (backgrounds[later], backgrounds[earlier]),
                 &weights,
                 options,
-            )?;
-            aligned.fetch_add(1, Ordering::Relaxed);
-            let (kind, score) = match story::classify(&measured, options)? {
-                story::Verdict::Rewrite => (Kind::Rewrite, measured.aligned_sentences),
-                story::Verdict::SameStory => (Kind::SameStory, measured.cosine),
+            );
+            let verdict = story::classify(&measured, options);
+            let (kind, score) = match verdict {
+                Some(story::Verdict::Rewrite) => (Kind::Rewrite, measured.aligned_sentences),
+                _ => (Kind::SameStory, measured.cosine),
             };
             let evidence =
                 Evidence { story: Some(measured), ..measure(prints[later], prints[earlier], relate_options).0 };
-            Some(Relation { kind, later, earlier, score, evidence })
+            (index, Relation { kind, later, earlier, score, evidence }, verdict)
         })
         .collect();
-    stats.aligned = aligned.into_inner();
-    related.relations.extend(found);
+    stats.aligned = measured.len();
+    related.stats.story = stats;
+
+    // Story clusters by average linkage, from the copy clusters.
+    // Links weigh their calibrated cosine; a pair related by its specific facts weighs
+    // the cut at least, whatever its collection, and a pair measured without a verdict
+    // just under it. A pair held apart by its dates, names or figures weighs against any
+    // cluster that would hold both.
+    let mut links: Vec<(usize, usize, f64)> = candidates
+        .iter()
+        .zip(&calibrated)
+        .zip(&gaps)
+        .map(|((&(a, b), &z), gap)| (a as usize, b as usize, if gap.is_some() { -options.story_z } else { z.max(0.0) }))
+        .collect();
+    for (index, relation, verdict) in &measured {
+        let Some(evidence) = relation.evidence.story else { continue };
+        if gaps[*index].is_some() {
+            continue;
+        }
+        if story::apart(&evidence).is_some() {
+            links[*index].2 = -options.story_z;
+        } else if verdict.is_some() && story::specific(&evidence, options) {
+            links[*index].2 = links[*index].2.max(options.story_z);
+        } else if verdict.is_none() {
+            // Measured and found wanting: it supports a cluster its members are held in
+            // by other links, and never makes one alone.
+            links[*index].2 = links[*index].2.min(options.story_z * WANTING);
+        }
+    }
+    // A copy cluster is one text: it takes part as one unit, through the strongest link of
+    // its members (the weakest, when one is held apart).
+    let unit_of: Vec<usize> =
+        (0..n).map(|i| related.clusters.get(copy_cluster[i]).map_or(i, |c| c.members[0])).collect();
+    let mut related_pair = vec![false; links.len()];
+    for (index, _, verdict) in &measured {
+        related_pair[*index] = verdict.is_some() && links[*index].2 >= 0.0;
+        if verdict == &Some(story::Verdict::Rewrite) && links[*index].2 >= 0.0 {
+            links[*index].2 = links[*index].2.max(options.story_z);
+        }
+    }
+    let combine = |old: f64, new: f64| if old < 0.0 || new < 0.0 { old.min(new) } else { old.max(new) };
+    let mut by_unit: HashMap<(usize, usize), UnitLink> = HashMap::new();
+    for (index, &(a, b, weight)) in links.iter().enumerate() {
+        let (a, b) = (unit_of[a], unit_of[b]);
+        if a == b {
+            continue;
+        }
+        let raw = if weight < 0.0 { weight } else { calibrated[index].max(0.0) };
+        let related = related_pair[index];
+        let entry = by_unit.entry((a.min(b), a.max(b))).or_insert(UnitLink { weight, raw, related });
+        *entry = UnitLink {
+            weight: combine(entry.weight, weight),
+            raw: combine(entry.raw, raw),
+            related: entry.related || related,
+        };
+    }
+    let mut unit_links: Vec<((usize, usize), UnitLink)> = by_unit.into_iter().collect();
+    unit_links.sort_unstable_by_key(|&(pair, _)| pair);
+    let linkage: Vec<(usize, usize, f64)> = unit_links.iter().map(|&((a, b), l)| (a, b, l.weight)).collect();
+    let mut grown = cluster::average_linkage(n, &[], &linkage, options.story_z);
+    // A lone unit related to half a cluster's units, and supported by all of them at half
+    // the cut, is adopted: a small collection holds too few pairs to lift it higher.
+    let adoptable: Vec<(usize, usize, f64, bool)> =
+        unit_links.iter().map(|&((a, b), l)| (a, b, l.raw, l.related)).collect();
+    cluster::adopt(&mut grown, n, &adoptable, options.story_z / 2.0);
+    for units in &mut grown {
+        let mut members: Vec<usize> = Vec::with_capacity(units.len());
+        for &unit in units.iter() {
+            match related.clusters.get(copy_cluster[unit]) {
+                Some(copies) => members.extend(&copies.members),
+                None => members.push(unit),
+            }
+        }
+        members.sort_unstable();
+        *units = members;
+    }
+    let mut story_of = vec![usize::MAX; n];
+    for (number, members) in grown.iter().enumerate() {
+        for &member in members {
+            story_of[member] = number;
+        }
+    }
+    let together = |a: usize, b: usize| story_of[a] != usize::MAX && story_of[a] == story_of[b];
+
+    for (index, relation, verdict) in measured {
+        if verdict.is_none() {
+            continue;
+        }
+        let apart = relation.evidence.story.and_then(|e| story::apart(&e).map(|apart| (apart, e)));
+        let reason = match (gaps[index], apart) {
+            (Some((earlier, later)), _) => HoldReason::EventDates { earlier, later },
+            (None, Some((story::Apart::NamesDiffer, e))) => {
+                HoldReason::NoNameShared { later_names: e.later_names, earlier_names: e.earlier_names }
+            }
+            (None, Some((story::Apart::FiguresDiffer, e))) => HoldReason::FiguresDiffer { sentences: e.figures_differ },
+            (None, None) if together(relation.later, relation.earlier) => {
+                related.relations.push(relation);
+                continue;
+            }
+            (None, None) => HoldReason::ClusterSupport,
+        };
+        related.held_apart.push(HeldApart {
+            later: relation.later,
+            earlier: relation.earlier,
+            reason,
+            evidence: relation.evidence,
+        });
+    }
     related
         .relations
         .sort_by(|x, y| (rank[x.later], rank[x.earlier], x.kind).cmp(&(rank[y.later], rank[y.earlier], y.kind)));
     related.relations.dedup_by(|x, y| x.later == y.later && x.earlier == y.earlier);
-    related.stats.story = stats;
-    // Story clusters are the groups over all relations that hold a story relation.
-    let mut in_story = vec![false; n];
-    for relation in related.relations.iter().filter(|r| !r.kind.is_copy()) {
-        in_story[relation.later] = true;
+    related.held_apart.sort_by_key(|h| (rank[h.later], rank[h.earlier]));
+
+    // A story cluster joins more than one copy cluster (or lone item); each member is
+    // held in by its strongest link inside.
+    let mut strongest: Vec<Option<(usize, f64, f64)>> = vec![None; n];
+    for (&(a, b, weight), &z) in links.iter().zip(&calibrated) {
+        if together(a, b) {
+            for (member, partner) in [(a, b), (b, a)] {
+                if strongest[member].is_none_or(|(_, best, _)| weight > best) {
+                    strongest[member] = Some((partner, weight, z));
+                }
+            }
+        }
     }
-    related.story_clusters = clusters(n, &related.relations, rank)
+    related.story_clusters = grown
         .into_iter()
-        .filter(|cluster| cluster.members.iter().any(|&m| in_story[m]))
+        .filter(|members| {
+            let first = copy_cluster[members[0]];
+            first == usize::MAX || members.iter().any(|&m| copy_cluster[m] != first)
+        })
+        .map(|mut members| {
+            members.sort_by_key(|&i| rank[i]);
+            let held_by = members
+                .iter()
+                .map(|&m| strongest[m].map(|(partner, _, z)| Hold { partner, cosine_z: round(z) }))
+                .collect();
+            Cluster { origin: members[0], members, held_by }
+        })
         .collect();
+    related.story_clusters.sort_by_key(|c| rank[c.origin]);
 }
 
 /// Pairs of representatives that share a paragraph, from postings of paragraph hashes.

@@ -14,6 +14,7 @@
 //! shared names, numbers and quotations (leaving out those too common to single out a
 //! story), the sentences that align in order, and the novelty of the later item.
 
+use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -62,6 +63,21 @@ pub struct StoryOptions {
     /// Two items that quote the same words (and share `same_story_names` names) report
     /// the same statement: for them a TF-IDF cosine of this is enough.
     pub same_quote_cosine: f64,
+    /// The calibrated cosine ([`StoryEvidence::cosine_z`]) at which two items report the
+    /// same story, and the mean calibrated cosine between two story clusters at which they
+    /// are merged into one.
+    pub story_z: f64,
+    /// What an item's cosine to an unrelated item is taken to be before the collection
+    /// says otherwise: its mean…
+    pub prior_cosine_mean: f64,
+    /// …its standard deviation…
+    pub prior_cosine_spread: f64,
+    /// …and how many items of the collection that belief counts as. In a small collection
+    /// the belief dominates; in a large one each item's own background does.
+    pub prior_weight: f64,
+    /// Two reports whose days lie further apart than this report different events, unless
+    /// the later names the earlier's day (it tells the earlier as its background).
+    pub max_event_gap_days: u32,
 }
 
 impl Default for StoryOptions {
@@ -71,8 +87,8 @@ impl Default for StoryOptions {
             profile_terms: crate::profile::DEFAULT_TERMS,
             index_terms: 8,
             max_posting: 64,
-            min_shared_keys: 2,
-            max_candidates: 24,
+            min_shared_keys: 1,
+            max_candidates: 50,
             sentence_similarity: 0.22,
             rewrite_cosine: 0.3,
             rewrite_aligned: 0.5,
@@ -82,6 +98,11 @@ impl Default for StoryOptions {
             same_story_facts: 3,
             same_story_aligned: 1,
             same_quote_cosine: 0.15,
+            story_z: 4.0,
+            prior_cosine_mean: 0.02,
+            prior_cosine_spread: 0.06,
+            prior_weight: 20.0,
+            max_event_gap_days: 90,
         }
     }
 }
@@ -91,6 +112,13 @@ impl Default for StoryOptions {
 pub struct StoryEvidence {
     /// Cosine similarity of the TF-IDF weighted content words.
     pub cosine: f64,
+    /// The mean cosine of the two items to the other items of the collection: what an
+    /// unrelated pair of these items scores.
+    pub background_cosine: f64,
+    /// The calibrated cosine: how many standard deviations the cosine stands above each
+    /// item's background, the mean of the two. Long and short, generic and specific items
+    /// are judged alike by it.
+    pub cosine_z: f64,
     /// Share of the shorter item's sentences that align, in order, with sentences of the
     /// other.
     pub aligned_sentences: f64,
@@ -103,6 +131,15 @@ pub struct StoryEvidence {
     pub shared_numbers: u32,
     /// Quotations of the later item that the earlier one carries too.
     pub shared_quotes: u32,
+    /// How many names (those not common in the collection) each item names: the later's…
+    pub later_names: u32,
+    /// …and the earlier's.
+    pub earlier_names: u32,
+    /// Similar sentences of the two items that both state figures: how many share one…
+    pub figures_agree: u32,
+    /// …and how many share none (a templated sentence with another revenue, score or
+    /// death toll).
+    pub figures_differ: u32,
     /// Share of the later item's names, numbers and quotations absent from the earlier one.
     pub novelty: f64,
 }
@@ -274,6 +311,125 @@ pub fn candidates(
     (pairs, stats)
 }
 
+/// When an item's event happened, as far as its dates say.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EventTime {
+    /// The day it reports: the day its text says it reports, else its published day.
+    pub day: Option<NaiveDate>,
+    /// Every day its text names in full, sorted.
+    pub named: Vec<NaiveDate>,
+}
+
+/// How near the earlier report's day a day the later one names must be for the later to
+/// tell the earlier as its background.
+const BACKGROUND_SLACK_DAYS: i64 = 3;
+
+/// The two days, the earlier item's first, when a pair reports events too far apart in
+/// time to be one: both days are known, they lie more than `max_event_gap_days` apart, and
+/// the later item does not name the earlier's day.
+pub fn event_gap(later: &EventTime, earlier: &EventTime, options: &StoryOptions) -> Option<(NaiveDate, NaiveDate)> {
+    let (later_day, earlier_day) = (later.day?, earlier.day?);
+    let gap = (later_day - earlier_day).num_days().abs();
+    let names_it = later.named.iter().any(|&d| (d - earlier_day).num_days().abs() <= BACKGROUND_SLACK_DAYS);
+    (gap > i64::from(options.max_event_gap_days) && !names_it).then_some((earlier_day, later_day))
+}
+
+/// An item's cosine to the unrelated items of its collection.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Background {
+    pub mean: f64,
+    /// The standard deviation.
+    pub spread: f64,
+}
+
+/// The least standard deviation a background is given, so that no cosine is infinitely
+/// far above one.
+const MIN_SPREAD: f64 = 0.001;
+
+impl Background {
+    /// The background an item is given before anything is known of its collection.
+    pub fn prior(options: &StoryOptions) -> Background {
+        Background { mean: options.prior_cosine_mean, spread: options.prior_cosine_spread.max(MIN_SPREAD) }
+    }
+
+    /// How many standard deviations `cosine` stands above the background.
+    pub fn z(&self, cosine: f64) -> f64 {
+        (cosine - self.mean) / self.spread
+    }
+}
+
+/// Each item's background: the mean of its cosine to every other item (exact: its dot
+/// product with the sum of all vectors, less its own), and the standard deviation from the
+/// second moment over its candidate pairs (the near neighbours, where the spread that
+/// matters lies; every other pair counts as 0). Both are blended with the prior of
+/// `options`, which counts as `prior_weight` items.
+///
+/// `copies` are groups of items that are one text (copy clusters, never candidates of
+/// each other): an item's copies are left out of its background, from the mean as from
+/// the spread, or a copied item would seem to stand far above every other pair.
+pub fn backgrounds(
+    vectors: &[Vec<(u32, f32)>],
+    pairs: &[(u32, u32)],
+    cosines: &[f64],
+    copies: &[Vec<usize>],
+    options: &StoryOptions,
+) -> Vec<Background> {
+    let items = vectors.iter().filter(|v| !v.is_empty()).count();
+    // Each item's summed cosine to its own copies, and how many they are.
+    let mut own_copies = vec![(0.0f64, 0usize); vectors.len()];
+    for group in copies {
+        for (i, &a) in group.iter().enumerate() {
+            for &b in &group[i + 1..] {
+                if vectors[a].is_empty() || vectors[b].is_empty() {
+                    continue;
+                }
+                let cos = cosine(&vectors[a], &vectors[b]);
+                for item in [a, b] {
+                    own_copies[item].0 += cos;
+                    own_copies[item].1 += 1;
+                }
+            }
+        }
+    }
+    let mut sum: KeyMap<u32, f64> = KeyMap::default();
+    for vector in vectors {
+        for &(term, weight) in vector {
+            *sum.entry(term).or_default() += f64::from(weight);
+        }
+    }
+    let mut second = vec![0.0f64; vectors.len()];
+    for (&(a, b), &cosine) in pairs.iter().zip(cosines) {
+        second[a as usize] += cosine * cosine;
+        second[b as usize] += cosine * cosine;
+    }
+    let (prior_mean, prior_spread, prior_weight) =
+        (options.prior_cosine_mean, options.prior_cosine_spread, options.prior_weight.max(0.0));
+    vectors
+        .par_iter()
+        .zip(second)
+        .zip(own_copies)
+        .map(|((vector, second), (copied, copies))| {
+            let others = items.saturating_sub(1 + copies) as f64;
+            let (mean, second, weight) = if vector.is_empty() || others == 0.0 {
+                (0.0, 0.0, 0.0)
+            } else {
+                let dot: f64 =
+                    vector.iter().map(|&(term, w)| f64::from(w) * sum.get(&term).copied().unwrap_or(0.0)).sum();
+                let own: f64 = vector.iter().map(|&(_, w)| f64::from(w) * f64::from(w)).sum();
+                ((dot - own - copied).max(0.0) / others, second / others, others)
+            };
+            let total = weight + prior_weight;
+            if total == 0.0 {
+                return Background::prior(options);
+            }
+            let mean = (prior_weight * prior_mean + weight * mean) / total;
+            let second =
+                (prior_weight * (prior_spread * prior_spread + prior_mean * prior_mean) + weight * second) / total;
+            Background { mean, spread: (second - mean * mean).max(MIN_SPREAD * MIN_SPREAD).sqrt() }
+        })
+        .collect()
+}
+
 /// Cosine of two weighted vectors sorted by hash.
 pub fn cosine(a: &[(u32, f32)], b: &[(u32, f32)]) -> f64 {
     let (mut i, mut j, mut dot) = (0, 0, 0.0f64);
@@ -342,6 +498,41 @@ pub fn align(a: &Profile, b: &Profile, floor: f64) -> usize {
     previous[m] as usize
 }
 
+/// Compares the figures of similar sentences: for each sentence of `a` that states a
+/// figure, the most similar sentence of `b` (Dice at least `floor`) that states one too;
+/// returns how many of those pairs share a figure and how many share none. Figures common
+/// in the collection (`common`, sorted) do not count.
+pub fn figures(a: &Profile, b: &Profile, floor: f64, common: &[u32]) -> (u32, u32) {
+    let figures_of = |profile: &Profile, i: usize| -> Vec<u32> {
+        profile
+            .sentence(i)
+            .iter()
+            .copied()
+            .filter(|k| profile.numbers.binary_search(k).is_ok() && common.binary_search(k).is_err())
+            .collect()
+    };
+    let theirs: Vec<Vec<u32>> = (0..b.sentence_count()).map(|j| figures_of(b, j)).collect();
+    let (mut agree, mut differ) = (0, 0);
+    for i in 0..a.sentence_count() {
+        let mine = figures_of(a, i);
+        if mine.is_empty() {
+            continue;
+        }
+        let s = a.sentence(i);
+        let best = (0..b.sentence_count())
+            .map(|j| (dice(s, b.sentence(j)), j))
+            .filter(|&(d, _)| d >= floor)
+            .max_by(|x, y| x.0.total_cmp(&y.0));
+        match best {
+            Some((_, j)) if theirs[j].is_empty() => {}
+            Some((_, j)) if shared(&mine, &theirs[j]) > 0 => agree += 1,
+            Some(_) => differ += 1,
+            None => {}
+        }
+    }
+    (agree, differ)
+}
+
 /// Words two quotations must share to be one…
 const QUOTE_MIN_SHARED: usize = 4;
 /// …and the share of the shorter one's words.
@@ -354,18 +545,15 @@ fn same_quote(a: &[u32], b: &[u32]) -> bool {
     both >= QUOTE_MIN_SHARED && both as f64 >= QUOTE_MIN_SHARE * a.len().min(b.len()) as f64
 }
 
-/// Measures a pair given the later and the earlier item's profiles and weighted vectors,
-/// or `None` when they are too far apart to be related at all.
+/// Measures a pair given the later and the earlier item's profiles, their cosine and
+/// their backgrounds.
 pub fn measure(
     (later, earlier): (&Profile, &Profile),
-    (later_vector, earlier_vector): (&Vector, &Vector),
+    cos: f64,
+    (later_background, earlier_background): (Background, Background),
     weights: &Weights,
     options: &StoryOptions,
-) -> Option<StoryEvidence> {
-    let cos = cosine(later_vector, earlier_vector);
-    if cos < options.rewrite_cosine.min(options.same_story_cosine).min(options.same_quote_cosine) {
-        return None;
-    }
+) -> StoryEvidence {
     let uncommon = |keys: &mut dyn Iterator<Item = u32>, common: &[u32]| -> Vec<u32> {
         keys.filter(|k| common.binary_search(k).is_err()).collect()
     };
@@ -378,39 +566,117 @@ pub fn measure(
     let shared_quotes =
         later.quotes.iter().filter(|q| earlier.quotes.iter().any(|e| same_quote(&q.words, &e.words))).count();
     let aligned = align(later, earlier, options.sentence_similarity);
+    let (figures_agree, figures_differ) = figures(later, earlier, options.sentence_similarity, &weights.common_numbers);
     let shorter = later.sentence_count().min(earlier.sentence_count());
     let facts = later_names.len() + later_numbers.len() + later.quotes.len();
     let novel = facts - shared_names - shared_numbers - shared_quotes;
-    Some(StoryEvidence {
+    StoryEvidence {
         cosine: round(cos),
+        background_cosine: round((later_background.mean + earlier_background.mean) / 2.0),
+        cosine_z: round(calibrated(cos, later_background, earlier_background)),
         aligned_sentences: if shorter == 0 { 0.0 } else { round(aligned as f64 / shorter as f64) },
         aligned_count: aligned as u32,
         shared_names: shared_names as u32,
         shared_numbers: shared_numbers as u32,
         shared_quotes: shared_quotes as u32,
+        later_names: later_names.len() as u32,
+        earlier_names: earlier_names.len() as u32,
+        figures_agree,
+        figures_differ,
         novelty: if facts == 0 { 0.0 } else { round(novel as f64 / facts as f64) },
-    })
+    }
+}
+
+/// The calibrated cosine of a pair: the mean over its two items of how many standard
+/// deviations the cosine stands above the item's background.
+pub fn calibrated(cosine: f64, a: Background, b: Background) -> f64 {
+    (a.z(cosine) + b.z(cosine)) / 2.0
+}
+
+/// Whether a pair is worth measuring in full: it may be a rewrite or the same story.
+pub fn worth_measuring(cosine: f64, z: f64, options: &StoryOptions) -> bool {
+    z >= options.story_z
+        || cosine >= options.rewrite_cosine.min(options.same_story_cosine).min(options.same_quote_cosine)
 }
 
 /// The verdict on measured evidence, if any.
 pub fn classify(evidence: &StoryEvidence, options: &StoryOptions) -> Option<Verdict> {
     let facts = evidence.shared_names + evidence.shared_numbers + evidence.shared_quotes;
-    let names = evidence.shared_names >= options.same_story_names;
-    if evidence.cosine >= options.rewrite_cosine
+    let story = evidence.cosine_z >= options.story_z;
+    if story
+        && evidence.cosine >= options.rewrite_cosine
         && evidence.aligned_sentences >= options.rewrite_aligned
         && evidence.novelty <= options.rewrite_max_novelty
         && facts >= options.same_story_facts
     {
         Some(Verdict::Rewrite)
-    } else if names
+    } else if (standing_out(evidence, options) || specific(evidence, options))
         && evidence.aligned_count >= options.same_story_aligned
-        && ((evidence.cosine >= options.same_story_cosine && facts >= options.same_story_facts)
-            || (evidence.cosine >= options.same_quote_cosine && evidence.shared_quotes > 0))
     {
         Some(Verdict::SameStory)
     } else {
         None
     }
+}
+
+/// Whether a pair's text stands out from its collection enough to report one story: the
+/// calibrated cosine reaches `story_z`, and the pair shares `same_story_facts` facts or one
+/// aligned sentence more than `same_story_aligned` asks (one shared sentence and a town's
+/// name are what two local stories of one place have in common).
+fn standing_out(evidence: &StoryEvidence, options: &StoryOptions) -> bool {
+    let facts = evidence.shared_names + evidence.shared_numbers + evidence.shared_quotes;
+    evidence.cosine_z >= options.story_z
+        && (facts >= options.same_story_facts || evidence.aligned_count > options.same_story_aligned)
+}
+
+/// The fewest names each item of a pair must name for the pair, sharing none of them, to
+/// be about different people and places.
+const NAMES_TO_DIFFER: u32 = 2;
+
+/// The fewest similar sentences whose figures differ that make a pair, sharing no figure
+/// at all, two events told in one template (a quarterly result, a market close). Reports
+/// of one event that is still unfolding differ in a figure or two (a toll, a count), and
+/// share others.
+const FIGURES_TO_DIFFER: u32 = 4;
+
+/// Why the measured facts of a pair say it reports two events, whatever its words share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Apart {
+    /// Both items name people and places, and none of the same.
+    NamesDiffer,
+    /// Similar sentences state different figures, and none the same.
+    FiguresDiffer,
+}
+
+/// Whether a pair's facts conflict: both items name people and places and share none of
+/// them, or the two share no figure while at least half of their similar sentences, and
+/// `FIGURES_TO_DIFFER` of them, state other figures (a revenue, a score, a price).
+pub fn apart(evidence: &StoryEvidence) -> Option<Apart> {
+    if evidence.shared_names == 0
+        && evidence.later_names >= NAMES_TO_DIFFER
+        && evidence.earlier_names >= NAMES_TO_DIFFER
+    {
+        Some(Apart::NamesDiffer)
+    } else if evidence.shared_numbers == 0
+        && evidence.figures_agree == 0
+        && evidence.figures_differ >= FIGURES_TO_DIFFER
+        && 2 * evidence.figures_differ >= evidence.aligned_count
+    {
+        Some(Apart::FiguresDiffer)
+    } else {
+        None
+    }
+}
+
+/// Whether a pair shares enough specific facts to report one story whatever its
+/// collection: `same_story_names` names and `same_story_facts` facts at a cosine of
+/// `same_story_cosine`, or a quotation at `same_quote_cosine`. This is what holds a small
+/// collection together, where no background can be measured.
+pub fn specific(evidence: &StoryEvidence, options: &StoryOptions) -> bool {
+    let facts = evidence.shared_names + evidence.shared_numbers + evidence.shared_quotes;
+    evidence.shared_names >= options.same_story_names
+        && ((evidence.cosine >= options.same_story_cosine && facts >= options.same_story_facts)
+            || (evidence.cosine >= options.same_quote_cosine && evidence.shared_quotes > 0))
 }
 
 fn round(x: f64) -> f64 {
@@ -456,26 +722,142 @@ mod tests {
         let options = StoryOptions::default();
         let rewrite = StoryEvidence {
             cosine: 0.55,
+            background_cosine: 0.03,
+            cosine_z: 8.0,
             aligned_sentences: 0.9,
             aligned_count: 9,
             shared_names: 8,
             shared_numbers: 6,
             shared_quotes: 0,
+            later_names: 10,
+            earlier_names: 9,
+            figures_agree: 3,
+            figures_differ: 1,
             novelty: 0.1,
         };
         assert_eq!(classify(&rewrite, &options), Some(Verdict::Rewrite));
+        // The same text in a collection where such cosines are common is no rewrite.
+        let common = StoryEvidence { cosine_z: 2.0, ..rewrite };
+        assert_eq!(classify(&common, &options), Some(Verdict::SameStory), "its specific facts still tie it");
         let same_story =
             StoryEvidence { aligned_sentences: 0.2, aligned_count: 2, novelty: 0.7, cosine: 0.4, ..rewrite };
         assert_eq!(classify(&same_story, &options), Some(Verdict::SameStory));
-        // Same topic, nothing specific in common.
-        let same_topic = StoryEvidence { shared_names: 1, shared_numbers: 0, ..same_story };
+        // Same topic, nothing specific in common, and a cosine usual in its collection.
+        let same_topic = StoryEvidence { shared_names: 1, shared_numbers: 0, cosine_z: 2.0, ..same_story };
         assert_eq!(classify(&same_topic, &options), None);
+        // The same text far above its background stands in for the missing names.
+        let standing_out = StoryEvidence { cosine_z: 6.0, ..same_topic };
+        assert_eq!(classify(&standing_out, &options), Some(Verdict::SameStory));
+        // But one sentence and a name in common are what two stories of one town share.
+        let one_place = StoryEvidence { aligned_count: 1, ..standing_out };
+        assert_eq!(classify(&one_place, &options), None);
         // A shared quotation says the same statement is reported, at a lower cosine.
-        let quoted = StoryEvidence { cosine: 0.2, shared_names: 3, shared_numbers: 0, shared_quotes: 1, ..same_story };
+        let quoted = StoryEvidence {
+            cosine: 0.2,
+            cosine_z: 2.0,
+            shared_names: 3,
+            shared_numbers: 0,
+            shared_quotes: 1,
+            ..same_story
+        };
         assert_eq!(classify(&quoted, &options), Some(Verdict::SameStory));
         // Not one sentence in common: the same people and figures, another event.
         let apart = StoryEvidence { aligned_sentences: 0.0, aligned_count: 0, ..same_story };
         assert_eq!(classify(&apart, &options), None);
+    }
+
+    #[test]
+    fn calibrates_cosines_to_each_background() {
+        let options = StoryOptions::default();
+        let prior = Background::prior(&options);
+        assert!((prior.z(options.prior_cosine_mean + options.prior_cosine_spread) - 1.0).abs() < 1e-9);
+        // A generic item sits among many similar ones: the same cosine means less for it.
+        let generic = Background { mean: 0.2, spread: 0.1 };
+        let specific = Background { mean: 0.02, spread: 0.05 };
+        assert!(calibrated(0.4, specific, specific) > calibrated(0.4, generic, specific));
+        assert!(calibrated(0.4, generic, specific) > calibrated(0.4, generic, generic));
+        assert!((calibrated(0.4, generic, generic) - 2.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn backgrounds_follow_the_collection_and_lean_on_the_prior_when_small() {
+        let options = StoryOptions::default();
+        // Two items alone: almost all prior.
+        let vectors = vec![vec![(1, 1.0f32)], vec![(1, 0.6f32), (2, 0.8f32)]];
+        let pairs = [(0, 1)];
+        let cosines = [cosine(&vectors[0], &vectors[1])];
+        let small = backgrounds(&vectors, &pairs, &cosines, &[], &options);
+        let prior = Background::prior(&options);
+        assert!(small[0].mean > prior.mean && small[0].mean < cosines[0]);
+        let no_prior = StoryOptions { prior_weight: 0.0, ..options };
+        let measured = backgrounds(&vectors, &pairs, &cosines, &[], &no_prior);
+        assert!((measured[0].mean - cosines[0]).abs() < 1e-6, "{measured:?}");
+        assert!(measured[0].spread < 0.01, "one other item: no spread beyond the floor");
+    }
+
+    #[test]
+    fn similar_sentences_are_compared_by_their_figures() {
+        let first = p("The ferry company reported quarterly revenue of 412 million euros on Tuesday.\n\
+            Net profit rose to 38 million euros from 31 million euros a year earlier.\n\
+            The company kept its forecast for the year.");
+        let template = p("The ferry company reported quarterly revenue of 377 million euros on Tuesday.\n\
+            Net profit fell to 12 million euros from 29 million euros a year earlier.\n\
+            The company kept its forecast for the year.");
+        let retold = p("On Tuesday the ferry company reported revenue of 412 million euros for the quarter.\n\
+            Net profit rose to 38 million euros, the company said.");
+        let floor = StoryOptions::default().sentence_similarity;
+        assert_eq!(figures(&template, &first, floor, &[]), (0, 2));
+        assert_eq!(figures(&retold, &first, floor, &[]), (2, 0));
+        // A figure common in the collection says nothing.
+        let (agree, _) = figures(&retold, &first, floor, &retold.numbers);
+        assert_eq!(agree, 0);
+    }
+
+    #[test]
+    fn conflicting_names_or_figures_hold_a_pair_apart() {
+        let evidence = StoryEvidence {
+            cosine: 0.4,
+            background_cosine: 0.03,
+            cosine_z: 9.0,
+            aligned_sentences: 0.6,
+            aligned_count: 6,
+            shared_names: 2,
+            shared_numbers: 0,
+            shared_quotes: 0,
+            later_names: 8,
+            earlier_names: 9,
+            figures_agree: 0,
+            figures_differ: 5,
+            novelty: 0.9,
+        };
+        assert_eq!(apart(&evidence), Some(Apart::FiguresDiffer), "one template, other figures");
+        // One shared figure, or figures in too few of the similar sentences: one event.
+        assert_eq!(apart(&StoryEvidence { shared_numbers: 1, ..evidence }), None);
+        assert_eq!(apart(&StoryEvidence { figures_agree: 1, ..evidence }), None);
+        assert_eq!(apart(&StoryEvidence { figures_differ: 2, aligned_count: 6, ..evidence }), None);
+        assert_eq!(apart(&StoryEvidence { figures_differ: 4, aligned_count: 10, ..evidence }), None);
+        // Both name people and places, none the same.
+        let strangers = StoryEvidence { shared_names: 0, figures_differ: 0, ..evidence };
+        assert_eq!(apart(&strangers), Some(Apart::NamesDiffer));
+        assert_eq!(apart(&StoryEvidence { later_names: 1, ..strangers }), None, "too few names to tell");
+    }
+
+    #[test]
+    fn an_items_copies_are_left_out_of_its_background() {
+        let no_prior = StoryOptions { prior_weight: 0.0, ..StoryOptions::default() };
+        // Items 0 and 1 are one text; 2 and 3 are others, candidates of 0 and 1.
+        let text = vec![(1, 0.8f32), (2, 0.6f32)];
+        let vectors = vec![text.clone(), text, vec![(1, 0.6f32), (3, 0.8f32)], vec![(3, 1.0f32)]];
+        let pairs = [(0, 2), (1, 2)];
+        let cosines: Vec<f64> =
+            pairs.iter().map(|&(a, b)| cosine(&vectors[a as usize], &vectors[b as usize])).collect();
+        let apart = backgrounds(&vectors, &pairs, &cosines, &[vec![0, 1]], &no_prior);
+        // Two others: the cosine to item 2 and 0 to item 3.
+        assert!((apart[0].mean - cosines[0] / 2.0).abs() < 1e-6, "{apart:?}");
+        assert!((apart[0].spread - cosines[0] / 2.0).abs() < 1e-6, "{apart:?}");
+        // Counted as another item, the copy would lift the mean and crush the spread.
+        let counted = backgrounds(&vectors, &pairs, &cosines, &[], &no_prior);
+        assert!(counted[0].mean > apart[0].mean && counted[0].spread < apart[0].spread, "{counted:?}");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::table::{count, evidence_in_order, evidence_line, measured, rule_name, stale_summary};
+use super::table::{count, evidence_in_order, evidence_line, measured, rule_name, stale_summary, story_measured};
 use super::Report;
 
 pub fn render(report: &Report) -> String {
@@ -53,8 +53,11 @@ pub fn render(report: &Report) -> String {
             for member in &cluster.members {
                 let Some(item) = index.get(member.id.as_str()) else { continue };
                 let relation = member.of.as_deref().and_then(|of| item.relations.iter().find(|r| r.other == of));
-                let measured =
+                let mut measured =
                     relation.map(|r| format!("of `{}`: {}", cell(&r.other), measured(r))).unwrap_or_default();
+                if let Some(held) = member.held_by.as_ref().filter(|h| member.of.as_deref() != Some(h.other.as_str())) {
+                    let _ = write!(measured, "held in by `{}` (z {:.1})", cell(&held.other), held.cosine_z);
+                }
                 let _ = writeln!(
                     out,
                     "| {} | `{}` | {} | {} | {} | {} |",
@@ -66,6 +69,15 @@ pub fn render(report: &Report) -> String {
                     measured
                 );
             }
+        }
+        out.push('\n');
+    }
+    let held: Vec<_> = report.items.iter().flat_map(|i| i.held_apart.iter().map(move |h| (i, h))).collect();
+    if !held.is_empty() {
+        let _ = writeln!(out, "### Held apart\n\nThe text alone would relate these pairs.\n");
+        for (item, h) in held {
+            let measured = story_measured(&h.evidence).unwrap_or_default();
+            let _ = writeln!(out, "- `{}` / `{}`: {}; {}", cell(&item.id), cell(&h.other), h.reason, measured);
         }
         out.push('\n');
     }

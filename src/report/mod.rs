@@ -161,6 +161,9 @@ pub struct ItemReport {
     pub flags: Vec<&'static str>,
     /// Relations in which this item is the later one: what it copies.
     pub relations: Vec<RelationReport>,
+    /// Earlier items its text would make it a rewrite or the same story of, held apart,
+    /// each with the reason.
+    pub held_apart: Vec<HeldApartReport>,
     /// Items that copy this one.
     pub copied_by: Vec<String>,
     /// The copy cluster.
@@ -202,6 +205,20 @@ pub struct RelationReport {
     pub archived: Option<crate::archive::report::ArchivedOther>,
 }
 
+/// A pair held apart, seen from its later item.
+#[derive(Debug, Clone, Serialize)]
+pub struct HeldApartReport {
+    /// The earlier item.
+    pub other: String,
+    /// Why, in words: "event dates 2008-12-11 vs 2009-04-28".
+    pub reason: String,
+    /// Why, as data: `kind` (`event_dates`, `no_name_shared`, `cluster_support`) and its
+    /// values.
+    pub hold: crate::relate::HoldReason,
+    #[serde(flatten)]
+    pub evidence: Evidence,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct ClusterReport {
     pub id: String,
@@ -223,8 +240,19 @@ pub struct ClusterMember {
     pub role: &'static str,
     /// The earlier member that relation points to.
     pub of: Option<String>,
+    /// In a story cluster: the member whose link to this one is the strongest, and that
+    /// link's calibrated cosine. What holds the member in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub held_by: Option<HeldBy>,
     pub source: Option<String>,
     pub published: Option<String>,
+}
+
+/// What holds a member in its story cluster.
+#[derive(Debug, Clone, Serialize)]
+pub struct HeldBy {
+    pub other: String,
+    pub cosine_z: f64,
 }
 
 /// What [`build`] needs.
@@ -256,6 +284,15 @@ pub fn build(input: Input<'_>) -> Report {
         });
         copied_by[relation.earlier].push(id(relation.later));
         *counts.entry(relation.kind.as_str()).or_default() += 1;
+    }
+    let mut held_apart: Vec<Vec<HeldApartReport>> = vec![Vec::new(); analyzed.len()];
+    for held in &input.related.held_apart {
+        held_apart[held.later].push(HeldApartReport {
+            other: id(held.earlier),
+            reason: held.reason.describe(),
+            hold: held.reason,
+            evidence: held.evidence,
+        });
     }
 
     let mut cluster_of: Vec<Option<String>> = vec![None; analyzed.len()];
@@ -335,6 +372,7 @@ pub fn build(input: Input<'_>) -> Report {
                 signals: a.signals.clone(),
                 flags,
                 relations: std::mem::take(&mut relations[index]),
+                held_apart: std::mem::take(&mut held_apart[index]),
                 copied_by: std::mem::take(&mut copied_by[index]),
                 cluster: cluster_of[index].clone(),
                 origin: is_origin[index],
@@ -400,7 +438,14 @@ fn cluster_report(
     let members = cluster
         .members
         .iter()
-        .map(|&member| {
+        .enumerate()
+        .map(|(position, &member)| {
+            let held_by = cluster
+                .held_by
+                .get(position)
+                .copied()
+                .flatten()
+                .map(|hold| HeldBy { other: analyzed[hold.partner].item.id.clone(), cosine_z: hold.cosine_z });
             let strongest = relations[member]
                 .iter()
                 .filter(|r| cluster.members.iter().any(|&m| analyzed[m].item.id == r.other))
@@ -414,6 +459,7 @@ fn cluster_report(
                     strongest.map_or("related", |r| r.kind.as_str())
                 },
                 of: strongest.map(|r| r.other.clone()),
+                held_by,
                 source: item.source.clone(),
                 published: item.published.map(|p| p.to_rfc3339()),
             }

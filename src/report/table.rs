@@ -39,6 +39,16 @@ pub fn render(report: &Report) -> String {
         cluster_block(&mut out, &index, cluster);
     }
 
+    let held: Vec<(&ItemReport, &crate::report::HeldApartReport)> =
+        report.items.iter().flat_map(|i| i.held_apart.iter().map(move |h| (i, h))).collect();
+    if !held.is_empty() {
+        let _ = writeln!(out, "\nHeld apart (the text alone would relate them)");
+        for (item, h) in held {
+            let measured = story_measured(&h.evidence).unwrap_or_default();
+            let _ = writeln!(out, "    {} / {}: {}  {measured}", item.id, h.other, h.reason);
+        }
+    }
+
     let unattributed: Vec<String> =
         report.items.iter().filter(|i| i.attribution.unattributed).map(ItemReport::label).collect();
     if !unattributed.is_empty() {
@@ -176,8 +186,20 @@ fn cluster_block(out: &mut String, index: &HashMap<&str, &ItemReport>, cluster: 
         let Some(item) = index.get(member.id.as_str()) else { continue };
         let relation = member.of.as_deref().and_then(|of| item.relations.iter().find(|r| r.other == of));
         let measured = relation.map(|r| format!("  of {}: {}", r.other, measured(r))).unwrap_or_default();
-        let _ =
-            writeln!(out, "    {:<14}  {:<width$}  {}{measured}", member.role, clip(&member.id, width), describe(item));
+        // The link that holds a member in, unless it is the relation already shown.
+        let held = member
+            .held_by
+            .as_ref()
+            .filter(|h| member.of.as_deref() != Some(h.other.as_str()))
+            .map(|h| format!(" · held in by {} (z {:.1})", h.other, h.cosine_z));
+        let _ = writeln!(
+            out,
+            "    {:<14}  {:<width$}  {}{measured}{}",
+            member.role,
+            clip(&member.id, width),
+            describe(item),
+            held.unwrap_or_default()
+        );
     }
 }
 
@@ -275,18 +297,8 @@ fn describe(item: &ItemReport) -> String {
 /// The measured values of a relation, in words an editor reads at a glance.
 pub fn measured(relation: &RelationReport) -> String {
     let e = &relation.evidence;
-    if let Some(story) = &e.story {
-        return format!(
-            "cosine {:.2} · aligned sentences {} ({:.2}) · shared names {} · numbers {} · quotes {} · novelty {:.2} · jaccard {:.2}",
-            story.cosine,
-            story.aligned_count,
-            story.aligned_sentences,
-            story.shared_names,
-            story.shared_numbers,
-            story.shared_quotes,
-            story.novelty,
-            e.jaccard
-        );
+    if let Some(line) = story_measured(e) {
+        return line;
     }
     match relation.kind {
         crate::relate::Kind::Exact => "identical clean text (equal SHA-256)".to_string(),
@@ -299,6 +311,24 @@ pub fn measured(relation: &RelationReport) -> String {
             e.simhash_distance
         ),
     }
+}
+
+/// The measured values of a pair's story evidence, when it was measured.
+pub fn story_measured(e: &crate::relate::Evidence) -> Option<String> {
+    e.story.as_ref().map(|story| {
+        format!(
+            "cosine {:.2} (z {:.1}) · aligned sentences {} ({:.2}) · shared names {} · numbers {} · quotes {} · novelty {:.2} · jaccard {:.2}",
+            story.cosine,
+            story.cosine_z,
+            story.aligned_count,
+            story.aligned_sentences,
+            story.shared_names,
+            story.shared_numbers,
+            story.shared_quotes,
+            story.novelty,
+            e.jaccard
+        )
+    })
 }
 
 pub(crate) fn rule_name(removal: &crate::normalize::Removal) -> String {
