@@ -427,9 +427,12 @@ impl Assessor<'_, '_> {
     }
 
     /// The day the text reports and every day it names, from the hard evidence of one day
-    /// each (evidence is in text order).
+    /// each (evidence is in text order). A full date in the lead implies the week after
+    /// it (the story was written within it); its first day is the day named.
     fn days_named(&self) -> (Option<NaiveDate>, Vec<NaiveDate>) {
-        let single = |e: &&Evidence| e.kind == Strength::Hard && e.implies.from == e.implies.to && !e.set_aside;
+        let single = |e: &&Evidence| {
+            e.kind == Strength::Hard && (e.implies.to - e.implies.from).num_days() <= LEAD_DAYS && !e.set_aside
+        };
         let lead_end = self.doc.lead.map_or(0, |(_, end)| end);
         let reported = self
             .evidence

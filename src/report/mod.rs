@@ -212,7 +212,7 @@ pub struct HeldApartReport {
     pub other: String,
     /// Why, in words: "event dates 2008-12-11 vs 2009-04-28".
     pub reason: String,
-    /// Why, as data: `kind` (`event_dates`, `no_name_shared`, `cluster_support`) and its
+    /// Why, as data: `kind` (`event_dates`, `no_name_shared`, `figures_differ`, `cluster_support`) and its
     /// values.
     pub hold: crate::relate::HoldReason,
     #[serde(flatten)]
