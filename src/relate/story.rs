@@ -124,6 +124,9 @@ pub struct StoryEvidence {
     pub aligned_sentences: f64,
     /// How many sentences align.
     pub aligned_count: u32,
+    /// Sentences of the later item that the earlier carries word for word (a disclaimer,
+    /// a fixed explanation, a copied line): copied text, not a report re-told.
+    pub identical_sentences: u32,
     /// Names (folded spellings) both mention, other than names found in more than
     /// `max_posting` items of the collection.
     pub shared_names: u32,
@@ -472,6 +475,12 @@ fn dice(a: &[u32], b: &[u32]) -> f64 {
     2.0 * shared(a, b) as f64 / (a.len() + b.len()) as f64
 }
 
+/// How many sentences of `a` have the very words of a sentence of `b`.
+pub fn identical(a: &Profile, b: &Profile) -> usize {
+    let theirs: std::collections::HashSet<&[u32]> = (0..b.sentence_count()).map(|j| b.sentence(j)).collect();
+    (0..a.sentence_count()).filter(|&i| theirs.contains(a.sentence(i))).count()
+}
+
 /// The most sentences of `a` and `b` that can be paired in order, each pair at least
 /// `floor` similar: a longest common subsequence over sentence pairs, in O(|a| |b|).
 pub fn align(a: &Profile, b: &Profile, floor: f64) -> usize {
@@ -576,6 +585,7 @@ pub fn measure(
         cosine_z: round(calibrated(cos, later_background, earlier_background)),
         aligned_sentences: if shorter == 0 { 0.0 } else { round(aligned as f64 / shorter as f64) },
         aligned_count: aligned as u32,
+        identical_sentences: identical(later, earlier).min(aligned) as u32,
         shared_names: shared_names as u32,
         shared_numbers: shared_numbers as u32,
         shared_quotes: shared_quotes as u32,
@@ -611,12 +621,19 @@ pub fn classify(evidence: &StoryEvidence, options: &StoryOptions) -> Option<Verd
     {
         Some(Verdict::Rewrite)
     } else if (standing_out(evidence, options) || specific(evidence, options))
-        && evidence.aligned_count >= options.same_story_aligned
+        && retold(evidence) >= options.same_story_aligned
     {
         Some(Verdict::SameStory)
     } else {
         None
     }
+}
+
+/// The aligned sentences that are told again in other words: what says two reports tell
+/// one event. Sentences carried word for word are copied text, which the copy stage
+/// judges; shared template text says nothing of the event.
+fn retold(evidence: &StoryEvidence) -> u32 {
+    evidence.aligned_count.saturating_sub(evidence.identical_sentences)
 }
 
 /// Whether a pair's text stands out from its collection enough to report one story: the
@@ -626,7 +643,7 @@ pub fn classify(evidence: &StoryEvidence, options: &StoryOptions) -> Option<Verd
 fn standing_out(evidence: &StoryEvidence, options: &StoryOptions) -> bool {
     let facts = evidence.shared_names + evidence.shared_numbers + evidence.shared_quotes;
     evidence.cosine_z >= options.story_z
-        && (facts >= options.same_story_facts || evidence.aligned_count > options.same_story_aligned)
+        && (facts >= options.same_story_facts || retold(evidence) > options.same_story_aligned)
 }
 
 /// The fewest names each item of a pair must name for the pair, sharing none of them, to
@@ -726,6 +743,7 @@ mod tests {
             cosine_z: 8.0,
             aligned_sentences: 0.9,
             aligned_count: 9,
+            identical_sentences: 0,
             shared_names: 8,
             shared_numbers: 6,
             shared_quotes: 0,
@@ -751,6 +769,9 @@ mod tests {
         // But one sentence and a name in common are what two stories of one town share.
         let one_place = StoryEvidence { aligned_count: 1, ..standing_out };
         assert_eq!(classify(&one_place, &options), None);
+        // Sentences carried word for word (a fixed explanation) are not a report re-told.
+        let template = StoryEvidence { aligned_count: 3, identical_sentences: 2, ..standing_out };
+        assert_eq!(classify(&template, &options), None);
         // A shared quotation says the same statement is reported, at a lower cosine.
         let quoted = StoryEvidence {
             cosine: 0.2,
@@ -814,6 +835,15 @@ mod tests {
     }
 
     #[test]
+    fn counts_the_sentences_carried_word_for_word() {
+        let notice = "What an amber warning means: travel delays and power cuts are likely.";
+        let a = p(&format!("Gales will reach the islands on Sunday night.\n{notice}"));
+        let b = p(&format!("Strong winds are forecast for the coast on Friday.\n{notice}"));
+        assert_eq!(identical(&a, &b), 1);
+        assert_eq!(identical(&a, &p(ORIGIN)), 0);
+    }
+
+    #[test]
     fn conflicting_names_or_figures_hold_a_pair_apart() {
         let evidence = StoryEvidence {
             cosine: 0.4,
@@ -821,6 +851,7 @@ mod tests {
             cosine_z: 9.0,
             aligned_sentences: 0.6,
             aligned_count: 6,
+            identical_sentences: 0,
             shared_names: 2,
             shared_numbers: 0,
             shared_quotes: 0,
