@@ -87,7 +87,7 @@ impl Default for StoryOptions {
             profile_terms: crate::profile::DEFAULT_TERMS,
             index_terms: 8,
             max_posting: 64,
-            min_shared_keys: 1,
+            min_shared_keys: 2,
             max_candidates: 50,
             sentence_similarity: 0.22,
             rewrite_cosine: 0.3,
@@ -361,6 +361,38 @@ impl Background {
     }
 }
 
+/// How many other items an item's sampled spread is measured on, in a large collection.
+const BACKGROUND_SAMPLE: usize = 64;
+
+/// The share of the sampled spread that an item's spread is at least.
+const SAMPLED_SPREAD_SHARE: f64 = 0.5;
+
+/// The standard deviation of item `i`'s cosines to other items, not of its own copy
+/// cluster (`group`): all of them in a collection of up to `BACKGROUND_SAMPLE + 1`
+/// items, else `BACKGROUND_SAMPLE` picked by a fixed hash; 0 with fewer than two.
+fn sampled_spread(vectors: &[Vec<(u32, f32)>], i: usize, group: &[usize]) -> f64 {
+    let (n, vector) = (vectors.len(), &vectors[i]);
+    if vector.is_empty() {
+        return 0.0;
+    }
+    let unrelated = |j: &usize| *j != i && !vectors[*j].is_empty() && (group[i] == usize::MAX || group[i] != group[*j]);
+    let picked: Vec<usize> = if n <= BACKGROUND_SAMPLE + 1 {
+        (0..n).filter(unrelated).collect()
+    } else {
+        (0..BACKGROUND_SAMPLE as u64)
+            .map(|k| (crate::util::mix64(((i as u64) << 8) | k) % n as u64) as usize)
+            .filter(unrelated)
+            .collect()
+    };
+    if picked.len() < 2 {
+        return 0.0;
+    }
+    let cosines: Vec<f64> = picked.iter().map(|&j| cosine(vector, &vectors[j])).collect();
+    let mean = cosines.iter().sum::<f64>() / cosines.len() as f64;
+    let variance = cosines.iter().map(|c| (c - mean) * (c - mean)).sum::<f64>() / cosines.len() as f64;
+    variance.sqrt()
+}
+
 /// Each item's background: the mean of its cosine to every other item (exact: its dot
 /// product with the sum of all vectors, less its own), and the standard deviation from the
 /// second moment over its candidate pairs (the near neighbours, where the spread that
@@ -370,6 +402,11 @@ impl Background {
 /// `copies` are groups of items that are one text (copy clusters, never candidates of
 /// each other): an item's copies are left out of its background, from the mean as from
 /// the spread, or a copied item would seem to stand far above every other pair.
+///
+/// Where every pair shares words (a collection of one beat, or of one template), the
+/// pairs that are no candidates are far from 0 and their spread matters too: the spread
+/// is at least `SAMPLED_SPREAD_SHARE` of that of the cosines to `BACKGROUND_SAMPLE` other
+/// items picked by a fixed hash (all of them in a small collection).
 pub fn backgrounds(
     vectors: &[Vec<(u32, f32)>],
     pairs: &[(u32, u32)],
@@ -407,11 +444,18 @@ pub fn backgrounds(
     }
     let (prior_mean, prior_spread, prior_weight) =
         (options.prior_cosine_mean, options.prior_cosine_spread, options.prior_weight.max(0.0));
+    let mut group = vec![usize::MAX; vectors.len()];
+    for (number, members) in copies.iter().enumerate() {
+        for &member in members {
+            group[member] = number;
+        }
+    }
     vectors
         .par_iter()
         .zip(second)
         .zip(own_copies)
-        .map(|((vector, second), (copied, copies))| {
+        .enumerate()
+        .map(|(i, ((vector, second), (copied, copies)))| {
             let others = items.saturating_sub(1 + copies) as f64;
             let (mean, second, weight) = if vector.is_empty() || others == 0.0 {
                 (0.0, 0.0, 0.0)
@@ -428,7 +472,8 @@ pub fn backgrounds(
             let mean = (prior_weight * prior_mean + weight * mean) / total;
             let second =
                 (prior_weight * (prior_spread * prior_spread + prior_mean * prior_mean) + weight * second) / total;
-            Background { mean, spread: (second - mean * mean).max(MIN_SPREAD * MIN_SPREAD).sqrt() }
+            let spread = (second - mean * mean).max(MIN_SPREAD * MIN_SPREAD).sqrt();
+            Background { mean, spread: spread.max(SAMPLED_SPREAD_SHARE * sampled_spread(vectors, i, &group)) }
         })
         .collect()
 }
@@ -637,13 +682,15 @@ fn retold(evidence: &StoryEvidence) -> u32 {
 }
 
 /// Whether a pair's text stands out from its collection enough to report one story: the
-/// calibrated cosine reaches `story_z`, and the pair shares `same_story_facts` facts or one
+/// calibrated cosine reaches `story_z`, the pair shares `same_story_facts` facts or one
 /// aligned sentence more than `same_story_aligned` asks (one shared sentence and a town's
-/// name are what two local stories of one place have in common).
+/// name are what two local stories of one place have in common), and at least one name
+/// or quotation: an event happens to someone, somewhere.
 fn standing_out(evidence: &StoryEvidence, options: &StoryOptions) -> bool {
     let facts = evidence.shared_names + evidence.shared_numbers + evidence.shared_quotes;
     evidence.cosine_z >= options.story_z
         && (facts >= options.same_story_facts || retold(evidence) > options.same_story_aligned)
+        && evidence.shared_names + evidence.shared_quotes > 0
 }
 
 /// The fewest names each item of a pair must name for the pair, sharing none of them, to
@@ -766,6 +813,9 @@ mod tests {
         // The same text far above its background stands in for the missing names.
         let standing_out = StoryEvidence { cosine_z: 6.0, ..same_topic };
         assert_eq!(classify(&standing_out, &options), Some(Verdict::SameStory));
+        // Not without one name or quotation in common: text alone tells of no event.
+        let nameless = StoryEvidence { shared_names: 0, shared_quotes: 0, ..standing_out };
+        assert_eq!(classify(&nameless, &options), None);
         // But one sentence and a name in common are what two stories of one town share.
         let one_place = StoryEvidence { aligned_count: 1, ..standing_out };
         assert_eq!(classify(&one_place, &options), None);
@@ -871,6 +921,25 @@ mod tests {
         let strangers = StoryEvidence { shared_names: 0, figures_differ: 0, ..evidence };
         assert_eq!(apart(&strangers), Some(Apart::NamesDiffer));
         assert_eq!(apart(&StoryEvidence { later_names: 1, ..strangers }), None, "too few names to tell");
+    }
+
+    #[test]
+    fn where_every_pair_shares_words_the_spread_comes_from_a_sample() {
+        let no_prior = StoryOptions { prior_weight: 0.0, ..StoryOptions::default() };
+        // One beat: every item shares word 1, none is another's candidate.
+        let vectors = vec![
+            vec![(1, 0.6f32), (2, 0.8f32)],
+            vec![(1, 0.8f32), (3, 0.6f32)],
+            vec![(1, 1.0f32)],
+            vec![(1, 0.28f32), (4, 0.96f32)],
+        ];
+        let backgrounds = backgrounds(&vectors, &[], &[], &[], &no_prior);
+        let cosines: Vec<f64> = (1..4).map(|j| cosine(&vectors[0], &vectors[j])).collect();
+        let mean = cosines.iter().sum::<f64>() / 3.0;
+        let sampled = (cosines.iter().map(|c| (c - mean) * (c - mean)).sum::<f64>() / 3.0).sqrt();
+        assert!((backgrounds[0].mean - mean).abs() < 1e-6, "{backgrounds:?}");
+        assert!(backgrounds[0].spread >= SAMPLED_SPREAD_SHARE * sampled - 1e-9, "{backgrounds:?}");
+        assert!(backgrounds[0].spread > MIN_SPREAD);
     }
 
     #[test]
