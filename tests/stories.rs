@@ -46,17 +46,25 @@ fn found(report: &Report) -> HashMap<(String, String), &'static str> {
     found.into_iter().map(|(pair, (_, kind))| (pair, kind)).collect()
 }
 
-fn labels() -> HashMap<(String, String), String> {
-    let text = std::fs::read_to_string(path("fixtures/stories/labels.json")).expect("labels.json");
+/// The labelled pairs of a fixture folder's `labels.json`: (a, b, expected).
+fn labelled_pairs(labels: &str) -> Vec<(String, String, String)> {
+    let text = std::fs::read_to_string(path(labels)).expect("labels.json");
     let labels: Value = serde_json::from_str(&text).expect("labels are JSON");
     labels["pairs"]
         .as_array()
         .expect("pairs")
         .iter()
         .map(|p| {
-            let (a, b) = (p["a"].as_str().expect("a"), p["b"].as_str().expect("b"));
-            (pair(a, b), p["expected"].as_str().expect("expected").to_string())
+            let field = |name: &str| p[name].as_str().expect(name).to_string();
+            (field("a"), field("b"), field("expected"))
         })
+        .collect()
+}
+
+fn labels() -> HashMap<(String, String), String> {
+    labelled_pairs("fixtures/stories/labels.json")
+        .into_iter()
+        .map(|(a, b, expected)| (pair(&a, &b), expected))
         .collect()
 }
 
@@ -281,21 +289,18 @@ fn fail_on_takes_rewrite_and_same_story() {
 /// cluster.
 fn event_pairs() -> Vec<(String, String, String, bool, Option<String>)> {
     let report = check("fixtures/events/manifest.jsonl", Config::default());
-    let text = std::fs::read_to_string(path("fixtures/events/labels.json")).expect("labels.json");
-    let labels: Value = serde_json::from_str(&text).expect("labels are JSON");
     let found = found(&report);
     let story_of =
         |id: &str| report.clusters.iter().position(|c| c.kind == "story" && c.members.iter().any(|m| m.id == id));
-    labels["pairs"]
-        .as_array()
-        .expect("pairs")
-        .iter()
-        .map(|p| {
-            let (a, b) = (p["a"].as_str().expect("a"), p["b"].as_str().expect("b"));
-            let related = found.contains_key(&pair(a, b)) || (story_of(a).is_some() && story_of(a) == story_of(b));
-            let held =
-                report.item(a).and_then(|item| item.held_apart.iter().find(|h| h.other == b)).map(|h| h.reason.clone());
-            (a.to_string(), b.to_string(), p["expected"].as_str().expect("expected").to_string(), related, held)
+    labelled_pairs("fixtures/events/labels.json")
+        .into_iter()
+        .map(|(a, b, expected)| {
+            let related = found.contains_key(&pair(&a, &b)) || (story_of(&a).is_some() && story_of(&a) == story_of(&b));
+            let held = report
+                .item(&a)
+                .and_then(|item| item.held_apart.iter().find(|h| h.other == b))
+                .map(|h| h.reason.clone());
+            (a, b, expected, related, held)
         })
         .collect()
 }
