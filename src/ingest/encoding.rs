@@ -218,7 +218,11 @@ pub fn declare_utf8(text: &str) -> std::borrow::Cow<'_, str> {
     if !text[offset..].starts_with("<?xml") {
         return text.into();
     }
-    let window = &text[offset..text.len().min(offset + 512)];
+    let mut limit = text.len().min(offset + 512);
+    while !text.is_char_boundary(limit) {
+        limit -= 1;
+    }
+    let window = &text[offset..limit];
     let Some(end) = window.find("?>") else { return text.into() };
     let declaration = &window[..end];
     let Some(at) = declaration.to_ascii_lowercase().find("encoding") else { return text.into() };
@@ -325,6 +329,14 @@ mod tests {
             "<?xml version='1.0' encoding=\"UTF-8\" standalone='yes'?><rss/>"
         );
         assert_eq!(declare_utf8("<rss/>"), "<rss/>");
+    }
+
+    #[test]
+    fn a_declaration_without_an_end_in_its_window_is_left_alone_whatever_the_script() {
+        // The 512-byte window ends inside a three-byte character (found by fuzzing).
+        let text = format!("<?xml{}ฆ?><rss/>", "!".repeat(505));
+        assert!(!text.is_char_boundary(512));
+        assert_eq!(declare_utf8(&text), text);
     }
 
     #[test]
