@@ -147,6 +147,13 @@ pub struct StoryEvidence {
     pub novelty: f64,
 }
 
+impl StoryEvidence {
+    /// The names, numbers and quotations the two items share.
+    pub fn shared_facts(&self) -> u32 {
+        self.shared_names + self.shared_numbers + self.shared_quotes
+    }
+}
+
 /// The verdict on a candidate pair.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
@@ -656,7 +663,7 @@ pub fn worth_measuring(cosine: f64, z: f64, options: &StoryOptions) -> bool {
 
 /// The verdict on measured evidence, if any.
 pub fn classify(evidence: &StoryEvidence, options: &StoryOptions) -> Option<Verdict> {
-    let facts = evidence.shared_names + evidence.shared_numbers + evidence.shared_quotes;
+    let facts = evidence.shared_facts();
     let story = evidence.cosine_z >= options.story_z;
     if story
         && evidence.cosine >= options.rewrite_cosine
@@ -687,7 +694,7 @@ fn retold(evidence: &StoryEvidence) -> u32 {
 /// name are what two local stories of one place have in common), and at least one name
 /// or quotation: an event happens to someone, somewhere.
 fn standing_out(evidence: &StoryEvidence, options: &StoryOptions) -> bool {
-    let facts = evidence.shared_names + evidence.shared_numbers + evidence.shared_quotes;
+    let facts = evidence.shared_facts();
     evidence.cosine_z >= options.story_z
         && (facts >= options.same_story_facts || retold(evidence) > options.same_story_aligned)
         && evidence.shared_names + evidence.shared_quotes > 0
@@ -737,7 +744,7 @@ pub fn apart(evidence: &StoryEvidence) -> Option<Apart> {
 /// `same_story_cosine`, or a quotation at `same_quote_cosine`. This is what holds a small
 /// collection together, where no background can be measured.
 pub fn specific(evidence: &StoryEvidence, options: &StoryOptions) -> bool {
-    let facts = evidence.shared_names + evidence.shared_numbers + evidence.shared_quotes;
+    let facts = evidence.shared_facts();
     evidence.shared_names >= options.same_story_names
         && ((evidence.cosine >= options.same_story_cosine && facts >= options.same_story_facts)
             || (evidence.cosine >= options.same_quote_cosine && evidence.shared_quotes > 0))
