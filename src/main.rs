@@ -46,6 +46,39 @@ enum Command {
     /// Work on the archive itself.
     #[command(subcommand)]
     Archive(ArchiveCommand),
+    /// Explain a rule: what its findings mean, how it is measured, the settings that tune
+    /// it (with their values in effect). With no code, list every rule.
+    Rule(RuleArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff) to standard output: `copydesk man > copydesk.1`.
+    Man,
+}
+
+#[derive(Debug, Args)]
+struct RuleArgs {
+    /// A rule code (CD101) or finding kind (near_duplicate).
+    #[arg(value_name = "CODE")]
+    code: Option<String>,
+    /// Output format: text, or Markdown (the whole reference, as in docs/rules.md), or JSON.
+    #[arg(long, short, value_enum, default_value = "text")]
+    format: RuleFormat,
+    #[command(flatten)]
+    config: ConfigFile,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum RuleFormat {
+    Text,
+    Markdown,
+    Json,
+}
+
+#[derive(Debug, Args)]
+struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]
@@ -113,6 +146,17 @@ struct CheckArgs {
     /// Check against this archive too: copies of archived items are reported.
     #[arg(long, value_name = "DB")]
     archive: Option<PathBuf>,
+    /// Compare the findings with a baseline written by --write-baseline: findings it
+    /// records are known (reported, SARIF baselineState "unchanged"), and --fail-on counts
+    /// only new ones.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Record this run's findings, by stable fingerprint, as a baseline for later runs.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
+    /// Print the number of findings of each rule instead of the report (table or json).
+    #[arg(long)]
+    statistics: bool,
 }
 
 #[derive(Debug, Args)]
@@ -228,9 +272,9 @@ struct ConfigArgs {
     start: PathBuf,
 }
 
-/// How many findings of a report `--fail-on` selects.
+/// How many findings of a report `--fail-on` selects: those a baseline does not know.
 fn matching(report: &report::Report, selectors: &[String]) -> usize {
-    report.all_findings().iter().filter(|f| selectors.iter().any(|selector| findings::selects(selector, f))).count()
+    report.new_findings().iter().filter(|f| selectors.iter().any(|selector| findings::selects(selector, f))).count()
 }
 
 fn parse_selector(value: &str) -> Result<String, String> {
@@ -290,6 +334,20 @@ fn run(cli: Cli) -> Result<u8> {
         Command::Sources(args) => sources(args),
         Command::Extract(args) => extract(args),
         Command::Archive(ArchiveCommand::Verify(args)) => verify(args),
+        Command::Rule(args) => rule(args),
+        Command::Completions(args) => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(args.shell, &mut command, "copydesk", &mut std::io::stdout());
+            Ok(EXIT_OK)
+        }
+        Command::Man => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
+                .render(&mut page)
+                .context("rendering the manual page")?;
+            emit(&String::from_utf8_lossy(&page), None)?;
+            Ok(EXIT_OK)
+        }
         Command::Config(args) => {
             let loaded = config::resolve(args.file.config.as_deref(), args.file.lookup(), Some(&args.start))?;
             if let Some(path) = &loaded.path {
@@ -299,6 +357,33 @@ fn run(cli: Cli) -> Result<u8> {
             Ok(EXIT_OK)
         }
     }
+}
+
+fn rule(args: RuleArgs) -> Result<u8> {
+    let start = std::env::current_dir().ok();
+    let loaded = config::resolve(args.config.config.as_deref(), args.config.lookup(), start.as_deref())?;
+    let settings = toml::Value::try_from(&loaded.config).context("reading the settings")?;
+    let lookup = |setting: &str| {
+        let (section, key) = setting.split_once('.')?;
+        settings.get(section)?.get(key).map(ToString::to_string)
+    };
+    let rendered = match (args.format, args.code.as_deref()) {
+        (RuleFormat::Markdown, None) => report::rules::markdown(&lookup),
+        (RuleFormat::Json, None) => serde_json::to_string_pretty(findings::RULES).context("rendering JSON")? + "\n",
+        (RuleFormat::Text, None) => report::rules::list(),
+        (format, Some(code)) => {
+            let Some(rule) = report::rules::find(code) else {
+                let codes: Vec<&str> = findings::RULES.iter().map(|r| r.code).collect();
+                anyhow::bail!("{code:?} is not a rule code or finding kind (codes: {})", codes.join(", "));
+            };
+            match format {
+                RuleFormat::Json => serde_json::to_string_pretty(rule).context("rendering JSON")? + "\n",
+                _ => report::rules::text(rule, &lookup),
+            }
+        }
+    };
+    emit(&rendered, None)?;
+    Ok(EXIT_OK)
 }
 
 fn extract(args: ExtractArgs) -> Result<u8> {
@@ -356,7 +441,12 @@ fn check(args: CheckArgs) -> Result<u8> {
         as_of: args.common.as_of,
         progress: !args.common.read.quiet && std::io::stderr().is_terminal(),
     };
-    let report = if args.archive.is_some() || args.paths.iter().any(|p| is_url(p)) {
+    if args.statistics && !matches!(args.common.format, Format::Table | Format::Json) {
+        anyhow::bail!("--statistics prints a table or JSON, not {:?}", args.common.format);
+    }
+    let baseline =
+        args.baseline.as_deref().map(|path| report::baseline::Baseline::read(path).map(|b| (b, path))).transpose()?;
+    let mut report = if args.archive.is_some() || args.paths.iter().any(|p| is_url(p)) {
         let run = RunOptions {
             inputs: args.paths.clone(),
             check: options,
@@ -368,12 +458,28 @@ fn check(args: CheckArgs) -> Result<u8> {
     } else {
         pipeline::check(&options)?
     };
+    if let Some((baseline, path)) = &baseline {
+        report.apply_baseline(baseline, path);
+    }
     if !args.common.read.quiet {
         for problem in &report.problems {
             eprintln!("copydesk: {problem}");
         }
     }
+    if let Some(path) = &args.write_baseline {
+        std::fs::write(path, report::baseline::Baseline::of(&report).to_json())
+            .with_context(|| format!("writing the baseline {}", path.display()))?;
+    }
+    if args.statistics {
+        let statistics = report::statistics::Statistics::of(&report);
+        let rendered = match args.common.format {
+            Format::Json => statistics.json().context("rendering JSON")?,
+            _ => statistics.table(),
+        };
+        emit(&rendered, args.common.read.output.as_deref())?;
+    }
     let written = match &args.common.read.output {
+        _ if args.statistics => Ok(()),
         Some(path) => std::fs::File::create(path)
             .and_then(|file| {
                 let mut out = std::io::BufWriter::new(file);

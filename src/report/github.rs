@@ -5,7 +5,8 @@ use super::findings::Level;
 use super::Report;
 
 pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    for finding in report.all_findings() {
+    // With a baseline, only new findings are annotated: known ones are accepted.
+    for finding in report.new_findings() {
         let command = match finding.level {
             Level::Error => "error",
             Level::Warning => "warning",
@@ -34,6 +35,9 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
                 super::table::count(report.ignored.len(), "finding")
             ))
         )?;
+    }
+    if let Some(baseline) = &report.baseline {
+        writeln!(out, "::notice title=copydesk baseline::{}", data(&baseline.describe()))?;
     }
     Ok(())
 }

@@ -11,17 +11,24 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
 }
 
 fn document(report: &Report) -> String {
-    let findings = report.all_findings();
+    // Findings known from a baseline are accepted: skipped cases, not failures.
+    let findings = report.new_findings();
+    let known: Vec<_> = match &report.baseline {
+        Some(baseline) => {
+            report.all_findings().into_iter().filter(|f| baseline.state(f) == super::baseline::State::Known).collect()
+        }
+        None => Vec::new(),
+    };
     let failing: Vec<_> = findings.iter().filter(|f| f.level != Level::Note).collect();
     let failed_items = report.items.iter().filter(|i| failing.iter().any(|f| f.item == i.id)).count();
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         xml,
         "<testsuites name=\"copydesk\" tests=\"{}\" failures=\"{}\">",
-        report.items.len() + report.ignored.len(),
+        report.items.len() + report.ignored.len() + known.len(),
         failed_items
     );
-    let skipped = report.ignored.len();
+    let skipped = report.ignored.len() + known.len();
     let _ = writeln!(
         xml,
         "  <testsuite name=\"copydesk check\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{skipped}\">",
@@ -64,6 +71,15 @@ fn document(report: &Report) -> String {
             escape(&finding.item),
             finding.code,
             escape(&format!("ignored by the configuration: {}", ignored.reason))
+        );
+    }
+    for finding in &known {
+        let _ = writeln!(
+            xml,
+            "    <testcase name=\"{} {}\" classname=\"baseline\"><skipped message=\"{}\"/></testcase>",
+            escape(&finding.item),
+            finding.code,
+            escape("known from the baseline")
         );
     }
     xml.push_str("  </testsuite>\n</testsuites>\n");

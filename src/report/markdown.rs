@@ -29,6 +29,9 @@ pub fn render(report: &Report) -> String {
         cell(&report.configuration.describe()),
         count(report.ignored.len(), "finding")
     );
+    if let Some(baseline) = &report.baseline {
+        let _ = writeln!(out, "Baseline: {}.\n", cell(&baseline.describe()));
+    }
     for (kind, heading) in [("copy", "Copy clusters"), ("story", "Story clusters")] {
         let clusters: Vec<_> = report.clusters.iter().filter(|c| c.kind == kind).collect();
         if clusters.is_empty() {

@@ -2,13 +2,16 @@
 //! terminal), [`json`] (the versioned contract, documented in `docs/json.md`) and
 //! [`markdown`].
 
+pub mod baseline;
 pub mod findings;
 pub mod github;
 pub mod json;
 pub mod jsonl;
 pub mod junit;
 pub mod markdown;
+pub mod rules;
 pub mod sarif;
+pub mod statistics;
 pub mod table;
 
 use std::collections::BTreeMap;
@@ -46,6 +49,9 @@ pub struct Report {
     /// Every finding an ignore hid, with its reason.
     pub ignored: Vec<findings::Ignored>,
     pub problems: Vec<Problem>,
+    /// The baseline the findings were compared with (`--baseline`), when there was one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<baseline::Applied>,
     /// The run against the archive, when there was one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub archive: Option<crate::archive::report::ArchiveRun>,
@@ -417,6 +423,7 @@ pub fn build(input: Input<'_>) -> Report {
         ignores: Vec::new(),
         ignored: Vec::new(),
         problems: input.problems,
+        baseline: None,
         archive: None,
     };
     report.sources = crate::score::score_report(&report, input.config);

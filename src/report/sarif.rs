@@ -20,6 +20,8 @@ fn document(report: &Report) -> Value {
                 "name": rule.name,
                 "shortDescription": { "text": rule.kind.replace('_', " ") },
                 "fullDescription": { "text": rule.description },
+                "help": { "text": format!("{} How it is measured: {}", rule.description, rule.measured) },
+                "helpUri": super::rules::help_uri(rule),
                 "defaultConfiguration": { "level": level(rule.level) },
                 "properties": { "kind": rule.kind },
             })
@@ -36,7 +38,7 @@ fn document(report: &Report) -> Value {
                 "ruleIndex": index,
                 "level": level(finding.level),
                 "message": { "text": format!("{}: {}", finding.item, finding.message) },
-                "partialFingerprints": { "copydesk/v1": format!("{}:{}:{}", finding.code, finding.item, finding.other.as_deref().unwrap_or("")) },
+                "partialFingerprints": { "copydesk/v1": finding.fingerprint() },
                 "properties": { "item": finding.item, "kind": finding.kind },
             });
             if let Some(location) = &finding.location {
@@ -46,6 +48,13 @@ fn document(report: &Report) -> Value {
             }
             if let Some(other) = &finding.other {
                 result["properties"]["other"] = json!(other);
+            }
+            if let Some(baseline) = &report.baseline {
+                let state = match baseline.state(&finding) {
+                    super::baseline::State::Known => "unchanged",
+                    super::baseline::State::New => "new",
+                };
+                result["baselineState"] = json!(state);
             }
             if let Some(reason) = ignored {
                 result["suppressions"] = json!([{ "kind": "external", "status": "accepted", "justification": reason }]);

@@ -156,6 +156,9 @@ pub fn render(report: &Report) -> String {
         report.configuration.describe(),
         count(report.ignored.len(), "finding")
     );
+    if let Some(baseline) = &report.baseline {
+        let _ = writeln!(out, "baseline: {}", baseline.describe());
+    }
     out
 }
 

@@ -1,0 +1,141 @@
+//! The editor's and CI maintainer's desk: rules explained, shell completions and the
+//! manual page, baselines that fail only on new findings, statistics per rule.
+
+mod common;
+
+use common::{copydesk, run, write, GOOD_ARTICLE, OTHER_ARTICLE};
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+#[test]
+fn a_rule_is_explained_with_its_measure_and_settings() {
+    let explained = run(copydesk().current_dir(ROOT).args(["rule", "CD101", "--no-config"]));
+    explained.assert_code(0);
+    assert!(explained.stdout.starts_with("CD101 NearDuplicate (near_duplicate, level error)"), "{}", explained.stdout);
+    assert!(explained.stdout.contains("How it is measured:"), "{}", explained.stdout);
+    assert!(explained.stdout.contains("[relate] near_duplicate_jaccard = 0.8"), "{}", explained.stdout);
+    assert!(explained.stdout.contains("docs/rules.md#cd101-nearduplicate"), "{}", explained.stdout);
+
+    // A kind names its rule too, and the values are those of the configuration in effect.
+    let dir = tempfile::tempdir().expect("temporary folder");
+    write(dir.path().join("copydesk.toml"), "[date]\nmax_age_days = 45\n");
+    let configured = run(copydesk().current_dir(dir.path()).args(["rule", "stale"]));
+    configured.assert_code(0);
+    assert!(configured.stdout.contains("[date] max_age_days = 45"), "{}", configured.stdout);
+
+    let unknown = run(copydesk().args(["rule", "CD999"]));
+    unknown.assert_code(2);
+    assert!(unknown.stderr.contains("\"CD999\" is not a rule code"), "{}", unknown.stderr);
+}
+
+#[test]
+fn the_rule_reference_in_docs_is_current() {
+    let rendered = run(copydesk().current_dir(ROOT).args(["rule", "--format", "markdown", "--no-config"]));
+    rendered.assert_code(0);
+    let docs = std::fs::read_to_string(format!("{ROOT}/docs/rules.md")).expect("docs/rules.md");
+    assert!(
+        docs == rendered.stdout,
+        "docs/rules.md is out of date: run `cargo run -- rule --format markdown --no-config > docs/rules.md`"
+    );
+    for rule in ["## CD100 ExactCopy", "## CD200 StaleContent", "## CD900 InvalidUtf8"] {
+        assert!(docs.contains(rule), "{rule}");
+    }
+}
+
+#[test]
+fn sarif_rules_link_to_their_explanation() {
+    let sarif =
+        run(copydesk().current_dir(ROOT).args(["check", "--no-config", "--format", "sarif", "fixtures/copies"]));
+    sarif.assert_code(0);
+    let sarif: serde_json::Value = serde_json::from_str(&sarif.stdout).expect("SARIF");
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"].as_array().expect("rules");
+    let cd102 = rules.iter().find(|r| r["id"] == "CD102").expect("CD102");
+    assert_eq!(cd102["helpUri"], "https://github.com/copydesk/copydesk/blob/main/docs/rules.md#cd102-partialcopy");
+    assert!(cd102["help"]["text"].as_str().is_some_and(|t| t.contains("How it is measured")));
+}
+
+#[test]
+fn completions_and_the_manual_page_are_printed() {
+    let bash = run(copydesk().args(["completions", "bash"]));
+    bash.assert_code(0);
+    assert!(bash.stdout.contains("_copydesk()") && bash.stdout.contains("--fail-on"), "{}", bash.stdout);
+    let zsh = run(copydesk().args(["completions", "zsh"]));
+    zsh.assert_code(0);
+    assert!(zsh.stdout.starts_with("#compdef copydesk"), "{}", zsh.stdout);
+    let man = run(copydesk().arg("man"));
+    man.assert_code(0);
+    assert!(man.stdout.contains(".TH copydesk 1"), "{}", man.stdout);
+    assert!(man.stdout.contains("ingest"), "the page lists the commands");
+}
+
+/// A collection with one copy: `wire.txt` and its syndicated copy.
+fn collection_with_one_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    write(dir.path().join("col/wire.txt"), GOOD_ARTICLE);
+    write(dir.path().join("col/copy.txt"), GOOD_ARTICLE);
+    write(dir.path().join("col/other.txt"), OTHER_ARTICLE);
+    dir
+}
+
+#[test]
+fn a_baseline_accepts_known_findings_and_fails_on_new_ones() {
+    let dir = collection_with_one_copy();
+    let check = |extra: &[&str]| {
+        run(copydesk().current_dir(dir.path()).args(["check", "col", "--no-config", "--fail-on", "copy"]).args(extra))
+    };
+    // Without a baseline the copy fails the run.
+    check(&["-q"]).assert_code(1);
+    check(&["-q", "--write-baseline", "baseline.json"]).assert_code(1);
+    let baseline: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("baseline.json")).expect("baseline written"))
+            .expect("baseline JSON");
+    assert_eq!(baseline["version"], 1);
+    assert!(baseline["findings"].as_array().expect("findings").iter().any(|f| f["code"] == "CD100"));
+
+    // With it, the known copy is reported but does not fail.
+    let known = check(&["--baseline", "baseline.json", "--format", "sarif"]);
+    known.assert_code(0);
+    let sarif: serde_json::Value = serde_json::from_str(&known.stdout).expect("SARIF");
+    let results = sarif["runs"][0]["results"].as_array().expect("results");
+    assert!(results.iter().any(|r| r["ruleId"] == "CD100" && r["baselineState"] == "unchanged"), "{results:#?}");
+
+    // A new copy fails, and of the copies only it is new.
+    write(dir.path().join("col/second-copy.txt"), OTHER_ARTICLE);
+    let new = check(&["--baseline", "baseline.json", "--format", "sarif"]);
+    new.assert_code(1);
+    let sarif: serde_json::Value = serde_json::from_str(&new.stdout).expect("SARIF");
+    let results = sarif["runs"][0]["results"].as_array().expect("results");
+    let new_results: Vec<&serde_json::Value> =
+        results.iter().filter(|r| r["baselineState"] == "new" && r["ruleId"] == "CD100").collect();
+    assert_eq!(new_results.len(), 1, "{results:#?}");
+    assert!(new_results[0]["message"]["text"].as_str().is_some_and(|m| m.contains("other")), "{new_results:#?}");
+
+    // The table says what the baseline knew: the new item brings its notes and warnings too.
+    let table = check(&["--baseline", "baseline.json"]);
+    assert!(table.stdout.contains("baseline: baseline.json · 7 known, 3 new, 0 no longer found"), "{}", table.stdout);
+
+    // A damaged baseline is a clear error, not an empty one.
+    write(dir.path().join("bad.json"), "{\"findings\": 3}");
+    let bad = check(&["--baseline", "bad.json"]);
+    bad.assert_code(2);
+    assert!(bad.stderr.contains("bad.json is not a copydesk baseline"), "{}", bad.stderr);
+}
+
+#[test]
+fn statistics_count_the_findings_of_each_rule() {
+    let dir = collection_with_one_copy();
+    let stats =
+        run(copydesk().current_dir(dir.path()).args(["check", "col", "--no-config", "--statistics", "-f", "json"]));
+    stats.assert_code(0);
+    let stats: serde_json::Value = serde_json::from_str(&stats.stdout).expect("JSON");
+    let exact = stats["rules"].as_array().expect("rules").iter().find(|r| r["code"] == "CD100").cloned();
+    assert_eq!(exact.map(|r| (r["count"].clone(), r["new"].clone())), Some((1.into(), 1.into())));
+
+    let table = run(copydesk().current_dir(dir.path()).args(["check", "col", "--no-config", "--statistics"]));
+    assert!(table.stdout.lines().any(|l| l.contains("CD100") && l.contains("exact")), "{}", table.stdout);
+    assert!(!table.stdout.contains("copy cluster"), "the statistics replace the report:\n{}", table.stdout);
+
+    let sarif =
+        run(copydesk().current_dir(dir.path()).args(["check", "col", "--no-config", "--statistics", "-f", "sarif"]));
+    sarif.assert_code(2);
+}
