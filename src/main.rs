@@ -68,6 +68,12 @@ struct RuleArgs {
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum WindowByArg {
+    FirstSeen,
+    Published,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
 enum RuleFormat {
     Text,
     Markdown,
@@ -123,7 +129,8 @@ struct CheckArgs {
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<String>,
     /// Exit with status 1 when a finding of these kinds or rule codes is present
-    /// (comma-separated: copy, exact, near_duplicate, partial_copy, CD101, …).
+    /// (comma-separated: copy, exact, near_duplicate, partial_copy, CD101, …), or with
+    /// `unreadable` when an input or part of one could not be read.
     #[arg(long, value_name = "KINDS", value_delimiter = ',', value_parser = parse_selector)]
     fail_on: Vec<String>,
     /// Exit with status 0 even when findings match --fail-on (errors still exit 2).
@@ -133,14 +140,8 @@ struct CheckArgs {
     /// a source is a `low_source_score` finding.
     #[arg(long, value_name = "N", value_parser = parse_score)]
     min_source_score: Option<f64>,
-    /// A timeline of dated events and office holders (TOML) to date content by; may be
-    /// given more than once. Added after those of the configuration; later entries win.
-    #[arg(long, value_name = "FILE")]
-    timeline: Vec<PathBuf>,
-    /// An item is stale when its content ends more than this many days before its framing
-    /// date (default 30, or `[date] max_age_days`).
-    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(0..=36_500))]
-    max_age: Option<u32>,
+    #[command(flatten)]
+    dating: DatingArgs,
     #[command(flatten)]
     common: CommonArgs,
     /// Check against this archive too: copies of archived items are reported.
@@ -170,7 +171,8 @@ struct IngestArgs {
     #[arg(long, value_name = "DB")]
     archive: Option<PathBuf>,
     /// Exit with status 1 when a finding of these kinds or rule codes is present, copies
-    /// of archived items included (comma-separated: copy, exact, near_duplicate, CD101, …).
+    /// of archived items included (comma-separated: copy, exact, near_duplicate, CD101, …),
+    /// or with `unreadable` when an input or feed could not be read. Default: unreadable.
     #[arg(long, value_name = "KINDS", value_delimiter = ',', value_parser = parse_selector)]
     fail_on: Vec<String>,
     /// Record the items as first seen at this time (YYYY-MM-DD or RFC 3339) instead of
@@ -183,6 +185,8 @@ struct IngestArgs {
     /// Give up on a feed whose response is larger than this many bytes.
     #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..=1 << 30))]
     max_response_bytes: Option<u64>,
+    #[command(flatten)]
+    dating: DatingArgs,
     #[command(flatten)]
     common: CommonArgs,
 }
@@ -198,6 +202,10 @@ struct SourcesArgs {
     /// The window's end (YYYY-MM-DD: the end of that day; or RFC 3339); by default now.
     #[arg(long, value_name = "TIME", value_parser = sources::parse_until)]
     until: Option<DateTime<Utc>>,
+    /// What places an item in the window: when the archive first saw it, or its published
+    /// date (else its first sighting; reads the whole archive).
+    #[arg(long, value_enum, default_value = "first-seen")]
+    by: WindowByArg,
     /// Exit with status 1 when a source scores below this over the window (0–100).
     #[arg(long, value_name = "N", value_parser = parse_score)]
     min_source_score: Option<f64>,
@@ -209,6 +217,29 @@ struct SourcesArgs {
     /// Write the report to a file instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
+}
+
+/// How content is dated: the options of `check` and `ingest`.
+#[derive(Debug, Args)]
+struct DatingArgs {
+    /// A timeline of dated events and office holders (TOML) to date content by; may be
+    /// given more than once. Added after those of the configuration; later entries win.
+    #[arg(long, value_name = "FILE")]
+    timeline: Vec<PathBuf>,
+    /// An item is stale when its content ends more than this many days before its framing
+    /// date (default 30, or `[date] max_age_days`).
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(0..=36_500))]
+    max_age: Option<u32>,
+}
+
+impl DatingArgs {
+    /// The flags over the configuration's `[date]` settings.
+    fn apply(&self, settings: &mut copydesk::date::DateOptions) {
+        settings.timelines.extend(self.timeline.iter().cloned());
+        if let Some(days) = self.max_age {
+            settings.max_age_days = days;
+        }
+    }
 }
 
 /// Options `check` and `ingest` share.
@@ -277,8 +308,17 @@ fn matching(report: &report::Report, selectors: &[String]) -> usize {
     report.new_findings().iter().filter(|f| selectors.iter().any(|selector| findings::selects(selector, f))).count()
 }
 
+/// The `--fail-on` selector for inputs that could not be read (not a finding).
+const UNREADABLE: &str = "unreadable";
+
+/// Whether `--fail-on` selects unreadable inputs.
+fn fails_on_unreadable(selectors: &[String]) -> bool {
+    selectors.iter().any(|s| s.eq_ignore_ascii_case(UNREADABLE))
+}
+
 fn parse_selector(value: &str) -> Result<String, String> {
-    let known = findings::selector_names();
+    let mut known = findings::selector_names();
+    known.push(UNREADABLE);
     let value = value.trim();
     if findings::RULES.iter().any(|r| r.code.eq_ignore_ascii_case(value))
         || known.contains(&value.replace('-', "_").to_lowercase().as_str())
@@ -425,10 +465,7 @@ fn check(args: CheckArgs) -> Result<u8> {
         args.common.read.config.lookup(),
         Some(&first_input),
     )?;
-    loaded.config.date.timelines.extend(args.timeline.iter().cloned());
-    if let Some(days) = args.max_age {
-        loaded.config.date.max_age_days = days;
-    }
+    args.dating.apply(&mut loaded.config.date);
     if let Some(score) = args.min_source_score {
         loaded.config.score.min_source_score = score;
         loaded.config.sources.iter_mut().for_each(|s| s.min_score = None);
@@ -505,13 +542,16 @@ fn check(args: CheckArgs) -> Result<u8> {
         selectors.push("low_source_score".to_string());
     }
     let matching = matching(&report, &selectors);
-    if matching > 0 {
-        if !args.common.read.quiet {
-            eprintln!("copydesk: {matching} findings match --fail-on {}", selectors.join(","));
-        }
-        if !args.exit_zero {
-            return Ok(EXIT_FINDINGS);
-        }
+    let unreadable = fails_on_unreadable(&selectors) && report.summary.skipped > 0;
+    if matching > 0 && !args.common.read.quiet {
+        eprintln!("copydesk: {matching} findings match --fail-on {}", selectors.join(","));
+    }
+    if unreadable && !args.common.read.quiet {
+        let n = report.summary.skipped;
+        eprintln!("copydesk: {n} {} could not be read (--fail-on unreadable)", if n == 1 { "input" } else { "inputs" });
+    }
+    if (matching > 0 || unreadable) && !args.exit_zero {
+        return Ok(EXIT_FINDINGS);
     }
     Ok(EXIT_OK)
 }
@@ -522,6 +562,7 @@ fn ingest(args: IngestArgs) -> Result<u8> {
     let loaded =
         config::resolve(args.common.read.config.config.as_deref(), args.common.read.config.lookup(), start.as_deref())?;
     let mut config = loaded.config;
+    args.dating.apply(&mut config.date);
     if let Some(timeout) = args.timeout {
         config.fetch.timeout_seconds = timeout;
     }
@@ -555,15 +596,18 @@ fn ingest(args: IngestArgs) -> Result<u8> {
         eprintln!("copydesk: error: no input could be read");
         return Ok(EXIT_ERROR);
     }
-    let findings = matching(&report, &args.fail_on);
+    // The unattended job fails on unreadable inputs unless --fail-on says otherwise.
+    let selectors = if args.fail_on.is_empty() { vec![UNREADABLE.to_string()] } else { args.fail_on.clone() };
+    let findings = matching(&report, &selectors);
     if findings > 0 && !args.common.read.quiet {
-        eprintln!("copydesk: {findings} findings match --fail-on {}", args.fail_on.join(","));
+        eprintln!("copydesk: {findings} findings match --fail-on {}", selectors.join(","));
     }
+    let unreadable = fails_on_unreadable(&selectors) && report.input_failed();
     if report.input_failed() && !args.common.read.quiet {
         let n = report.summary.skipped;
         eprintln!("copydesk: {n} {} could not be read; the rest was stored", if n == 1 { "input" } else { "inputs" });
     }
-    Ok(if findings > 0 || report.input_failed() { EXIT_FINDINGS } else { EXIT_OK })
+    Ok(if findings > 0 || unreadable { EXIT_FINDINGS } else { EXIT_OK })
 }
 
 fn sources(args: SourcesArgs) -> Result<u8> {
@@ -572,7 +616,11 @@ fn sources(args: SourcesArgs) -> Result<u8> {
     let path = archive::resolve_path(args.archive.as_deref(), &loaded.config, loaded.path.as_deref())
         .context("no archive path: give --archive DB, or set HOME or XDG_DATA_HOME")?;
     let archive = archive::Archive::open(&path, archive::Mode::ReadOnly, &loaded.config)?;
-    let report = archive.sources_report(args.until.unwrap_or_else(Utc::now), args.since, &loaded.config)?;
+    let by = match args.by {
+        WindowByArg::FirstSeen => sources::WindowBy::FirstSeen,
+        WindowByArg::Published => sources::WindowBy::Published,
+    };
+    let report = archive.sources_report(args.until.unwrap_or_else(Utc::now), args.since, by, &loaded.config)?;
     let rendered = match args.format {
         Format::Table => sources::render_table(&report),
         Format::Json => sources::render_json(&report),

@@ -63,3 +63,49 @@ fn an_item_first_seen_years_ago_is_stale_by_the_archive() {
         rerun["criteria"].as_array().expect("criteria").iter().find(|c| c["name"] == "freshness").expect("freshness");
     assert_eq!(freshness["pass"], false);
 }
+
+#[test]
+fn an_archived_item_published_years_ago_dates_its_later_copy() {
+    // An older collection loaded today: the archive first sees the item now, but the item
+    // says it was published in 2021, and that is when its text existed.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let archive = dir.path().join("archive.sqlite3");
+    let old = dir.path().join("old.jsonl");
+    std::fs::write(
+        &old,
+        format!(
+            "{{\"id\": \"old\", \"source\": \"Harbour Post\", \"published\": \"2021-03-10T08:00:00Z\", \"text\": \"{STORY}\"}}\n"
+        ),
+    )
+    .expect("write");
+    let new = dir.path().join("new.jsonl");
+    let edited = STORY.replace("about two years", "about two full years");
+    std::fs::write(
+        &new,
+        format!(
+            "{{\"id\": \"new\", \"source\": \"Rerun Daily\", \"published\": \"2025-06-01\", \"text\": \"{edited}\"}}\n"
+        ),
+    )
+    .expect("write");
+    let archive = archive.to_str().expect("path");
+    let stored = copydesk(&["ingest", "--no-config", "--archive", archive, old.to_str().expect("path")]);
+    assert_eq!(stored.status.code(), Some(0), "{}", String::from_utf8_lossy(&stored.stderr));
+
+    let checked =
+        copydesk(&["check", "--no-config", "--format", "json", "--archive", archive, new.to_str().expect("path")]);
+    let report: serde_json::Value = serde_json::from_slice(&checked.stdout).expect("json");
+    let item = &report["items"][0];
+    assert_eq!(item["stale"], true, "{item}");
+    assert_eq!(item["content_date"]["not_after"], "2021-03-10");
+    let sighting = &item["archive"]["earliest_match"];
+    assert_eq!(sighting["id"], "old");
+    assert_eq!(sighting["existed_by"], "2021-03-10T08:00:00Z");
+    let evidence = item["content_date"]["evidence"].as_array().expect("evidence");
+    let cited = evidence.iter().find(|e| e["source"] == "archive:old").expect("the archived item is cited");
+    assert!(cited["note"].as_str().is_some_and(|n| n.contains("was published on 2021-03-10")), "{cited}");
+
+    // The table says so too.
+    let table = copydesk(&["check", "--no-config", "--archive", archive, new.to_str().expect("path")]);
+    let table = String::from_utf8_lossy(&table.stdout);
+    assert!(table.contains("archived old (Harbour Post, published 2021-03-10, first seen "), "{table}");
+}

@@ -139,3 +139,81 @@ fn statistics_count_the_findings_of_each_rule() {
         run(copydesk().current_dir(dir.path()).args(["check", "col", "--no-config", "--statistics", "-f", "sarif"]));
     sarif.assert_code(2);
 }
+
+#[test]
+fn ingest_dates_by_the_timeline_and_age_it_is_given() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let stale = |extra: &[&str]| {
+        let archive = dir.path().join(format!("archive-{}.sqlite3", extra.len()));
+        let ingested = run(copydesk()
+            .current_dir(ROOT)
+            .args(["ingest", "--no-config", "seeds/", "-f", "json", "--archive"])
+            .arg(&archive)
+            .args(extra));
+        ingested.assert_code(0);
+        ingested.report()["summary"]["stale"].as_u64().expect("stale count")
+    };
+    assert_eq!(stale(&[]), 0, "the seeds' stale item is dated by the war's timeline only");
+    assert_eq!(stale(&["--timeline", "fixtures/timeline-ukraine-war.toml"]), 1);
+    assert_eq!(stale(&["--timeline", "fixtures/timeline-ukraine-war.toml", "--max-age", "5000"]), 0);
+}
+
+#[test]
+fn fail_on_decides_whether_unreadable_inputs_fail() {
+    let dir = collection_with_one_copy();
+    write(dir.path().join("col/empty.txt"), "");
+    let ingest = |extra: &[&str]| {
+        run(copydesk()
+            .current_dir(dir.path())
+            .args(["ingest", "col", "--no-config", "-q", "--archive"])
+            .arg(dir.path().join(format!("archive-{}.sqlite3", extra.join("-"))))
+            .args(extra))
+    };
+    // The unattended default: an input that cannot be read fails the job, the rest is stored.
+    ingest(&[]).assert_code(1);
+    // Chosen selectors decide alone: no copy of the archive's own kind fails here.
+    ingest(&["--fail-on", "stale"]).assert_code(0);
+    ingest(&["--fail-on", "stale,unreadable"]).assert_code(1);
+
+    let check = |extra: &[&str]| {
+        run(copydesk().current_dir(dir.path()).args(["check", "col", "--no-config", "-q"]).args(extra))
+    };
+    check(&[]).assert_code(0);
+    let failing = check(&["--fail-on", "unreadable"]);
+    failing.assert_code(1);
+    assert!(failing.stderr.is_empty(), "quiet: {}", failing.stderr);
+    assert_eq!(check(&["--fail-on", "unreadable", "--exit-zero"]).code, 0);
+}
+
+#[test]
+fn sources_window_by_published_date() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let item = serde_json::json!({
+        "id": "old", "source": "Harbour Post", "published": "2021-03-10T08:00:00+02:00",
+        "title": "Harbour works to begin", "text": GOOD_ARTICLE,
+    });
+    write(dir.path().join("old.jsonl"), format!("{item}\n"));
+    let archive = dir.path().join("archive.sqlite3");
+    run(copydesk()
+        .current_dir(dir.path())
+        .args(["ingest", "old.jsonl", "--no-config", "-q", "--archive"])
+        .arg(&archive))
+    .assert_code(0);
+    let sources = |extra: &[&str]| {
+        let report = run(copydesk()
+            .current_dir(dir.path())
+            .args(["sources", "--no-config", "-f", "json", "--since", "30d", "--until", "2021-03-20", "--archive"])
+            .arg(&archive)
+            .args(extra));
+        report.assert_code(0);
+        report.report()
+    };
+    // Loaded today, the item is outside a 2021 window by its first sighting…
+    assert_eq!(sources(&[])["sources"].as_array().map(Vec::len), Some(0));
+    // …and inside it by its published date.
+    let by_published = sources(&["--by", "published"]);
+    assert_eq!(by_published["window"]["by"], "published");
+    let names: Vec<&str> =
+        by_published["sources"].as_array().expect("sources").iter().filter_map(|s| s["name"].as_str()).collect();
+    assert_eq!(names, ["Harbour Post"]);
+}

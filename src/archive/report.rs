@@ -94,7 +94,12 @@ pub struct EarliestMatch {
     pub id: String,
     pub source: Option<String>,
     pub url: Option<String>,
+    /// The archived item's published date (RFC 3339), when it has one.
+    pub published: Option<String>,
     pub first_seen: String,
+    /// The earlier of its published date and its first sighting: the content existed by
+    /// then.
+    pub existed_by: String,
     pub kind: crate::relate::Kind,
     pub score: f64,
 }
@@ -111,6 +116,18 @@ pub struct ArchivedOther {
     pub other_title: Option<String>,
     pub other_published: Option<String>,
     pub other_version: i64,
+}
+
+impl ArchivedOther {
+    /// When the archived item was published (when it says) and first seen, in words.
+    fn dates(&self) -> String {
+        match &self.other_published {
+            Some(published) if day(published) != day(&self.first_seen) => {
+                format!("published {}, first seen {}", day(published), day(&self.first_seen))
+            }
+            _ => format!("first seen {}", day(&self.first_seen)),
+        }
+    }
 }
 
 impl From<&Stored> for ArchivedOther {
@@ -276,7 +293,9 @@ fn item_archive(screened: &Screened, stored: bool, seen_at: &str, ids: &[String]
             id: m.other.id.clone(),
             source: m.other.source.clone(),
             url: m.other.url.clone(),
+            published: m.other.published.clone(),
             first_seen: timestamp(m.other.first_seen),
+            existed_by: timestamp(m.other.existed_by()),
             kind: m.kind,
             score: m.score,
         }),
@@ -326,12 +345,12 @@ fn table(report: &Report) -> String {
             let Some(other) = &relation.archived else { continue };
             let _ = writeln!(
                 out,
-                "    {}  {} archived {} ({}, first seen {}): {}",
+                "    {}  {} archived {} ({}, {}): {}",
                 item.id,
                 link(relation.kind),
                 relation.other,
                 other.other_source.as_deref().unwrap_or("(no source)"),
-                day(&other.first_seen),
+                other.dates(),
                 measured(relation)
             );
         }
@@ -442,16 +461,23 @@ fn cell(text: &str) -> String {
 }
 
 /// Dates content by the archive: an item whose archived exact copy or near-duplicate was
-/// first seen on a day has content from that day or before (a hard `not_after`, with the
-/// archived item as evidence). An item whose content was so first seen more than
-/// `max_age_days` before its framing date is stale.
+/// published, or first seen, on a day has content from that day or before (a hard
+/// `not_after`, with the archived item as evidence). An item whose content so existed
+/// more than `max_age_days` before its framing date is stale.
 pub fn date_from_archive(report: &mut Report, config: &crate::config::Config) {
     use crate::date::{Bound, Evidence, Span, Strength};
     let mut changed = false;
     for item in &mut report.items {
         let Some(sighting) = item.archive.as_ref().and_then(|a| a.earliest_match.as_ref()) else { continue };
-        let Some(seen) = chrono::DateTime::parse_from_rfc3339(&sighting.first_seen).ok().map(|t| t.date_naive()) else {
+        let Some(seen) = chrono::DateTime::parse_from_rfc3339(&sighting.existed_by).ok().map(|t| t.date_naive()) else {
             continue;
+        };
+        let first_seen = chrono::DateTime::parse_from_rfc3339(&sighting.first_seen).ok().map(|t| t.date_naive());
+        let when = if first_seen == Some(seen) {
+            format!("was first seen on {seen}")
+        } else {
+            let sighting = first_seen.map(|d| format!(", first seen by the archive on {d}")).unwrap_or_default();
+            format!("was published on {seen}{sighting}")
         };
         if item.content_date.not_after.is_some_and(|end| end <= seen) {
             continue;
@@ -468,7 +494,7 @@ pub fn date_from_archive(report: &mut Report, config: &crate::config::Config) {
             not_after: Some(seen),
             source: format!("archive:{}", sighting.id),
             note: format!(
-                "a {} of this text ({}) was first seen on {seen}: the content existed by then",
+                "a {} of this text ({}) {when}: the content existed by then",
                 sighting.kind.as_str().replace('_', " "),
                 sighting.source.as_deref().unwrap_or("no source")
             ),

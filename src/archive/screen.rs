@@ -62,6 +62,20 @@ pub struct Stored {
     pub first_seen: i64,
 }
 
+impl Stored {
+    /// When the text is known to have existed (Unix seconds): its published date when
+    /// that is earlier than the archive's first sighting (an older collection loaded
+    /// later), else the sighting.
+    pub fn existed_by(&self) -> i64 {
+        self.published_seconds().map_or(self.first_seen, |published| published.min(self.first_seen))
+    }
+
+    /// The published date, in Unix seconds, when there is one that can be read.
+    pub fn published_seconds(&self) -> Option<i64> {
+        self.published.as_deref().and_then(crate::util::parse_timestamp).map(|t| t.timestamp())
+    }
+}
+
 /// An archived item and its fingerprint, as read for measuring.
 #[derive(Debug, Clone)]
 pub struct Loaded {
@@ -118,7 +132,7 @@ impl Screened {
         self.matches
             .iter()
             .filter(|m| matches!(m.kind, Kind::Exact | Kind::NearDuplicate))
-            .min_by_key(|m| (m.other.first_seen, m.other.rowid))
+            .min_by_key(|m| (m.other.existed_by(), m.other.first_seen, m.other.rowid))
     }
 }
 

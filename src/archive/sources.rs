@@ -47,6 +47,14 @@ pub struct SourceItem {
     pub facts: Option<ItemFacts>,
 }
 
+impl SourceItem {
+    /// When the item is dated for a window by published date (Unix seconds): its
+    /// published date when it has one that can be read, else its first sighting.
+    fn dated(&self) -> i64 {
+        self.published.as_deref().and_then(crate::util::parse_timestamp).map_or(self.first_seen, |t| t.timestamp())
+    }
+}
+
 /// One end of a copy relation, seen from the other end.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Link {
@@ -137,6 +145,7 @@ impl Archive {
         &self,
         from: DateTime<Utc>,
         until: DateTime<Utc>,
+        by: WindowBy,
         config: &Config,
     ) -> Result<BTreeMap<String, SourceHistory>> {
         let name_of = |source: Option<&str>, url: Option<&str>| source_identity(source, url, &config.sources);
@@ -147,13 +156,18 @@ impl Archive {
         let mut histories: BTreeMap<String, SourceHistory> = BTreeMap::new();
         let mut rows: BTreeMap<i64, (String, usize)> = BTreeMap::new();
         let sql = |e| self.sql(e);
+        // Published dates are text with their own offsets: windowing by them reads every
+        // item and compares instants; first sightings are windowed by the index.
+        let window = match by {
+            WindowBy::FirstSeen => "WHERE i.first_seen >= ?1 AND i.first_seen < ?2",
+            WindowBy::Published => "WHERE ?1 <= ?2",
+        };
         let mut select = self
             .conn
-            .prepare_cached(
+            .prepare_cached(&format!(
                 "SELECT i.rowid, i.id, i.source, i.url, i.title, i.published, i.first_seen, i.version, f.data, i.ident \
-                 FROM items i LEFT JOIN facts f ON f.item = i.rowid \
-                 WHERE i.first_seen >= ?1 AND i.first_seen < ?2 ORDER BY i.first_seen, i.rowid",
-            )
+                 FROM items i LEFT JOIN facts f ON f.item = i.rowid {window} ORDER BY i.first_seen, i.rowid"
+            ))
             .map_err(sql)?;
         let items = select
             .query_map([from, until], |row| {
@@ -176,6 +190,9 @@ impl Archive {
             .map_err(sql)?;
         for row in items {
             let (source, item) = row.map_err(sql)?;
+            if by == WindowBy::Published && !(from..until).contains(&item.dated()) {
+                continue;
+            }
             let name = name_of(source.as_deref(), item.url.as_deref());
             let history = histories
                 .entry(name.clone())
@@ -183,13 +200,16 @@ impl Archive {
             rows.insert(item.rowid, (name, history.items.len()));
             history.items.push(item);
         }
+        let window = match by {
+            WindowBy::FirstSeen => "WHERE l.first_seen >= ?1 AND l.first_seen < ?2",
+            WindowBy::Published => "WHERE ?1 <= ?2",
+        };
         let mut select = self
             .conn
-            .prepare_cached(
+            .prepare_cached(&format!(
                 "SELECT r.later, l.id, l.source, l.url, r.earlier, e.id, e.source, e.url, r.kind \
-                 FROM items l JOIN relations r ON r.later = l.rowid JOIN items e ON e.rowid = r.earlier \
-                 WHERE l.first_seen >= ?1 AND l.first_seen < ?2",
-            )
+                 FROM items l JOIN relations r ON r.later = l.rowid JOIN items e ON e.rowid = r.earlier {window}"
+            ))
             .map_err(sql)?;
         let relations = select
             .query_map([from, until], |row| {
@@ -205,6 +225,10 @@ impl Archive {
         for row in relations {
             let ((later, later_id), later_source, (earlier, earlier_id), earlier_source, kind) = row.map_err(sql)?;
             let Some(kind) = kind_from_code(kind) else { continue };
+            // The later item is in the window (by published date, only its rows are).
+            if by == WindowBy::Published && !rows.contains_key(&later) {
+                continue;
+            }
             if let Some((name, index)) = rows.get(&later) {
                 if let Some(item) = histories.get_mut(name).and_then(|h| h.items.get_mut(*index)) {
                     item.copies.push(Link {
@@ -228,11 +252,17 @@ impl Archive {
 
     /// The per-source report over the window of `length` ending at `until`, compared with
     /// the window of the same length before it.
-    pub fn sources_report(&self, until: DateTime<Utc>, length: Duration, config: &Config) -> Result<SourcesReport> {
+    pub fn sources_report(
+        &self,
+        until: DateTime<Utc>,
+        length: Duration,
+        by: WindowBy,
+        config: &Config,
+    ) -> Result<SourcesReport> {
         let since = until - length;
         let previous_since = since - length;
-        let current = self.source_histories(since, until, config)?;
-        let previous = self.source_histories(previous_since, since, config)?;
+        let current = self.source_histories(since, until, by, config)?;
+        let previous = self.source_histories(previous_since, since, by, config)?;
         let (mut scores, previous_scores) = (window_scores(&current, config), window_scores(&previous, config));
         let mut names: Vec<&String> = current.keys().chain(previous.keys()).collect();
         names.sort();
@@ -277,6 +307,7 @@ impl Archive {
                 until: stamp(until),
                 previous_since: stamp(previous_since),
                 days: round(length.num_seconds() as f64 / 86_400.0),
+                by,
             },
             sources,
         })
@@ -308,6 +339,19 @@ pub struct Window {
     pub until: String,
     pub previous_since: String,
     pub days: f64,
+    /// What places an item in the window: `first_seen` (when the archive first saw it) or
+    /// `published` (its published date, else its first sighting).
+    pub by: WindowBy,
+}
+
+/// What places an archived item in a window of time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WindowBy {
+    /// When the archive first saw the item.
+    FirstSeen,
+    /// The item's published date, else when the archive first saw it.
+    Published,
 }
 
 /// One source over the window.
@@ -409,11 +453,15 @@ pub fn render_table(report: &SourcesReport) -> String {
     let w = &report.window;
     let _ = writeln!(
         out,
-        "copydesk sources · {} · {} – {} ({} days), compared with {} – {}\n",
+        "copydesk sources · {} · {} – {} ({} days{}), compared with {} – {}\n",
         report.archive,
         short(&w.since),
         last_day(&w.until),
         w.days,
+        match w.by {
+            WindowBy::FirstSeen => "",
+            WindowBy::Published => ", by published date",
+        },
         short(&w.previous_since),
         last_day(&w.since),
     );

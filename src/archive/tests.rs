@@ -4,6 +4,7 @@ use chrono::{TimeZone, Utc};
 use rusqlite::Connection;
 
 use super::screen::Status;
+use super::sources::WindowBy;
 use super::*;
 use crate::model::Item;
 use crate::normalize::Templates;
@@ -393,7 +394,9 @@ fn sources_count_copies_over_windows() {
     ingest(&mut archive, vec![item("c1", "Farm", None, &format!("{}\n\n{}", text(0..6), paragraph(999)))], 20);
     ingest(&mut archive, vec![item("c2", "Farm", None, &text(10..15)), item("o3", "Origin", None, &text(20..26))], 25);
     let until = Utc.with_ymd_and_hms(2025, 3, 31, 0, 0, 0).single().expect("time");
-    let report = archive.sources_report(until, chrono::Duration::days(15), &Config::default()).expect("report");
+    let report = archive
+        .sources_report(until, chrono::Duration::days(15), WindowBy::FirstSeen, &Config::default())
+        .expect("report");
     let farm = report.sources.iter().find(|s| s.name == "Farm").expect("farm");
     assert_eq!(farm.counts.items, 2);
     assert_eq!(farm.counts.copies_of_others, 2);
@@ -403,13 +406,17 @@ fn sources_count_copies_over_windows() {
     assert_eq!(origin.counts.items, 1);
     assert_eq!(origin.counts.copied_by_others, 2);
     assert_eq!(origin.previous.items, 2, "day 1 is in the previous window");
-    let longer = archive.sources_report(until, chrono::Duration::days(30), &Config::default()).expect("report");
+    let longer = archive
+        .sources_report(until, chrono::Duration::days(30), WindowBy::FirstSeen, &Config::default())
+        .expect("report");
     let origin = longer.sources.iter().find(|s| s.name == "Origin").expect("origin");
     assert_eq!(origin.counts.items, 3);
     // A window that ends within the second an item was stored holds it.
     let stored = Utc.with_ymd_and_hms(2025, 3, 25, 12, 0, 0).single().expect("time");
     let just_after = stored + chrono::Duration::milliseconds(300);
-    let now = archive.sources_report(just_after, chrono::Duration::hours(1), &Config::default()).expect("report");
+    let now = archive
+        .sources_report(just_after, chrono::Duration::hours(1), WindowBy::FirstSeen, &Config::default())
+        .expect("report");
     let farm = now.sources.iter().find(|s| s.name == "Farm").expect("farm");
     assert_eq!(farm.counts.items, 1);
 }
