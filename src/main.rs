@@ -38,6 +38,10 @@ enum Command {
     Config(ConfigArgs),
     /// Screen files, folders and feed URLs against the archive and store them in it.
     Ingest(IngestArgs),
+    /// Poll feeds into the archive on a schedule (conditional GET, per-feed back-off) and
+    /// print the findings about new items as they are found. SIGINT or SIGTERM finish the
+    /// poll under way and exit 0.
+    Watch(WatchArgs),
     /// Per-source reports from the archive over a time window.
     Sources(SourcesArgs),
     /// Show what copydesk reads from each input: metadata with its basis, language, the
@@ -192,6 +196,45 @@ struct IngestArgs {
 }
 
 #[derive(Debug, Args)]
+struct WatchArgs {
+    /// Feed URLs, OPML files (as feed readers export) or files of URLs, one per line.
+    #[arg(required = true, value_name = "FEED")]
+    feeds: Vec<String>,
+    /// How often each feed is polled (30s, 15m, 1h); a server's Cache-Control max-age or
+    /// Retry-After makes it later, failures back off from it exponentially.
+    #[arg(long, value_name = "SPAN", default_value = "15m", value_parser = parse_every)]
+    every: std::time::Duration,
+    /// Stop after this many polls (for scripts and tests); by default run until stopped.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    polls: Option<u64>,
+    /// The archive; by default as for `copydesk ingest`.
+    #[arg(long, value_name = "DB")]
+    archive: Option<PathBuf>,
+    /// How the findings are written: a line each, or JSON Lines.
+    #[arg(long, short, value_enum, default_value = "table")]
+    format: WatchFormat,
+    /// Append the findings to this file instead of writing them to standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Give up on a feed that has not answered completely within this many seconds.
+    #[arg(long, value_name = "SECONDS", value_parser = parse_timeout)]
+    timeout: Option<f64>,
+    #[command(flatten)]
+    dating: DatingArgs,
+    #[command(flatten)]
+    config: ConfigFile,
+    /// No poll summaries and no problem lines on standard error.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum WatchFormat {
+    Table,
+    Jsonl,
+}
+
+#[derive(Debug, Args)]
 struct SourcesArgs {
     /// The archive; by default as for `copydesk ingest`.
     #[arg(long, value_name = "DB")]
@@ -340,6 +383,15 @@ fn parse_timeout(value: &str) -> Result<f64, String> {
     config::real("timeout", seconds, 0.001, 86_400.0).map(|()| seconds)
 }
 
+/// A poll interval: a span of at least a second and at most a week.
+fn parse_every(value: &str) -> Result<std::time::Duration, String> {
+    let span = sources::parse_span(value)?;
+    if span > chrono::Duration::weeks(1) {
+        return Err(format!("{value:?} is longer than a week"));
+    }
+    span.to_std().map_err(|_| format!("{value:?} is not a span such as 30s, 15m or 1h"))
+}
+
 /// A source score, 0 to 100.
 fn parse_score(value: &str) -> Result<f64, String> {
     let score: f64 = value.trim().parse().map_err(|_| format!("{value:?} is not a number"))?;
@@ -372,6 +424,7 @@ fn run(cli: Cli) -> Result<u8> {
         Command::Check(args) => check(args),
         Command::Ingest(args) => ingest(args),
         Command::Sources(args) => sources(args),
+        Command::Watch(args) => watch(args),
         Command::Extract(args) => extract(args),
         Command::Archive(ArchiveCommand::Verify(args)) => verify(args),
         Command::Rule(args) => rule(args),
@@ -608,6 +661,109 @@ fn ingest(args: IngestArgs) -> Result<u8> {
         eprintln!("copydesk: {n} {} could not be read; the rest was stored", if n == 1 { "input" } else { "inputs" });
     }
     Ok(if findings > 0 || unreadable { EXIT_FINDINGS } else { EXIT_OK })
+}
+
+fn watch(args: WatchArgs) -> Result<u8> {
+    use copydesk::archive::watch::{self, WatchOptions};
+    let start = std::env::current_dir().ok();
+    let loaded = config::resolve(args.config.config.as_deref(), args.config.lookup(), start.as_deref())?;
+    let mut config = loaded.config;
+    args.dating.apply(&mut config.date);
+    if let Some(timeout) = args.timeout {
+        config.fetch.timeout_seconds = timeout;
+    }
+    config.validate().map_err(|message| anyhow::anyhow!("invalid setting: {message}"))?;
+    let path = archive::resolve_path(args.archive.as_deref(), &config, loaded.path.as_deref())
+        .context("no archive path: give --archive DB, or set HOME or XDG_DATA_HOME")?;
+    let (feeds, problems) = watch::feeds_of(&args.feeds);
+    for problem in &problems {
+        eprintln!("copydesk: {problem}");
+    }
+    if feeds.is_empty() {
+        anyhow::bail!("no feed to watch");
+    }
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    #[cfg(unix)]
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        signal_hook::flag::register(signal, std::sync::Arc::clone(&stop)).context("handling signals")?;
+    }
+    let mut out: Box<dyn Write> = match &args.output {
+        Some(file) => Box::new(
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(file)
+                .with_context(|| format!("opening {}", file.display()))?,
+        ),
+        None => Box::new(std::io::stdout()),
+    };
+    let options = WatchOptions {
+        feeds,
+        every: args.every,
+        polls: args.polls,
+        run: RunOptions {
+            inputs: Vec::new(),
+            check: CheckOptions {
+                inputs: Vec::new(),
+                config,
+                allow_outside_paths: false,
+                as_of: None,
+                progress: false,
+            },
+            archive: Some(path),
+            store: true,
+            seen_at: Utc::now(),
+        },
+    };
+    let quiet = args.quiet;
+    let format = args.format;
+    let polls = watch::watch(&options, &stop, |poll| {
+        if !quiet {
+            for problem in &poll.report.problems {
+                eprintln!("copydesk: {problem}");
+            }
+            eprintln!("copydesk: {}", poll_summary(&poll));
+        }
+        for finding in &poll.findings {
+            match format {
+                WatchFormat::Jsonl => {
+                    let mut line = serde_json::to_value(finding)?;
+                    line["polled_at"] = serde_json::json!(poll.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+                    writeln!(out, "{line}")?;
+                }
+                WatchFormat::Table => writeln!(
+                    out,
+                    "{}  {} {:<7}  {}: {}",
+                    poll.at.format("%Y-%m-%d %H:%M:%S"),
+                    finding.code,
+                    finding.level.as_str(),
+                    poll.report.label_of(&finding.item),
+                    finding.message
+                )?,
+            }
+        }
+        out.flush()
+    })?;
+    if !quiet {
+        eprintln!("copydesk: watch stopped after {polls} {}", if polls == 1 { "poll" } else { "polls" });
+    }
+    Ok(EXIT_OK)
+}
+
+/// One poll in a line: what the feeds gave and what was found.
+fn poll_summary(poll: &copydesk::archive::watch::Poll<'_>) -> String {
+    let feeds = poll.report.archive.as_ref().map(|a| a.feeds.as_slice()).unwrap_or_default();
+    let count = |status: &str| feeds.iter().filter(|f| f.status == status).count();
+    let new = poll.report.archive.as_ref().map_or(0, |a| a.new + a.edited);
+    format!(
+        "poll {} at {}: {} read, {} not modified, {} failed · {new} new items · {} new findings",
+        poll.number,
+        poll.at.format("%H:%M:%S"),
+        count("read"),
+        count("not_modified"),
+        count("failed"),
+        poll.findings.len()
+    )
 }
 
 fn sources(args: SourcesArgs) -> Result<u8> {

@@ -96,6 +96,12 @@ fn handle(mut stream: TcpStream, seen: Seen, base: String) {
         "/moved.xml" => {
             respond(&mut stream, "301 Moved Permanently", &[("Location", format!("{base}/other.xml"))], b"")
         }
+        "/cached.xml" => respond(
+            &mut stream,
+            "200 OK",
+            &[("Cache-Control", "public, max-age=3600".into())],
+            rss("Cached Courier", &[("c-1", 5)]).as_bytes(),
+        ),
         "/other.xml" => respond(&mut stream, "200 OK", &[], rss("Other Wire", &[("o-1", 3)]).as_bytes()),
         "/loop.xml" => respond(&mut stream, "302 Found", &[("Location", format!("{base}/loop.xml"))], b""),
         "/missing.xml" => respond(&mut stream, "404 Not Found", &[], b"no such feed"),
@@ -329,4 +335,123 @@ fn credentials_in_a_url_are_never_reported_or_stored() {
 
 fn memchr_find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// An OPML list of feeds served by the test server.
+fn opml(base: &str, feeds: &[&str]) -> String {
+    let outlines: String =
+        feeds.iter().map(|f| format!("<outline type=\"rss\" text=\"{f}\" xmlUrl=\"{base}/{f}\"/>")).collect();
+    format!("<?xml version=\"1.0\"?><opml version=\"2.0\"><head><title>Desk</title></head><body><outline text=\"News\">{outlines}</outline></body></opml>")
+}
+
+#[test]
+fn watch_polls_an_opml_list_and_stores_every_item_once() {
+    let (base, seen) = serve();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let list = dir.path().join("feeds.opml");
+    std::fs::write(&list, opml(&base, &["rss.xml", "atom.xml", "cached.xml"])).expect("write OPML");
+    let archive = dir.path().join("archive.sqlite3");
+    let output = Command::cargo_bin("copydesk")
+        .expect("binary")
+        .args(["watch", "--no-config", "--every", "2s", "--polls", "2", "--format", "jsonl", "--timeout", "5"])
+        .arg("--archive")
+        .arg(&archive)
+        .arg(&list)
+        .timeout(Duration::from_secs(60))
+        .output()
+        .expect("run copydesk");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("poll 1 at") && stderr.contains("poll 2 at"), "{stderr}");
+    assert!(stderr.contains("watch stopped after 2 polls"), "{stderr}");
+
+    // Each path was asked for once per poll it was due in: the cached feed once only, the
+    // others twice, the second time conditionally (and answered 304).
+    let seen = seen.lock().expect("seen").clone();
+    let asked = |path: &str| seen.iter().filter(|(p, _, _)| p == path).collect::<Vec<_>>();
+    assert_eq!(asked("/cached.xml").len(), 1, "max-age=3600 keeps it from the second poll: {seen:?}");
+    assert_eq!(asked("/rss.xml").len(), 2, "{seen:?}");
+    assert_eq!(asked("/rss.xml")[1].1.as_deref(), Some("\"rss-v1\""), "conditional GET: {seen:?}");
+    assert_eq!(asked("/atom.xml")[1].2.as_deref(), Some(LAST_MODIFIED), "conditional GET: {seen:?}");
+    assert!(
+        stderr.contains("poll 2 at") && stderr.contains("0 read, 2 not modified, 0 failed · 0 new items"),
+        "{stderr}"
+    );
+
+    // Every item was stored once.
+    let verify = Command::cargo_bin("copydesk")
+        .expect("binary")
+        .args(["archive", "verify", "--no-config", "--archive"])
+        .arg(&archive)
+        .output()
+        .expect("run copydesk");
+    let verified = String::from_utf8_lossy(&verify.stdout);
+    assert!(verified.contains("ok (4 item versions"), "{verified}");
+
+    // The findings of the first poll were written as JSON Lines, each once.
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let lines: Vec<Value> = stdout.lines().map(|l| serde_json::from_str(l).expect("JSON line")).collect();
+    assert!(!lines.is_empty(), "new items bring findings: {stderr}");
+    assert!(lines.iter().all(|l| l["polled_at"].is_string() && l["code"].is_string()), "{stdout}");
+    let mut keys: Vec<String> = lines.iter().map(|l| format!("{}:{}:{}", l["code"], l["item"], l["other"])).collect();
+    let n = keys.len();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(keys.len(), n, "a finding is written once: {stdout}");
+}
+
+#[cfg(unix)]
+#[test]
+fn watch_stops_cleanly_on_sigterm() {
+    let (base, _) = serve();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let archive = dir.path().join("archive.sqlite3");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_copydesk"))
+        .args(["watch", "--no-config", "--every", "1s", "--timeout", "5"])
+        .arg("--archive")
+        .arg(&archive)
+        .arg(format!("{base}/rss.xml"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start copydesk watch");
+    let mut stderr = child.stderr.take().expect("stderr");
+    let mut text = String::new();
+    let started = Instant::now();
+    let mut buffer = [0u8; 1024];
+    while !text.contains("poll 1 at") && started.elapsed() < Duration::from_secs(30) {
+        match stderr.read(&mut buffer) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => text.push_str(&String::from_utf8_lossy(&buffer[..n])),
+        }
+    }
+    assert!(text.contains("poll 1 at"), "{text}");
+    let killed = std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
+    assert!(killed.success());
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "watch did not stop on SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let _ = stderr.read_to_string(&mut text);
+    assert_eq!(status.code(), Some(0), "{text}");
+    assert!(text.contains("watch stopped after"), "{text}");
+}
+
+#[test]
+fn ingest_reads_the_feeds_an_opml_file_lists() {
+    let (base, _) = serve();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let list = dir.path().join("subscriptions.xml");
+    std::fs::write(&list, opml(&base, &["rss.xml", "atom.xml"])).expect("write OPML");
+    let (code, report, stderr) = ingest(&dir.path().join("archive.sqlite3"), &[list.display().to_string()]);
+    assert_eq!(code, 0, "{stderr}");
+    let ids: Vec<&str> = report["items"].as_array().expect("items").iter().filter_map(|i| i["id"].as_str()).collect();
+    assert_eq!(ids, ["h-1", "h-2", "urn:valley:1"]);
+    let feeds: Vec<&str> =
+        report["archive"]["feeds"].as_array().expect("feeds").iter().filter_map(|f| f["url"].as_str()).collect();
+    assert_eq!(feeds, [format!("{base}/rss.xml"), format!("{base}/atom.xml")]);
 }

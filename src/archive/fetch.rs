@@ -142,6 +142,9 @@ pub struct Fetch {
     pub url: String,
     pub fetched: Fetched,
     pub at: DateTime<Utc>,
+    /// How long the server asks a reader to wait before the next request, in seconds:
+    /// `Cache-Control: max-age` of an answer, `Retry-After` of a refusal (429, 503).
+    pub wait_seconds: Option<u64>,
 }
 
 /// Fetches every URL, several at a time, each with its validators if the archive kept
@@ -167,8 +170,8 @@ pub fn fetch_all_with(
                     scope.spawn(move || {
                         let at = Utc::now();
                         let shown = redact(url);
-                        let fetched = fetch(url, validators.get(&shown), config, policy);
-                        Fetch { url: shown, fetched, at }
+                        let (fetched, wait_seconds) = fetch_hinted(url, validators.get(&shown), config, policy);
+                        Fetch { url: shown, fetched, at, wait_seconds }
                     })
                 })
                 .collect();
@@ -180,6 +183,7 @@ pub fn fetch_all_with(
                         url: redact(url),
                         fetched: Fetched::Failed("the fetch failed unexpectedly".into()),
                         at: Utc::now(),
+                        wait_seconds: None,
                     })
                 })
                 .collect()
@@ -203,57 +207,68 @@ fn agent(config: &FetchConfig, addresses: Vec<SocketAddr>) -> ureq::Agent {
 
 /// Fetches one URL, following redirects under the policy.
 pub fn fetch(url: &str, validators: Option<&Validators>, config: &FetchConfig, policy: &Policy) -> Fetched {
+    fetch_hinted(url, validators, config, policy).0
+}
+
+/// [`fetch`], with how long the server asks to wait before the next request.
+pub fn fetch_hinted(
+    url: &str,
+    validators: Option<&Validators>,
+    config: &FetchConfig,
+    policy: &Policy,
+) -> (Fetched, Option<u64>) {
+    let failed = |message: String| (Fetched::Failed(message), None);
     let mut current = match url::Url::parse(url) {
         Ok(parsed) => parsed,
-        Err(_) => return Fetched::Failed("not a valid http(s) URL".to_string()),
+        Err(_) => return failed("not a valid http(s) URL".to_string()),
     };
     let mut from_public = false;
     for hop in 0..=config.max_redirects {
         if !matches!(current.scheme(), "http" | "https") {
-            return Fetched::Failed(format!(
+            return failed(format!(
                 "redirected to a {}: URL ({}); only http and https are fetched",
                 current.scheme(),
                 redact(current.as_str())
             ));
         }
         let (Some(host), Some(port)) = (current.host_str(), current.port_or_known_default()) else {
-            return Fetched::Failed("not a valid http(s) URL".to_string());
+            return failed("not a valid http(s) URL".to_string());
         };
         let host = host.trim_start_matches('[').trim_end_matches(']');
         let addresses = match (policy.resolve)(host, port) {
             Ok(addresses) if !addresses.is_empty() => addresses,
-            _ => return Fetched::Failed("host not found".to_string()),
+            _ => return failed("host not found".to_string()),
         };
         let private = addresses.iter().any(|a| (policy.is_private)(a.ip()));
         let given = hop == 0 || policy.configured.contains(current.as_str());
         if private && from_public && !given && !policy.allow_private_redirects {
-            return Fetched::Failed(format!(
+            return failed(format!(
                 "redirected from a public address to a private one ({}); refused ([fetch] allow_private_redirects to permit)",
                 redact(current.as_str())
             ));
         }
         match fetch_one(&agent(config, addresses), current.as_str(), validators, config) {
-            Hop::Done(fetched) => return fetched,
+            Hop::Done(fetched, wait) => return (fetched, wait),
             Hop::Redirect(location) => match current.join(&location) {
                 Ok(next) => {
                     from_public = !private;
                     current = next;
                 }
-                Err(_) => return Fetched::Failed(format!("redirected to an invalid URL {:?}", redact(&location))),
+                Err(_) => return failed(format!("redirected to an invalid URL {:?}", redact(&location))),
             },
         }
     }
-    Fetched::Failed(format!("more than {} redirects", config.max_redirects))
+    failed(format!("more than {} redirects", config.max_redirects))
 }
 
 /// What one request gave: an answer, or where to go next.
 enum Hop {
-    Done(Fetched),
+    Done(Fetched, Option<u64>),
     Redirect(String),
 }
 
 fn fetch_one(agent: &ureq::Agent, url: &str, validators: Option<&Validators>, config: &FetchConfig) -> Hop {
-    let done = Hop::Done;
+    let done = |fetched| Hop::Done(fetched, None);
     let mut request = agent.get(url);
     if let Some(validators) = validators {
         if let Some(etag) = &validators.etag {
@@ -266,11 +281,14 @@ fn fetch_one(agent: &ureq::Agent, url: &str, validators: Option<&Validators>, co
     let response = match request.call() {
         Ok(response) => response,
         Err(ureq::Error::Status(code, response)) => {
-            return done(Fetched::Failed(format!("HTTP {code} {}", response.status_text()).trim_end().to_string()))
+            let message = format!("HTTP {code} {}", response.status_text()).trim_end().to_string();
+            return Hop::Done(Fetched::Failed(message), retry_after(&response));
         }
         Err(ureq::Error::Transport(transport)) => return done(Fetched::Failed(describe(&transport, config))),
     };
     let status = response.status();
+    let wait = max_age(&response);
+    let done = |fetched| Hop::Done(fetched, wait);
     if status == 304 {
         return done(Fetched::NotModified);
     }
@@ -304,6 +322,24 @@ fn fetch_one(agent: &ureq::Agent, url: &str, validators: Option<&Validators>, co
         return done(Fetched::Failed(format!("response is larger than the {} limit", human_bytes(limit))));
     }
     done(Fetched::Body { status, bytes, validators, charset })
+}
+
+/// Seconds from `Retry-After`: a number of seconds, or an HTTP date.
+fn retry_after(response: &ureq::Response) -> Option<u64> {
+    let value = response.header("Retry-After")?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(seconds);
+    }
+    let when = DateTime::parse_from_rfc2822(value).ok()?;
+    Some(u64::try_from((when.with_timezone(&Utc) - Utc::now()).num_seconds()).unwrap_or(0))
+}
+
+/// Seconds from `Cache-Control: max-age=N` (`s-maxage` is for shared caches).
+fn max_age(response: &ureq::Response) -> Option<u64> {
+    response.header("Cache-Control")?.split(',').find_map(|directive| {
+        let (name, value) = directive.trim().split_once('=')?;
+        name.trim().eq_ignore_ascii_case("max-age").then(|| value.trim().trim_matches('"').parse().ok()).flatten()
+    })
 }
 
 fn describe(transport: &ureq::Transport, config: &FetchConfig) -> String {

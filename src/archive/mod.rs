@@ -28,6 +28,7 @@ pub mod schema;
 pub mod screen;
 pub mod sources;
 mod story;
+pub mod watch;
 
 use std::collections::HashSet;
 use std::io::Read;
@@ -105,6 +106,9 @@ pub enum ArchiveError {
     Damaged { path: PathBuf, item: i64, reason: String },
     #[error("{0}")]
     Inputs(#[source] std::io::Error),
+    /// The findings of a watch could not be written.
+    #[error("writing the findings: {0}")]
+    Output(#[source] std::io::Error),
     /// The run itself failed before the archive was involved (a bad timeline, say).
     #[error(transparent)]
     Run(#[from] crate::Error),

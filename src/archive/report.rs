@@ -56,6 +56,9 @@ pub struct FeedReport {
     pub items: usize,
     /// Why it failed.
     pub error: Option<String>,
+    /// How long the server asked a reader to wait before the next request, in seconds
+    /// (`Cache-Control: max-age`, or `Retry-After` of a refusal).
+    pub wait_seconds: Option<u64>,
 }
 
 /// An item's standing in the archive (`items[].archive`).

@@ -58,13 +58,15 @@ pub fn run(options: &RunOptions) -> Result<Report> {
         None => None,
     };
 
-    let (urls, paths): (Vec<String>, Vec<String>) = options.inputs.iter().cloned().partition(|i| fetch::is_url(i));
+    let (inputs, list_problems) = expand_feed_lists(&options.inputs);
+    let (urls, paths): (Vec<String>, Vec<String>) = inputs.into_iter().partition(|i| fetch::is_url(i));
     let ingest_options = IngestOptions {
         allow_outside_paths: options.check.allow_outside_paths,
         max_item_bytes: config.ingest.max_item_bytes,
         max_stdin_bytes: config.ingest.max_stdin_bytes,
     };
     let mut inputs = ingest::discover(&paths, &ingest_options).map_err(ArchiveError::Inputs)?;
+    inputs.problems.extend(list_problems);
 
     // Fetch the URLs, each body spooled to a file read like any other input.
     let validators = match (&archive, options.store) {
@@ -165,6 +167,38 @@ fn spool(bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
 
 /// What became of each URL: read (with its items), not modified, or failed — a feed whose
 /// body could not be read as articles failed too.
+/// The inputs with each OPML file given by name replaced by the feeds it lists (folders
+/// are walked for articles, not for feed lists). An OPML file that cannot be read is a
+/// problem, and its place is left out.
+pub fn expand_feed_lists(inputs: &[String]) -> (Vec<String>, Vec<Problem>) {
+    use crate::ingest::feedlist;
+    let mut expanded = Vec::with_capacity(inputs.len());
+    let mut problems = Vec::new();
+    for input in inputs {
+        let path = std::path::Path::new(input);
+        let is_file = input != "-" && !fetch::is_url(input) && std::fs::metadata(path).is_ok_and(|m| m.is_file());
+        let head = is_file.then(|| read_head(path)).flatten();
+        if !head.as_deref().is_some_and(feedlist::is_opml) {
+            expanded.push(input.clone());
+            continue;
+        }
+        let read = std::fs::read(path).map_err(|e| e.to_string());
+        match read.and_then(|bytes| feedlist::opml_urls(&bytes).map_err(|e| e.to_string())) {
+            Ok(urls) => expanded.extend(urls),
+            Err(message) => problems.push(Problem::skipped(input, None, message)),
+        }
+    }
+    (expanded, problems)
+}
+
+/// The first 4 KiB of a file, enough to tell an OPML list.
+fn read_head(path: &std::path::Path) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(4096);
+    std::fs::File::open(path).ok()?.take(4096).read_to_end(&mut head).ok()?;
+    Some(head)
+}
+
 fn feed_reports(fetches: &[Fetch], report: &Report) -> Vec<FeedReport> {
     fetches
         .iter()
@@ -181,6 +215,7 @@ fn feed_reports(fetches: &[Fetch], report: &Report) -> Vec<FeedReport> {
                         bytes: Some(bytes.len()),
                         items,
                         error: skipped.filter(|_| items == 0).map(|p| p.message.clone()),
+                        wait_seconds: fetch.wait_seconds,
                     }
                 }
                 Fetched::NotModified => FeedReport {
@@ -190,6 +225,7 @@ fn feed_reports(fetches: &[Fetch], report: &Report) -> Vec<FeedReport> {
                     bytes: None,
                     items: 0,
                     error: None,
+                    wait_seconds: fetch.wait_seconds,
                 },
                 Fetched::Failed(message) => FeedReport {
                     url: url.to_string(),
@@ -198,6 +234,7 @@ fn feed_reports(fetches: &[Fetch], report: &Report) -> Vec<FeedReport> {
                     bytes: None,
                     items: 0,
                     error: Some(message.clone()),
+                    wait_seconds: fetch.wait_seconds,
                 },
             }
         })

@@ -398,8 +398,10 @@ pub fn parse_span(value: &str) -> std::result::Result<Duration, String> {
         Some((at, _)) => (&value[..at], value[at..].trim()),
         None => (value, "d"),
     };
-    let n: i64 = number.parse().map_err(|_| format!("{value:?} is not a span such as 30d, 12h or 4w"))?;
+    let n: i64 = number.parse().map_err(|_| format!("{value:?} is not a span such as 30d, 12h, 15m or 4w"))?;
     let span = match unit {
+        "s" => Duration::try_seconds(n),
+        "m" => Duration::try_minutes(n),
         "h" => Duration::try_hours(n),
         "d" => Duration::try_days(n),
         "w" => Duration::try_weeks(n),
@@ -407,7 +409,7 @@ pub fn parse_span(value: &str) -> std::result::Result<Duration, String> {
     };
     match span {
         Some(span) if n > 0 => Ok(span),
-        _ => Err(format!("{value:?} is not a span such as 30d, 12h or 4w")),
+        _ => Err(format!("{value:?} is not a span such as 30d, 12h, 15m or 4w")),
     }
 }
 

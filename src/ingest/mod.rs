@@ -8,6 +8,7 @@
 pub mod detect;
 pub mod encoding;
 pub mod feed;
+pub mod feedlist;
 pub mod html;
 pub mod infer;
 pub mod jsonl;
