@@ -26,8 +26,33 @@ const EXIT_ERROR: u8 = 2;
 #[derive(Debug, Parser)]
 #[command(name = "copydesk", version, about, long_about = None)]
 struct Cli {
+    /// When to colour the table: auto (when standard output is a terminal and NO_COLOR is
+    /// not set; CLICOLOR_FORCE forces it), always or never.
+    #[arg(long, value_enum, global = true, default_value = "auto", value_name = "WHEN")]
+    color: ColorWhen,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorWhen {
+    /// How to paint the table written to standard output (`to_terminal`) or a file.
+    fn paint(self, to_terminal: bool) -> report::table::Paint {
+        let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
+        let color = match self {
+            ColorWhen::Always => true,
+            ColorWhen::Never => false,
+            ColorWhen::Auto if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) => false,
+            ColorWhen::Auto => set("CLICOLOR_FORCE") || to_terminal,
+        };
+        report::table::Paint { color }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -421,8 +446,8 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<u8> {
     match cli.command {
-        Command::Check(args) => check(args),
-        Command::Ingest(args) => ingest(args),
+        Command::Check(args) => check(args, cli.color),
+        Command::Ingest(args) => ingest(args, cli.color),
         Command::Sources(args) => sources(args),
         Command::Watch(args) => watch(args),
         Command::Extract(args) => extract(args),
@@ -510,7 +535,7 @@ fn extract(args: ExtractArgs) -> Result<u8> {
     Ok(EXIT_OK)
 }
 
-fn check(args: CheckArgs) -> Result<u8> {
+fn check(args: CheckArgs, color: ColorWhen) -> Result<u8> {
     // Standard input has no folder: its configuration is the current folder's.
     let first_input = PathBuf::from(args.paths.iter().find(|p| *p != "-").map_or(".", String::as_str));
     let mut loaded = config::resolve(
@@ -551,6 +576,20 @@ fn check(args: CheckArgs) -> Result<u8> {
     if let Some((baseline, path)) = &baseline {
         report.apply_baseline(baseline, path);
     }
+    // Nothing read: a person gets the error, not an empty report; the machine formats
+    // still get their document.
+    if report.summary.items == 0 && args.common.format == Format::Table && !args.statistics {
+        match report.problems.as_slice() {
+            [only] => eprintln!("copydesk: error: {}: {}", only.path, only.message),
+            problems => {
+                for problem in problems {
+                    eprintln!("copydesk: {problem}");
+                }
+                eprintln!("copydesk: error: no input could be read");
+            }
+        }
+        return Ok(EXIT_ERROR);
+    }
     if !args.common.read.quiet {
         for problem in &report.problems {
             eprintln!("copydesk: {problem}");
@@ -573,13 +612,14 @@ fn check(args: CheckArgs) -> Result<u8> {
         Some(path) => std::fs::File::create(path)
             .and_then(|file| {
                 let mut out = std::io::BufWriter::new(file);
-                report::write(&report, args.common.format, &mut out)?;
+                report::write_painted(&report, args.common.format, color.paint(false), &mut out)?;
                 out.flush()
             })
             .with_context(|| format!("writing the report to {}", path.display())),
         None => {
+            let paint = color.paint(std::io::stdout().is_terminal());
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            match report::write(&report, args.common.format, &mut out).and_then(|()| out.flush()) {
+            match report::write_painted(&report, args.common.format, paint, &mut out).and_then(|()| out.flush()) {
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
                 result => result.context("writing the report"),
             }
@@ -609,7 +649,7 @@ fn check(args: CheckArgs) -> Result<u8> {
     Ok(EXIT_OK)
 }
 
-fn ingest(args: IngestArgs) -> Result<u8> {
+fn ingest(args: IngestArgs, color: ColorWhen) -> Result<u8> {
     let first_input = args.paths.iter().find(|p| *p != "-" && !is_url(p)).map(PathBuf::from);
     let start = first_input.or_else(|| std::env::current_dir().ok());
     let loaded =
@@ -644,7 +684,8 @@ fn ingest(args: IngestArgs) -> Result<u8> {
             eprintln!("copydesk: {problem}");
         }
     }
-    emit(&report::render(&report, args.common.format), args.common.read.output.as_deref())?;
+    let paint = color.paint(args.common.read.output.is_none() && std::io::stdout().is_terminal());
+    emit(&report::render_painted(&report, args.common.format, paint), args.common.read.output.as_deref())?;
     if report.read_nothing() {
         eprintln!("copydesk: error: no input could be read");
         return Ok(EXIT_ERROR);

@@ -141,13 +141,16 @@ pub fn analyze_inputs(inputs: &Inputs, options: &CheckOptions) -> Result<Analysi
     timings.templates = start.elapsed();
 
     let start = Instant::now();
-    progress.set_message("fingerprinting (2/2)");
+    // The first pass counted the items: the second shows how far it is, and when it ends.
+    progress.set_message("analysing (2/2)");
+    progress.set_length(first.ids.len() as u64);
+    progress.set_style(bar_style());
     progress.set_position(0);
     let as_of = options.as_of.or(first.collection_date.date);
     let dating = date::Context { timeline: &timeline, as_of, max_age_days: options.config.date.max_age_days };
     let analyzed = second_pass(inputs, &ingest_options, &first, options, &dating, &progress);
     timings.analyze = start.elapsed();
-    progress.finish_and_clear();
+    finish(&progress, analyzed.len(), timings.templates + timings.analyze);
     let mut problems = first.problems;
     if options.as_of.is_none() {
         problems.extend(first.collection_date.set_aside_problem());
@@ -194,15 +197,48 @@ pub fn extract(options: &CheckOptions) -> Result<crate::extract::Extraction> {
     Ok(crate::extract::Extraction { version, items, problems: first.problems })
 }
 
+/// Progress on standard error: a spinner while the items are counted (the first pass),
+/// then a bar with the total, the share done, the rate and the time left.
 fn progress_bar(show: bool) -> ProgressBar {
     let target = if show { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() };
     let bar = ProgressBar::with_draw_target(None, target);
     bar.set_style(
-        ProgressStyle::with_template("{spinner} {msg}: {pos} items, {per_sec}")
+        ProgressStyle::with_template("{spinner} {msg}: {human_pos} items · {rate} · {elapsed}")
+            .map(with_rate)
             .unwrap_or_else(|_| ProgressStyle::default_spinner()),
     );
     bar.enable_steady_tick(Duration::from_millis(120));
     bar
+}
+
+fn bar_style() -> ProgressStyle {
+    ProgressStyle::with_template(
+        "{msg} [{bar:30}] {human_pos}/{human_len} items ({percent}%) · {rate} · {elapsed} · about {eta} left",
+    )
+    .map(|style| with_rate(style).progress_chars("=> "))
+    .unwrap_or_else(|_| ProgressStyle::default_bar())
+}
+
+/// Items per second as a whole number.
+fn with_rate(style: ProgressStyle) -> ProgressStyle {
+    style.with_key("rate", |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+        let _ = write!(w, "{:.0} items/s", state.per_sec());
+    })
+}
+
+/// Clears the progress display and, where it was shown, leaves one line saying how many
+/// items took how long.
+fn finish(progress: &ProgressBar, items: usize, elapsed: Duration) {
+    let shown = !progress.is_hidden();
+    progress.finish_and_clear();
+    if shown {
+        let seconds = elapsed.as_secs_f64();
+        let rate = if seconds > 0.0 { items as f64 / seconds } else { 0.0 };
+        eprintln!(
+            "copydesk: {} items read and analysed in {seconds:.1} s ({rate:.0} items/s)",
+            crate::report::thousands(items)
+        );
+    }
 }
 
 /// What the first pass learns.

@@ -217,3 +217,39 @@ fn sources_window_by_published_date() {
         by_published["sources"].as_array().expect("sources").iter().filter_map(|s| s["name"].as_str()).collect();
     assert_eq!(names, ["Harbour Post"]);
 }
+
+#[test]
+fn a_bad_path_is_one_error_line() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let missing = run(copydesk().current_dir(dir.path()).args(["check", "--no-config", "nonexistent"]));
+    missing.assert_code(2);
+    assert!(missing.stdout.is_empty(), "no empty report: {}", missing.stdout);
+    assert_eq!(missing.stderr, "copydesk: error: nonexistent: no such file or folder\n");
+    // The machine formats still get their document, which says what was skipped.
+    let json = run(copydesk().current_dir(dir.path()).args(["check", "--no-config", "nonexistent", "-f", "json"]));
+    json.assert_code(2);
+    assert_eq!(json.summary("skipped"), 1);
+}
+
+#[test]
+fn the_table_is_coloured_when_asked_and_never_in_machine_formats() {
+    const ESC: char = '\u{1b}';
+    let table = |args: &[&str], env: &[(&str, &str)]| {
+        let mut command = copydesk();
+        command.current_dir(ROOT).args(["check", "--no-config", "seeds"]).args(args);
+        command.env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE");
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        let run = run(&mut command);
+        run.assert_code(0);
+        run.stdout
+    };
+    assert!(!table(&[], &[]).contains(ESC), "a pipe gets plain text");
+    let painted = table(&["--color", "always"], &[]);
+    assert!(painted.contains("\u{1b}[1m\u{1b}[36mStory clusters"), "{painted}");
+    assert!(table(&[], &[("CLICOLOR_FORCE", "1")]).contains(ESC));
+    assert!(!table(&[], &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]).contains(ESC));
+    assert!(!table(&["--color", "never"], &[("CLICOLOR_FORCE", "1")]).contains(ESC));
+    assert!(!table(&["--color", "always", "-f", "json"], &[]).contains(ESC));
+}

@@ -500,9 +500,14 @@ pub enum Format {
 
 /// Renders a report in a format.
 pub fn render(report: &Report, format: Format) -> String {
+    render_painted(report, format, table::Paint::default())
+}
+
+/// [`render`], with the table painted for a terminal.
+pub fn render_painted(report: &Report, format: Format, paint: table::Paint) -> String {
     let mut out = Vec::new();
     // Writing to memory cannot fail.
-    let _ = write(report, format, &mut out);
+    let _ = write_painted(report, format, paint, &mut out);
     String::from_utf8_lossy(&out).into_owned()
 }
 
@@ -510,11 +515,21 @@ pub fn render(report: &Report, format: Format) -> String {
 /// and Markdown of a run against the archive open with the archive's section; the other
 /// formats carry the archive in their items.
 pub fn write(report: &Report, format: Format, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    write_painted(report, format, table::Paint::default(), out)
+}
+
+/// [`write`], with the table painted for a terminal (the other formats are never painted).
+pub fn write_painted(
+    report: &Report,
+    format: Format,
+    paint: table::Paint,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     if report.archive.is_some() {
         out.write_all(crate::archive::report::section(report, format).as_bytes())?;
     }
     match format {
-        Format::Table => out.write_all(table::render(report).as_bytes()),
+        Format::Table => out.write_all(table::render_painted(report, paint).as_bytes()),
         Format::Json => json::write(report, out),
         Format::Markdown => out.write_all(markdown::render(report).as_bytes()),
         Format::Sarif => sarif::write(report, out),

@@ -10,6 +10,11 @@ use crate::date::{Bound, Evidence, Strength};
 use crate::util::clip;
 
 pub fn render(report: &Report) -> String {
+    render_painted(report, Paint::default())
+}
+
+/// The table, painted for a terminal when `paint.color` is set.
+pub fn render_painted(report: &Report, paint: Paint) -> String {
     let mut out = String::new();
     let index = report.index();
     let s = &report.summary;
@@ -25,15 +30,16 @@ pub fn render(report: &Report) -> String {
     let copies: Vec<&ClusterReport> = report.clusters.iter().filter(|c| c.kind == "copy").collect();
     let stories: Vec<&ClusterReport> = report.clusters.iter().filter(|c| c.kind == "story").collect();
     if copies.is_empty() {
-        let _ = writeln!(out, "\nNo copies found.");
+        let _ = writeln!(out, "\n{}", paint.heading("No copies found.", Tone::Good));
     } else {
-        let _ = writeln!(out, "\nCopy clusters");
+        let _ = writeln!(out, "\n{}", paint.heading("Copy clusters", Tone::Error));
     }
     for cluster in copies {
         cluster_block(&mut out, &index, cluster);
     }
     if !stories.is_empty() {
-        let _ = writeln!(out, "\nStory clusters (rewrites and reports of the same story)");
+        let _ =
+            writeln!(out, "\n{}", paint.heading("Story clusters (rewrites and reports of the same story)", Tone::Note));
     }
     for cluster in stories {
         cluster_block(&mut out, &index, cluster);
@@ -42,7 +48,7 @@ pub fn render(report: &Report) -> String {
     let held: Vec<(&ItemReport, &crate::report::HeldApartReport)> =
         report.items.iter().flat_map(|i| i.held_apart.iter().map(move |h| (i, h))).collect();
     if !held.is_empty() {
-        let _ = writeln!(out, "\nHeld apart (the text alone would relate them)");
+        let _ = writeln!(out, "\n{}", paint.heading("Held apart (the text alone would relate them)", Tone::Plain));
         for (item, h) in held {
             let measured = story_measured(&h.evidence).unwrap_or_default();
             let _ = writeln!(out, "    {} / {}: {}  {measured}", item.id, h.other, h.reason);
@@ -52,13 +58,17 @@ pub fn render(report: &Report) -> String {
     let unattributed: Vec<String> =
         report.items.iter().filter(|i| i.attribution.unattributed).map(ItemReport::label).collect();
     if !unattributed.is_empty() {
-        let _ = writeln!(out, "\nUnattributed (no source credit, no byline, no quotation with a named speaker)");
+        let _ = writeln!(
+            out,
+            "\n{}",
+            paint.heading("Unattributed (no source credit, no byline, no quotation with a named speaker)", Tone::Plain)
+        );
         let _ = writeln!(out, "    {}", condensed(&unattributed, "\n    "));
     }
 
     let stale: Vec<&ItemReport> = report.items.iter().filter(|i| i.stale).collect();
     if !stale.is_empty() {
-        let _ = writeln!(out, "\nStale items");
+        let _ = writeln!(out, "\n{}", paint.heading("Stale items", Tone::Error));
     }
     for item in stale {
         let _ = writeln!(out, "\n    {}  {}", item.label(), stale_summary(item));
@@ -69,7 +79,7 @@ pub fn render(report: &Report) -> String {
 
     let conflicts: Vec<&ItemReport> = report.items.iter().filter(|i| i.flags.contains(&"date_conflict")).collect();
     if !conflicts.is_empty() {
-        let _ = writeln!(out, "\nDate conflicts");
+        let _ = writeln!(out, "\n{}", paint.heading("Date conflicts", Tone::Warning));
         for item in conflicts {
             for conflict in &item.content_date.conflicts {
                 let _ = writeln!(out, "    {}  {}", item.label(), conflict.message);
@@ -82,7 +92,8 @@ pub fn render(report: &Report) -> String {
     if !undated.is_empty() {
         let _ = writeln!(
             out,
-            "\nUndated (no published or fetched date, and nothing in the text dates them)\n    {}",
+            "\n{}\n    {}",
+            paint.heading("Undated (no published or fetched date, and nothing in the text dates them)", Tone::Warning),
             condensed(&undated, "\n    ")
         );
     }
@@ -91,7 +102,7 @@ pub fn render(report: &Report) -> String {
         report.items.iter().filter(|i| i.boilerplate.removed.iter().any(|r| r.removal.is_boilerplate())).collect();
     boilerplate.sort_by(|a, b| b.boilerplate.ratio.total_cmp(&a.boilerplate.ratio).then_with(|| a.id.cmp(&b.id)));
     if !boilerplate.is_empty() {
-        let _ = writeln!(out, "\nBoilerplate removed");
+        let _ = writeln!(out, "\n{}", paint.heading("Boilerplate removed", Tone::Plain));
         for item in boilerplate {
             let mut rules: BTreeMap<String, usize> = BTreeMap::new();
             for line in item.boilerplate.removed.iter().filter(|r| r.removal.is_boilerplate()) {
@@ -111,7 +122,7 @@ pub fn render(report: &Report) -> String {
 
     let inferred: Vec<&ItemReport> = report.items.iter().filter(|i| !i.inferred.is_empty()).collect();
     if !inferred.is_empty() {
-        let _ = writeln!(out, "\nInferred metadata");
+        let _ = writeln!(out, "\n{}", paint.heading("Inferred metadata", Tone::Plain));
         for item in inferred {
             let fields: Vec<String> = item.inferred.iter().map(|(field, how)| format!("{field} from {how}")).collect();
             let _ = writeln!(out, "    {}  {}", item.label(), fields.join("; "));
@@ -119,15 +130,19 @@ pub fn render(report: &Report) -> String {
     }
 
     if !report.sources.is_empty() || s.items_without_source > 0 {
-        let _ = writeln!(out, "\nSources (score out of 100, grade, items, failing criteria)");
-        write_scores(&mut out, &report.sources.iter().collect::<Vec<_>>());
+        let _ = writeln!(
+            out,
+            "\n{}",
+            paint.heading("Sources (score out of 100, grade, items, failing criteria)", Tone::Plain)
+        );
+        write_scores_painted(&mut out, &report.sources.iter().collect::<Vec<_>>(), paint);
         if s.items_without_source > 0 {
             let _ = writeln!(out, "    {} without an outlet, not scored", count(s.items_without_source, "item"));
         }
     }
 
     if !report.problems.is_empty() {
-        let _ = writeln!(out, "\nProblems with inputs");
+        let _ = writeln!(out, "\n{}", paint.heading("Problems with inputs", Tone::Warning));
         for problem in &report.problems {
             let _ = writeln!(out, "    {problem}");
         }
@@ -209,6 +224,10 @@ fn cluster_block(out: &mut String, index: &HashMap<&str, &ItemReport>, cluster: 
 /// The source scores, best first: score, grade, items, interval and failing criteria, then
 /// each failing item with the reason.
 pub(crate) fn write_scores(out: &mut String, sources: &[&crate::score::SourceScore]) {
+    write_scores_painted(out, sources, Paint::default());
+}
+
+fn write_scores_painted(out: &mut String, sources: &[&crate::score::SourceScore], paint: Paint) {
     let mut sources = sources.to_vec();
     sources.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.name.cmp(&b.name)));
     let width = sources.iter().map(|s| s.name.chars().count()).max().unwrap_or(0).min(32);
@@ -221,7 +240,7 @@ pub(crate) fn write_scores(out: &mut String, sources: &[&crate::score::SourceSco
             "    {:<width$}  {:>3.0}  {}  {}  [{:.0}–{:.0}, {} confidence]  {failing}",
             clip(&source.name, width),
             source.score,
-            source.grade,
+            paint.grade(source.grade),
             count(source.items.len(), "item"),
             source.interval[0],
             source.interval[1],
@@ -342,5 +361,55 @@ pub(crate) fn rule_name(removal: &crate::normalize::Removal) -> String {
         Removal::SiteTemplate { .. } => "site_template".to_string(),
         Removal::Metadata { .. } => "metadata".to_string(),
         Removal::PageLabel => "page_label".to_string(),
+    }
+}
+
+/// How a heading reads at a glance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Plain,
+    Good,
+    Note,
+    Warning,
+    Error,
+}
+
+/// How the table is painted: plain text, or with ANSI colours for a terminal
+/// (`--color`, `NO_COLOR`, `CLICOLOR_FORCE`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Paint {
+    pub color: bool,
+}
+
+impl Paint {
+    fn paint(self, text: &str, style: anstyle::Style) -> String {
+        if self.color {
+            format!("{style}{text}{style:#}")
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn heading(self, text: &str, tone: Tone) -> String {
+        use anstyle::AnsiColor;
+        let color = match tone {
+            Tone::Plain => None,
+            Tone::Good => Some(AnsiColor::Green),
+            Tone::Note => Some(AnsiColor::Cyan),
+            Tone::Warning => Some(AnsiColor::Yellow),
+            Tone::Error => Some(AnsiColor::Red),
+        };
+        self.paint(text, anstyle::Style::new().bold().fg_color(color.map(Into::into)))
+    }
+
+    /// A grade, green to red.
+    fn grade(self, grade: &str) -> String {
+        use anstyle::AnsiColor;
+        let color = match grade {
+            "A" | "B" => AnsiColor::Green,
+            "C" => AnsiColor::Yellow,
+            _ => AnsiColor::Red,
+        };
+        self.paint(grade, anstyle::Style::new().bold().fg_color(Some(color.into())))
     }
 }
