@@ -561,6 +561,8 @@ fn check(args: CheckArgs, color: ColorWhen) -> Result<u8> {
     }
     let baseline =
         args.baseline.as_deref().map(|path| report::baseline::Baseline::read(path).map(|b| (b, path))).transpose()?;
+    // The HTML page shows texts, read again from the inputs for the items it shows.
+    let rereading = (args.common.format == Format::Html).then(|| options.clone());
     let mut report = if args.archive.is_some() || args.paths.iter().any(|p| is_url(p)) {
         let run = RunOptions {
             inputs: args.paths.clone(),
@@ -607,19 +609,33 @@ fn check(args: CheckArgs, color: ColorWhen) -> Result<u8> {
         };
         emit(&rendered, args.common.read.output.as_deref())?;
     }
+    let texts = match rereading {
+        Some(mut options) => {
+            options.inputs.retain(|p| p != "-" && !is_url(p));
+            options.progress = false;
+            let wanted = report::html::wanted(&report);
+            let extraction = pipeline::extract_where(&options, |id| wanted.contains(id))?;
+            extraction.items.into_iter().map(|item| (item.id, item.text)).collect()
+        }
+        None => report::html::Texts::new(),
+    };
+    let write = |out: &mut dyn Write, paint| match args.common.format {
+        Format::Html => report::html::write(&report, &texts, out),
+        format => report::write_painted(&report, format, paint, out),
+    };
     let written = match &args.common.read.output {
         _ if args.statistics => Ok(()),
         Some(path) => std::fs::File::create(path)
             .and_then(|file| {
                 let mut out = std::io::BufWriter::new(file);
-                report::write_painted(&report, args.common.format, color.paint(false), &mut out)?;
+                write(&mut out, color.paint(false))?;
                 out.flush()
             })
             .with_context(|| format!("writing the report to {}", path.display())),
         None => {
             let paint = color.paint(std::io::stdout().is_terminal());
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            match report::write_painted(&report, args.common.format, paint, &mut out).and_then(|()| out.flush()) {
+            match write(&mut out, paint).and_then(|()| out.flush()) {
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
                 result => result.context("writing the report"),
             }

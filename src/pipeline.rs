@@ -162,12 +162,19 @@ pub fn analyze_inputs(inputs: &Inputs, options: &CheckOptions) -> Result<Analysi
 /// passes as a check — the first for site templates, the second normalizing each item —
 /// without the analysis.
 pub fn extract(options: &CheckOptions) -> Result<crate::extract::Extraction> {
+    extract_where(options, |_| true)
+}
+
+/// [`extract`], keeping only the items whose id `keep` accepts: every item is read and
+/// normalized as in a check (the site templates need them all), but only those are held.
+pub fn extract_where(options: &CheckOptions, keep: impl Fn(&str) -> bool) -> Result<crate::extract::Extraction> {
     let ingest_options = ingest_options(options);
     let inputs = ingest::discover(&options.inputs, &ingest_options).map_err(Error::Inputs)?;
     let progress = progress_bar(options.progress);
     let first = first_pass(&inputs, &ingest_options, &progress);
     let normalize_options = &options.config.normalize;
-    let mut items = Vec::with_capacity(first.ids.len());
+    let mut items = Vec::new();
+    let mut seq = 0;
     for_each_batch(
         &inputs,
         &ingest_options,
@@ -185,10 +192,13 @@ pub fn extract(options: &CheckOptions) -> Result<crate::extract::Extraction> {
         },
         |results| {
             for mut one in results.into_iter().flatten() {
-                if let Some(id) = first.ids.get(items.len()) {
+                if let Some(id) = first.ids.get(seq) {
                     one.id = id.clone();
                 }
-                items.push(one);
+                seq += 1;
+                if keep(&one.id) {
+                    items.push(one);
+                }
             }
         },
     );

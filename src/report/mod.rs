@@ -5,6 +5,7 @@
 pub mod baseline;
 pub mod findings;
 pub mod github;
+pub mod html;
 pub mod json;
 pub mod jsonl;
 pub mod junit;
@@ -496,6 +497,9 @@ pub enum Format {
     Github,
     /// One finding per line.
     Jsonl,
+    /// One self-contained page for a browser (the texts shown are read again by
+    /// `copydesk check`; elsewhere the page shows measured values only).
+    Html,
 }
 
 /// Renders a report in a format.
@@ -536,6 +540,7 @@ pub fn write_painted(
         Format::Junit => junit::write(report, out),
         Format::Github => github::write(report, out),
         Format::Jsonl => jsonl::write(report, out),
+        Format::Html => html::write(report, &html::Texts::new(), out),
     }
 }
 
