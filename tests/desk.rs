@@ -253,3 +253,26 @@ fn the_table_is_coloured_when_asked_and_never_in_machine_formats() {
     assert!(!table(&["--color", "never"], &[("CLICOLOR_FORCE", "1")]).contains(ESC));
     assert!(!table(&["--color", "always", "-f", "json"], &[]).contains(ESC));
 }
+
+#[test]
+fn the_table_starts_with_the_summary_and_condenses_long_lists() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    for n in 0..60u64 {
+        let words: Vec<String> =
+            (0..80).map(|i| format!("w{}", copydesk::util::mix64(n * 1000 + i) % 50_000)).collect();
+        let text = format!("Story {n}\n\n{}\n", words.join(" "));
+        write(dir.path().join(format!("col/{n:02}-a.txt")), &text);
+        write(dir.path().join(format!("col/{n:02}-b.txt")), &text);
+    }
+    let table = run(copydesk().current_dir(dir.path()).args(["check", "col", "--no-config"]));
+    table.assert_code(0);
+    let lines: Vec<&str> = table.stdout.lines().collect();
+    assert!(lines[1].starts_with("120 items · 60 copy clusters"), "{}", lines[1]);
+    assert!(
+        table.stdout.contains("… and 10 more copy clusters (all of them: --format json or html)"),
+        "{}",
+        table.stdout
+    );
+    let shown = lines.iter().filter(|l| l.starts_with('C') && l[1..].starts_with(|c: char| c.is_ascii_digit())).count();
+    assert_eq!(shown, 50, "50 clusters shown");
+}

@@ -395,9 +395,8 @@ fn problems(page: &mut String, report: &Report) {
 pub fn mark_shared(a: &str, b: &str) -> (String, String) {
     let (a, b) = (clip(a, MAX_TEXT_CHARS), clip(b, MAX_TEXT_CHARS));
     let (words_a, words_b) = (words(&a), words(&b));
-    let shingles = |words: &[(usize, usize, String)]| -> HashSet<u64> {
-        words.windows(SHARED_RUN_WORDS).map(shingle).collect()
-    };
+    let shingles =
+        |words: &[(usize, usize, String)]| -> HashSet<u64> { words.windows(SHARED_RUN_WORDS).map(shingle).collect() };
     let (in_a, in_b) = (shingles(&words_a), shingles(&words_b));
     (marked(&a, &words_a, &in_b), marked(&b, &words_b, &in_a))
 }

@@ -26,6 +26,33 @@ pub fn render_painted(report: &Report, paint: Paint) -> String {
         count(s.items, "item"),
         count(s.files, "file")
     );
+    // The summary first: past a few hundred items the lists below are long.
+    let relations: Vec<String> = s.relations.iter().map(|(kind, n)| format!("{n} {kind}")).collect();
+    let relations = if relations.is_empty() { "no relations".to_string() } else { relations.join(", ") };
+    let content_undated = match s.content_undated {
+        0 => String::new(),
+        n => format!(" ({} dated by the feed or page, not by the text)", thousands(n)),
+    };
+    let _ = writeln!(
+        out,
+        "{} · {} · {} · {relations} · {} stale · {} undated{content_undated} · {} skipped · {}",
+        count(s.items, "item"),
+        count(s.clusters, "copy cluster"),
+        count(s.story_clusters, "story cluster"),
+        s.stale,
+        s.undated,
+        s.skipped,
+        count(s.warnings, "warning")
+    );
+    let _ = writeln!(
+        out,
+        "configuration: {} · {} ignored by it",
+        report.configuration.describe(),
+        count(report.ignored.len(), "finding")
+    );
+    if let Some(baseline) = &report.baseline {
+        let _ = writeln!(out, "baseline: {}", baseline.describe());
+    }
 
     let copies: Vec<&ClusterReport> = report.clusters.iter().filter(|c| c.kind == "copy").collect();
     let stories: Vec<&ClusterReport> = report.clusters.iter().filter(|c| c.kind == "story").collect();
@@ -34,25 +61,31 @@ pub fn render_painted(report: &Report, paint: Paint) -> String {
     } else {
         let _ = writeln!(out, "\n{}", paint.heading("Copy clusters", Tone::Error));
     }
-    for cluster in copies {
+    let more_copies = copies.len().saturating_sub(BLOCK_SHOWN);
+    for cluster in copies.into_iter().take(BLOCK_SHOWN) {
         cluster_block(&mut out, &index, cluster);
     }
+    more(&mut out, more_copies, "copy cluster");
     if !stories.is_empty() {
         let _ =
             writeln!(out, "\n{}", paint.heading("Story clusters (rewrites and reports of the same story)", Tone::Note));
     }
-    for cluster in stories {
+    let more_stories = stories.len().saturating_sub(BLOCK_SHOWN);
+    for cluster in stories.into_iter().take(BLOCK_SHOWN) {
         cluster_block(&mut out, &index, cluster);
     }
+    more(&mut out, more_stories, "story cluster");
 
     let held: Vec<(&ItemReport, &crate::report::HeldApartReport)> =
         report.items.iter().flat_map(|i| i.held_apart.iter().map(move |h| (i, h))).collect();
     if !held.is_empty() {
         let _ = writeln!(out, "\n{}", paint.heading("Held apart (the text alone would relate them)", Tone::Plain));
-        for (item, h) in held {
+        let hidden = held.len().saturating_sub(BLOCK_SHOWN);
+        for (item, h) in held.into_iter().take(BLOCK_SHOWN) {
             let measured = story_measured(&h.evidence).unwrap_or_default();
             let _ = writeln!(out, "    {} / {}: {}  {measured}", item.id, h.other, h.reason);
         }
+        more(&mut out, hidden, "held-apart pair");
     }
 
     let unattributed: Vec<String> =
@@ -70,12 +103,15 @@ pub fn render_painted(report: &Report, paint: Paint) -> String {
     if !stale.is_empty() {
         let _ = writeln!(out, "\n{}", paint.heading("Stale items", Tone::Error));
     }
-    for item in stale {
+    let more_stale = stale.len().saturating_sub(BLOCK_SHOWN);
+    for item in stale.into_iter().take(BLOCK_SHOWN) {
         let _ = writeln!(out, "\n    {}  {}", item.label(), stale_summary(item));
         for evidence in evidence_in_order(item) {
             let _ = writeln!(out, "        {}", evidence_line(evidence));
         }
     }
+
+    more(&mut out, more_stale, "stale item");
 
     let conflicts: Vec<&ItemReport> = report.items.iter().filter(|i| i.flags.contains(&"date_conflict")).collect();
     if !conflicts.is_empty() {
@@ -103,7 +139,8 @@ pub fn render_painted(report: &Report, paint: Paint) -> String {
     boilerplate.sort_by(|a, b| b.boilerplate.ratio.total_cmp(&a.boilerplate.ratio).then_with(|| a.id.cmp(&b.id)));
     if !boilerplate.is_empty() {
         let _ = writeln!(out, "\n{}", paint.heading("Boilerplate removed", Tone::Plain));
-        for item in boilerplate {
+        let hidden = boilerplate.len().saturating_sub(BLOCK_SHOWN);
+        for item in boilerplate.into_iter().take(BLOCK_SHOWN) {
             let mut rules: BTreeMap<String, usize> = BTreeMap::new();
             for line in item.boilerplate.removed.iter().filter(|r| r.removal.is_boilerplate()) {
                 *rules.entry(rule_name(&line.removal)).or_default() += 1;
@@ -118,15 +155,18 @@ pub fn render_painted(report: &Report, paint: Paint) -> String {
                 rules.join(", ")
             );
         }
+        more(&mut out, hidden, "item");
     }
 
     let inferred: Vec<&ItemReport> = report.items.iter().filter(|i| !i.inferred.is_empty()).collect();
     if !inferred.is_empty() {
         let _ = writeln!(out, "\n{}", paint.heading("Inferred metadata", Tone::Plain));
-        for item in inferred {
+        let hidden = inferred.len().saturating_sub(BLOCK_SHOWN);
+        for item in inferred.into_iter().take(BLOCK_SHOWN) {
             let fields: Vec<String> = item.inferred.iter().map(|(field, how)| format!("{field} from {how}")).collect();
             let _ = writeln!(out, "    {}  {}", item.label(), fields.join("; "));
         }
+        more(&mut out, hidden, "item");
     }
 
     if !report.sources.is_empty() || s.items_without_source > 0 {
@@ -135,7 +175,19 @@ pub fn render_painted(report: &Report, paint: Paint) -> String {
             "\n{}",
             paint.heading("Sources (score out of 100, grade, items, failing criteria)", Tone::Plain)
         );
-        write_scores_painted(&mut out, &report.sources.iter().collect::<Vec<_>>(), paint);
+        // Past a screenful, the lowest scores are the ones an editor looks for.
+        let mut shown: Vec<&crate::score::SourceScore> = report.sources.iter().collect();
+        shown.sort_by(|a, b| a.score.total_cmp(&b.score).then_with(|| a.name.cmp(&b.name)));
+        let higher = shown.len().saturating_sub(BLOCK_SHOWN);
+        shown.truncate(BLOCK_SHOWN);
+        write_scores_painted(&mut out, &shown, paint);
+        if higher > 0 {
+            let _ = writeln!(
+                out,
+                "    … and {} scoring higher (all of them: --format json or html)",
+                count(higher, "more source")
+            );
+        }
         if s.items_without_source > 0 {
             let _ = writeln!(out, "    {} without an outlet, not scored", count(s.items_without_source, "item"));
         }
@@ -143,38 +195,24 @@ pub fn render_painted(report: &Report, paint: Paint) -> String {
 
     if !report.problems.is_empty() {
         let _ = writeln!(out, "\n{}", paint.heading("Problems with inputs", Tone::Warning));
-        for problem in &report.problems {
+        for problem in report.problems.iter().take(BLOCK_SHOWN) {
             let _ = writeln!(out, "    {problem}");
         }
+        more(&mut out, report.problems.len().saturating_sub(BLOCK_SHOWN), "problem");
     }
 
-    let relations: Vec<String> = s.relations.iter().map(|(kind, n)| format!("{n} {kind}")).collect();
-    let relations = if relations.is_empty() { "no relations".to_string() } else { relations.join(", ") };
-    let content_undated = match s.content_undated {
-        0 => String::new(),
-        n => format!(" ({} dated by the feed or page, not by the text)", thousands(n)),
-    };
-    let _ = writeln!(
-        out,
-        "\n{} · {} · {} · {relations} · {} stale · {} undated{content_undated} · {} skipped · {}",
-        count(s.items, "item"),
-        count(s.clusters, "copy cluster"),
-        count(s.story_clusters, "story cluster"),
-        s.stale,
-        s.undated,
-        s.skipped,
-        count(s.warnings, "warning")
-    );
-    let _ = writeln!(
-        out,
-        "configuration: {} · {} ignored by it",
-        report.configuration.describe(),
-        count(report.ignored.len(), "finding")
-    );
-    if let Some(baseline) = &report.baseline {
-        let _ = writeln!(out, "baseline: {}", baseline.describe());
-    }
     out
+}
+
+/// Entries of each block of the table shown at most; the rest are counted.
+pub const BLOCK_SHOWN: usize = 50;
+
+/// The count of what a block left out, and where to find all of it.
+fn more(out: &mut String, hidden: usize, noun: &str) {
+    if hidden > 0 {
+        let noun = format!("more {noun}");
+        let _ = writeln!(out, "\n    … and {} (all of them: --format json or html)", count(hidden, &noun));
+    }
 }
 
 /// One cluster: its origin, then each member with the relation that ties it in.
