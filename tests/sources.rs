@@ -156,6 +156,25 @@ fn aliases_ignores_and_the_minimum_score() {
     assert_eq!(report["ignores"][0]["matched"].as_u64(), Some(4), "{}", report["ignores"]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("an ignore matches nothing"), "{stderr}");
+    // What is ignored is ignored everywhere: not stale in the items, not counted against
+    // the source's freshness, not listed in the table, and listed as ignored.
+    let items = report["items"].as_array().expect("items");
+    assert!(items.iter().filter(|i| i["source"] == "Rerun Daily").all(|i| i["stale"] == false));
+    assert_eq!(report["summary"]["stale"], 0);
+    assert_eq!(report["ignored"].as_array().map(Vec::len), Some(4));
+    let rerun =
+        report["sources"].as_array().expect("sources").iter().find(|s| s["name"] == "Rerun Daily").expect("source");
+    let freshness =
+        rerun["criteria"].as_array().expect("criteria").iter().find(|c| c["name"] == "freshness").expect("freshness");
+    assert_eq!(freshness["pass"], true, "{freshness}");
+    let table = Command::cargo_bin("copydesk")
+        .expect("binary")
+        .args(["check", "--config", config.to_str().expect("path"), manifest.as_str()])
+        .output()
+        .expect("run");
+    let table = String::from_utf8_lossy(&table.stdout);
+    assert!(!table.contains("Stale items"), "{table}");
+    assert!(table.contains("4 findings ignored by it"), "{table}");
     // The minimum score: ContentMill Hub scores below 70.
     assert_eq!(run(&["--min-source-score", "70"]).status.code(), Some(1));
     assert_eq!(run(&["--min-source-score", "0"]).status.code(), Some(0));

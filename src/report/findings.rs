@@ -242,6 +242,49 @@ impl Report {
             .collect()
     }
 
+    /// Takes the findings the ignores hid out of the items (their relations, flags and
+    /// the counts of the summary), so that no format shows them and no score counts them;
+    /// they stay listed in [`Report::ignored`] with their reasons. Whether anything was
+    /// taken out.
+    pub fn withdraw_ignored(&mut self) -> bool {
+        let mut changed = false;
+        for ignored in &self.ignored {
+            let finding = &ignored.finding;
+            let Some(item) = self.items.iter_mut().find(|i| i.id == finding.item) else { continue };
+            match &finding.other {
+                Some(other) => {
+                    item.relations.retain(|r| !(r.kind.as_str() == finding.kind && &r.other == other));
+                    if !item.relations.iter().any(|r| r.kind.as_str() == finding.kind) {
+                        item.flags.retain(|f| *f != finding.kind);
+                    }
+                }
+                None => {
+                    item.flags.retain(|f| *f != finding.kind);
+                    match finding.kind {
+                        "stale" => item.stale = false,
+                        "unattributed" => item.attribution.unattributed = false,
+                        _ => {}
+                    }
+                }
+            }
+            changed = true;
+        }
+        if changed {
+            let flagged = |items: &[ItemReport], kind: &str| items.iter().filter(|i| i.flags.contains(&kind)).count();
+            self.summary.stale = self.items.iter().filter(|i| i.stale).count();
+            self.summary.undated = flagged(&self.items, "undated");
+            self.summary.date_conflicts = flagged(&self.items, "date_conflict");
+            for count in self.summary.relations.values_mut() {
+                *count = 0;
+            }
+            for relation in self.items.iter().flat_map(|i| &i.relations) {
+                *self.summary.relations.entry(relation.kind.as_str()).or_default() += 1;
+            }
+            self.summary.relations.retain(|_, n| *n > 0);
+        }
+        changed
+    }
+
     fn unfiltered_findings(&self) -> Vec<Finding> {
         let mut findings: Vec<Finding> = self.items.iter().flat_map(item_findings).collect();
         let index = self.index();

@@ -431,6 +431,10 @@ pub fn build(input: Input<'_>) -> Report {
     report.summary.items_without_source = report.items.iter().filter(|i| i.source.is_none()).count();
     report.ignores = findings::apply_ignores(&mut report, &input.config.ignores);
     report.ignored = report.ignored_findings();
+    // What is ignored is ignored everywhere: in every format and in the scores.
+    if report.withdraw_ignored() {
+        report.sources = crate::score::score_report(&report, input.config);
+    }
     report
 }
 

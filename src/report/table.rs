@@ -63,7 +63,7 @@ pub fn render_painted(report: &Report, paint: Paint) -> String {
     }
     let more_copies = copies.len().saturating_sub(BLOCK_SHOWN);
     for cluster in copies.into_iter().take(BLOCK_SHOWN) {
-        cluster_block(&mut out, &index, cluster);
+        cluster_block(&mut out, &index, cluster, &report.ignored);
     }
     more(&mut out, more_copies, "copy cluster");
     if !stories.is_empty() {
@@ -72,7 +72,7 @@ pub fn render_painted(report: &Report, paint: Paint) -> String {
     }
     let more_stories = stories.len().saturating_sub(BLOCK_SHOWN);
     for cluster in stories.into_iter().take(BLOCK_SHOWN) {
-        cluster_block(&mut out, &index, cluster);
+        cluster_block(&mut out, &index, cluster, &report.ignored);
     }
     more(&mut out, more_stories, "story cluster");
 
@@ -216,7 +216,12 @@ fn more(out: &mut String, hidden: usize, noun: &str) {
 }
 
 /// One cluster: its origin, then each member with the relation that ties it in.
-fn cluster_block(out: &mut String, index: &HashMap<&str, &ItemReport>, cluster: &ClusterReport) {
+fn cluster_block(
+    out: &mut String,
+    index: &HashMap<&str, &ItemReport>,
+    cluster: &ClusterReport,
+    ignored: &[super::findings::Ignored],
+) {
     let origin = index.get(cluster.origin.as_str()).copied();
     let _ = writeln!(
         out,
@@ -241,7 +246,14 @@ fn cluster_block(out: &mut String, index: &HashMap<&str, &ItemReport>, cluster: 
     for member in &cluster.members {
         let Some(item) = index.get(member.id.as_str()) else { continue };
         let relation = member.of.as_deref().and_then(|of| item.relations.iter().find(|r| r.other == of));
-        let measured = relation.map(|r| format!("  of {}: {}", r.other, measured(r))).unwrap_or_default();
+        let withdrawn = || {
+            ignored
+                .iter()
+                .find(|i| i.finding.item == member.id && i.finding.other.as_deref() == member.of.as_deref())
+                .map(|i| format!("  of {}: finding ignored ({})", i.finding.other.as_deref().unwrap_or(""), i.reason))
+        };
+        let measured =
+            relation.map(|r| format!("  of {}: {}", r.other, measured(r))).or_else(withdrawn).unwrap_or_default();
         // The link that holds a member in, unless it is the relation already shown.
         let held = member
             .held_by
