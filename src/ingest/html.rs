@@ -69,7 +69,8 @@ impl Page {
 /// Reads a whole page: metadata and main text. `url` is the address the page came from,
 /// when known.
 pub fn read_page(html: &str, url: Option<&str>) -> Page {
-    let meta = read_meta(&Html::parse_document(html), url);
+    let document = Html::parse_document(html);
+    let meta = read_meta(&document, url);
     let mut options = trafilatura::Options::default().with_fallback(true);
     options.original_url = meta.url.as_ref().map(|u| u.value.as_str()).or(url).and_then(|u| url::Url::parse(u).ok());
     let mut page = from_meta(meta);
@@ -78,6 +79,12 @@ pub fn read_page(html: &str, url: Option<&str>) -> Page {
             fill(&mut page, &extracted.metadata);
             // The extracted HTML keeps the paragraphs that the flat text runs together.
             page.text = to_text(&extracted.content_html);
+            // Unclosed inline elements nest, and the extractor can then emit the same text
+            // once per level. A main text never holds more than the page does.
+            let page_chars: usize = document.root_element().text().map(str::len).sum();
+            if page.text.len() > page_chars {
+                page.text = without_repeats(&page.text);
+            }
         }
         Err(e) => page.failure = Some(format!("no article text found ({e})")),
     }
@@ -164,6 +171,20 @@ fn paragraphs(text: &str) -> String {
     let lines: Vec<String> =
         text.lines().map(|l| l.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|l| !l.is_empty()).collect();
     lines.join("\n\n")
+}
+
+/// The paragraphs of `text` less those that repeat an earlier one or are part of the
+/// paragraph kept before them.
+fn without_repeats(text: &str) -> String {
+    let mut seen = std::collections::HashSet::new();
+    let mut kept: Vec<&str> = Vec::new();
+    for paragraph in text.split("\n\n") {
+        let inside_last = kept.last().is_some_and(|last| last.contains(paragraph));
+        if !inside_last && seen.insert(paragraph) {
+            kept.push(paragraph);
+        }
+    }
+    kept.join("\n\n")
 }
 
 /// Elements whose content is never text.
@@ -258,6 +279,18 @@ mod tests {
         let path = format!("{}/fixtures/pages/{name}", env!("CARGO_MANIFEST_DIR"));
         let html = std::fs::read_to_string(&path).expect("fixture page");
         read_page(&html, None)
+    }
+
+    #[test]
+    fn nested_unclosed_elements_do_not_repeat_the_text() {
+        // The shape of a page the `html` fuzz target found: each unclosed <q> made the
+        // extractor emit the rest of the page once more.
+        let html = "<body>vq<q>vq<q>\n<q>ab<q>\nq,q q<q>cd<q>\nq\nefgh<q>ij<q>\nq,q>$</body>";
+        let page = read_page(html, None);
+        assert!(page.text.len() <= html.len(), "{:?}", page.text);
+        assert_eq!(page.text, "");
+        assert!(page.failure.is_some_and(|f| f.contains("fewer than")));
+        assert_eq!(without_repeats("a b c\n\nb c\n\nd\n\nd\n\nc"), "a b c\n\nd\n\nc");
     }
 
     #[test]
