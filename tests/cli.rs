@@ -446,3 +446,38 @@ fn the_annotated_example_configuration_is_valid() {
     let printed = String::from_utf8_lossy(&output.stdout);
     assert!(printed.contains("near_duplicate_jaccard = 0.8") && printed.contains("The Kyiv Independent"), "{printed}");
 }
+
+/// The settings of `table` that `example` leaves out or sets to another value, by dotted key.
+fn departures(defaults: &toml::Table, example: &toml::Table, prefix: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for (key, default) in defaults {
+        let path = format!("{prefix}{key}");
+        match (default, example.get(key)) {
+            (toml::Value::Table(inner), Some(toml::Value::Table(given))) => {
+                found.extend(departures(inner, given, &format!("{path}.")))
+            }
+            (_, None) => found.push(format!("{path} is missing")),
+            (default, Some(given)) if default != given => found.push(format!("{path} = {given}, not {default}")),
+            _ => {}
+        }
+    }
+    found
+}
+
+#[test]
+fn the_annotated_example_names_every_setting_at_its_default() {
+    let output = assert_cmd::Command::cargo_bin("copydesk")
+        .expect("binary")
+        .args(["config", "--no-config"])
+        .output()
+        .expect("run");
+    let defaults: toml::Table = String::from_utf8_lossy(&output.stdout).parse().expect("defaults are TOML");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("copydesk.example.toml");
+    let example: toml::Table = std::fs::read_to_string(path).expect("example").parse().expect("example is TOML");
+    // The example shows one source and one ignore; the defaults have none.
+    let found: Vec<String> = departures(&defaults, &example, "")
+        .into_iter()
+        .filter(|d| !d.starts_with("source ") && !d.starts_with("ignore "))
+        .collect();
+    assert!(found.is_empty(), "copydesk.example.toml is out of date:\n{}", found.join("\n"));
+}
