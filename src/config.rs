@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::fingerprint::FingerprintOptions;
 use crate::normalize::NormalizeOptions;
 use crate::relate::{RelateOptions, StoryOptions};
+use crate::util::line_of;
 
 /// The name of the configuration file looked for.
 pub const FILE_NAME: &str = "copydesk.toml";
@@ -224,11 +225,6 @@ impl Config {
 /// " (line N)" for the start of a TOML error's span.
 fn span_line(text: &str, span: Option<std::ops::Range<usize>>) -> String {
     span.map(|s| format!(" (line {})", line_of(text, s.start))).unwrap_or_default()
-}
-
-/// The line (from 1) a byte offset of `text` falls on.
-pub(crate) fn line_of(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())].iter().filter(|b| **b == b'\n').count() + 1
 }
 
 /// How a run finds its configuration.

@@ -16,19 +16,12 @@
 
 pub mod archive;
 pub mod config;
-pub mod date;
-pub mod error;
 pub mod extract;
-pub mod fingerprint;
 pub mod ingest;
-pub mod model;
-pub mod normalize;
 pub mod pipeline;
-pub mod profile;
-pub mod relate;
 pub mod report;
 pub mod score;
 pub mod synth;
-pub mod util;
 
+pub use copydesk_core::{date, error, fingerprint, model, normalize, profile, relate, util};
 pub use error::{Error, Result};

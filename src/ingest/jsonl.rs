@@ -93,7 +93,7 @@ pub fn read_row(
                 format!("`path` {relative:?}: {}", super::lossy_message(&decoded)),
             ));
         }
-        item.encoding = Some(super::TextEncoding::of(&decoded));
+        item.encoding = Some(decoded.text_encoding());
         let content = decoded.text;
         let markdown = file.extension().is_some_and(|e| e == "md" || e == "markdown");
         if content.trim_start().starts_with('<') {

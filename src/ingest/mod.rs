@@ -10,7 +10,7 @@ pub mod encoding;
 pub mod feed;
 pub mod feedlist;
 pub mod html;
-pub mod infer;
+pub use copydesk_core::infer;
 pub mod jsonl;
 pub mod page;
 pub mod text;
@@ -579,7 +579,7 @@ fn parse_unit(unit: Unit, inputs: &Inputs, options: &IngestOptions) -> Parsed {
             if lossy {
                 parsed.problems.push(Problem::warning(&input.display, None, lossy_message(&decoded)));
             }
-            let text_encoding = Some(TextEncoding::of(&decoded));
+            let text_encoding = Some(decoded.text_encoding());
             let content = decoded.text;
             let base = Item {
                 id: input.id.clone(),
@@ -654,9 +654,10 @@ pub(crate) fn lossy_message(decoded: &encoding::Decoded) -> String {
 /// The encoding an item's text was decoded from, and what it was taken from.
 pub use crate::model::TextEncoding;
 
-impl TextEncoding {
-    pub fn of(decoded: &encoding::Decoded) -> Self {
-        TextEncoding { name: decoded.encoding.to_string(), basis: decoded.basis.as_str().to_string() }
+impl encoding::Decoded {
+    /// The encoding this text was decoded from, as an item records it.
+    pub fn text_encoding(&self) -> TextEncoding {
+        TextEncoding { name: self.encoding.to_string(), basis: self.basis.as_str().to_string() }
     }
 }
 

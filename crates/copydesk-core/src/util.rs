@@ -459,3 +459,8 @@ impl std::hash::Hasher for KeyHasher {
 
 /// A hash map keyed by 64-bit hashes.
 pub type KeyMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<KeyHasher>>;
+
+/// The line (from 1) a byte offset of `text` falls on.
+pub fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())].iter().filter(|b| **b == b'\n').count() + 1
+}

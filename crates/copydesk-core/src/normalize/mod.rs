@@ -291,7 +291,9 @@ mod tests {
     #[test]
     fn removes_lexicon_lines_repeats_and_metadata() {
         let text = "Skip to content\nThe storm hit the coast on Monday, cutting power to thousands of homes.\nSubscribe\n* indicates required\nSubscribe\nSource: Harbour News";
-        let item = crate::ingest::text::complete(Item::default(), text, false);
+        let lines: Vec<&str> = text.lines().collect();
+        let credit = crate::infer::infer(&lines).credit.map(|credit| (credit.line, MetadataLine::Credit));
+        let item = Item { text: text.into(), metadata_lines: credit.into_iter().collect(), ..Item::default() };
         let normalized = normalize(&item, &Templates::default(), &NormalizeOptions::default());
         assert_eq!(
             normalized.paragraphs,

@@ -362,7 +362,7 @@ fn variants(phrase: &str) -> Vec<String> {
 /// Parses one timeline file into checked entries.
 fn parse(text: &str, path: &Path) -> Result<Layer> {
     let raw: RawFile = toml::from_str(text).map_err(|e| {
-        let line = e.span().map(|s| crate::config::line_of(text, s.start));
+        let line = e.span().map(|s| crate::util::line_of(text, s.start));
         Error::Timeline {
             path: path.to_path_buf(),
             entry: line.map_or_else(|| "file".to_string(), |l| format!("line {l}")),

@@ -333,8 +333,7 @@ fn build<'a>(
     let mut paragraphs: Vec<&str> = paragraphs.into_iter().collect();
     // (A dateline has a dash near the start; most paragraphs are passed over on that.)
     let dashed = |line: &&&str| line.bytes().take(120).any(|b| b == b'-' || b == 0xE2);
-    if let Some((place, body)) =
-        paragraphs.first().filter(dashed).and_then(|first| crate::ingest::infer::split_dateline(first))
+    if let Some((place, body)) = paragraphs.first().filter(dashed).and_then(|first| crate::infer::split_dateline(first))
     {
         paragraphs.splice(0..1, [place, body]);
     }
@@ -549,7 +548,7 @@ pub fn attribution(item: &Item, profile: &Profile) -> Attribution {
         .metadata_lines
         .iter()
         .filter(|(_, what)| *what == MetadataLine::Credit)
-        .find_map(|(line, _)| item.text.lines().nth(*line).and_then(crate::ingest::infer::credit))
+        .find_map(|(line, _)| item.text.lines().nth(*line).and_then(crate::infer::credit))
         .or_else(|| item.dateline.as_deref().and_then(|d| AGENCY.captures(d)).map(|caps| caps[1].trim().to_string()));
     let byline = item.author.clone().filter(|a| !a.trim().is_empty());
     let unattributed = credit.is_none() && byline.is_none() && profile.named_quotes == 0;

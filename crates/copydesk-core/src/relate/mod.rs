@@ -610,7 +610,7 @@ pub fn verify(later: &Fingerprint, earlier: &Fingerprint, options: &RelateOption
 }
 
 /// The unrounded overlap measures a copy verdict rests on.
-pub(crate) struct Overlap {
+pub struct Overlap {
     jaccard: f64,
     contained: f64,
     mutual: f64,
@@ -621,7 +621,7 @@ pub(crate) struct Overlap {
 
 /// Measures the text overlap of a pair: Jaccard, containment both ways, shared
 /// paragraphs, SimHash distance.
-pub(crate) fn measure(later: &Fingerprint, earlier: &Fingerprint, options: &RelateOptions) -> (Evidence, Overlap) {
+pub fn measure(later: &Fingerprint, earlier: &Fingerprint, options: &RelateOptions) -> (Evidence, Overlap) {
     let j = jaccard(&later.signature, &earlier.signature);
     let (shared, shared_words_later, shared_words_earlier) = shared_paragraphs(later, earlier);
     let by_paragraphs =

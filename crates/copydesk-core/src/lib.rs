@@ -1,0 +1,25 @@
+//! The model and the pure stages of copydesk, with no command line, database, network or
+//! terminal in them:
+//!
+//! ```text
+//! Item -> normalize -> fingerprint -> profile -> relate
+//!                                  \-> date
+//! ```
+//!
+//! Each stage's entry point takes data and its own settings type ([`normalize::NormalizeOptions`],
+//! [`fingerprint::FingerprintOptions`], [`relate::RelateOptions`], [`relate::StoryOptions`],
+//! [`date::DateOptions`]); composing them from `copydesk.toml` is the binary's work.
+//! [`infer`] reads bylines, credits and datelines out of plain text, which both the
+//! readers of the inputs and the content profile need.
+
+pub mod date;
+pub mod error;
+pub mod fingerprint;
+pub mod infer;
+pub mod model;
+pub mod normalize;
+pub mod profile;
+pub mod relate;
+pub mod util;
+
+pub use error::{Error, Result};

@@ -1,0 +1,24 @@
+//! The rules of the workspace that Cargo does not enforce by itself.
+
+use std::path::Path;
+
+/// The direct dependencies of a workspace crate, by name.
+fn dependencies(manifest: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(manifest).expect("manifest");
+    let manifest: toml::Table = text.parse().expect("manifest is TOML");
+    ["dependencies", "target"]
+        .iter()
+        .filter_map(|section| manifest.get(*section).and_then(toml::Value::as_table))
+        .flat_map(|table| table.keys().cloned().collect::<Vec<_>>())
+        .collect()
+}
+
+#[test]
+fn the_core_has_no_command_line_database_network_or_terminal() {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/copydesk-core/Cargo.toml");
+    let found = dependencies(&manifest);
+    assert!(found.iter().any(|d| d == "regex"), "the manifest was read: {found:?}");
+    let forbidden = ["clap", "rusqlite", "ureq", "indicatif", "anstyle", "signal-hook", "libc", "copydesk"];
+    let broken: Vec<&String> = found.iter().filter(|d| forbidden.contains(&d.as_str())).collect();
+    assert!(broken.is_empty(), "copydesk-core depends on {broken:?}");
+}
