@@ -14,7 +14,7 @@ use crate::relate::{RelateOptions, StoryOptions};
 use crate::util::line_of;
 
 /// The name of the configuration file looked for.
-pub const FILE_NAME: &str = "copydesk.toml";
+pub const FILE_NAME: &str = crate::ingest::CONFIGURATION_FILE_NAME;
 
 /// The effective configuration of a run.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

@@ -17,11 +17,11 @@
 pub mod archive;
 pub mod config;
 pub mod extract;
-pub mod ingest;
 pub mod pipeline;
 pub mod report;
 pub mod score;
 pub mod synth;
 
 pub use copydesk_core::{date, error, fingerprint, model, normalize, profile, relate, util};
+pub use copydesk_ingest as ingest;
 pub use error::{Error, Result};

@@ -6,9 +6,11 @@ use std::path::Path;
 fn dependencies(manifest: &Path) -> Vec<String> {
     let text = std::fs::read_to_string(manifest).expect("manifest");
     let manifest: toml::Table = text.parse().expect("manifest is TOML");
-    ["dependencies", "target"]
-        .iter()
-        .filter_map(|section| manifest.get(*section).and_then(toml::Value::as_table))
+    // `[dependencies]` and every `[target.'cfg(…)'.dependencies]`.
+    let targets = manifest.get("target").and_then(toml::Value::as_table).into_iter().flat_map(|t| t.values());
+    std::iter::once(&toml::Value::Table(manifest.clone()))
+        .chain(targets)
+        .filter_map(|section| section.get("dependencies").and_then(toml::Value::as_table))
         .flat_map(|table| table.keys().cloned().collect::<Vec<_>>())
         .collect()
 }
@@ -21,4 +23,15 @@ fn the_core_has_no_command_line_database_network_or_terminal() {
     let forbidden = ["clap", "rusqlite", "ureq", "indicatif", "anstyle", "signal-hook", "libc", "copydesk"];
     let broken: Vec<&String> = found.iter().filter(|d| forbidden.contains(&d.as_str())).collect();
     assert!(broken.is_empty(), "copydesk-core depends on {broken:?}");
+}
+
+#[test]
+fn ingest_has_no_command_line_database_or_terminal() {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/copydesk-ingest/Cargo.toml");
+    let found = dependencies(&manifest);
+    assert!(found.iter().any(|d| d == "copydesk-core"), "the manifest was read: {found:?}");
+    assert!(found.iter().any(|d| d == "libc"), "the target dependencies were read: {found:?}");
+    let forbidden = ["clap", "rusqlite", "indicatif", "anstyle", "signal-hook", "copydesk"];
+    let broken: Vec<&String> = found.iter().filter(|d| forbidden.contains(&d.as_str())).collect();
+    assert!(broken.is_empty(), "copydesk-ingest depends on {broken:?}");
 }

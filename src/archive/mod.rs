@@ -21,13 +21,14 @@
 //! as it was before. The journal is a write-ahead log, so readers never block the writer
 //! and two ingests into one archive take turns.
 
-pub mod fetch;
+pub use copydesk_ingest::fetch;
 pub mod report;
 pub mod run;
 pub mod schema;
 pub mod screen;
 pub mod sources;
 mod story;
+mod validators;
 pub mod watch;
 
 use std::collections::HashSet;

@@ -208,7 +208,7 @@ impl Archive {
         let screening = screen_in(&tx, banding, batch.analyzed, config).map_err(|e| lift(&path, e))?;
         let facts = facts(&screening);
         store(&tx, banding, &batch, &screening, &facts).map_err(sql)?;
-        super::fetch::save_validators(&tx, batch.feeds, batch.seen_at).map_err(sql)?;
+        super::validators::save_validators(&tx, batch.feeds, batch.seen_at).map_err(sql)?;
         tx.commit().map_err(sql)?;
         Ok(screening)
     }

@@ -1325,7 +1325,7 @@ mod tests {
 
     #[test]
     fn json_ld_in_a_graph_gives_the_article_not_the_site_or_the_page() {
-        let meta = read(include_str!("../../fixtures/pages/jsonld-graph.html"), None);
+        let meta = read(include_str!("../../../fixtures/pages/jsonld-graph.html"), None);
         assert_eq!(meta.published.as_ref().map(|f| f.value.to_rfc3339()).as_deref(), Some("2024-03-01T18:45:00+00:00"));
         assert_eq!(basis(&meta.published), "json-ld NewsArticle datePublished");
         assert_eq!(day(&meta.modified), "2024-03-04");
@@ -1345,7 +1345,7 @@ mod tests {
 
     #[test]
     fn a_modified_date_first_in_the_markup_is_not_the_published_one() {
-        let meta = read(include_str!("../../fixtures/pages/modified-first.html"), None);
+        let meta = read(include_str!("../../../fixtures/pages/modified-first.html"), None);
         assert_eq!(meta.published.as_ref().map(|f| f.value.to_rfc3339()).as_deref(), Some("2023-10-05T07:15:00+03:00"));
         assert_eq!(basis(&meta.published), "meta article:published_time");
         assert_eq!(day(&meta.modified), "2023-10-09");
@@ -1361,7 +1361,7 @@ mod tests {
 
     #[test]
     fn cms_meta_names_give_the_dates_and_a_photo_credit_is_not_the_outlet() {
-        let meta = read(include_str!("../../fixtures/pages/cms-metas.html"), None);
+        let meta = read(include_str!("../../../fixtures/pages/cms-metas.html"), None);
         assert_eq!(day(&meta.published), "2023-11-12");
         assert_eq!(basis(&meta.published), "meta parsely-pub-date");
         assert_eq!(day(&meta.modified), "2023-11-14");
@@ -1372,14 +1372,14 @@ mod tests {
 
     #[test]
     fn a_time_marked_published_wins_over_updates_and_other_stories() {
-        let meta = read(include_str!("../../fixtures/pages/time-only.html"), None);
+        let meta = read(include_str!("../../../fixtures/pages/time-only.html"), None);
         assert_eq!(day(&meta.published), "2021-02-11");
         assert!(basis(&meta.published).starts_with("time (marked published)"), "{}", basis(&meta.published));
     }
 
     #[test]
     fn a_utc_timestamp_takes_the_local_day_of_the_same_instant() {
-        let meta = read(include_str!("../../fixtures/pages/time-tags.html"), None);
+        let meta = read(include_str!("../../../fixtures/pages/time-tags.html"), None);
         let published = meta.published.as_ref().map(|f| f.value.to_rfc3339());
         assert_eq!(published.as_deref(), Some("2022-05-03T20:30:00-05:00"));
         assert!(basis(&meta.published).starts_with("json-ld ReportageNewsArticle datePublished (local time from"));
@@ -1387,7 +1387,7 @@ mod tests {
 
     #[test]
     fn a_date_only_in_the_address_is_found() {
-        let page = include_str!("../../fixtures/pages/url-date.html");
+        let page = include_str!("../../../fixtures/pages/url-date.html");
         let meta = read(page, Some("https://www.rowing.example/sport/2023/06/17/rowing-club-wins/"));
         assert_eq!(day(&meta.published), "2023-06-17");
         assert_eq!(basis(&meta.published), "url path /2023/06/17/ (date only, no time)");
@@ -1397,12 +1397,12 @@ mod tests {
 
     #[test]
     fn german_and_french_bylines_give_the_publication_not_the_update() {
-        let meta = read(include_str!("../../fixtures/pages/de-text.html"), None);
+        let meta = read(include_str!("../../../fixtures/pages/de-text.html"), None);
         assert_eq!(day(&meta.published), "2009-08-06");
         assert!(basis(&meta.published).contains("Veröffentlicht am 6. August 2009"), "{}", basis(&meta.published));
         assert_eq!(meta.title.as_ref().map(|f| f.value.as_str()), Some("Stadtwerke senken den Gaspreis"));
 
-        let meta = read(include_str!("../../fixtures/pages/fr-text.html"), None);
+        let meta = read(include_str!("../../../fixtures/pages/fr-text.html"), None);
         assert_eq!(day(&meta.published), "2020-03-12");
         assert!(basis(&meta.published).contains("Publié le 12 mars 2020"), "{}", basis(&meta.published));
         assert!(basis(&meta.published).ends_with("(date only, no time)"));

@@ -14,11 +14,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use super::screen::FeedValidators;
-use crate::ingest::human_bytes;
+use crate::human_bytes;
 
 /// Settings of feed fetching that a configuration file may set (`[fetch]`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -313,7 +311,7 @@ fn fetch_one(agent: &ureq::Agent, url: &str, validators: Option<&Validators>, co
         etag: response.header("ETag").map(str::to_string),
         last_modified: response.header("Last-Modified").map(str::to_string),
     };
-    let charset = response.header("Content-Type").and_then(crate::ingest::encoding::content_type_charset);
+    let charset = response.header("Content-Type").and_then(crate::encoding::content_type_charset);
     let mut bytes = Vec::new();
     if let Err(e) = response.into_reader().take(limit + 1).read_to_end(&mut bytes) {
         return done(Fetched::Failed(describe_io(&e, config)));
@@ -372,43 +370,6 @@ fn describe_io(error: &std::io::Error, config: &FetchConfig) -> String {
             format!("no complete response within {} s", config.timeout_seconds)
         }
         _ => format!("network error: {error}"),
-    }
-}
-
-/// The validators the archive kept for these URLs.
-pub fn load_validators(conn: &Connection, urls: &[String]) -> rusqlite::Result<HashMap<String, Validators>> {
-    let mut select = conn.prepare_cached("SELECT etag, last_modified FROM feeds WHERE url = ?1")?;
-    let mut found = HashMap::new();
-    for url in urls {
-        let row = select
-            .query_row([url], |row| {
-                Ok(Validators { etag: row.get::<_, Option<String>>(0)?, last_modified: row.get(1)? })
-            })
-            .optional()?;
-        if let Some(validators) = row.filter(|v| v.etag.is_some() || v.last_modified.is_some()) {
-            found.insert(url.clone(), validators);
-        }
-    }
-    Ok(found)
-}
-
-/// Keeps the validators of the feeds read in this run, in the run's transaction.
-pub(crate) fn save_validators(conn: &Connection, feeds: &[FeedValidators], at: DateTime<Utc>) -> rusqlite::Result<()> {
-    let mut upsert = conn.prepare_cached(
-        "INSERT INTO feeds (url, etag, last_modified, checked) VALUES (?1, ?2, ?3, ?4) \
-         ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified, \
-         checked = excluded.checked",
-    )?;
-    for feed in feeds {
-        upsert.execute((&feed.url, &feed.etag, &feed.last_modified, at.timestamp()))?;
-    }
-    Ok(())
-}
-
-impl super::Archive {
-    /// The validators the archive kept for these feed URLs.
-    pub fn validators(&self, urls: &[String]) -> super::Result<HashMap<String, Validators>> {
-        load_validators(&self.conn, urls).map_err(|e| self.sql(e))
     }
 }
 

@@ -9,6 +9,7 @@ pub mod detect;
 pub mod encoding;
 pub mod feed;
 pub mod feedlist;
+pub mod fetch;
 pub mod html;
 pub use copydesk_core::infer;
 pub mod jsonl;
@@ -21,6 +22,11 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use detect::{Format, Unreadable};
+/// The name of copydesk's configuration file, which a folder walk never takes for an input.
+pub const CONFIGURATION_FILE_NAME: &str = "copydesk.toml";
+
+// The core's modules at the paths the readers have always used.
+pub(crate) use copydesk_core::{model, normalize, util};
 
 use crate::model::{Item, Location, Problem};
 
@@ -310,7 +316,7 @@ impl Walk<'_> {
                 }
                 continue;
             }
-            if path.file_name().is_some_and(|name| name == crate::config::FILE_NAME) {
+            if path.file_name().is_some_and(|name| name == CONFIGURATION_FILE_NAME) {
                 continue;
             }
             if !meta.is_file() {

@@ -68,7 +68,7 @@ pub fn opml_urls(bytes: &[u8]) -> Result<Vec<String>, FeedListError> {
 pub fn url_list(text: &str) -> Option<Vec<String>> {
     let mut urls = Vec::new();
     for line in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
-        if !crate::archive::fetch::is_url(line) || line.contains(char::is_whitespace) {
+        if !crate::fetch::is_url(line) || line.contains(char::is_whitespace) {
             return None;
         }
         if !urls.iter().any(|u| u == line) {

@@ -276,7 +276,7 @@ mod tests {
     use super::*;
 
     fn page(name: &str) -> Page {
-        let path = format!("{}/fixtures/pages/{name}", env!("CARGO_MANIFEST_DIR"));
+        let path = format!("{}/../../fixtures/pages/{name}", env!("CARGO_MANIFEST_DIR"));
         let html = std::fs::read_to_string(&path).expect("fixture page");
         read_page(&html, None)
     }
