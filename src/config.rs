@@ -43,12 +43,40 @@ pub struct Config {
     pub origin: Option<Origin>,
 }
 
+impl Config {
+    /// What scoring takes of this configuration.
+    pub fn scoring(&self) -> crate::score::Scoring<'_> {
+        crate::score::Scoring { options: &self.score, sources: &self.sources }
+    }
+
+    /// What building the report takes of this configuration.
+    pub fn report_settings(&self) -> crate::report::Settings<'_> {
+        crate::report::Settings {
+            scoring: self.scoring(),
+            ignores: &self.ignores,
+            configuration: self.origin.as_ref().map(Origin::shown).unwrap_or_default(),
+        }
+    }
+}
+
 /// The file a configuration came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Origin {
     pub path: PathBuf,
     /// Found from the inputs' folder upward, rather than given with `--config`.
     pub discovered: bool,
+}
+
+impl Origin {
+    /// The file as a report shows it. A discovered file is found by its real path: shown
+    /// relative to the current folder where it is inside it, as the inputs are.
+    fn shown(&self) -> crate::report::Configuration {
+        let here = std::env::current_dir().ok().and_then(|d| d.canonicalize().ok());
+        let path = here
+            .and_then(|here| self.path.strip_prefix(here).ok().map(Path::to_path_buf))
+            .unwrap_or_else(|| self.path.clone());
+        crate::report::Configuration { path: Some(path.display().to_string()), discovered: self.discovered }
+    }
 }
 
 /// Settings of the ingest stage that a configuration file may set.

@@ -99,7 +99,7 @@ pub fn check_timed(options: &CheckOptions) -> Result<(Report, Timings)> {
         problems: analysis.problems,
         files: inputs.files.len(),
         as_of: analysis.as_of,
-        config: &options.config,
+        settings: options.config.report_settings(),
     });
     timings.report = start.elapsed();
     Ok((report, timings))

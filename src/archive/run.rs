@@ -104,7 +104,7 @@ pub fn run(options: &RunOptions) -> Result<Report> {
         problems: analysis.problems,
         files: inputs.files.len(),
         as_of: analysis.as_of,
-        config,
+        settings: config.report_settings(),
     });
     let feeds = feed_reports(&fetches, &built);
 
@@ -140,8 +140,8 @@ pub fn run(options: &RunOptions) -> Result<Report> {
             },
         );
         date_from_archive(built, config);
-        let facts = score::report_facts(built, config);
-        built.sources = score::scores_with_limits(&facts, config);
+        let facts = score::report_facts(built, config.scoring());
+        built.sources = score::scores_with_limits(&facts, config.scoring());
         facts
     };
     if options.store {

@@ -135,7 +135,7 @@ pub fn window_scores(histories: &BTreeMap<String, SourceHistory>, config: &Confi
             }
         }
     }
-    scores_with_limits(&facts, config).into_iter().map(|score| (score.name.clone(), score)).collect()
+    scores_with_limits(&facts, config.scoring()).into_iter().map(|score| (score.name.clone(), score)).collect()
 }
 
 impl Archive {

@@ -377,7 +377,7 @@ pub fn apply_ignores(report: &mut Report, ignores: &[Ignore]) -> Vec<IgnoreRepor
         let matched = findings.iter().filter(|f| ignore.matches(f, report)).count();
         if matched == 0 {
             report.problems.push(crate::model::Problem::warning(
-                crate::config::FILE_NAME,
+                crate::ingest::CONFIGURATION_FILE_NAME,
                 None,
                 format!("an ignore matches nothing (reason: {:?}); remove it or correct it", ignore.reason),
             ));

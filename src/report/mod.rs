@@ -67,21 +67,6 @@ pub struct Configuration {
 }
 
 impl Configuration {
-    fn of(config: &crate::config::Config) -> Self {
-        match &config.origin {
-            Some(origin) => {
-                // A discovered file is found by its real path: shown relative to the
-                // current folder where it is inside it, as the inputs are.
-                let here = std::env::current_dir().ok().and_then(|d| d.canonicalize().ok());
-                let path = here
-                    .and_then(|here| origin.path.strip_prefix(here).ok().map(std::path::Path::to_path_buf))
-                    .unwrap_or_else(|| origin.path.clone());
-                Configuration { path: Some(path.display().to_string()), discovered: origin.discovered }
-            }
-            None => Configuration::default(),
-        }
-    }
-
     /// The file in words, for the table and Markdown.
     pub fn describe(&self) -> String {
         match &self.path {
@@ -269,7 +254,18 @@ pub struct Input<'a> {
     pub problems: Vec<Problem>,
     pub files: usize,
     pub as_of: Option<NaiveDate>,
-    pub config: &'a crate::config::Config,
+    pub settings: Settings<'a>,
+}
+
+/// What building the report takes from the configuration.
+#[derive(Debug, Clone)]
+pub struct Settings<'a> {
+    /// Source scores: the score's own options and the configured sources.
+    pub scoring: crate::score::Scoring<'a>,
+    /// Findings not to report, each with its reason.
+    pub ignores: &'a [findings::Ignore],
+    /// The configuration file the run used, as the report shows it.
+    pub configuration: Configuration,
 }
 
 /// Builds the report model from the pipeline's results.
@@ -321,7 +317,8 @@ pub fn build(input: Input<'_>) -> Report {
         }
     }
 
-    let score = &input.config.score;
+    let scoring = input.settings.scoring;
+    let score = scoring.options;
     let items: Vec<ItemReport> = analyzed
         .iter()
         .enumerate()
@@ -356,7 +353,7 @@ pub fn build(input: Input<'_>) -> Report {
                 id: item.id.clone(),
                 location: item.location.clone(),
                 source: item.source.as_ref().map(|_| {
-                    crate::score::source_identity(item.source.as_deref(), item.url.as_deref(), &input.config.sources)
+                    crate::score::source_identity(item.source.as_deref(), item.url.as_deref(), scoring.sources)
                 }),
                 url: item.url.clone(),
                 title: item.title.clone(),
@@ -420,20 +417,20 @@ pub fn build(input: Input<'_>) -> Report {
         items,
         clusters,
         sources: Vec::new(),
-        configuration: Configuration::of(input.config),
+        configuration: input.settings.configuration,
         ignores: Vec::new(),
         ignored: Vec::new(),
         problems: input.problems,
         baseline: None,
         archive: None,
     };
-    report.sources = crate::score::score_report(&report, input.config);
+    report.sources = crate::score::score_report(&report, scoring);
     report.summary.items_without_source = report.items.iter().filter(|i| i.source.is_none()).count();
-    report.ignores = findings::apply_ignores(&mut report, &input.config.ignores);
+    report.ignores = findings::apply_ignores(&mut report, input.settings.ignores);
     report.ignored = report.ignored_findings();
     // What is ignored is ignored everywhere: in every format and in the scores.
     if report.withdraw_ignored() {
-        report.sources = crate::score::score_report(&report, input.config);
+        report.sources = crate::score::score_report(&report, scoring);
     }
     report
 }

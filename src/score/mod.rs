@@ -358,22 +358,30 @@ impl SourceScore {
     }
 }
 
+/// What scoring takes from the configuration: its own options, and the configured
+/// sources with their aliases and lowest acceptable scores.
+#[derive(Debug, Clone, Copy)]
+pub struct Scoring<'a> {
+    pub options: &'a ScoreOptions,
+    pub sources: &'a [SourceConfig],
+}
+
 /// Scores the sources of a report: each item's facts read from its report, grouped by
 /// source identity.
-pub fn score_report(report: &crate::report::Report, config: &crate::config::Config) -> Vec<SourceScore> {
-    scores_with_limits(&report_facts(report, config), config)
+pub fn score_report(report: &crate::report::Report, scoring: Scoring<'_>) -> Vec<SourceScore> {
+    scores_with_limits(&report_facts(report, scoring), scoring)
 }
 
 /// Scores sources from their items' facts, each with its lowest acceptable score.
-pub fn scores_with_limits(facts: &[ItemFacts], config: &crate::config::Config) -> Vec<SourceScore> {
-    let mut scores = score_sources(facts, &config.score);
+pub fn scores_with_limits(facts: &[ItemFacts], scoring: Scoring<'_>) -> Vec<SourceScore> {
+    let mut scores = score_sources(facts, scoring.options);
     for score in &mut scores {
-        score.min_score = config
+        score.min_score = scoring
             .sources
             .iter()
             .find(|s| s.name == score.name)
             .and_then(|s| s.min_score)
-            .unwrap_or(config.score.min_source_score);
+            .unwrap_or(scoring.options.min_source_score);
     }
     scores
 }
@@ -381,25 +389,25 @@ pub fn scores_with_limits(facts: &[ItemFacts], config: &crate::config::Config) -
 /// Each item's facts, read from its report, in the report's order. The source of the other
 /// item of a relation is that item's source in the report, or, for an archived item, the
 /// source the archive holds.
-pub fn report_facts(report: &crate::report::Report, config: &crate::config::Config) -> Vec<ItemFacts> {
+pub fn report_facts(report: &crate::report::Report, scoring: Scoring<'_>) -> Vec<ItemFacts> {
     let source_of: std::collections::HashMap<&str, &str> =
         report.items.iter().map(|i| (i.id.as_str(), i.source.as_deref().unwrap_or(NO_SOURCE))).collect();
-    report.items.iter().map(|item| item_facts(item, &source_of, config)).collect()
+    report.items.iter().map(|item| item_facts(item, &source_of, scoring)).collect()
 }
 
 /// What one item's report says for each criterion.
 fn item_facts(
     item: &crate::report::ItemReport,
     source_of: &std::collections::HashMap<&str, &str>,
-    config: &crate::config::Config,
+    scoring: Scoring<'_>,
 ) -> ItemFacts {
     use crate::relate::Kind;
-    let options = &config.score;
+    let options = scoring.options;
     let source = item.source.as_deref().unwrap_or(NO_SOURCE);
     let other_source = |r: &crate::report::RelationReport| -> String {
         match &r.archived {
             Some(archived) => {
-                source_identity(archived.other_source.as_deref(), archived.other_url.as_deref(), &config.sources)
+                source_identity(archived.other_source.as_deref(), archived.other_url.as_deref(), scoring.sources)
             }
             None => source_of.get(r.other.as_str()).copied().unwrap_or(NO_SOURCE).to_string(),
         }
