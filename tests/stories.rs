@@ -213,7 +213,7 @@ fn every_measured_value_is_reported_and_the_origin_is_the_earliest() {
     {
         assert!(json.get(field).is_some(), "{field} missing from {json}");
     }
-    assert!(copy.flags.contains(&"rewrite"), "{:?}", copy.flags);
+    assert!(copy.flags.contains(&copydesk::model::Flag::Rewrite), "{:?}", copy.flags);
     let cluster = report.clusters.iter().find(|c| c.kind == "story" && c.members.iter().any(|m| m.id == "rw01-copy"));
     let cluster = cluster.expect("story cluster of rw01");
     assert_eq!(cluster.origin, "rw01-origin");
@@ -255,10 +255,10 @@ fn seed_002_is_unattributed_and_000_is_not() {
     let id = |prefix: &str| report.items.iter().find(|i| i.id.starts_with(prefix)).expect(prefix);
     let retelling = id("002");
     assert!(retelling.attribution.unattributed);
-    assert!(retelling.flags.contains(&"unattributed"), "{:?}", retelling.flags);
+    assert!(retelling.flags.contains(&copydesk::model::Flag::Unattributed), "{:?}", retelling.flags);
     let origin = id("000");
     assert!(!origin.attribution.unattributed);
-    assert!(!origin.flags.contains(&"unattributed"));
+    assert!(!origin.flags.contains(&copydesk::model::Flag::Unattributed));
     assert_eq!(origin.attribution.credit.as_deref(), Some("BFM TV"));
     assert!(origin.attribution.named_quotes >= 1, "{:?}", origin.attribution);
     assert!(origin.attribution.anonymous_sources >= 1, "{:?}", origin.attribution);

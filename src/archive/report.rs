@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::screen::{LookupStats, Match, Screened, Screening, Status, Stored};
 use super::timestamp;
+use crate::model::Flag;
 use crate::relate::Kind;
 use crate::report::table::{count, measured};
 use crate::report::{Format, ItemReport, RelationReport, Report};
@@ -235,13 +236,13 @@ pub fn annotate(report: &mut Report, annotation: Annotation<'_>) {
         }
         for m in &screened.matches {
             item.relations.push(relation(m));
-            if !item.flags.contains(&m.kind.as_str()) {
-                item.flags.push(m.kind.as_str());
+            if !item.flags.contains(&m.kind.flag()) {
+                item.flags.push(m.kind.flag());
             }
             *report.summary.relations.entry(m.kind.as_str()).or_default() += 1;
         }
-        if screened.status == Status::Edited && !item.flags.contains(&"edited") {
-            item.flags.push("edited");
+        if screened.status == Status::Edited && !item.flags.contains(&Flag::Edited) {
+            item.flags.push(Flag::Edited);
         }
         item.archive = Some(item_archive(screened, annotation.stored, &seen_at, &ids));
     }
@@ -505,20 +506,21 @@ pub fn date_from_archive(report: &mut Report, config: &crate::config::Config) {
             point: seen,
         });
         item.content_date.not_after = Some(seen);
-        item.flags.retain(|f| *f != "undated" && *f != "content_undated");
+        item.flags.retain(|f| !matches!(f, Flag::Undated | Flag::ContentUndated));
         if let Some(framing) = item.framing_date {
             let age = (framing - seen).num_days().max(0);
             item.age_days = Some(age);
             if age > i64::from(config.date.max_age_days) && !item.stale {
                 item.stale = true;
-                item.flags.push("stale");
+                item.flags.push(Flag::Stale);
             }
         }
         changed = true;
     }
     if changed {
         report.summary.stale = report.items.iter().filter(|i| i.stale).count();
-        report.summary.undated = report.items.iter().filter(|i| i.flags.contains(&"undated")).count();
-        report.summary.content_undated = report.items.iter().filter(|i| i.flags.contains(&"content_undated")).count();
+        report.summary.undated = report.items.iter().filter(|i| i.flags.contains(&Flag::Undated)).count();
+        report.summary.content_undated =
+            report.items.iter().filter(|i| i.flags.contains(&Flag::ContentUndated)).count();
     }
 }

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::{ItemReport, RelationReport, Report};
-use crate::model::Location;
+use crate::model::{Flag, Location};
 
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -255,11 +255,11 @@ impl Report {
                 Some(other) => {
                     item.relations.retain(|r| !(r.kind.as_str() == finding.kind && &r.other == other));
                     if !item.relations.iter().any(|r| r.kind.as_str() == finding.kind) {
-                        item.flags.retain(|f| *f != finding.kind);
+                        item.flags.retain(|f| f.as_str() != finding.kind);
                     }
                 }
                 None => {
-                    item.flags.retain(|f| *f != finding.kind);
+                    item.flags.retain(|f| f.as_str() != finding.kind);
                     match finding.kind {
                         "stale" => item.stale = false,
                         "unattributed" => item.attribution.unattributed = false,
@@ -270,10 +270,10 @@ impl Report {
             changed = true;
         }
         if changed {
-            let flagged = |items: &[ItemReport], kind: &str| items.iter().filter(|i| i.flags.contains(&kind)).count();
+            let flagged = |items: &[ItemReport], flag: Flag| items.iter().filter(|i| i.flags.contains(&flag)).count();
             self.summary.stale = self.items.iter().filter(|i| i.stale).count();
-            self.summary.undated = flagged(&self.items, "undated");
-            self.summary.date_conflicts = flagged(&self.items, "date_conflict");
+            self.summary.undated = flagged(&self.items, Flag::Undated);
+            self.summary.date_conflicts = flagged(&self.items, Flag::DateConflict);
             for count in self.summary.relations.values_mut() {
                 *count = 0;
             }
@@ -400,8 +400,8 @@ fn item_findings(item: &ItemReport) -> Vec<Finding> {
         ));
     }
     for flag in &item.flags {
-        let Some(rule) = rule(flag) else { continue };
-        if item.relations.iter().any(|r| r.kind.as_str() == *flag) {
+        let Some(rule) = rule(flag.as_str()) else { continue };
+        if item.relations.iter().any(|r| r.kind.flag() == *flag) {
             continue;
         }
         findings.push(rule.finding(item.id.clone(), item.location.clone(), None, flag_message(item, rule)));

@@ -4,6 +4,7 @@ use std::fmt::Write;
 
 use super::table::{count, evidence_in_order, evidence_line, measured, rule_name, stale_summary, story_measured};
 use super::Report;
+use crate::model::Flag;
 
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
@@ -95,7 +96,7 @@ pub fn render(report: &Report) -> String {
         }
         out.push('\n');
     }
-    let conflicts: Vec<_> = report.items.iter().filter(|i| i.flags.contains(&"date_conflict")).collect();
+    let conflicts: Vec<_> = report.items.iter().filter(|i| i.flags.contains(&Flag::DateConflict)).collect();
     if !conflicts.is_empty() {
         let _ = writeln!(out, "### Date conflicts\n");
         for item in conflicts {
@@ -105,7 +106,7 @@ pub fn render(report: &Report) -> String {
         }
         out.push('\n');
     }
-    let undated: Vec<String> = report.items.iter().filter(|i| i.flags.contains(&"undated")).map(md_label).collect();
+    let undated: Vec<String> = report.items.iter().filter(|i| i.flags.contains(&Flag::Undated)).map(md_label).collect();
     if !undated.is_empty() {
         let _ = writeln!(
             out,

@@ -21,7 +21,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::date::ContentDate;
-use crate::model::{Location, Problem, Severity};
+use crate::model::{Flag, Location, Problem, Severity};
 use crate::normalize::RemovedLine;
 use crate::pipeline::Analyzed;
 use crate::profile::Attribution;
@@ -150,7 +150,7 @@ pub struct ItemReport {
     pub attribution: Attribution,
     /// Garbled text, AI residue, generic filler and headline signals, with their evidence.
     pub signals: crate::score::signals::ItemSignals,
-    pub flags: Vec<&'static str>,
+    pub flags: Vec<Flag>,
     /// Relations in which this item is the later one: what it copies.
     pub relations: Vec<RelationReport>,
     /// Earlier items its text would make it a rewrite or the same story of, held apart,
@@ -324,30 +324,30 @@ pub fn build(input: Input<'_>) -> Report {
         .enumerate()
         .map(|(index, a)| {
             let item = &a.item;
-            let mut flags: Vec<&'static str> = relations[index].iter().map(|r| r.kind.as_str()).collect();
-            flags.sort();
+            let mut flags: Vec<Flag> = relations[index].iter().map(|r| r.kind.flag()).collect();
+            flags.sort_by_key(|flag| flag.as_str());
             flags.dedup();
             if item.lossy_utf8 {
-                flags.push("lossy_utf8");
+                flags.push(Flag::LossyUtf8);
             }
             if a.attribution.unattributed {
-                flags.push("unattributed");
+                flags.push(Flag::Unattributed);
             }
             flags.extend(a.date.flags());
             if a.boilerplate_ratio >= score.heavy_boilerplate {
-                flags.push("heavy_boilerplate");
+                flags.push(Flag::HeavyBoilerplate);
             }
             if !a.signals.text.garbled.is_empty() {
-                flags.push("garbled_text");
+                flags.push(Flag::GarbledText);
             }
             if a.signals.headline.sensational() {
-                flags.push("sensational_headline");
+                flags.push(Flag::SensationalHeadline);
             }
             if !a.signals.text.ai_residue.is_empty() {
-                flags.push("ai_residue");
+                flags.push(Flag::AiResidue);
             }
             if a.signals.text.filler_per_1000_words >= score.filler_per_1000_words {
-                flags.push("generic_filler");
+                flags.push(Flag::GenericFiller);
             }
             ItemReport {
                 id: item.id.clone(),
@@ -390,9 +390,9 @@ pub fn build(input: Input<'_>) -> Report {
         })
         .collect();
 
-    let count = |flag: &str| items.iter().filter(|i| i.flags.contains(&flag)).count();
-    let (stale, undated, date_conflicts) = (count("stale"), count("undated"), count("date_conflict"));
-    let content_undated = count("content_undated");
+    let count = |flag: Flag| items.iter().filter(|i| i.flags.contains(&flag)).count();
+    let (stale, undated, date_conflicts) = (count(Flag::Stale), count(Flag::Undated), count(Flag::DateConflict));
+    let content_undated = count(Flag::ContentUndated);
     let skipped = input.problems.iter().filter(|p| p.severity == Severity::Skipped).count();
     let warnings = input.problems.len() - skipped;
     let mut report = Report {

@@ -7,6 +7,7 @@ use std::fmt::Write;
 
 use super::{condensed, thousands, ClusterReport, ItemReport, RelationReport, Report};
 use crate::date::{Bound, Evidence, Strength};
+use crate::model::Flag;
 use crate::util::clip;
 
 pub fn render(report: &Report) -> String {
@@ -113,7 +114,7 @@ pub fn render_painted(report: &Report, paint: Paint) -> String {
 
     more(&mut out, more_stale, "stale item");
 
-    let conflicts: Vec<&ItemReport> = report.items.iter().filter(|i| i.flags.contains(&"date_conflict")).collect();
+    let conflicts: Vec<&ItemReport> = report.items.iter().filter(|i| i.flags.contains(&Flag::DateConflict)).collect();
     if !conflicts.is_empty() {
         let _ = writeln!(out, "\n{}", paint.heading("Date conflicts", Tone::Warning));
         for item in conflicts {
@@ -124,7 +125,7 @@ pub fn render_painted(report: &Report, paint: Paint) -> String {
     }
 
     let undated: Vec<String> =
-        report.items.iter().filter(|i| i.flags.contains(&"undated")).map(ItemReport::label).collect();
+        report.items.iter().filter(|i| i.flags.contains(&Flag::Undated)).map(ItemReport::label).collect();
     if !undated.is_empty() {
         let _ = writeln!(
             out,

@@ -115,3 +115,69 @@ impl std::fmt::Display for Problem {
         }
     }
 }
+
+/// What an item is flagged for: a finding kind, as the report's `flags` name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Flag {
+    /// An exact copy of another item.
+    Exact,
+    /// A near-duplicate of another item.
+    NearDuplicate,
+    /// Holds a part of another item.
+    PartialCopy,
+    /// A rewrite of another item.
+    Rewrite,
+    /// Tells the story of another item.
+    SameStory,
+    /// Its content predates its framing.
+    Stale,
+    /// Neither the content nor the framing could be dated.
+    Undated,
+    /// The framing is dated, the content is not.
+    ContentUndated,
+    /// Its dates contradict each other.
+    DateConflict,
+    /// Bad bytes were decoded as U+FFFD.
+    LossyUtf8,
+    /// No source could be named.
+    Unattributed,
+    /// Much of the text is boilerplate.
+    HeavyBoilerplate,
+    /// The text is garbled.
+    GarbledText,
+    /// The headline is sensational.
+    SensationalHeadline,
+    /// The text holds residue of a text generator.
+    AiResidue,
+    /// The text is padded with generic filler.
+    GenericFiller,
+    /// An archived item came back with other text.
+    Edited,
+}
+
+impl Flag {
+    /// The flag's name in the report.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Flag::Exact => "exact",
+            Flag::NearDuplicate => "near_duplicate",
+            Flag::PartialCopy => "partial_copy",
+            Flag::Rewrite => "rewrite",
+            Flag::SameStory => "same_story",
+            Flag::Stale => "stale",
+            Flag::Undated => "undated",
+            Flag::ContentUndated => "content_undated",
+            Flag::DateConflict => "date_conflict",
+            Flag::LossyUtf8 => "lossy_utf8",
+            Flag::Unattributed => "unattributed",
+            Flag::HeavyBoilerplate => "heavy_boilerplate",
+            Flag::GarbledText => "garbled_text",
+            Flag::SensationalHeadline => "sensational_headline",
+            Flag::AiResidue => "ai_residue",
+            Flag::GenericFiller => "generic_filler",
+            Flag::Edited => "edited",
+        }
+    }
+}

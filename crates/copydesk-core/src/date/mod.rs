@@ -44,7 +44,7 @@ use calendar::{add_days, add_months, days_between, Direction};
 use extract::{Approx, CalendarUnit, Doc, Form, Mention, Modifier, Part, Quantity, Unit};
 use timeline::{Target, TermMatch};
 
-use crate::model::Item;
+use crate::model::{Flag, Item};
 use crate::util::clip;
 
 /// Settings of the date stage (`[date]` in `copydesk.toml`).
@@ -204,17 +204,17 @@ impl Assessment {
     /// The item flags the findings raise: `stale`, `undated`, `date_conflict`; and
     /// `content_undated`, a note without a finding, for an item that nothing in its text
     /// dates but that has a date of its own (published or fetched), so its framing is known.
-    pub fn flags(&self) -> Vec<&'static str> {
+    pub fn flags(&self) -> Vec<Flag> {
         let mut flags = Vec::new();
         if self.stale {
-            flags.push("stale");
+            flags.push(Flag::Stale);
         }
         if self.undated {
             let framed = matches!(self.framing_basis, FramingBasis::Published | FramingBasis::Fetched);
-            flags.push(if framed { "content_undated" } else { "undated" });
+            flags.push(if framed { Flag::ContentUndated } else { Flag::Undated });
         }
         if self.date_conflict {
-            flags.push("date_conflict");
+            flags.push(Flag::DateConflict);
         }
         flags
     }

@@ -473,7 +473,7 @@ fn an_item_with_nothing_datable_is_undated() {
         d(2025, 1, 20),
     );
     assert!(a.undated, "{:#?}", a.content.evidence);
-    assert_eq!(a.flags(), vec!["undated"]);
+    assert_eq!(a.flags(), vec![crate::model::Flag::Undated]);
     assert_eq!(a.age_days, None);
 }
 
@@ -481,7 +481,7 @@ fn an_item_with_nothing_datable_is_undated() {
 fn a_published_date_before_the_content_is_a_date_conflict() {
     let a = check("Russia fired an Oreshnik missile at Dnipro, officials said.", d(2024, 6, 1));
     assert!(a.date_conflict);
-    assert!(a.flags().contains(&"date_conflict"));
+    assert!(a.flags().contains(&crate::model::Flag::DateConflict));
     assert!(a.content.conflicts[0].message.contains("2024-11-21"), "{:?}", a.content.conflicts);
 }
 

@@ -90,6 +90,18 @@ impl Kind {
         }
     }
 
+    /// The item flag of this relation.
+    pub fn flag(self) -> crate::model::Flag {
+        use crate::model::Flag;
+        match self {
+            Kind::Exact => Flag::Exact,
+            Kind::NearDuplicate => Flag::NearDuplicate,
+            Kind::PartialCopy => Flag::PartialCopy,
+            Kind::Rewrite => Flag::Rewrite,
+            Kind::SameStory => Flag::SameStory,
+        }
+    }
+
     /// Whether the kind is a copy of the text (exact, near-duplicate, partial copy), as
     /// opposed to a relation of content (rewrite, same story).
     pub fn is_copy(self) -> bool {
