@@ -279,7 +279,7 @@ struct SourcesArgs {
     min_source_score: Option<f64>,
     /// Output format.
     #[arg(long, short, value_enum, default_value = "table")]
-    format: Format,
+    format: SourcesFormat,
     #[command(flatten)]
     config: ConfigFile,
     /// Write the report to a file instead of standard output.
@@ -823,6 +823,15 @@ fn poll_summary(poll: &copydesk::archive::watch::Poll<'_>) -> String {
     )
 }
 
+/// The formats of `copydesk sources`: a finding format has no findings to show here, so
+/// asking for one is a usage error before the archive is opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum SourcesFormat {
+    Table,
+    Json,
+    Markdown,
+}
+
 fn sources(args: SourcesArgs) -> Result<u8> {
     let start = std::env::current_dir().ok();
     let loaded = config::resolve(args.config.config.as_deref(), args.config.lookup(), start.as_deref())?;
@@ -835,10 +844,9 @@ fn sources(args: SourcesArgs) -> Result<u8> {
     };
     let report = archive.sources_report(args.until.unwrap_or_else(Utc::now), args.since, by, &loaded.config)?;
     let rendered = match args.format {
-        Format::Table => sources::render_table(&report),
-        Format::Json => sources::render_json(&report),
-        Format::Markdown => sources::render_markdown(&report),
-        other => anyhow::bail!("copydesk sources writes table, json or markdown, not {other:?}"),
+        SourcesFormat::Table => sources::render_table(&report),
+        SourcesFormat::Json => sources::render_json(&report),
+        SourcesFormat::Markdown => sources::render_markdown(&report),
     };
     emit(&rendered, args.output.as_deref())?;
     let Some(minimum) = args.min_source_score else { return Ok(EXIT_OK) };

@@ -232,6 +232,23 @@ fn a_bad_path_is_one_error_line() {
 }
 
 #[test]
+fn sources_refuses_a_finding_format_before_opening_the_archive() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let missing = dir.path().join("no-such-archive.db");
+    let sarif = run(copydesk()
+        .current_dir(dir.path())
+        .args(["sources", "--no-config", "-f", "sarif", "--archive"])
+        .arg(&missing));
+    sarif.assert_code(2);
+    assert!(
+        sarif.stderr.contains("invalid value 'sarif'") && sarif.stderr.contains("table, json, markdown"),
+        "{}",
+        sarif.stderr
+    );
+    assert!(!missing.exists(), "no archive was opened or made");
+}
+
+#[test]
 fn the_table_is_coloured_when_asked_and_never_in_machine_formats() {
     const ESC: char = '\u{1b}';
     let table = |args: &[&str], env: &[(&str, &str)]| {
