@@ -112,7 +112,13 @@ fn build(path: &Path, documents: usize, config: &Config) {
                     text: d.text,
                     ..Item::default()
                 };
-                pipeline::analyze(item, &templates, config, signer.as_ref(), &undated)
+                copydesk::analysis::analyze(
+                    item,
+                    &templates,
+                    pipeline::analysis_settings(config),
+                    signer.as_ref(),
+                    &undated,
+                )
             })
             .collect();
         fingerprint_s += t.elapsed().as_secs_f64();
@@ -270,7 +276,7 @@ fn screen_in_process(path: &Path, new: &Path, config: &Config) {
     let mut archive = Archive::open(path, Mode::Existing, config).expect("open");
     let opened = start.elapsed().as_secs_f64();
     let start = Instant::now();
-    let screening = archive.screen(&analyzed, config).expect("screen");
+    let screening = archive.screen(&analyzed, &config.relate, &config.story).expect("screen");
     let seconds = start.elapsed().as_secs_f64();
     let matched = screening.items.iter().filter(|s| !s.matches.is_empty()).count();
     println!(

@@ -44,18 +44,20 @@ pub struct Config {
 }
 
 impl Config {
-    /// What scoring takes of this configuration.
-    pub fn scoring(&self) -> crate::score::Scoring<'_> {
-        crate::score::Scoring { options: &self.score, sources: &self.sources }
+    /// What judging takes of this configuration: scoring, the sources, the ignores, the
+    /// maximum age.
+    pub fn judge_settings(&self) -> crate::verdict::JudgeSettings<'_> {
+        crate::verdict::JudgeSettings {
+            score: &self.score,
+            sources: &self.sources,
+            ignores: &self.ignores,
+            max_age_days: self.date.max_age_days,
+        }
     }
 
-    /// What building the report takes of this configuration.
-    pub fn report_settings(&self) -> crate::report::Settings<'_> {
-        crate::report::Settings {
-            scoring: self.scoring(),
-            ignores: &self.ignores,
-            configuration: self.origin.as_ref().map(Origin::shown).unwrap_or_default(),
-        }
+    /// The configuration file, as reports show it.
+    pub fn shown(&self) -> crate::report::Configuration {
+        self.origin.as_ref().map(Origin::shown).unwrap_or_default()
     }
 }
 

@@ -19,9 +19,10 @@ pub mod config;
 pub mod extract;
 pub mod pipeline;
 pub mod report;
-pub mod score;
 pub mod synth;
 
-pub use copydesk_core::{date, error, fingerprint, model, normalize, profile, relate, util};
+pub use copydesk_core::{
+    analysis, date, error, fingerprint, history, model, normalize, profile, relate, score, util, verdict,
+};
 pub use copydesk_ingest as ingest;
 pub use error::{Error, Result};

@@ -598,7 +598,7 @@ fn check(args: CheckArgs, color: ColorWhen) -> Result<u8> {
         }
     }
     if let Some(path) = &args.write_baseline {
-        std::fs::write(path, report::baseline::Baseline::of(&report).to_json())
+        std::fs::write(path, report::baseline::Baseline::of(&report.findings).to_json())
             .with_context(|| format!("writing the baseline {}", path.display()))?;
     }
     if args.statistics {

@@ -18,18 +18,19 @@ use chrono::NaiveDate;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
+use crate::analysis::{self, AnalysisSettings, CollectionDate};
 use crate::config::Config;
-use crate::date::{self, Assessment};
-use crate::fingerprint::{self, Fingerprint, Signer};
+use crate::date;
+use crate::fingerprint::Signer;
 use crate::ingest::{self, IngestOptions, Inputs, Reader, Unit};
-use crate::model::{Item, Problem};
-use crate::normalize::{self, RemovedLine, TemplateCounter, Templates};
-use crate::profile::{self, Attribution, Profile};
-use crate::relate::{self, Related};
+use crate::model::Problem;
+use crate::normalize::{self, TemplateCounter, Templates};
+use crate::relate::Related;
 use crate::report::{self, Report};
-use crate::score::signals::{self, ItemSignals};
-use crate::util::clip;
+use crate::verdict::{self, Verdicts};
 use crate::{Error, Result};
+
+pub use crate::analysis::Analyzed;
 
 /// Units handed to the worker threads at a time.
 const BATCH: usize = 512;
@@ -46,25 +47,6 @@ pub struct CheckOptions {
     pub as_of: Option<NaiveDate>,
     /// Show progress on standard error (when it is a terminal).
     pub progress: bool,
-}
-
-/// An item after the per-item stages: its metadata (text dropped), what normalization
-/// removed, its fingerprint and its content profile.
-#[derive(Debug, Clone)]
-pub struct Analyzed {
-    /// The item without its text.
-    pub item: Item,
-    /// Position in the order items were read.
-    pub seq: usize,
-    pub removed: Vec<RemovedLine>,
-    pub boilerplate_ratio: f64,
-    pub fingerprint: Fingerprint,
-    pub profile: Profile,
-    pub attribution: Attribution,
-    /// The framing date, the content-date evidence and the staleness verdicts.
-    pub date: Assessment,
-    /// Garbled text, AI residue, filler and headline signals, for scoring.
-    pub signals: ItemSignals,
 }
 
 /// Time spent in each stage, for the benchmark.
@@ -93,13 +75,16 @@ pub fn check_timed(options: &CheckOptions) -> Result<(Report, Timings)> {
     timings.relate = start.elapsed();
 
     let start = Instant::now();
+    let verdicts = judge(&analysis.analyzed, &related, None, &options.config);
     let report = report::build(report::Input {
         analyzed: &analysis.analyzed,
-        related: &related,
+        verdicts,
         problems: analysis.problems,
         files: inputs.files.len(),
         as_of: analysis.as_of,
-        settings: options.config.report_settings(),
+        candidates: related.stats,
+        configuration: options.config.shown(),
+        archive: None,
     });
     timings.report = start.elapsed();
     Ok((report, timings))
@@ -261,62 +246,6 @@ struct FirstPass {
     collection_date: CollectionDate,
 }
 
-/// How far after most of a collection's published dates its date may lie: the newest
-/// date within this many days after the 99th percentile counts, later ones are outliers.
-const AS_OF_REACH_DAYS: i64 = 31;
-
-/// The date of a collection, by default: the newest published date that is neither in the
-/// future nor far after the rest, so that one mistyped date (2050-09-30) cannot make every
-/// undated item of the collection look decades old.
-#[derive(Debug, Default)]
-pub struct CollectionDate {
-    pub date: Option<NaiveDate>,
-    /// Published dates left out, with how many items carry them.
-    pub set_aside: Vec<(NaiveDate, usize)>,
-}
-
-impl CollectionDate {
-    /// The collection date of a set of published dates, `today` being the run's day.
-    pub fn of(mut dates: Vec<NaiveDate>, today: NaiveDate) -> CollectionDate {
-        dates.sort_unstable();
-        let limit = today + chrono::Duration::days(1);
-        let valid = dates.partition_point(|d| *d <= limit);
-        let reach = match valid {
-            0 => None,
-            n => dates.get((n - 1) * 99 / 100).map(|p| *p + chrono::Duration::days(AS_OF_REACH_DAYS)),
-        };
-        let cut = reach.map_or(0, |reach| dates[..valid].partition_point(|d| *d <= reach));
-        let mut set_aside: Vec<(NaiveDate, usize)> = Vec::new();
-        for date in &dates[cut..] {
-            match set_aside.last_mut() {
-                Some((last, count)) if last == date => *count += 1,
-                _ => set_aside.push((*date, 1)),
-            }
-        }
-        CollectionDate { date: cut.checked_sub(1).map(|i| dates[i]), set_aside }
-    }
-
-    /// A warning naming the published dates not taken as the collection's date.
-    fn set_aside_problem(&self) -> Option<Problem> {
-        if self.set_aside.is_empty() {
-            return None;
-        }
-        let listed: Vec<String> = self
-            .set_aside
-            .iter()
-            .take(5)
-            .map(|(date, n)| if *n == 1 { date.to_string() } else { format!("{date} ({n} items)") })
-            .collect();
-        let more = self.set_aside.len().saturating_sub(5);
-        let more = if more > 0 { format!(" and {more} more") } else { String::new() };
-        let message = format!(
-            "published dates in the future or far after the rest of the collection are not taken as its date: {}{more}",
-            listed.join(", ")
-        );
-        Some(Problem::warning("(collection)", None, message))
-    }
-}
-
 /// Cuts the inputs into batches of units and hands each batch to `work` on all cores,
 /// keeping the reading order.
 fn for_each_batch<T: Send>(
@@ -395,6 +324,7 @@ fn second_pass(
 ) -> Vec<Analyzed> {
     let config = &check.config;
     let signer: Box<dyn Signer> = config.fingerprint.signer();
+    let settings = analysis_settings(config);
     let mut analyzed: Vec<Analyzed> = Vec::with_capacity(first.ids.len());
     for_each_batch(
         inputs,
@@ -404,7 +334,7 @@ fn second_pass(
             parsed
                 .items
                 .into_iter()
-                .map(|item| analyze(item, &first.templates, config, signer.as_ref(), dating))
+                .map(|item| analysis::analyze(item, &first.templates, settings, signer.as_ref(), dating))
                 .collect::<Vec<_>>()
         },
         |results| {
@@ -425,112 +355,27 @@ fn second_pass(
     analyzed
 }
 
-/// The per-item stages: normalize, fingerprint, the date evidence and the content profile,
-/// read from the article text (boilerplate and metadata lines left out, the case of the
-/// clean lines kept for the profile); the text is dropped at the end.
-pub fn analyze(
-    mut item: Item,
-    templates: &Templates,
-    config: &Config,
-    signer: &dyn Signer,
-    dating: &date::Context<'_>,
-) -> Analyzed {
-    let normalized = normalize::normalize(&item, templates, &config.normalize);
-    let fingerprint = fingerprint::fingerprint(&normalized.paragraphs, &config.fingerprint, signer);
-    // Captions are not the article's content: they do not date it.
-    let captions = item.text.lines().enumerate().filter(|(_, line)| normalize::furniture::is_caption(line));
-    let mut skip: Vec<usize> = normalized.removed.iter().map(|r| r.line).chain(captions.map(|(i, _)| i + 1)).collect();
-    skip.sort_unstable();
-    skip.dedup();
-    let date = date::assess(&item, &skip, dating);
-    let profile = if config.story.enabled && signals::english(item.language.as_deref()) {
-        let lines: Vec<&str> = item.text.lines().collect();
-        let kept = normalized.kept_lines.iter().filter_map(|&line| lines.get(line).copied());
-        profile::profile(item.title.as_deref(), kept, config.story.profile_terms)
-    } else {
-        Profile::default()
-    };
-    let attribution = profile::attribution(&item, &profile);
-    let signals = item_signals(&item, &normalized.removed, &config.score);
-    item.text = String::new();
-    Analyzed {
-        item,
-        seq: 0,
-        removed: normalized.removed,
-        boilerplate_ratio: normalized.boilerplate_ratio,
-        fingerprint,
-        profile,
-        attribution,
-        date,
-        signals,
-    }
-}
-
-/// A repeated line shorter than this is a label (a site name, a section), not a fault.
-const MIN_REPEATED_WORDS: usize = 6;
-
-/// The text and headline signals of an item; lines removed as repeats count as garbled.
-fn item_signals(item: &Item, removed: &[RemovedLine], options: &crate::score::ScoreOptions) -> ItemSignals {
-    let mut text = signals::text_signals(&item.text);
-    // A repeated caption or a transcript's speaker label is the page's form, not a fault.
-    let repeated = removed.iter().filter(|r| matches!(r.removal, normalize::Removal::RepeatedInItem { .. }));
-    let artefact = |r: &&RemovedLine| {
-        r.text.split_whitespace().count() >= MIN_REPEATED_WORDS
-            && !normalize::furniture::is_caption(&r.text)
-            && !normalize::furniture::is_speaker_label(&r.text)
-    };
-    for line in repeated.filter(artefact) {
-        text.garbled.push(signals::Artefact { kind: "repeated_line", line: line.line, excerpt: clip(&line.text, 60) });
-    }
-    if !signals::english(item.language.as_deref()) {
-        // Headline words, loaded words and the story profile are English rules.
-        text.voice = signals::Voice::default();
-        return ItemSignals { text, headline: Default::default(), not_applied: signals::ENGLISH_ONLY.to_vec() };
-    }
-    let headline = item
-        .title
-        .as_deref()
-        .map(|t| signals::headline_signals_with(t, &item.text, &options.extend_loaded_words, &options.extend_clickbait))
-        .unwrap_or_default();
-    ItemSignals { text, headline, not_applied: Vec::new() }
-}
-
-/// Each item's rank in origin order: earliest first by publication day — the published
-/// date, or for an item without one the date its content is estimated at — then items
-/// with a published time before estimated ones, then by time, then first seen, then id.
-/// Items with neither date come after all dated ones.
-pub fn origin_rank(analyzed: &[Analyzed]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..analyzed.len()).collect();
-    order.sort_by(|&a, &b| {
-        let key = |i: usize| {
-            let one = &analyzed[i];
-            let day = one.item.published.map(|p| p.date_naive()).or(one.date.content.estimate);
-            (day.is_none(), day, one.item.published.is_none(), one.item.published, one.seq)
-        };
-        key(a).cmp(&key(b)).then_with(|| analyzed[a].item.id.cmp(&analyzed[b].item.id))
-    });
-    let mut rank = vec![0; analyzed.len()];
-    for (position, index) in order.into_iter().enumerate() {
-        rank[index] = position;
-    }
-    rank
-}
-
-/// When an item's event happened: the day its text reports, else its published day.
-pub fn event_time(analyzed: &Analyzed) -> relate::story::EventTime {
-    relate::story::EventTime {
-        day: analyzed.date.reported.or(analyzed.item.published.map(|p| p.date_naive())),
-        named: analyzed.date.days_named.clone(),
+/// The per-item stages' own settings, out of the configuration.
+pub fn analysis_settings(config: &Config) -> AnalysisSettings<'_> {
+    AnalysisSettings {
+        normalize: &config.normalize,
+        fingerprint: &config.fingerprint,
+        story: &config.story,
+        score: &config.score,
     }
 }
 
 /// Relations and clusters of a set of analyzed items (for callers that hold them).
 pub fn relate(analyzed: &[Analyzed], config: &Config) -> Related {
-    let rank = origin_rank(analyzed);
-    let prints: Vec<&Fingerprint> = analyzed.iter().map(|a| &a.fingerprint).collect();
-    let mut related = relate::relate(&prints, &rank, &config.relate);
-    let profiles: Vec<&Profile> = analyzed.iter().map(|a| &a.profile).collect();
-    let times: Vec<relate::story::EventTime> = analyzed.iter().map(event_time).collect();
-    relate::relate_stories(&mut related, &prints, &profiles, &times, &rank, &config.relate, &config.story);
-    related
+    analysis::relate(analyzed, &config.relate, &config.story)
+}
+
+/// Every verdict about a run's analyzed items, related, with what an archive says of them.
+pub fn judge(
+    analyzed: &[Analyzed],
+    related: &Related,
+    history: Option<verdict::History<'_>>,
+    config: &Config,
+) -> Verdicts {
+    verdict::judge(verdict::Judging { analyzed, related, history, settings: config.judge_settings() })
 }

@@ -8,14 +8,14 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 
 use super::fetch::{self, Fetch, Fetched};
-use super::report::{annotate, date_from_archive, Annotation, FeedReport};
-use super::screen::{Batch, FeedValidators, Screening};
+use super::screen::{Batch, FeedValidators};
 use super::{Archive, ArchiveError, Mode, Result};
+use crate::analysis::Analyzed;
 use crate::ingest::{self, IngestOptions, InputFile};
 use crate::model::{Problem, Severity};
 use crate::pipeline::{self, CheckOptions};
-use crate::report::{self, Report};
-use crate::score::{self, ItemFacts};
+use crate::report::{self, ArchiveSection, FeedReport, Report};
+use crate::verdict::History;
 
 /// What a run against the archive is asked to do.
 #[derive(Debug, Clone)]
@@ -98,18 +98,21 @@ pub fn run(options: &RunOptions) -> Result<Report> {
     drop(spooled);
     let analyzed = analysis.analyzed;
     let related = pipeline::relate(&analyzed, config);
-    let mut built = report::build(report::Input {
+    let feeds = feed_reports(&fetches, &analyzed, &analysis.problems);
+    let input = |verdicts, archive| report::Input {
         analyzed: &analyzed,
-        related: &related,
-        problems: analysis.problems,
+        verdicts,
+        problems: analysis.problems.clone(),
         files: inputs.files.len(),
         as_of: analysis.as_of,
-        settings: config.report_settings(),
-    });
-    let feeds = feed_reports(&fetches, &built);
+        candidates: related.stats,
+        configuration: config.shown(),
+        archive,
+    };
 
     let Some(archive) = archive.as_mut() else {
-        return Ok(built);
+        let verdicts = pipeline::judge(&analyzed, &related, None, config);
+        return Ok(report::build(input(verdicts, None)));
     };
     // The validators to keep for the next conditional GET of each feed read.
     let keep: Vec<FeedValidators> = fetches
@@ -124,37 +127,34 @@ pub fn run(options: &RunOptions) -> Result<Report> {
             _ => None,
         })
         .collect();
-    // What the screening adds to the report: the archive's section, relations to archived
-    // items, dates from archived copies, and the scores that rest on them. Gives each
-    // item's facts, which the scores were worked out from.
-    let archive_path = archive.path().to_path_buf();
-    let add_screening = |built: &mut Report, screening: &Screening| -> Vec<ItemFacts> {
-        annotate(
-            built,
-            Annotation {
-                path: archive_path.as_path(),
-                stored: options.store,
-                seen_at: options.seen_at,
-                screening,
-                feeds,
-            },
-        );
-        date_from_archive(built, config);
-        let facts = score::report_facts(built, config.scoring());
-        built.sources = score::scores_with_limits(&facts, config.scoring());
-        facts
-    };
-    if options.store {
+    let (screening, verdicts) = if options.store {
+        // Screened and stored in one transaction: the items are judged against
+        // everything stored before them, and stored with the standing they were judged to
+        // have.
+        let mut ingest = archive.begin_ingest()?;
+        let screening = ingest.screen(&analyzed, &config.relate, &config.story)?;
+        let history = History { screening: &screening, stored: true, seen_at: options.seen_at };
+        let verdicts = pipeline::judge(&analyzed, &related, Some(history), config);
         let batch = Batch { analyzed: &analyzed, related: &related, seen_at: options.seen_at, feeds: &keep };
-        archive.ingest(batch, config, |screening| add_screening(&mut built, screening))?;
+        ingest.store(batch, &screening, &verdicts.facts)?;
+        ingest.commit()?;
+        (screening, verdicts)
     } else {
-        let screening = archive.screen(&analyzed, config)?;
-        add_screening(&mut built, &screening);
-    }
-    if let Some(run) = built.archive.as_mut() {
-        run.items_after = archive.count()?;
-    }
-    Ok(built)
+        let screening = archive.screen(&analyzed, &config.relate, &config.story)?;
+        let history = History { screening: &screening, stored: false, seen_at: options.seen_at };
+        let verdicts = pipeline::judge(&analyzed, &related, Some(history), config);
+        (screening, verdicts)
+    };
+    let section = ArchiveSection {
+        path: archive.path().display().to_string(),
+        stored: options.store,
+        seen_at: options.seen_at,
+        items_before: screening.archived_before,
+        items_after: archive.count()?,
+        lookups: screening.stats,
+        feeds,
+    };
+    Ok(report::build(input(verdicts, Some(section))))
 }
 
 fn spool(bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
@@ -165,8 +165,6 @@ fn spool(bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
     Ok(file)
 }
 
-/// What became of each URL: read (with its items), not modified, or failed — a feed whose
-/// body could not be read as articles failed too.
 /// The inputs with each OPML file given by name replaced by the feeds it lists (folders
 /// are walked for articles, not for feed lists). An OPML file that cannot be read is a
 /// problem, and its place is left out.
@@ -199,15 +197,17 @@ fn read_head(path: &std::path::Path) -> Option<Vec<u8>> {
     Some(head)
 }
 
-fn feed_reports(fetches: &[Fetch], report: &Report) -> Vec<FeedReport> {
+/// What became of each URL: read (with its items), not modified, or failed — a feed whose
+/// body could not be read as articles failed too.
+fn feed_reports(fetches: &[Fetch], analyzed: &[Analyzed], problems: &[Problem]) -> Vec<FeedReport> {
     fetches
         .iter()
         .map(|fetch| {
             let url = fetch.url.as_str();
-            let items = report.items.iter().filter(|i| i.location.as_ref().is_some_and(|l| l.path == url)).count();
+            let items = analyzed.iter().filter(|a| a.item.location.as_ref().is_some_and(|l| l.path == url)).count();
             match &fetch.fetched {
                 Fetched::Body { status, bytes, .. } => {
-                    let skipped = report.problems.iter().find(|p| p.path == url && p.severity == Severity::Skipped);
+                    let skipped = problems.iter().find(|p| p.path == url && p.severity == Severity::Skipped);
                     FeedReport {
                         url: url.to_string(),
                         status: if skipped.is_some() && items == 0 { "failed" } else { "read" },
@@ -239,18 +239,4 @@ fn feed_reports(fetches: &[Fetch], report: &Report) -> Vec<FeedReport> {
             }
         })
         .collect()
-}
-
-impl Report {
-    /// Whether any input of the run failed: a file, a feed or part of one was skipped.
-    pub fn input_failed(&self) -> bool {
-        self.summary.skipped > 0
-    }
-
-    /// Whether the run read nothing at all: no item, and no feed that answered "not
-    /// modified".
-    pub fn read_nothing(&self) -> bool {
-        self.summary.items == 0
-            && !self.archive.as_ref().is_some_and(|a| a.feeds.iter().any(|f| f.status == "not_modified"))
-    }
 }

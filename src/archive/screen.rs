@@ -8,162 +8,26 @@ use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
-use serde::Serialize;
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 
 use super::story::{self as archived_story, Frequencies, Probe, StoryRows};
 use super::{
     band_keys, decode_paragraphs, decode_signature, identity_key, insert_facts, insert_item, insert_postings,
     paragraph_keys, Archive, ArchiveError, ArchivedItem, Result, INSERT_ITEM,
 };
-use crate::config::Config;
+use crate::analysis::Analyzed;
 use crate::fingerprint::{jaccard, simhash_distance, Fingerprint};
-use crate::pipeline::Analyzed;
 use crate::profile::Profile;
-use crate::relate::{verify, Banding, Evidence, Kind, RelateOptions, Related};
+use crate::relate::{verify, Banding, Evidence, Kind, RelateOptions, Related, StoryOptions};
 use crate::score::ItemFacts;
 
-/// What the archive holds under a new item's identity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    /// Nothing: the item is new to the archive.
-    New,
-    /// The same text: the item is archived already (or occurs twice in this run).
-    Unchanged,
-    /// Another text at the same URL: the item was edited since it was archived.
-    Edited,
-}
-
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::New => "new",
-            Status::Unchanged => "unchanged",
-            Status::Edited => "edited",
-        }
-    }
-}
-
-/// An archived item version, without its fingerprint.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Stored {
-    /// The row of this version in the archive.
-    pub rowid: i64,
-    #[serde(skip)]
-    pub ident: i64,
-    pub version: i64,
-    pub id: String,
-    pub source: Option<String>,
-    pub url: Option<String>,
-    pub title: Option<String>,
-    pub published: Option<String>,
-    /// When the archive first saw this version (Unix seconds).
-    pub first_seen: i64,
-}
-
-impl Stored {
-    /// When the text is known to have existed (Unix seconds): its published date when
-    /// that is earlier than the archive's first sighting (an older collection loaded
-    /// later), else the sighting.
-    pub fn existed_by(&self) -> i64 {
-        self.published_seconds().map_or(self.first_seen, |published| published.min(self.first_seen))
-    }
-
-    /// The published date, in Unix seconds, when there is one that can be read.
-    pub fn published_seconds(&self) -> Option<i64> {
-        self.published.as_deref().and_then(crate::util::parse_timestamp).map(|t| t.timestamp())
-    }
-}
+pub use crate::history::{LookupStats, Match, Previous, Screened, Screening, Status, Stored};
 
 /// An archived item and its fingerprint, as read for measuring.
 #[derive(Debug, Clone)]
 pub struct Loaded {
     pub stored: Stored,
     pub fingerprint: Fingerprint,
-}
-
-/// A copy, rewrite or report of the same story of an archived item: the new item is the
-/// later one.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Match {
-    pub other: Stored,
-    pub kind: Kind,
-    pub score: f64,
-    pub evidence: Evidence,
-}
-
-/// The archived version an edited item replaces, compared with it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Previous {
-    pub other: Stored,
-    pub jaccard: f64,
-    pub simhash_distance: u32,
-}
-
-/// What screening found for one new item.
-#[derive(Debug, Clone)]
-pub struct Screened {
-    /// The item's identity key (see [`identity_key`]).
-    pub ident: i64,
-    pub status: Status,
-    /// When the archive first saw this identity, if it has.
-    pub first_seen: Option<i64>,
-    /// The version the item has (or would have) in the archive.
-    pub version: i64,
-    /// The latest archived version under the item's identity, if any.
-    pub latest: Option<Stored>,
-    /// The archived version an edited item replaces (none when the version it replaces
-    /// is an earlier item of the same run, see `same_run`).
-    pub previous: Option<Previous>,
-    /// For an item seen earlier in the same run under the same identity: that item's
-    /// index.
-    pub same_run: Option<usize>,
-    /// Copies, rewrites and reports of the same story of archived items of other
-    /// identities, the closest kind first, then the earliest first seen; for an item the
-    /// archive saw before, only items it saw before that.
-    pub matches: Vec<Match>,
-}
-
-impl Screened {
-    /// The archived exact copy or near-duplicate seen first: the content existed by then.
-    /// This is the archive's evidence for the latest date the content can be from.
-    pub fn earliest_match(&self) -> Option<&Match> {
-        self.matches
-            .iter()
-            .filter(|m| matches!(m.kind, Kind::Exact | Kind::NearDuplicate))
-            .min_by_key(|m| (m.other.existed_by(), m.other.first_seen, m.other.rowid))
-    }
-}
-
-/// What the lookups cost.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct LookupStats {
-    /// Indexed queries by band key.
-    pub band_queries: usize,
-    /// Indexed queries by paragraph hash.
-    pub paragraph_queries: usize,
-    /// Distinct archived item versions proposed.
-    pub candidates: usize,
-    /// Candidate pairs measured.
-    pub verified: usize,
-    /// Indexed queries of the story index, one per name, number and telling word.
-    pub story_queries: usize,
-    /// Archived items proposed by the story index.
-    pub story_candidates: usize,
-    /// Of those, the profiles compared.
-    pub story_verified: usize,
-}
-
-/// The result of screening a batch.
-#[derive(Debug, Clone, Default)]
-pub struct Screening {
-    pub items: Vec<Screened>,
-    pub stats: LookupStats,
-    /// Item versions in the archive before the run.
-    pub archived_before: u64,
-    /// Each item's story index keys, as they are stored.
-    story_keys: Vec<Vec<i64>>,
 }
 
 /// A batch of items to ingest: the run's analyzed items, their relations to each other,
@@ -175,42 +39,67 @@ pub struct Batch<'a> {
     pub feeds: &'a [FeedValidators],
 }
 
+/// An ingest under way: one write transaction in which the items are screened against
+/// everything stored before it, then stored. Dropped without [`Ingest::commit`], it
+/// stores nothing.
+pub struct Ingest<'a> {
+    tx: Transaction<'a>,
+    path: std::path::PathBuf,
+    banding: Banding,
+    /// Each screened item's story index keys, as they are stored.
+    story_keys: Vec<Vec<i64>>,
+}
+
+impl Ingest<'_> {
+    /// Screens items against the archive as it stands in this transaction.
+    pub fn screen(&mut self, analyzed: &[Analyzed], relate: &RelateOptions, story: &StoryOptions) -> Result<Screening> {
+        let (screening, keys) =
+            screen_in(&self.tx, self.banding, analyzed, relate, story).map_err(|e| lift(&self.path, e))?;
+        self.story_keys = keys;
+        Ok(screening)
+    }
+
+    /// Stores a screened batch: new items and new versions of edited ones with their
+    /// fingerprints, band keys, paragraph postings, profiles, story index keys, score facts
+    /// and relations (to archived items and to each other); unchanged items change nothing.
+    /// The feeds' validators are kept for their next conditional GET.
+    pub fn store(&mut self, batch: Batch<'_>, screening: &Screening, facts: &[ItemFacts]) -> Result<()> {
+        let path = &self.path;
+        let sql = |source| ArchiveError::Sqlite { path: path.clone(), source };
+        store(&self.tx, self.banding, &batch, screening, &self.story_keys, facts).map_err(sql)?;
+        super::validators::save_validators(&self.tx, batch.feeds, batch.seen_at).map_err(sql)
+    }
+
+    /// Makes what was stored part of the archive.
+    pub fn commit(self) -> Result<()> {
+        let path = self.path;
+        self.tx.commit().map_err(|source| ArchiveError::Sqlite { path, source })
+    }
+}
+
 impl Archive {
     /// Screens items against the archive without storing them. The lookups read one
     /// consistent snapshot of the archive.
-    pub fn screen(&mut self, analyzed: &[Analyzed], config: &Config) -> Result<Screening> {
+    pub fn screen(&mut self, analyzed: &[Analyzed], relate: &RelateOptions, story: &StoryOptions) -> Result<Screening> {
         let banding = self.settings.banding;
         let path = self.path.clone();
         let sql = |source| ArchiveError::Sqlite { path: path.clone(), source };
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Deferred).map_err(sql)?;
-        let screening = screen_in(&tx, banding, analyzed, config).map_err(|e| lift(&path, e))?;
+        let (screening, _) = screen_in(&tx, banding, analyzed, relate, story).map_err(|e| lift(&path, e))?;
         tx.commit().map_err(sql)?;
         Ok(screening)
     }
 
-    /// Screens items and stores them, in one transaction: new items and new versions of
-    /// edited ones are stored with their fingerprints, band keys, paragraph postings,
-    /// profiles, story index keys, score facts and relations (to archived items and to
-    /// each other); unchanged items change nothing. `facts` gives each item's score facts
-    /// once the screening is known (they depend on it). The feeds' validators are kept for
-    /// their next conditional GET. Another run writing to the archive is waited for, so
-    /// each run screens against everything stored before it.
-    pub fn ingest(
-        &mut self,
-        batch: Batch<'_>,
-        config: &Config,
-        facts: impl FnOnce(&Screening) -> Vec<ItemFacts>,
-    ) -> Result<Screening> {
+    /// Begins an ingest: another run writing to the archive is waited for, so that each
+    /// run screens against everything stored before it.
+    pub fn begin_ingest(&mut self) -> Result<Ingest<'_>> {
         let banding = self.settings.banding;
         let path = self.path.clone();
-        let sql = |source| ArchiveError::Sqlite { path: path.clone(), source };
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
-        let screening = screen_in(&tx, banding, batch.analyzed, config).map_err(|e| lift(&path, e))?;
-        let facts = facts(&screening);
-        store(&tx, banding, &batch, &screening, &facts).map_err(sql)?;
-        super::validators::save_validators(&tx, batch.feeds, batch.seen_at).map_err(sql)?;
-        tx.commit().map_err(sql)?;
-        Ok(screening)
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|source| ArchiveError::Sqlite { path: path.clone(), source })?;
+        Ok(Ingest { tx, path, banding, story_keys: Vec::new() })
     }
 
     /// For one fingerprint, the archived exact copy or near-duplicate seen first, if any:
@@ -423,9 +312,9 @@ fn screen_in(
     conn: &Connection,
     banding: Banding,
     analyzed: &[Analyzed],
-    config: &Config,
-) -> Result<Screening, ScreenError> {
-    let options = &config.relate;
+    options: &RelateOptions,
+    story: &StoryOptions,
+) -> Result<(Screening, Vec<Vec<i64>>), ScreenError> {
     let archived_before = super::count(conn)?;
     let mut cache = Cache::default();
     let mut stats = LookupStats::default();
@@ -440,11 +329,10 @@ fn screen_in(
         let ident = identity_key(item.url.as_deref(), item.source.as_deref(), &fingerprint.sha256);
         let mut matches = find_matches(conn, banding, fingerprint, Some(ident), options, &mut cache, &mut stats)?;
         let vector = frequencies.weigh(conn, &one.profile)?;
-        let keys = archived_story::keys(&one.profile, &vector, &config.story);
+        let keys = archived_story::keys(&one.profile, &vector, story);
         let copied: Vec<i64> = matches.iter().map(|m| m.other.ident).collect();
         let probe = Probe { profile: &one.profile, vector: &vector, keys: &keys, fingerprint, ident, copied: &copied };
-        let stories =
-            archived_story::find(conn, &probe, &mut frequencies, options, &config.story, &mut cache, &mut stats)?;
+        let stories = archived_story::find(conn, &probe, &mut frequencies, options, story, &mut cache, &mut stats)?;
         matches.extend(stories);
         matches.sort_by_key(|m| (m.kind, m.other.first_seen, m.other.rowid));
         story_keys.push(keys);
@@ -495,7 +383,7 @@ fn screen_in(
         in_run.insert(ident, index);
         items.push(screened);
     }
-    Ok(Screening { items, stats, archived_before, story_keys })
+    Ok((Screening { items, stats, archived_before }, story_keys))
 }
 
 /// Stores a screened batch: each new item and each new version, its band keys and
@@ -506,6 +394,7 @@ fn store(
     banding: Banding,
     batch: &Batch<'_>,
     screening: &Screening,
+    story_keys: &[Vec<i64>],
     facts: &[ItemFacts],
 ) -> rusqlite::Result<()> {
     let (analyzed, related, seen_at) = (batch.analyzed, batch.related, batch.seen_at);
@@ -560,7 +449,7 @@ fn store(
                 bands.extend(band_keys(&one.fingerprint.signature, banding).into_iter().map(|k| (k, rowid)));
             }
             paragraphs.extend(paragraph_keys(&one.fingerprint.paragraphs).into_iter().map(|h| (h, rowid)));
-            if let Some(keys) = screening.story_keys.get(index) {
+            if let Some(keys) = story_keys.get(index) {
                 stories.add(rowid, &one.profile, keys);
             }
             if let Some(facts) = facts.get(index) {

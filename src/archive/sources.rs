@@ -135,7 +135,10 @@ pub fn window_scores(histories: &BTreeMap<String, SourceHistory>, config: &Confi
             }
         }
     }
-    scores_with_limits(&facts, config.scoring()).into_iter().map(|score| (score.name.clone(), score)).collect()
+    scores_with_limits(&facts, &config.score, &config.sources)
+        .into_iter()
+        .map(|score| (score.name.clone(), score))
+        .collect()
 }
 
 impl Archive {

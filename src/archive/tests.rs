@@ -41,7 +41,8 @@ fn analyze(items: Vec<Item>) -> Vec<Analyzed> {
         .into_iter()
         .enumerate()
         .map(|(seq, item)| {
-            let mut one = pipeline::analyze(item, &Templates::default(), &config, signer.as_ref(), &undated);
+            let settings = pipeline::analysis_settings(&config);
+            let mut one = crate::analysis::analyze(item, &Templates::default(), settings, signer.as_ref(), &undated);
             one.seq = seq;
             one
         })
@@ -54,7 +55,10 @@ fn ingest(archive: &mut Archive, items: Vec<Item>, day: u32) -> (Vec<Analyzed>, 
     let related = pipeline::relate(&analyzed, &config);
     let at = Utc.with_ymd_and_hms(2025, 3, day, 12, 0, 0).single().expect("time");
     let batch = screen::Batch { analyzed: &analyzed, related: &related, seen_at: at, feeds: &[] };
-    let screening = archive.ingest(batch, &config, |_| Vec::new()).expect("ingest");
+    let mut ingest = archive.begin_ingest().expect("begin");
+    let screening = ingest.screen(&analyzed, &config.relate, &config.story).expect("screen");
+    ingest.store(batch, &screening, &[]).expect("store");
+    ingest.commit().expect("commit");
     (analyzed, screening)
 }
 

@@ -16,7 +16,7 @@ struct Line<'a> {
 }
 
 pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    for finding in report.all_findings() {
+    for finding in report.findings.clone() {
         let baseline_state = report.baseline.as_ref().map(|b| b.state(&finding));
         serde_json::to_writer(&mut *out, &Line { finding: &finding, baseline_state })?;
         out.write_all(b"\n")?;

@@ -15,7 +15,7 @@ fn document(report: &Report) -> String {
     let findings = report.new_findings();
     let known: Vec<_> = match &report.baseline {
         Some(baseline) => {
-            report.all_findings().into_iter().filter(|f| baseline.state(f) == super::baseline::State::Known).collect()
+            report.findings.clone().into_iter().filter(|f| baseline.state(f) == super::baseline::State::Known).collect()
         }
         None => Vec::new(),
     };

@@ -2,8 +2,7 @@
 //! terminal), [`json`] (the versioned contract, documented in `docs/json.md`) and
 //! [`markdown`].
 
-pub mod baseline;
-pub mod findings;
+pub use copydesk_core::verdict::{baseline, findings};
 pub mod github;
 pub mod html;
 pub mod json;
@@ -20,12 +19,19 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::analysis::Analyzed;
 use crate::date::ContentDate;
+use crate::history::LookupStats;
 use crate::model::{Flag, Location, Problem, Severity};
 use crate::normalize::RemovedLine;
-use crate::pipeline::Analyzed;
 use crate::profile::Attribution;
-use crate::relate::{Cluster, Evidence, Kind, RelateStats, Related};
+use crate::relate::{Kind, RelateStats};
+use crate::verdict::Verdicts;
+
+pub use crate::verdict::{
+    ArchivedOrigin, ArchivedOther, ClusterMember, ClusterVerdict as ClusterReport, EarliestMatch,
+    HeldApartFrom as HeldApartReport, HeldBy, ItemArchive, ItemRelation as RelationReport, PreviousVersion,
+};
 
 /// The version of the JSON report's schema. It changes when a field changes meaning or
 /// goes away; new fields do not change it.
@@ -55,7 +61,10 @@ pub struct Report {
     pub baseline: Option<baseline::Applied>,
     /// The run against the archive, when there was one.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub archive: Option<crate::archive::report::ArchiveRun>,
+    pub archive: Option<ArchiveRun>,
+    /// The findings reported: every finding of the run less those the ignores hid.
+    #[serde(skip)]
+    pub findings: Vec<findings::Finding>,
 }
 
 /// The configuration file a run used: its path (none for the defaults) and whether it was
@@ -174,7 +183,7 @@ pub struct ItemReport {
     pub age_days: Option<i64>,
     /// The item's standing in the archive, when the run used one.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub archive: Option<crate::archive::report::ItemArchive>,
+    pub archive: Option<ItemArchive>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -184,177 +193,99 @@ pub struct Boilerplate {
     pub removed: Vec<RemovedLine>,
 }
 
+/// The run against the archive, at the report's top level.
 #[derive(Debug, Clone, Serialize)]
-pub struct RelationReport {
-    pub kind: Kind,
-    /// The earlier item this one relates to.
-    pub other: String,
-    pub score: f64,
-    #[serde(flatten)]
-    pub evidence: Evidence,
-    /// For a relation to an archived item: what the archive holds of it.
-    #[serde(flatten, skip_serializing_if = "Option::is_none")]
-    pub archived: Option<crate::archive::report::ArchivedOther>,
+pub struct ArchiveRun {
+    /// The archive's file.
+    pub path: String,
+    /// Whether the items were stored (`copydesk ingest`) or only screened
+    /// (`copydesk check --archive`).
+    pub stored: bool,
+    /// The time recorded as first seen for the items stored by this run.
+    pub seen_at: String,
+    /// Item versions in the archive before and after the run.
+    pub items_before: u64,
+    pub items_after: u64,
+    /// Items new to the archive.
+    pub new: usize,
+    /// Items the archive already held with the same text.
+    pub unchanged: usize,
+    /// Items whose URL the archive held with another text.
+    pub edited: usize,
+    /// Items that copy an archived item (exactly, nearly or in part) or rewrite one.
+    pub repeats_history: usize,
+    /// Items that report the same story as an archived item, each with its own facts.
+    pub same_story: usize,
+    /// What the archive lookups cost.
+    pub lookups: LookupStats,
+    /// The feeds read over HTTP(S), in the order given.
+    pub feeds: Vec<FeedReport>,
 }
 
-/// A pair held apart, seen from its later item.
+/// One feed URL and what reading it gave.
 #[derive(Debug, Clone, Serialize)]
-pub struct HeldApartReport {
-    /// The earlier item.
-    pub other: String,
-    /// Why, in words: "event dates 2008-12-11 vs 2009-04-28".
-    pub reason: String,
-    /// Why, as data: `kind` (`event_dates`, `no_name_shared`, `figures_differ`, `cluster_support`) and its
-    /// values.
-    pub hold: crate::relate::HoldReason,
-    #[serde(flatten)]
-    pub evidence: Evidence,
+pub struct FeedReport {
+    pub url: String,
+    /// `read`, `not_modified` (HTTP 304 to a conditional request) or `failed`.
+    pub status: &'static str,
+    /// The HTTP status of a read.
+    pub http_status: Option<u16>,
+    /// Bytes read.
+    pub bytes: Option<usize>,
+    /// Items the feed gave.
+    pub items: usize,
+    /// Why it failed.
+    pub error: Option<String>,
+    /// How long the server asked a reader to wait before the next request, in seconds
+    /// (`Cache-Control: max-age`, or `Retry-After` of a refusal).
+    pub wait_seconds: Option<u64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct ClusterReport {
-    pub id: String,
-    /// `copy` (copy relations only) or `story` (any relations).
-    pub kind: &'static str,
-    pub origin: String,
-    pub size: usize,
-    pub members: Vec<ClusterMember>,
-    /// In runs with an archive: the archived item the cluster's text comes from, when a
-    /// member copies one (for a story cluster, relates to one in any way).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub archived_origin: Option<crate::archive::report::ArchivedOrigin>,
+/// A run against the archive, as the report shows it: what [`build`] cannot count from
+/// the verdicts.
+#[derive(Debug, Clone)]
+pub struct ArchiveSection {
+    pub path: String,
+    pub stored: bool,
+    pub seen_at: chrono::DateTime<chrono::Utc>,
+    pub items_before: u64,
+    pub items_after: u64,
+    pub lookups: LookupStats,
+    pub feeds: Vec<FeedReport>,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct ClusterMember {
-    pub id: String,
-    /// `origin`, or the kind of this member's strongest relation within the cluster.
-    pub role: &'static str,
-    /// The earlier member that relation points to.
-    pub of: Option<String>,
-    /// In a story cluster: the member whose link to this one is the strongest, and that
-    /// link's calibrated cosine. What holds the member in.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub held_by: Option<HeldBy>,
-    pub source: Option<String>,
-    pub published: Option<String>,
-}
-
-/// What holds a member in its story cluster.
-#[derive(Debug, Clone, Serialize)]
-pub struct HeldBy {
-    pub other: String,
-    pub cosine_z: f64,
-}
-
-/// What [`build`] needs.
+/// What [`build`] needs: the analyzed items and every verdict about them, made.
 pub struct Input<'a> {
     pub analyzed: &'a [Analyzed],
-    pub related: &'a Related,
+    pub verdicts: Verdicts,
     pub problems: Vec<Problem>,
     pub files: usize,
     pub as_of: Option<NaiveDate>,
-    pub settings: Settings<'a>,
-}
-
-/// What building the report takes from the configuration.
-#[derive(Debug, Clone)]
-pub struct Settings<'a> {
-    /// Source scores: the score's own options and the configured sources.
-    pub scoring: crate::score::Scoring<'a>,
-    /// Findings not to report, each with its reason.
-    pub ignores: &'a [findings::Ignore],
+    /// What the indexes proposed and how many pairs were verified.
+    pub candidates: RelateStats,
     /// The configuration file the run used, as the report shows it.
     pub configuration: Configuration,
+    /// The run against the archive, when there was one.
+    pub archive: Option<ArchiveSection>,
 }
 
-/// Builds the report model from the pipeline's results.
+/// Builds the report from the analyzed items and their verdicts: it lays them out and
+/// counts them, and decides nothing.
 pub fn build(input: Input<'_>) -> Report {
     let analyzed = input.analyzed;
+    let verdicts = input.verdicts;
     let as_of = input.as_of.or_else(|| analyzed.iter().filter_map(|a| a.item.published).map(|p| p.date_naive()).max());
-    let id = |index: usize| analyzed[index].item.id.clone();
-
-    let mut relations: Vec<Vec<RelationReport>> = vec![Vec::new(); analyzed.len()];
-    let mut copied_by: Vec<Vec<String>> = vec![Vec::new(); analyzed.len()];
-    let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
-    for relation in &input.related.relations {
-        relations[relation.later].push(RelationReport {
-            kind: relation.kind,
-            other: id(relation.earlier),
-            score: relation.score,
-            evidence: relation.evidence,
-            archived: None,
-        });
-        copied_by[relation.earlier].push(id(relation.later));
-        *counts.entry(relation.kind.as_str()).or_default() += 1;
-    }
-    let mut held_apart: Vec<Vec<HeldApartReport>> = vec![Vec::new(); analyzed.len()];
-    for held in &input.related.held_apart {
-        held_apart[held.later].push(HeldApartReport {
-            other: id(held.earlier),
-            reason: held.reason.describe(),
-            hold: held.reason,
-            evidence: held.evidence,
-        });
-    }
-
-    let mut cluster_of: Vec<Option<String>> = vec![None; analyzed.len()];
-    let mut story_of: Vec<Option<String>> = vec![None; analyzed.len()];
-    let mut is_origin = vec![false; analyzed.len()];
-    let mut is_story_origin = vec![false; analyzed.len()];
-    let mut clusters = Vec::with_capacity(input.related.clusters.len() + input.related.story_clusters.len());
-    let groups = [("copy", "C", &input.related.clusters), ("story", "S", &input.related.story_clusters)];
-    for (kind, prefix, list) in groups {
-        for (number, cluster) in list.iter().enumerate() {
-            let name = format!("{prefix}{}", number + 1);
-            let (of, origin) =
-                if kind == "copy" { (&mut cluster_of, &mut is_origin) } else { (&mut story_of, &mut is_story_origin) };
-            origin[cluster.origin] = true;
-            for &member in &cluster.members {
-                of[member] = Some(name.clone());
-            }
-            clusters.push(cluster_report(analyzed, &relations, cluster, name, kind));
-        }
-    }
-
-    let scoring = input.settings.scoring;
-    let score = scoring.options;
     let items: Vec<ItemReport> = analyzed
         .iter()
-        .enumerate()
-        .map(|(index, a)| {
+        .zip(verdicts.items)
+        .map(|(a, verdict)| {
             let item = &a.item;
-            let mut flags: Vec<Flag> = relations[index].iter().map(|r| r.kind.flag()).collect();
-            flags.sort_by_key(|flag| flag.as_str());
-            flags.dedup();
-            if item.lossy_utf8 {
-                flags.push(Flag::LossyUtf8);
-            }
-            if a.attribution.unattributed {
-                flags.push(Flag::Unattributed);
-            }
-            flags.extend(a.date.flags());
-            if a.boilerplate_ratio >= score.heavy_boilerplate {
-                flags.push(Flag::HeavyBoilerplate);
-            }
-            if !a.signals.text.garbled.is_empty() {
-                flags.push(Flag::GarbledText);
-            }
-            if a.signals.headline.sensational() {
-                flags.push(Flag::SensationalHeadline);
-            }
-            if !a.signals.text.ai_residue.is_empty() {
-                flags.push(Flag::AiResidue);
-            }
-            if a.signals.text.filler_per_1000_words >= score.filler_per_1000_words {
-                flags.push(Flag::GenericFiller);
-            }
+            let mut attribution = a.attribution.clone();
+            attribution.unattributed = verdict.unattributed;
             ItemReport {
                 id: item.id.clone(),
                 location: item.location.clone(),
-                source: item.source.as_ref().map(|_| {
-                    crate::score::source_identity(item.source.as_deref(), item.url.as_deref(), scoring.sources)
-                }),
+                source: verdict.source,
                 url: item.url.clone(),
                 title: item.title.clone(),
                 author: item.author.clone(),
@@ -369,118 +300,125 @@ pub fn build(input: Input<'_>) -> Report {
                 sha256: a.fingerprint.sha256_hex(),
                 words: a.fingerprint.words,
                 boilerplate: Boilerplate {
-                    ratio: (a.boilerplate_ratio * 1000.0).round() / 1000.0,
+                    ratio: crate::verdict::boilerplate_shown(a.boilerplate_ratio),
                     removed: a.removed.clone(),
                 },
-                attribution: a.attribution.clone(),
+                attribution,
                 signals: a.signals.clone(),
-                flags,
-                relations: std::mem::take(&mut relations[index]),
-                held_apart: std::mem::take(&mut held_apart[index]),
-                copied_by: std::mem::take(&mut copied_by[index]),
-                cluster: cluster_of[index].clone(),
-                origin: is_origin[index],
-                story_cluster: story_of[index].clone(),
-                story_origin: is_story_origin[index],
-                content_date: a.date.content.clone(),
-                stale: a.date.stale,
-                age_days: a.date.age_days,
-                archive: None,
+                flags: verdict.flags,
+                relations: verdict.relations,
+                held_apart: verdict.held_apart,
+                copied_by: verdict.copied_by,
+                cluster: verdict.cluster,
+                origin: verdict.origin,
+                story_cluster: verdict.story_cluster,
+                story_origin: verdict.story_origin,
+                content_date: verdict.content_date,
+                stale: verdict.stale,
+                age_days: verdict.age_days,
+                archive: verdict.archive,
             }
         })
         .collect();
 
+    let mut relations: BTreeMap<&'static str, usize> = BTreeMap::new();
+    for relation in items.iter().flat_map(|i| &i.relations) {
+        *relations.entry(relation.kind.as_str()).or_default() += 1;
+    }
     let count = |flag: Flag| items.iter().filter(|i| i.flags.contains(&flag)).count();
-    let (stale, undated, date_conflicts) = (count(Flag::Stale), count(Flag::Undated), count(Flag::DateConflict));
-    let content_undated = count(Flag::ContentUndated);
-    let skipped = input.problems.iter().filter(|p| p.severity == Severity::Skipped).count();
-    let warnings = input.problems.len() - skipped;
-    let mut report = Report {
+    let mut problems = input.problems;
+    problems.extend(verdicts.problems);
+    let skipped = problems.iter().filter(|p| p.severity == Severity::Skipped).count();
+    let clusters_of = |kind: &str| verdicts.clusters.iter().filter(|c| c.kind == kind).count();
+    let summary = Summary {
+        files: input.files,
+        items: items.len(),
+        items_without_source: items.iter().filter(|i| i.source.is_none()).count(),
+        skipped,
+        warnings: problems.len() - skipped,
+        clusters: clusters_of("copy"),
+        story_clusters: clusters_of("story"),
+        relations,
+        candidates: input.candidates,
+        stale: items.iter().filter(|i| i.stale).count(),
+        undated: count(Flag::Undated),
+        content_undated: count(Flag::ContentUndated),
+        date_conflicts: count(Flag::DateConflict),
+    };
+    let archive = input.archive.map(|section| archive_run(section, &items));
+    Report {
         version: SCHEMA_VERSION,
         tool: Tool { name: "copydesk", version: env!("CARGO_PKG_VERSION") },
         as_of,
-        summary: Summary {
-            files: input.files,
-            items: items.len(),
-            items_without_source: 0,
-            skipped,
-            warnings,
-            clusters: input.related.clusters.len(),
-            story_clusters: input.related.story_clusters.len(),
-            relations: counts,
-            candidates: input.related.stats,
-            stale,
-            undated,
-            content_undated,
-            date_conflicts,
-        },
+        summary,
         items,
-        clusters,
-        sources: Vec::new(),
-        configuration: input.settings.configuration,
-        ignores: Vec::new(),
-        ignored: Vec::new(),
-        problems: input.problems,
+        clusters: verdicts.clusters,
+        sources: verdicts.sources,
+        configuration: input.configuration,
+        ignores: verdicts.ignores,
+        ignored: verdicts.ignored,
+        problems,
         baseline: None,
-        archive: None,
-    };
-    report.sources = crate::score::score_report(&report, scoring);
-    report.summary.items_without_source = report.items.iter().filter(|i| i.source.is_none()).count();
-    report.ignores = findings::apply_ignores(&mut report, input.settings.ignores);
-    report.ignored = report.ignored_findings();
-    // What is ignored is ignored everywhere: in every format and in the scores.
-    if report.withdraw_ignored() {
-        report.sources = crate::score::score_report(&report, scoring);
+        archive,
+        findings: verdicts.findings,
     }
-    report
 }
 
-/// The report of one cluster: its members in origin order, each with the strongest of its
-/// relations to an earlier member.
-fn cluster_report(
-    analyzed: &[Analyzed],
-    relations: &[Vec<RelationReport>],
-    cluster: &Cluster,
-    name: String,
-    kind: &'static str,
-) -> ClusterReport {
-    let members = cluster
-        .members
+/// The archive's section of the report: the run's counts over its items' standing.
+fn archive_run(section: ArchiveSection, items: &[ItemReport]) -> ArchiveRun {
+    let status = |name: &str| items.iter().filter(|i| i.archive.as_ref().is_some_and(|a| a.status == name)).count();
+    let archived = |item: &&ItemReport| -> Vec<Kind> {
+        item.relations.iter().filter(|r| r.archived.is_some()).map(|r| r.kind).collect()
+    };
+    let repeats_history = items.iter().filter(|i| archived(i).iter().any(|&k| k != Kind::SameStory)).count();
+    let same_story = items
         .iter()
-        .enumerate()
-        .map(|(position, &member)| {
-            let held_by = cluster
-                .held_by
-                .get(position)
-                .copied()
-                .flatten()
-                .map(|hold| HeldBy { other: analyzed[hold.partner].item.id.clone(), cosine_z: hold.cosine_z });
-            let strongest = relations[member]
-                .iter()
-                .filter(|r| cluster.members.iter().any(|&m| analyzed[m].item.id == r.other))
-                .min_by_key(|r| r.kind);
-            let item = &analyzed[member].item;
-            ClusterMember {
-                id: item.id.clone(),
-                role: if member == cluster.origin {
-                    "origin"
-                } else {
-                    strongest.map_or("related", |r| r.kind.as_str())
-                },
-                of: strongest.map(|r| r.other.clone()),
-                held_by,
-                source: item.source.clone(),
-                published: item.published.map(|p| p.to_rfc3339()),
-            }
+        .filter(|i| {
+            let kinds = archived(i);
+            !kinds.is_empty() && kinds.iter().all(|&k| k == Kind::SameStory)
         })
-        .collect();
-    ClusterReport {
-        id: name,
-        kind,
-        origin: analyzed[cluster.origin].item.id.clone(),
-        size: cluster.members.len(),
-        members,
-        archived_origin: None,
+        .count();
+    ArchiveRun {
+        path: section.path,
+        stored: section.stored,
+        seen_at: section.seen_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        items_before: section.items_before,
+        items_after: section.items_after,
+        new: status("new"),
+        unchanged: status("unchanged"),
+        edited: status("edited"),
+        repeats_history,
+        same_story,
+        lookups: section.lookups,
+        feeds: section.feeds,
+    }
+}
+
+impl Report {
+    /// Compares the report's findings with a baseline read from `path`.
+    pub fn apply_baseline(&mut self, baseline: &baseline::Baseline, path: &std::path::Path) {
+        self.baseline = Some(baseline::Applied::compare(&self.findings, baseline, path));
+    }
+
+    /// The findings that are not in the baseline (all of them without one).
+    pub fn new_findings(&self) -> Vec<findings::Finding> {
+        let mut findings = self.findings.clone();
+        if let Some(baseline) = &self.baseline {
+            findings.retain(|f| baseline.state(f) == baseline::State::New);
+        }
+        findings
+    }
+
+    /// Whether any input of the run failed: a file, a feed or part of one was skipped.
+    pub fn input_failed(&self) -> bool {
+        self.summary.skipped > 0
+    }
+
+    /// Whether the run read nothing at all: no item, and no feed that answered "not
+    /// modified".
+    pub fn read_nothing(&self) -> bool {
+        self.summary.items == 0
+            && !self.archive.as_ref().is_some_and(|a| a.feeds.iter().any(|f| f.status == "not_modified"))
     }
 }
 

@@ -27,7 +27,7 @@ fn document(report: &Report) -> Value {
             })
         })
         .collect();
-    let shown = report.all_findings().into_iter().map(|finding| (finding, None));
+    let shown = report.findings.clone().into_iter().map(|finding| (finding, None));
     let hidden = report.ignored.iter().map(|i| (i.finding.clone(), Some(i.reason.as_str())));
     let results: Vec<Value> = shown
         .chain(hidden)

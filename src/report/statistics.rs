@@ -31,7 +31,7 @@ pub struct Statistics {
 
 impl Statistics {
     pub fn of(report: &Report) -> Statistics {
-        let findings = report.all_findings();
+        let findings = report.findings.clone();
         let mut rules: Vec<RuleCount> = RULES
             .iter()
             .map(|rule| {

@@ -6,9 +6,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 
 use super::{condensed, thousands, ClusterReport, ItemReport, RelationReport, Report};
-use crate::date::{Bound, Evidence, Strength};
+use crate::date::Evidence;
 use crate::model::Flag;
 use crate::util::clip;
+use crate::verdict::describe;
 
 pub fn render(report: &Report) -> String {
     render_painted(report, Paint::default())
@@ -316,49 +317,15 @@ pub(crate) fn count(n: usize, noun: &str) -> String {
 
 /// Framing date, content window and age of a stale item, on one line.
 pub(crate) fn stale_summary(item: &ItemReport) -> String {
-    let framing = item.framing_date.map_or_else(|| "(no date)".to_string(), |d| d.to_string());
-    let window = match (item.content_date.not_before, item.content_date.not_after) {
-        (Some(a), Some(b)) => format!("{a} – {b}"),
-        (None, Some(b)) => format!("on or before {b}"),
-        (Some(a), None) => format!("on or after {a}"),
-        (None, None) => "unknown".to_string(),
-    };
-    let age = item.age_days.map(|d| format!(" · {d} days old")).unwrap_or_default();
-    format!("framed {framing} ({}) · content {window}{age}", item.framing_basis)
+    describe::stale_summary(item.framing_date, item.framing_basis, &item.content_date, item.age_days)
 }
 
 /// An item's evidence, the bounds that decide first.
 pub(crate) fn evidence_in_order(item: &ItemReport) -> Vec<&Evidence> {
-    let mut evidence: Vec<&Evidence> = item.content_date.evidence.iter().collect();
-    let rank = |e: &Evidence| match (e.kind, e.bound, e.set_aside) {
-        (Strength::Hard, Bound::History, _) => 3,
-        (Strength::Hard, _, false) => 0,
-        (Strength::Hard, _, true) => 1,
-        (Strength::Soft, Bound::History, _) => 3,
-        (Strength::Soft, _, _) => 2,
-    };
-    evidence.sort_by_key(|e| (rank(e), e.offset));
-    evidence
+    describe::evidence_in_order(&item.content_date)
 }
 
-/// One piece of evidence: “phrase” → what it implies (source).
-pub(crate) fn evidence_line(e: &Evidence) -> String {
-    let implies = match e.bound {
-        Bound::NotBefore => format!("on or after {}", e.not_before.unwrap_or(e.implies.from)),
-        Bound::NotAfter => match e.not_before {
-            Some(from) => format!("{from} to {}", e.implies.to),
-            None => format!("on or before {}", e.implies.to),
-        },
-        Bound::Near => e.implies.to_string(),
-        Bound::History => format!("history ({})", e.implies),
-    };
-    let weight = match (e.kind, e.set_aside) {
-        (_, true) => ", set aside",
-        (Strength::Soft, _) => ", soft",
-        _ => "",
-    };
-    format!("“{}” (line {}) → {implies} ({}{weight})", clip(&e.phrase, 90), e.line, e.source)
-}
+pub(crate) use describe::{evidence_line, story_measured};
 
 /// Source and date of an item, for one line of the table.
 fn describe(item: &ItemReport) -> String {
@@ -369,39 +336,7 @@ fn describe(item: &ItemReport) -> String {
 
 /// The measured values of a relation, in words an editor reads at a glance.
 pub fn measured(relation: &RelationReport) -> String {
-    let e = &relation.evidence;
-    if let Some(line) = story_measured(e) {
-        return line;
-    }
-    match relation.kind {
-        crate::relate::Kind::Exact => "identical clean text (equal SHA-256)".to_string(),
-        _ => format!(
-            "jaccard {:.2} · contained {:.2} / {:.2} · {} shared paragraphs · simhash Δ{}",
-            e.jaccard,
-            e.containment_later_in_earlier,
-            e.containment_earlier_in_later,
-            e.shared_paragraphs,
-            e.simhash_distance
-        ),
-    }
-}
-
-/// The measured values of a pair's story evidence, when it was measured.
-pub fn story_measured(e: &crate::relate::Evidence) -> Option<String> {
-    e.story.as_ref().map(|story| {
-        format!(
-            "cosine {:.2} (z {:.1}) · aligned sentences {} ({:.2}) · shared names {} · numbers {} · quotes {} · novelty {:.2} · jaccard {:.2}",
-            story.cosine,
-            story.cosine_z,
-            story.aligned_count,
-            story.aligned_sentences,
-            story.shared_names,
-            story.shared_numbers,
-            story.shared_quotes,
-            story.novelty,
-            e.jaccard
-        )
-    })
+    relation.measured()
 }
 
 pub(crate) fn rule_name(removal: &crate::normalize::Removal) -> String {

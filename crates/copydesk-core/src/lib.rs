@@ -12,14 +12,18 @@
 //! [`infer`] reads bylines, credits and datelines out of plain text, which both the
 //! readers of the inputs and the content profile need.
 
+pub mod analysis;
 pub mod date;
 pub mod error;
 pub mod fingerprint;
+pub mod history;
 pub mod infer;
 pub mod model;
 pub mod normalize;
 pub mod profile;
 pub mod relate;
+pub mod score;
 pub mod util;
+pub mod verdict;
 
 pub use error::{Error, Result};

@@ -181,3 +181,7 @@ impl Flag {
         }
     }
 }
+
+/// The name of copydesk's configuration file: never read as an article, and the place a
+/// problem with the configuration is reported at.
+pub const CONFIGURATION_FILE_NAME: &str = "copydesk.toml";

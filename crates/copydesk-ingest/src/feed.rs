@@ -610,14 +610,7 @@ fn plain(text: &str) -> String {
     html::to_text(text).split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The host of a URL, without `www.`.
-pub fn host(url: &str) -> Option<String> {
-    let rest = url.split_once("://")?.1;
-    let authority = rest.split(['/', '?', '#']).next()?;
-    let host = authority.rsplit('@').next()?.split(':').next()?.to_ascii_lowercase();
-    let host = host.strip_prefix("www.").unwrap_or(&host).to_string();
-    (!host.is_empty()).then_some(host)
-}
+pub use copydesk_core::util::host;
 
 #[cfg(test)]
 mod tests {

@@ -21,9 +21,9 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
-use detect::{Format, Unreadable};
 /// The name of copydesk's configuration file, which a folder walk never takes for an input.
-pub const CONFIGURATION_FILE_NAME: &str = "copydesk.toml";
+pub use copydesk_core::model::CONFIGURATION_FILE_NAME;
+use detect::{Format, Unreadable};
 
 // The core's modules at the paths the readers have always used.
 pub(crate) use copydesk_core::{model, normalize, util};

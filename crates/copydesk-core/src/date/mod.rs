@@ -26,6 +26,7 @@
 //! date, **undated** when nothing in it dates it, and in **date conflict** when its stated
 //! published date falls before the window begins.
 
+mod archived;
 pub mod calendar;
 mod extract;
 pub mod timeline;
@@ -37,6 +38,7 @@ use chrono::{Datelike, NaiveDate};
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
+pub use archived::{bound_by_sighting, Dated, Sighting};
 pub use calendar::Span;
 pub use timeline::Timeline;
 

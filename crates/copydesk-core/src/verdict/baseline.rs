@@ -9,7 +9,6 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::findings::Finding;
-use super::Report;
 
 /// The version of the baseline file's layout.
 pub const VERSION: u32 = 1;
@@ -75,6 +74,15 @@ impl Applied {
         format!("{} · {} known, {} new, {} no longer found", self.path, self.known, self.new, self.absent.len())
     }
 
+    /// Compares a run's findings with a baseline read from `path`.
+    pub fn compare(findings: &[Finding], baseline: &Baseline, path: &Path) -> Applied {
+        let fingerprints: BTreeSet<String> = baseline.findings.iter().map(|e| e.fingerprint.clone()).collect();
+        let found: BTreeSet<String> = findings.iter().map(Finding::fingerprint).collect();
+        let known = found.intersection(&fingerprints).count();
+        let absent = fingerprints.difference(&found).cloned().collect();
+        Applied { path: path.display().to_string(), known, new: found.len() - known, absent, fingerprints }
+    }
+
     /// Whether a finding is in the baseline.
     pub fn state(&self, finding: &Finding) -> State {
         if self.fingerprints.contains(&finding.fingerprint()) {
@@ -86,12 +94,11 @@ impl Applied {
 }
 
 impl Baseline {
-    /// The baseline of a report: every finding it reports (ignored ones are not findings).
-    pub fn of(report: &Report) -> Baseline {
-        let mut findings: Vec<Entry> = report
-            .all_findings()
-            .into_iter()
-            .map(|f| Entry { fingerprint: f.fingerprint(), code: f.code.to_string(), message: f.message })
+    /// The baseline of a run: every finding it reports (ignored ones are not findings).
+    pub fn of(findings: &[Finding]) -> Baseline {
+        let mut findings: Vec<Entry> = findings
+            .iter()
+            .map(|f| Entry { fingerprint: f.fingerprint(), code: f.code.to_string(), message: f.message.clone() })
             .collect();
         findings.sort_by(|a, b| a.fingerprint.cmp(&b.fingerprint));
         findings.dedup_by(|a, b| a.fingerprint == b.fingerprint);
@@ -112,26 +119,5 @@ impl Baseline {
     pub fn to_json(&self) -> String {
         // A baseline is plain strings and numbers: rendering it cannot fail.
         serde_json::to_string_pretty(self).unwrap_or_default() + "\n"
-    }
-}
-
-impl Report {
-    /// Compares the report's findings with a baseline read from `path`.
-    pub fn apply_baseline(&mut self, baseline: &Baseline, path: &Path) {
-        let fingerprints: BTreeSet<String> = baseline.findings.iter().map(|e| e.fingerprint.clone()).collect();
-        let found: BTreeSet<String> = self.all_findings().iter().map(Finding::fingerprint).collect();
-        let known = found.intersection(&fingerprints).count();
-        let absent = fingerprints.difference(&found).cloned().collect();
-        self.baseline =
-            Some(Applied { path: path.display().to_string(), known, new: found.len() - known, absent, fingerprints });
-    }
-
-    /// The findings that are not in the baseline (all of them without one).
-    pub fn new_findings(&self) -> Vec<Finding> {
-        let mut findings = self.all_findings();
-        if let Some(baseline) = &self.baseline {
-            findings.retain(|f| baseline.state(f) == State::New);
-        }
-        findings
     }
 }

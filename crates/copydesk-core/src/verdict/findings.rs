@@ -1,10 +1,10 @@
-//! Findings: every verdict of a report as one record with a stable rule code, for the CI
-//! formats (SARIF, JUnit, GitHub annotations, JSON Lines) and for `--fail-on`.
+//! Findings: every verdict of a run as one record with a stable rule code, for the CI
+//! formats (SARIF, JUnit, GitHub annotations, JSON Lines) and for `--fail-on`; the rules
+//! behind them; and the configured ignores that hide some of them.
 
 use serde::Serialize;
 
-use super::{ItemReport, RelationReport, Report};
-use crate::model::{Flag, Location};
+use crate::model::Location;
 
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -217,105 +217,8 @@ impl Finding {
 
 impl Rule {
     /// A finding of this rule about `item` (an item's id, or a source's name).
-    fn finding(&self, item: String, location: Option<Location>, other: Option<String>, message: String) -> Finding {
+    pub fn finding(&self, item: String, location: Option<Location>, other: Option<String>, message: String) -> Finding {
         Finding { code: self.code, kind: self.kind, level: self.level, item, location, other, message }
-    }
-}
-
-impl Report {
-    /// Every finding of the report, item by item, then source by source, less those the
-    /// configuration ignores.
-    pub fn all_findings(&self) -> Vec<Finding> {
-        let mut findings = self.unfiltered_findings();
-        findings.retain(|f| !self.ignores.iter().any(|i| i.ignore.matches(f, self)));
-        findings
-    }
-
-    /// The findings the configuration's ignores hid, each with the first ignore's reason.
-    pub fn ignored_findings(&self) -> Vec<Ignored> {
-        self.unfiltered_findings()
-            .into_iter()
-            .filter_map(|finding| {
-                let ignore = self.ignores.iter().find(|i| i.ignore.matches(&finding, self))?;
-                Some(Ignored { reason: ignore.ignore.reason.clone(), finding })
-            })
-            .collect()
-    }
-
-    /// Takes the findings the ignores hid out of the items (their relations, flags and
-    /// the counts of the summary), so that no format shows them and no score counts them;
-    /// they stay listed in [`Report::ignored`] with their reasons. Whether anything was
-    /// taken out.
-    pub fn withdraw_ignored(&mut self) -> bool {
-        let mut changed = false;
-        for ignored in &self.ignored {
-            let finding = &ignored.finding;
-            let Some(item) = self.items.iter_mut().find(|i| i.id == finding.item) else { continue };
-            match &finding.other {
-                Some(other) => {
-                    item.relations.retain(|r| !(r.kind.as_str() == finding.kind && &r.other == other));
-                    if !item.relations.iter().any(|r| r.kind.as_str() == finding.kind) {
-                        item.flags.retain(|f| f.as_str() != finding.kind);
-                    }
-                }
-                None => {
-                    item.flags.retain(|f| f.as_str() != finding.kind);
-                    match finding.kind {
-                        "stale" => item.stale = false,
-                        "unattributed" => item.attribution.unattributed = false,
-                        _ => {}
-                    }
-                }
-            }
-            changed = true;
-        }
-        if changed {
-            let flagged = |items: &[ItemReport], flag: Flag| items.iter().filter(|i| i.flags.contains(&flag)).count();
-            self.summary.stale = self.items.iter().filter(|i| i.stale).count();
-            self.summary.undated = flagged(&self.items, Flag::Undated);
-            self.summary.date_conflicts = flagged(&self.items, Flag::DateConflict);
-            for count in self.summary.relations.values_mut() {
-                *count = 0;
-            }
-            for relation in self.items.iter().flat_map(|i| &i.relations) {
-                *self.summary.relations.entry(relation.kind.as_str()).or_default() += 1;
-            }
-            self.summary.relations.retain(|_, n| *n > 0);
-        }
-        changed
-    }
-
-    fn unfiltered_findings(&self) -> Vec<Finding> {
-        let mut findings: Vec<Finding> = self.items.iter().flat_map(item_findings).collect();
-        let index = self.index();
-        for source in self.sources.iter().filter(|s| s.score < s.min_score) {
-            let Some(rule) = rule("low_source_score") else { continue };
-            let first = source.items.first().and_then(|id| index.get(id.as_str()));
-            let failing: Vec<String> =
-                source.failing().map(|c| format!("{} {:.2} < {}", c.name, c.value, c.threshold)).collect();
-            findings.push(rule.finding(
-                source.name.clone(),
-                first.and_then(|i| i.location.clone()),
-                None,
-                format!(
-                    "source {} scores {:.0} (grade {}, {} items, interval {:.0}–{:.0}), below {:.0}; fails {}",
-                    source.name,
-                    source.score,
-                    source.grade,
-                    source.items.len(),
-                    source.interval[0],
-                    source.interval[1],
-                    source.min_score,
-                    failing.join(", ")
-                ),
-            ));
-        }
-        findings
-    }
-
-    /// The source an item id or source name belongs to.
-    fn source_of(&self, id: &str) -> Option<&str> {
-        self.items.iter().find(|i| i.id == id).map(|i| i.source.as_deref().unwrap_or(crate::score::NO_SOURCE))
     }
 }
 
@@ -338,16 +241,11 @@ pub struct Ignore {
 }
 
 impl Ignore {
-    fn matches(&self, finding: &Finding, report: &Report) -> bool {
+    /// Whether the ignore hides a finding whose item (or, for a source finding, source)
+    /// belongs to the source `source`.
+    pub fn matches(&self, finding: &Finding, source: Option<&str>) -> bool {
         let item = self.item.as_deref().is_none_or(|id| id == finding.item);
-        let source = self.source.as_deref().is_none_or(|name| {
-            let of = if finding.kind == "low_source_score" {
-                Some(finding.item.as_str())
-            } else {
-                report.source_of(&finding.item)
-            };
-            of.is_some_and(|of| of.eq_ignore_ascii_case(name))
-        });
+        let source = self.source.as_deref().is_none_or(|name| source.is_some_and(|of| of.eq_ignore_ascii_case(name)));
         let code = self.code.as_deref().is_none_or(|code| selects(code, finding));
         item && source && code
     }
@@ -367,103 +265,6 @@ pub struct IgnoreReport {
     #[serde(flatten)]
     pub ignore: Ignore,
     pub matched: usize,
-}
-
-/// Counts what each ignore hides and warns of those that hide nothing.
-pub fn apply_ignores(report: &mut Report, ignores: &[Ignore]) -> Vec<IgnoreReport> {
-    let findings = report.unfiltered_findings();
-    let mut reports = Vec::with_capacity(ignores.len());
-    for ignore in ignores {
-        let matched = findings.iter().filter(|f| ignore.matches(f, report)).count();
-        if matched == 0 {
-            report.problems.push(crate::model::Problem::warning(
-                crate::ingest::CONFIGURATION_FILE_NAME,
-                None,
-                format!("an ignore matches nothing (reason: {:?}); remove it or correct it", ignore.reason),
-            ));
-            report.summary.warnings += 1;
-        }
-        reports.push(IgnoreReport { ignore: ignore.clone(), matched });
-    }
-    reports
-}
-
-fn item_findings(item: &ItemReport) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    for relation in &item.relations {
-        let Some(rule) = rule(relation.kind.as_str()) else { continue };
-        findings.push(rule.finding(
-            item.id.clone(),
-            item.location.clone(),
-            Some(relation.other.clone()),
-            relation_message(relation),
-        ));
-    }
-    for flag in &item.flags {
-        let Some(rule) = rule(flag.as_str()) else { continue };
-        if item.relations.iter().any(|r| r.kind.flag() == *flag) {
-            continue;
-        }
-        findings.push(rule.finding(item.id.clone(), item.location.clone(), None, flag_message(item, rule)));
-    }
-    findings
-}
-
-/// A finding that is not a relation, with its evidence.
-fn flag_message(item: &ItemReport, rule: &Rule) -> String {
-    match rule.kind {
-        "stale" | "date_conflict" => {
-            let evidence: Vec<String> =
-                super::table::evidence_in_order(item).into_iter().take(3).map(super::table::evidence_line).collect();
-            format!(
-                "{}: {}; evidence: {}",
-                rule.kind.replace('_', " "),
-                super::table::stale_summary(item),
-                evidence.join("; ")
-            )
-        }
-        "heavy_boilerplate" => format!(
-            "{:.0}% of the text is boilerplate ({} lines removed)",
-            item.boilerplate.ratio * 100.0,
-            item.boilerplate.removed.iter().filter(|r| r.removal.is_boilerplate()).count()
-        ),
-        "garbled_text" => artefacts("garbled text", &item.signals.text.garbled),
-        "ai_residue" => artefacts("AI residue", &item.signals.text.ai_residue),
-        "generic_filler" => format!(
-            "{:.1} filler phrases per 1,000 words: {}",
-            item.signals.text.filler_per_1000_words,
-            item.signals
-                .text
-                .filler
-                .iter()
-                .take(3)
-                .map(|a| format!("“{}” (line {})", a.excerpt, a.line))
-                .collect::<Vec<_>>()
-                .join("; ")
-        ),
-        "sensational_headline" => format!(
-            "sensational headline “{}”: {}",
-            item.title.as_deref().unwrap_or(""),
-            item.signals.headline.describe()
-        ),
-        _ => rule.description.to_string(),
-    }
-}
-
-/// Evidence of a text signal, on one line.
-fn artefacts(what: &str, found: &[crate::score::signals::Artefact]) -> String {
-    let shown: Vec<String> =
-        found.iter().take(3).map(|a| format!("{} at line {}: “{}”", a.kind, a.line, a.excerpt)).collect();
-    format!("{what}: {}", shown.join("; "))
-}
-
-/// A relation as a sentence with its measured values.
-pub fn relation_message(relation: &RelationReport) -> String {
-    let what = match relation.kind {
-        crate::relate::Kind::Exact => "exact copy".to_string(),
-        kind => kind.as_str().replace('_', " "),
-    };
-    format!("{what} of {}: {}", relation.other, super::table::measured(relation))
 }
 
 /// Whether a finding matches a `--fail-on` selector: a rule code, a kind, or `copy`

@@ -224,7 +224,7 @@ pub struct SourceConfig {
 /// source or its URL's host is one of a source's names or aliases, else the source as
 /// found, else `(no source)`.
 pub fn source_identity(source: Option<&str>, url: Option<&str>, sources: &[SourceConfig]) -> String {
-    let host = url.and_then(crate::ingest::feed::host);
+    let host = url.and_then(crate::util::host);
     for known in sources {
         let names = std::iter::once(&known.name).chain(&known.aliases);
         for name in names {
@@ -358,128 +358,15 @@ impl SourceScore {
     }
 }
 
-/// What scoring takes from the configuration: its own options, and the configured
-/// sources with their aliases and lowest acceptable scores.
-#[derive(Debug, Clone, Copy)]
-pub struct Scoring<'a> {
-    pub options: &'a ScoreOptions,
-    pub sources: &'a [SourceConfig],
-}
-
-/// Scores the sources of a report: each item's facts read from its report, grouped by
-/// source identity.
-pub fn score_report(report: &crate::report::Report, scoring: Scoring<'_>) -> Vec<SourceScore> {
-    scores_with_limits(&report_facts(report, scoring), scoring)
-}
-
-/// Scores sources from their items' facts, each with its lowest acceptable score.
-pub fn scores_with_limits(facts: &[ItemFacts], scoring: Scoring<'_>) -> Vec<SourceScore> {
-    let mut scores = score_sources(facts, scoring.options);
+/// Scores sources from their items' facts, each with its lowest acceptable score: the
+/// source's own `min_score`, else `min_source_score`.
+pub fn scores_with_limits(facts: &[ItemFacts], options: &ScoreOptions, sources: &[SourceConfig]) -> Vec<SourceScore> {
+    let mut scores = score_sources(facts, options);
     for score in &mut scores {
-        score.min_score = scoring
-            .sources
-            .iter()
-            .find(|s| s.name == score.name)
-            .and_then(|s| s.min_score)
-            .unwrap_or(scoring.options.min_source_score);
+        score.min_score =
+            sources.iter().find(|s| s.name == score.name).and_then(|s| s.min_score).unwrap_or(options.min_source_score);
     }
     scores
-}
-
-/// Each item's facts, read from its report, in the report's order. The source of the other
-/// item of a relation is that item's source in the report, or, for an archived item, the
-/// source the archive holds.
-pub fn report_facts(report: &crate::report::Report, scoring: Scoring<'_>) -> Vec<ItemFacts> {
-    let source_of: std::collections::HashMap<&str, &str> =
-        report.items.iter().map(|i| (i.id.as_str(), i.source.as_deref().unwrap_or(NO_SOURCE))).collect();
-    report.items.iter().map(|item| item_facts(item, &source_of, scoring)).collect()
-}
-
-/// What one item's report says for each criterion.
-fn item_facts(
-    item: &crate::report::ItemReport,
-    source_of: &std::collections::HashMap<&str, &str>,
-    scoring: Scoring<'_>,
-) -> ItemFacts {
-    use crate::relate::Kind;
-    let options = scoring.options;
-    let source = item.source.as_deref().unwrap_or(NO_SOURCE);
-    let other_source = |r: &crate::report::RelationReport| -> String {
-        match &r.archived {
-            Some(archived) => {
-                source_identity(archived.other_source.as_deref(), archived.other_url.as_deref(), scoring.sources)
-            }
-            None => source_of.get(r.other.as_str()).copied().unwrap_or(NO_SOURCE).to_string(),
-        }
-    };
-    let copies: Vec<&crate::report::RelationReport> =
-        item.relations.iter().filter(|r| r.kind != Kind::SameStory).collect();
-    let originality = copies.first().map(|r| format!("{} of {}", r.kind.as_str().replace('_', " "), r.other));
-    let credit = item.attribution.credit.as_deref().map(str::to_lowercase);
-    let uncredited = copies.iter().find(|r| {
-        let other = other_source(r);
-        let named = credit.as_deref().is_some_and(|c| {
-            let o = other.to_lowercase();
-            c.contains(&o) || o.contains(c)
-        });
-        other != source && !named
-    });
-    let no_unattributed_copies = uncredited.map(|r| {
-        let other = other_source(r);
-        format!("{} of {} ({other}) without credit", r.kind.as_str().replace('_', " "), r.other)
-    });
-    // An item framed only by the collection's date never claimed to be current news: its
-    // verdict is reported, but it is not held against its source.
-    let framed_by_itself = item.framing_basis != crate::date::FramingBasis::AsOf.as_str();
-    let freshness = (item.stale && framed_by_itself).then(|| {
-        let end = item.content_date.not_after.map_or_else(|| "?".to_string(), |d| d.to_string());
-        let age = item.age_days.unwrap_or_default();
-        let framing = item.framing_date.map_or_else(|| "?".to_string(), |d| d.to_string());
-        format!("stale: content ends {end}, {age} days before its framing date {framing}")
-    });
-    let attribution = item
-        .attribution
-        .unattributed
-        .then(|| "no source credit, no byline, no quotation with a named speaker".to_string());
-    let author = item.author.is_some() || item.attribution.byline.is_some();
-    let date = item.published.is_some() || item.dateline.is_some();
-    let bylines_and_datelines = match (author, date) {
-        (true, true) => None,
-        (false, true) => Some("no author".to_string()),
-        (true, false) => Some("no date".to_string()),
-        (false, false) => Some("no author and no date".to_string()),
-    };
-    let mut dirty = Vec::new();
-    if item.boilerplate.ratio >= options.heavy_boilerplate {
-        dirty.push(format!("scrape noise: {:.0}% of the text is boilerplate", item.boilerplate.ratio * 100.0));
-    }
-    let signals = &item.signals.text;
-    if !signals.garbled.is_empty() {
-        let mut kinds: Vec<&str> = signals.garbled.iter().map(|a| a.kind).collect();
-        kinds.sort_unstable();
-        kinds.dedup();
-        dirty.push(format!("garbled: {} ({} artefacts)", kinds.join(", "), signals.garbled.len()));
-    }
-    if let Some(residue) = signals.ai_residue.first() {
-        dirty.push(format!("AI residue: {} “{}”", residue.kind, residue.excerpt));
-    }
-    let clean_text = (!dirty.is_empty()).then(|| dirty.join("; "));
-    let headline = &item.signals.headline;
-    let headline_restraint = headline.sensational().then(|| format!("sensational headline: {}", headline.describe()));
-    ItemFacts {
-        id: item.id.clone(),
-        source: source.to_string(),
-        originality,
-        no_unattributed_copies,
-        freshness,
-        attribution,
-        bylines_and_datelines,
-        clean_text,
-        headline_restraint,
-        voice: item.signals.text.voice.clone(),
-        named_quotes: item.attribution.named_quotes,
-        credited: item.attribution.credit.is_some(),
-    }
 }
 
 /// Scores every source of a collection, in name order. Items without a source are not
