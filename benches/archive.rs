@@ -57,7 +57,7 @@ fn main() {
         println!("reusing {}", path.display());
     }
     let stored = {
-        let archive = Archive::open(&path, Mode::Existing, &config).expect("open");
+        let archive = Archive::open(&path, Mode::Existing, config.open_settings()).expect("open");
         let _ = archive.connection().execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
         archive.count().expect("count")
     };
@@ -78,7 +78,7 @@ fn main() {
 /// Generates, fingerprints and stores the archive's documents chunk by chunk.
 fn build(path: &Path, documents: usize, config: &Config) {
     reset_peak_memory();
-    let mut archive = Archive::open(path, Mode::Create, config).expect("create the archive");
+    let mut archive = Archive::open(path, Mode::Create, config.open_settings()).expect("create the archive");
     let _ = archive.connection().execute_batch("PRAGMA cache_size = -1048576");
     let signer = config.fingerprint.signer();
     // These items are screened for copies only; no timeline dates them.
@@ -140,7 +140,7 @@ fn build(path: &Path, documents: usize, config: &Config) {
                 facts: None,
             })
             .collect();
-        total += archive.append(&items, Utc::now(), config).expect("append");
+        total += archive.append(&items, Utc::now(), &config.story).expect("append");
         store_s += t.elapsed().as_secs_f64();
         if chunks > 1 {
             println!(
@@ -273,7 +273,7 @@ fn screen_in_process(path: &Path, new: &Path, config: &Config) {
     let inputs = copydesk::ingest::discover(&[new.display().to_string()], &Default::default()).expect("inputs");
     let analyzed = pipeline::analyze_inputs(&inputs, &options).expect("analyze").analyzed;
     let start = Instant::now();
-    let mut archive = Archive::open(path, Mode::Existing, config).expect("open");
+    let mut archive = Archive::open(path, Mode::Existing, config.open_settings()).expect("open");
     let opened = start.elapsed().as_secs_f64();
     let start = Instant::now();
     let screening = archive.screen(&analyzed, &config.relate, &config.story).expect("screen");

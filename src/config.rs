@@ -55,6 +55,11 @@ impl Config {
         }
     }
 
+    /// What opening the archive takes of this configuration.
+    pub fn open_settings(&self) -> crate::archive::OpenSettings<'_> {
+        crate::archive::OpenSettings { archive: &self.archive, fingerprint: &self.fingerprint, relate: &self.relate }
+    }
+
     /// The configuration file, as reports show it.
     pub fn shown(&self) -> crate::report::Configuration {
         self.origin.as_ref().map(Origin::shown).unwrap_or_default()

@@ -19,6 +19,7 @@ pub mod config;
 pub mod extract;
 pub mod pipeline;
 pub mod report;
+pub mod sources;
 pub mod synth;
 
 pub use copydesk_core::{

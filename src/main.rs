@@ -9,10 +9,12 @@ use anyhow::{Context, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Args, Parser, Subcommand};
 
-use copydesk::archive::{self, fetch::is_url, run::RunOptions, sources};
+use copydesk::archive::{self, fetch::is_url, run::RunOptions};
 use copydesk::config;
+use copydesk::history::WindowBy;
 use copydesk::pipeline::{self, CheckOptions};
 use copydesk::report::{self, findings, Format};
+use copydesk::sources;
 
 /// Exit status when no finding crossed a `--fail-on` threshold.
 const EXIT_OK: u8 = 0;
@@ -265,10 +267,10 @@ struct SourcesArgs {
     #[arg(long, value_name = "DB")]
     archive: Option<PathBuf>,
     /// The window's length: 30d, 12h, 4w.
-    #[arg(long, value_name = "SPAN", default_value = "30d", value_parser = sources::parse_span)]
+    #[arg(long, value_name = "SPAN", default_value = "30d", value_parser = parse_span)]
     since: chrono::Duration,
     /// The window's end (YYYY-MM-DD: the end of that day; or RFC 3339); by default now.
-    #[arg(long, value_name = "TIME", value_parser = sources::parse_until)]
+    #[arg(long, value_name = "TIME", value_parser = parse_until)]
     until: Option<DateTime<Utc>>,
     /// What places an item in the window: when the archive first saw it, or its published
     /// date (else its first sighting; reads the whole archive).
@@ -410,7 +412,7 @@ fn parse_timeout(value: &str) -> Result<f64, String> {
 
 /// A poll interval: a span of at least a second and at most a week.
 fn parse_every(value: &str) -> Result<std::time::Duration, String> {
-    let span = sources::parse_span(value)?;
+    let span = parse_span(value)?;
     if span > chrono::Duration::weeks(1) {
         return Err(format!("{value:?} is longer than a week"));
     }
@@ -421,6 +423,40 @@ fn parse_every(value: &str) -> Result<std::time::Duration, String> {
 fn parse_score(value: &str) -> Result<f64, String> {
     let score: f64 = value.trim().parse().map_err(|_| format!("{value:?} is not a number"))?;
     config::real("min-source-score", score, 0.0, 100.0).map(|()| score)
+}
+
+/// Parses a window length: `30d`, `12h`, `4w`, or a number of days.
+fn parse_span(value: &str) -> std::result::Result<chrono::Duration, String> {
+    let value = value.trim();
+    let (number, unit) = match value.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((at, _)) => (&value[..at], value[at..].trim()),
+        None => (value, "d"),
+    };
+    let n: i64 = number.parse().map_err(|_| format!("{value:?} is not a span such as 30d, 12h, 15m or 4w"))?;
+    let span = match unit {
+        "s" => chrono::Duration::try_seconds(n),
+        "m" => chrono::Duration::try_minutes(n),
+        "h" => chrono::Duration::try_hours(n),
+        "d" => chrono::Duration::try_days(n),
+        "w" => chrono::Duration::try_weeks(n),
+        _ => None,
+    };
+    match span {
+        Some(span) if n > 0 => Ok(span),
+        _ => Err(format!("{value:?} is not a span such as 30d, 12h, 15m or 4w")),
+    }
+}
+
+/// Parses the end of the window: a date (its end, midnight UTC after it) or RFC 3339.
+fn parse_until(value: &str) -> std::result::Result<DateTime<Utc>, String> {
+    if let Ok(date) = NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d") {
+        if let Some(t) = date.succ_opt().and_then(|d| d.and_hms_opt(0, 0, 0)) {
+            return Ok(t.and_utc());
+        }
+    }
+    DateTime::parse_from_rfc3339(value.trim())
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| format!("{value:?} is not a date (YYYY-MM-DD) or an RFC 3339 time"))
 }
 
 fn parse_date(value: &str) -> Result<NaiveDate, String> {
@@ -679,7 +715,7 @@ fn ingest(args: IngestArgs, color: ColorWhen) -> Result<u8> {
         config.fetch.max_response_bytes = bytes;
     }
     config.validate().map_err(|message| anyhow::anyhow!("invalid setting: {message}"))?;
-    let path = archive::resolve_path(args.archive.as_deref(), &config, loaded.path.as_deref())
+    let path = archive::resolve_path(args.archive.as_deref(), &config.archive, loaded.path.as_deref())
         .context("no archive path: give --archive DB, or set HOME or XDG_DATA_HOME")?;
     let options = RunOptions {
         inputs: args.paths.clone(),
@@ -730,7 +766,7 @@ fn watch(args: WatchArgs) -> Result<u8> {
         config.fetch.timeout_seconds = timeout;
     }
     config.validate().map_err(|message| anyhow::anyhow!("invalid setting: {message}"))?;
-    let path = archive::resolve_path(args.archive.as_deref(), &config, loaded.path.as_deref())
+    let path = archive::resolve_path(args.archive.as_deref(), &config.archive, loaded.path.as_deref())
         .context("no archive path: give --archive DB, or set HOME or XDG_DATA_HOME")?;
     let (feeds, problems) = watch::feeds_of(&args.feeds);
     for problem in &problems {
@@ -835,18 +871,19 @@ enum SourcesFormat {
 fn sources(args: SourcesArgs) -> Result<u8> {
     let start = std::env::current_dir().ok();
     let loaded = config::resolve(args.config.config.as_deref(), args.config.lookup(), start.as_deref())?;
-    let path = archive::resolve_path(args.archive.as_deref(), &loaded.config, loaded.path.as_deref())
+    let path = archive::resolve_path(args.archive.as_deref(), &loaded.config.archive, loaded.path.as_deref())
         .context("no archive path: give --archive DB, or set HOME or XDG_DATA_HOME")?;
-    let archive = archive::Archive::open(&path, archive::Mode::ReadOnly, &loaded.config)?;
+    let archive = archive::Archive::open(&path, archive::Mode::ReadOnly, loaded.config.open_settings())?;
     let by = match args.by {
-        WindowByArg::FirstSeen => sources::WindowBy::FirstSeen,
-        WindowByArg::Published => sources::WindowBy::Published,
+        WindowByArg::FirstSeen => WindowBy::FirstSeen,
+        WindowByArg::Published => WindowBy::Published,
     };
-    let report = archive.sources_report(args.until.unwrap_or_else(Utc::now), args.since, by, &loaded.config)?;
+    let report =
+        sources::sources_report(&archive, args.until.unwrap_or_else(Utc::now), args.since, by, &loaded.config)?;
     let rendered = match args.format {
-        SourcesFormat::Table => sources::render_table(&report),
-        SourcesFormat::Json => sources::render_json(&report),
-        SourcesFormat::Markdown => sources::render_markdown(&report),
+        SourcesFormat::Table => report::sources::render_table(&report),
+        SourcesFormat::Json => report::sources::render_json(&report),
+        SourcesFormat::Markdown => report::sources::render_markdown(&report),
     };
     emit(&rendered, args.output.as_deref())?;
     let Some(minimum) = args.min_source_score else { return Ok(EXIT_OK) };
@@ -865,9 +902,9 @@ fn sources(args: SourcesArgs) -> Result<u8> {
 fn verify(args: VerifyArgs) -> Result<u8> {
     let start = std::env::current_dir().ok();
     let loaded = config::resolve(args.config.config.as_deref(), args.config.lookup(), start.as_deref())?;
-    let path = archive::resolve_path(args.archive.as_deref(), &loaded.config, loaded.path.as_deref())
+    let path = archive::resolve_path(args.archive.as_deref(), &loaded.config.archive, loaded.path.as_deref())
         .context("no archive path: give --archive DB, or set HOME or XDG_DATA_HOME")?;
-    let archive = archive::Archive::open(&path, archive::Mode::ReadOnly, &loaded.config)?;
+    let archive = archive::Archive::open(&path, archive::Mode::ReadOnly, loaded.config.open_settings())?;
     let integrity = archive.integrity(true)?;
     if integrity.problems.is_empty() {
         println!("{}: ok ({} item versions; integrity_check found no problem)", path.display(), archive.count()?);
@@ -893,5 +930,23 @@ fn emit(rendered: &str, output: Option<&std::path::Path>) -> Result<()> {
                 _ => Ok(()),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn spans_and_window_ends_parse() {
+        assert_eq!(parse_span("30d"), Ok(chrono::Duration::days(30)));
+        assert_eq!(parse_span("12h"), Ok(chrono::Duration::hours(12)));
+        assert_eq!(parse_span("2w"), Ok(chrono::Duration::weeks(2)));
+        assert_eq!(parse_span("7"), Ok(chrono::Duration::days(7)));
+        assert!(parse_span("soon").is_err());
+        assert!(parse_span("0d").is_err());
+        let end = parse_until("2025-03-31").expect("date");
+        assert_eq!(end, Utc.with_ymd_and_hms(2025, 4, 1, 0, 0, 0).single().expect("time"));
     }
 }

@@ -35,3 +35,15 @@ fn ingest_has_no_command_line_database_or_terminal() {
     let broken: Vec<&String> = found.iter().filter(|d| forbidden.contains(&d.as_str())).collect();
     assert!(broken.is_empty(), "copydesk-ingest depends on {broken:?}");
 }
+
+#[test]
+fn the_archive_depends_on_the_core_alone_of_ours_and_knows_no_command_line_or_network() {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/copydesk-archive/Cargo.toml");
+    let found = dependencies(&manifest);
+    assert!(found.iter().any(|d| d == "rusqlite"), "the manifest was read: {found:?}");
+    let ours: Vec<&String> = found.iter().filter(|d| d.starts_with("copydesk")).collect();
+    assert_eq!(ours, ["copydesk-core"], "the archive depends on {ours:?}");
+    let forbidden = ["clap", "ureq", "indicatif", "anstyle", "signal-hook"];
+    let broken: Vec<&String> = found.iter().filter(|d| forbidden.contains(&d.as_str())).collect();
+    assert!(broken.is_empty(), "copydesk-archive depends on {broken:?}");
+}

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 
 use super::fetch::{self, Fetch, Fetched};
 use super::screen::{Batch, FeedValidators};
-use super::{Archive, ArchiveError, Mode, Result};
+use super::{Archive, ArchiveError, Mode, RunError};
 use crate::analysis::Analyzed;
 use crate::ingest::{self, IngestOptions, InputFile};
 use crate::model::{Problem, Severity};
@@ -35,13 +35,13 @@ pub struct RunOptions {
 /// Runs the inputs against the archive and returns the report. Errors of the archive
 /// (missing, foreign, of other settings, unwritable) stop the run before any input is
 /// read; problems with single inputs and feeds are in the report.
-pub fn run(options: &RunOptions) -> Result<Report> {
+pub fn run(options: &RunOptions) -> Result<Report, RunError> {
     let config = &options.check.config;
     let mut archive = match &options.archive {
         Some(path) => {
             let mode = if options.store { Mode::Create } else { Mode::ReadOnly };
-            let archive = Archive::open(path, mode, config)?;
-            archive.check_settings(config)?;
+            let archive = Archive::open(path, mode, config.open_settings())?;
+            archive.check_settings(&config.fingerprint, &config.relate)?;
             if options.store {
                 // A damaged page is found before anything is added on top of it.
                 let integrity = archive.integrity(false)?;
@@ -50,7 +50,7 @@ pub fn run(options: &RunOptions) -> Result<Report> {
                     if integrity.problems.len() > 3 {
                         problems.push_str(&format!("; {} more", integrity.problems.len() - 3));
                     }
-                    return Err(ArchiveError::Corrupt { path: path.clone(), problems });
+                    return Err(ArchiveError::Corrupt { path: path.clone(), problems }.into());
                 }
             }
             Some(archive)
@@ -65,12 +65,16 @@ pub fn run(options: &RunOptions) -> Result<Report> {
         max_item_bytes: config.ingest.max_item_bytes,
         max_stdin_bytes: config.ingest.max_stdin_bytes,
     };
-    let mut inputs = ingest::discover(&paths, &ingest_options).map_err(ArchiveError::Inputs)?;
+    let mut inputs = ingest::discover(&paths, &ingest_options).map_err(RunError::Inputs)?;
     inputs.problems.extend(list_problems);
 
     // Fetch the URLs, each body spooled to a file read like any other input.
     let validators = match (&archive, options.store) {
-        (Some(archive), true) => archive.validators(&urls.iter().map(|url| fetch::redact(url)).collect::<Vec<_>>())?,
+        (Some(archive), true) => archive
+            .validators(&urls.iter().map(|url| fetch::redact(url)).collect::<Vec<_>>())?
+            .into_iter()
+            .map(|(url, kept)| (url, fetch::Validators { etag: kept.etag, last_modified: kept.last_modified }))
+            .collect(),
         _ => HashMap::new(),
     };
     let fetches = fetch::fetch_all(&urls, &validators, &config.fetch);
@@ -78,7 +82,7 @@ pub fn run(options: &RunOptions) -> Result<Report> {
     for one in &fetches {
         match &one.fetched {
             Fetched::Body { bytes, charset, .. } => {
-                let file = spool(bytes).map_err(ArchiveError::Inputs)?;
+                let file = spool(bytes).map_err(RunError::Inputs)?;
                 inputs.files.push(InputFile {
                     path: file.path().to_path_buf(),
                     display: one.url.clone(),

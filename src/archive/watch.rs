@@ -14,7 +14,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use super::run::{self, RunOptions};
-use super::{ArchiveError, Result};
+use super::RunError;
 use crate::ingest::feedlist;
 use crate::model::Problem;
 use crate::report::findings::Finding;
@@ -149,7 +149,7 @@ pub fn watch(
     options: &WatchOptions,
     stop: &AtomicBool,
     mut on_poll: impl FnMut(Poll<'_>) -> std::io::Result<()>,
-) -> Result<u64> {
+) -> Result<u64, RunError> {
     let mut schedule = Schedule::new(&options.feeds, options.every, Utc::now());
     let mut done = 0;
     while options.polls.is_none_or(|n| done < n) {
@@ -180,7 +180,7 @@ pub fn watch(
                 report.item(&f.item).is_some_and(|i| i.archive.as_ref().is_none_or(|a| a.status != "unchanged"))
             })
             .collect();
-        on_poll(Poll { number: done, at, report: &report, findings }).map_err(ArchiveError::Output)?;
+        on_poll(Poll { number: done, at, report: &report, findings }).map_err(RunError::Output)?;
     }
     Ok(done)
 }

@@ -11,6 +11,7 @@ pub mod junit;
 pub mod markdown;
 pub mod rules;
 pub mod sarif;
+pub mod sources;
 pub mod statistics;
 pub mod table;
 

@@ -6,6 +6,7 @@
 use serde::Serialize;
 
 use crate::relate::{Evidence, Kind};
+use crate::score::{ItemFacts, NO_SOURCE};
 
 /// What the archive holds under a new item's identity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -141,6 +142,109 @@ pub struct Screening {
     pub stats: LookupStats,
     /// Item versions in the archive before the run.
     pub archived_before: u64,
+}
+
+// ---- Per-source histories over a window of time.
+
+/// What places an archived item in a window of time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WindowBy {
+    /// When the archive first saw the item.
+    FirstSeen,
+    /// The item's published date, else when the archive first saw it.
+    Published,
+}
+
+/// An archived item version of a source.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SourceItem {
+    pub rowid: i64,
+    /// The identity its versions share (see `identity_key`).
+    #[serde(skip)]
+    pub ident: i64,
+    pub id: String,
+    pub url: Option<String>,
+    pub title: Option<String>,
+    pub published: Option<String>,
+    /// Unix seconds.
+    pub first_seen: i64,
+    pub version: i64,
+    /// The archived items this one copies.
+    pub copies: Vec<Link>,
+    /// The criteria the item failed when it was ingested, with the reasons; `None` for an
+    /// item stored without them (by `Archive::append`, or by schema version 3 or earlier).
+    #[serde(skip)]
+    pub facts: Option<ItemFacts>,
+}
+
+impl SourceItem {
+    /// When the item is dated for a window by published date (Unix seconds): its
+    /// published date when it has one that can be read, else its first sighting.
+    pub fn dated(&self) -> i64 {
+        self.published.as_deref().and_then(crate::util::parse_timestamp).map_or(self.first_seen, |t| t.timestamp())
+    }
+}
+
+/// One end of a copy relation, seen from the other end.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Link {
+    pub kind: Kind,
+    /// The archive row of the other item.
+    pub other: i64,
+    pub other_id: String,
+    pub other_source: Option<String>,
+}
+
+/// A source's archive over a window: its items first seen in the window, and the copies
+/// of its items (of any time) that other sources made in the window.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SourceHistory {
+    pub name: String,
+    pub items: Vec<SourceItem>,
+    /// Items of other sources, first seen in the window, that copy one of this source's
+    /// items: the link names the copy.
+    pub copied_by: Vec<Link>,
+}
+
+/// What [`summarize`] counts over a source's window.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Counts {
+    /// Items first seen in the window (first versions).
+    pub items: usize,
+    /// New versions of items edited at their URL.
+    pub edited: usize,
+    /// Items that copy an item of another source.
+    pub copies_of_others: usize,
+    /// Items that copy an earlier item of the same source (re-runs).
+    pub repeats_own: usize,
+    /// Items of other sources that copy this source's items.
+    pub copied_by_others: usize,
+    /// `copies_of_others` as a share of the item versions of the window.
+    pub copy_share: f64,
+}
+
+/// The counts of a source's window: the seam the score stage will share.
+pub fn summarize(history: &SourceHistory) -> Counts {
+    let name = history.name.as_str();
+    let other = |link: &Link| link.other_source.as_deref().unwrap_or(NO_SOURCE) != name;
+    let versions = history.items.len();
+    let copies_of_others = history.items.iter().filter(|i| i.copies.iter().any(other)).count();
+    let mut copiers: Vec<i64> = history.copied_by.iter().map(|l| l.other).collect();
+    copiers.sort_unstable();
+    copiers.dedup();
+    Counts {
+        items: history.items.iter().filter(|i| i.version == 1).count(),
+        edited: history.items.iter().filter(|i| i.version > 1).count(),
+        copies_of_others,
+        repeats_own: history.items.iter().filter(|i| i.copies.iter().any(|l| !other(l))).count(),
+        copied_by_others: copiers.len(),
+        copy_share: if versions == 0 { 0.0 } else { round(copies_of_others as f64 / versions as f64) },
+    }
+}
+
+fn round(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
 }
 
 /// A Unix time as an RFC 3339 timestamp in UTC.

@@ -4,12 +4,30 @@ use chrono::{TimeZone, Utc};
 use rusqlite::Connection;
 
 use super::screen::Status;
-use super::sources::WindowBy;
 use super::*;
-use crate::model::Item;
-use crate::normalize::Templates;
-use crate::pipeline::{self, Analyzed};
-use crate::relate::Kind;
+use copydesk_core::analysis::{self, AnalysisSettings, Analyzed};
+use copydesk_core::history::{summarize, WindowBy};
+use copydesk_core::model::Item;
+use copydesk_core::normalize::{NormalizeOptions, Templates};
+use copydesk_core::relate::Kind;
+use copydesk_core::score::ScoreOptions;
+
+/// The stage settings these tests run with: the defaults.
+#[derive(Default)]
+struct Config {
+    normalize: NormalizeOptions,
+    fingerprint: FingerprintOptions,
+    relate: RelateOptions,
+    story: StoryOptions,
+    score: ScoreOptions,
+    archive: ArchiveConfig,
+}
+
+impl Config {
+    fn open(&self) -> OpenSettings<'_> {
+        OpenSettings { archive: &self.archive, fingerprint: &self.fingerprint, relate: &self.relate }
+    }
+}
 
 /// A paragraph of 40 pseudo-random words from a vocabulary of 5,000.
 fn paragraph(seed: usize) -> String {
@@ -35,14 +53,19 @@ fn analyze(items: Vec<Item>) -> Vec<Analyzed> {
     let config = Config::default();
     let signer = config.fingerprint.signer();
     // These items are screened for copies only; no timeline dates them.
-    let timeline = crate::date::Timeline::default();
-    let undated = crate::date::Context { timeline: &timeline, as_of: None, max_age_days: 30 };
+    let timeline = copydesk_core::date::Timeline::default();
+    let undated = copydesk_core::date::Context { timeline: &timeline, as_of: None, max_age_days: 30 };
     items
         .into_iter()
         .enumerate()
         .map(|(seq, item)| {
-            let settings = pipeline::analysis_settings(&config);
-            let mut one = crate::analysis::analyze(item, &Templates::default(), settings, signer.as_ref(), &undated);
+            let settings = AnalysisSettings {
+                normalize: &config.normalize,
+                fingerprint: &config.fingerprint,
+                story: &config.story,
+                score: &config.score,
+            };
+            let mut one = analysis::analyze(item, &Templates::default(), settings, signer.as_ref(), &undated);
             one.seq = seq;
             one
         })
@@ -52,7 +75,7 @@ fn analyze(items: Vec<Item>) -> Vec<Analyzed> {
 fn ingest(archive: &mut Archive, items: Vec<Item>, day: u32) -> (Vec<Analyzed>, screen::Screening) {
     let config = Config::default();
     let analyzed = analyze(items);
-    let related = pipeline::relate(&analyzed, &config);
+    let related = analysis::relate(&analyzed, &config.relate, &config.story);
     let at = Utc.with_ymd_and_hms(2025, 3, day, 12, 0, 0).single().expect("time");
     let batch = screen::Batch { analyzed: &analyzed, related: &related, seen_at: at, feeds: &[] };
     let mut ingest = archive.begin_ingest().expect("begin");
@@ -63,7 +86,7 @@ fn ingest(archive: &mut Archive, items: Vec<Item>, day: u32) -> (Vec<Analyzed>, 
 }
 
 fn open(path: &Path) -> Archive {
-    Archive::open(path, Mode::Create, &Config::default()).expect("open")
+    Archive::open(path, Mode::Create, Config::default().open()).expect("open")
 }
 
 #[test]
@@ -88,9 +111,9 @@ fn default_path_follows_xdg() {
     assert!(path.ends_with("copydesk/archive.sqlite3"), "{}", path.display());
     let mut config = Config::default();
     config.archive.path = Some("data/history.sqlite3".into());
-    let resolved = resolve_path(None, &config, Some(Path::new("/srv/desk/copydesk.toml")));
+    let resolved = resolve_path(None, &config.archive, Some(Path::new("/srv/desk/copydesk.toml")));
     assert_eq!(resolved.as_deref(), Some(Path::new("/srv/desk/data/history.sqlite3")));
-    let explicit = resolve_path(Some(Path::new("x.db")), &config, None);
+    let explicit = resolve_path(Some(Path::new("x.db")), &config.archive, None);
     assert_eq!(explicit.as_deref(), Some(Path::new("x.db")));
 }
 
@@ -193,12 +216,12 @@ fn an_empty_sqlite_file_becomes_an_archive() {
     let archive = open(&path);
     assert_eq!(archive.count().expect("count"), 0);
     std::fs::write(dir.path().join("empty.sqlite3"), b"").expect("empty file");
-    assert!(Archive::open(&dir.path().join("empty.sqlite3"), Mode::Create, &Config::default()).is_ok());
+    assert!(Archive::open(&dir.path().join("empty.sqlite3"), Mode::Create, Config::default().open()).is_ok());
 }
 
 fn assert_refused(path: &Path, expected: &str) {
     let before = std::fs::read(path).expect("read");
-    let error = Archive::open(path, Mode::Create, &Config::default()).expect_err("refused").to_string();
+    let error = Archive::open(path, Mode::Create, Config::default().open()).expect_err("refused").to_string();
     assert!(error.contains(expected), "{error}");
     assert!(error.contains("left untouched"), "{error}");
     assert!(std::fs::read(path).expect("read") == before, "the file was changed");
@@ -232,12 +255,12 @@ fn foreign_files_are_refused_and_left_untouched() {
         .and_then(|c| c.execute_batch("PRAGMA journal_mode = DELETE; PRAGMA user_version = 99;"))
         .expect("newer");
     let before = std::fs::read(&newer).expect("read");
-    let error = Archive::open(&newer, Mode::Create, &Config::default()).expect_err("too new").to_string();
+    let error = Archive::open(&newer, Mode::Create, Config::default().open()).expect_err("too new").to_string();
     assert!(error.contains("schema version 99"), "{error}");
     assert!(std::fs::read(&newer).expect("read") == before, "the file was changed");
 
     let missing = dir.path().join("missing.sqlite3");
-    let error = Archive::open(&missing, Mode::Existing, &Config::default()).expect_err("missing").to_string();
+    let error = Archive::open(&missing, Mode::Existing, Config::default().open()).expect_err("missing").to_string();
     assert!(error.contains("no archive"), "{error}");
     assert!(!missing.exists());
 }
@@ -248,11 +271,11 @@ fn other_fingerprint_settings_are_refused() {
     let archive = open(&dir.path().join("a.sqlite3"));
     let mut config = Config::default();
     config.fingerprint.shingle_words = 4;
-    let error = archive.check_settings(&config).expect_err("settings").to_string();
+    let error = archive.check_settings(&config.fingerprint, &config.relate).expect_err("settings").to_string();
     assert!(error.contains("shingle_words = 5"), "{error}");
     config = Config::default();
     config.relate.lsh_recall = 0.5;
-    assert!(archive.check_settings(&config).is_ok(), "the banding is the archive's own");
+    assert!(archive.check_settings(&config.fingerprint, &config.relate).is_ok(), "the banding is the archive's own");
 }
 
 #[test]
@@ -384,8 +407,8 @@ fn bulk_append_skips_what_is_stored() {
         })
         .collect();
     let config = Config::default();
-    assert_eq!(archive.append(&items, Utc::now(), &config).expect("append"), 20);
-    assert_eq!(archive.append(&items, Utc::now(), &config).expect("append"), 0);
+    assert_eq!(archive.append(&items, Utc::now(), &config.story).expect("append"), 20);
+    assert_eq!(archive.append(&items, Utc::now(), &config.story).expect("append"), 0);
     let bands: i64 = archive.connection().query_row("SELECT count(*) FROM bands", [], |r| r.get(0)).expect("bands");
     assert_eq!(bands, 20 * 32);
 }
@@ -398,41 +421,24 @@ fn sources_count_copies_over_windows() {
     ingest(&mut archive, vec![item("c1", "Farm", None, &format!("{}\n\n{}", text(0..6), paragraph(999)))], 20);
     ingest(&mut archive, vec![item("c2", "Farm", None, &text(10..15)), item("o3", "Origin", None, &text(20..26))], 25);
     let until = Utc.with_ymd_and_hms(2025, 3, 31, 0, 0, 0).single().expect("time");
-    let report = archive
-        .sources_report(until, chrono::Duration::days(15), WindowBy::FirstSeen, &Config::default())
-        .expect("report");
-    let farm = report.sources.iter().find(|s| s.name == "Farm").expect("farm");
-    assert_eq!(farm.counts.items, 2);
-    assert_eq!(farm.counts.copies_of_others, 2);
-    assert_eq!(farm.previous.items, 0);
-    assert_eq!(farm.change.items, 2);
-    let origin = report.sources.iter().find(|s| s.name == "Origin").expect("origin");
-    assert_eq!(origin.counts.items, 1);
-    assert_eq!(origin.counts.copied_by_others, 2);
-    assert_eq!(origin.previous.items, 2, "day 1 is in the previous window");
-    let longer = archive
-        .sources_report(until, chrono::Duration::days(30), WindowBy::FirstSeen, &Config::default())
-        .expect("report");
-    let origin = longer.sources.iter().find(|s| s.name == "Origin").expect("origin");
-    assert_eq!(origin.counts.items, 3);
+    let window = |archive: &Archive, from, until| {
+        archive.source_histories(from, until, WindowBy::FirstSeen, &[]).expect("histories")
+    };
+    let since = until - chrono::Duration::days(15);
+    let (now, before) = (window(&archive, since, until), window(&archive, since - chrono::Duration::days(15), since));
+    let farm = summarize(&now["Farm"]);
+    assert_eq!(farm.items, 2);
+    assert_eq!(farm.copies_of_others, 2);
+    assert!(!before.contains_key("Farm"));
+    let origin = summarize(&now["Origin"]);
+    assert_eq!(origin.items, 1);
+    assert_eq!(origin.copied_by_others, 2);
+    assert_eq!(summarize(&before["Origin"]).items, 2, "day 1 is in the previous window");
+    let longer = window(&archive, until - chrono::Duration::days(30), until);
+    assert_eq!(summarize(&longer["Origin"]).items, 3);
     // A window that ends within the second an item was stored holds it.
     let stored = Utc.with_ymd_and_hms(2025, 3, 25, 12, 0, 0).single().expect("time");
     let just_after = stored + chrono::Duration::milliseconds(300);
-    let now = archive
-        .sources_report(just_after, chrono::Duration::hours(1), WindowBy::FirstSeen, &Config::default())
-        .expect("report");
-    let farm = now.sources.iter().find(|s| s.name == "Farm").expect("farm");
-    assert_eq!(farm.counts.items, 1);
-}
-
-#[test]
-fn spans_and_window_ends_parse() {
-    assert_eq!(sources::parse_span("30d"), Ok(chrono::Duration::days(30)));
-    assert_eq!(sources::parse_span("12h"), Ok(chrono::Duration::hours(12)));
-    assert_eq!(sources::parse_span("2w"), Ok(chrono::Duration::weeks(2)));
-    assert_eq!(sources::parse_span("7"), Ok(chrono::Duration::days(7)));
-    assert!(sources::parse_span("soon").is_err());
-    assert!(sources::parse_span("0d").is_err());
-    let end = sources::parse_until("2025-03-31").expect("date");
-    assert_eq!(end, Utc.with_ymd_and_hms(2025, 4, 1, 0, 0, 0).unwrap());
+    let last_hour = window(&archive, just_after - chrono::Duration::hours(1), just_after);
+    assert_eq!(summarize(&last_hour["Farm"]).items, 1);
 }

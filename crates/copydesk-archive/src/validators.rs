@@ -6,17 +6,20 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension};
 
-use super::fetch::Validators;
-use super::screen::FeedValidators;
+use crate::screen::FeedValidators;
 
 /// The validators the archive kept for these URLs.
-pub fn load_validators(conn: &Connection, urls: &[String]) -> rusqlite::Result<HashMap<String, Validators>> {
+pub fn load_validators(conn: &Connection, urls: &[String]) -> rusqlite::Result<HashMap<String, FeedValidators>> {
     let mut select = conn.prepare_cached("SELECT etag, last_modified FROM feeds WHERE url = ?1")?;
     let mut found = HashMap::new();
     for url in urls {
         let row = select
             .query_row([url], |row| {
-                Ok(Validators { etag: row.get::<_, Option<String>>(0)?, last_modified: row.get(1)? })
+                Ok(FeedValidators {
+                    url: url.clone(),
+                    etag: row.get::<_, Option<String>>(0)?,
+                    last_modified: row.get(1)?,
+                })
             })
             .optional()?;
         if let Some(validators) = row.filter(|v| v.etag.is_some() || v.last_modified.is_some()) {
@@ -39,9 +42,9 @@ pub(crate) fn save_validators(conn: &Connection, feeds: &[FeedValidators], at: D
     Ok(())
 }
 
-impl super::Archive {
+impl crate::Archive {
     /// The validators the archive kept for these feed URLs.
-    pub fn validators(&self, urls: &[String]) -> super::Result<HashMap<String, Validators>> {
+    pub fn validators(&self, urls: &[String]) -> crate::Result<HashMap<String, FeedValidators>> {
         load_validators(&self.conn, urls).map_err(|e| self.sql(e))
     }
 }

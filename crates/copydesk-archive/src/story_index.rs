@@ -15,12 +15,12 @@ use std::rc::Rc;
 
 use rusqlite::{Connection, OptionalExtension};
 
-use super::screen::{Cache, LookupStats, Match, ScreenError};
-use crate::fingerprint::Fingerprint;
-use crate::profile::Profile;
-use crate::relate::story::{self, KeyKind, StoryOptions, Weights};
-use crate::relate::{Evidence, Kind, RelateOptions};
-use crate::util::KeyMap;
+use crate::screen::{Cache, LookupStats, Match, ScreenError};
+use copydesk_core::fingerprint::Fingerprint;
+use copydesk_core::profile::Profile;
+use copydesk_core::relate::story::{self, KeyKind, StoryOptions, Weights};
+use copydesk_core::relate::{Evidence, Kind, RelateOptions};
+use copydesk_core::util::KeyMap;
 
 /// Document frequencies of words over the archive and the items of a run.
 pub(super) struct Frequencies {
@@ -135,7 +135,7 @@ pub(super) fn find(
 
     let mut best: HashMap<i64, Match> = HashMap::new();
     for (rowid, _) in counted {
-        let Some(archived) = super::screen::load(conn, rowid, cache)? else { continue };
+        let Some(archived) = crate::screen::load(conn, rowid, cache)? else { continue };
         let ident = archived.stored.ident;
         if ident == probe.ident || probe.copied.contains(&ident) || archived.fingerprint.is_empty() {
             continue;
@@ -162,7 +162,7 @@ pub(super) fn find(
         };
         let evidence = Evidence {
             story: Some(measured),
-            ..crate::relate::measure(probe.fingerprint, &archived.fingerprint, relate).0
+            ..copydesk_core::relate::measure(probe.fingerprint, &archived.fingerprint, relate).0
         };
         let found = Match { other: archived.stored.clone(), kind, score, evidence };
         match best.get(&archived.stored.ident) {

@@ -2,7 +2,7 @@
 //! under its identity (nothing, the same text, or an earlier version of it) and which
 //! archived items it copies. Candidates come from indexed queries only — one per LSH band
 //! key and one per paragraph hash of the new item — and each candidate is measured with
-//! [`crate::relate::verify`], exactly as pairs within a run are.
+//! [`copydesk_core::relate::verify`], exactly as pairs within a run are.
 
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
@@ -10,18 +10,18 @@ use std::rc::Rc;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 
-use super::story::{self as archived_story, Frequencies, Probe, StoryRows};
-use super::{
+use crate::story_index::{self as archived_story, Frequencies, Probe, StoryRows};
+use crate::{
     band_keys, decode_paragraphs, decode_signature, identity_key, insert_facts, insert_item, insert_postings,
     paragraph_keys, Archive, ArchiveError, ArchivedItem, Result, INSERT_ITEM,
 };
-use crate::analysis::Analyzed;
-use crate::fingerprint::{jaccard, simhash_distance, Fingerprint};
-use crate::profile::Profile;
-use crate::relate::{verify, Banding, Evidence, Kind, RelateOptions, Related, StoryOptions};
-use crate::score::ItemFacts;
+use copydesk_core::analysis::Analyzed;
+use copydesk_core::fingerprint::{jaccard, simhash_distance, Fingerprint};
+use copydesk_core::profile::Profile;
+use copydesk_core::relate::{verify, Banding, Evidence, Kind, RelateOptions, Related, StoryOptions};
+use copydesk_core::score::ItemFacts;
 
-pub use crate::history::{LookupStats, Match, Previous, Screened, Screening, Status, Stored};
+pub use copydesk_core::history::{LookupStats, Match, Previous, Screened, Screening, Status, Stored};
 
 /// An archived item and its fingerprint, as read for measuring.
 #[derive(Debug, Clone)]
@@ -67,7 +67,7 @@ impl Ingest<'_> {
         let path = &self.path;
         let sql = |source| ArchiveError::Sqlite { path: path.clone(), source };
         store(&self.tx, self.banding, &batch, screening, &self.story_keys, facts).map_err(sql)?;
-        super::validators::save_validators(&self.tx, batch.feeds, batch.seen_at).map_err(sql)
+        crate::validators::save_validators(&self.tx, batch.feeds, batch.seen_at).map_err(sql)
     }
 
     /// Makes what was stored part of the archive.
@@ -315,7 +315,7 @@ fn screen_in(
     options: &RelateOptions,
     story: &StoryOptions,
 ) -> Result<(Screening, Vec<Vec<i64>>), ScreenError> {
-    let archived_before = super::count(conn)?;
+    let archived_before = crate::count(conn)?;
     let mut cache = Cache::default();
     let mut stats = LookupStats::default();
     let mut frequencies = Frequencies::new(conn, analyzed.iter().map(|a| &a.profile))?;

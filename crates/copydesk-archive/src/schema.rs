@@ -6,8 +6,8 @@ use std::path::Path;
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
-use super::{ArchiveError, Result, Settings, APPLICATION_ID};
-use crate::relate::Banding;
+use crate::{ArchiveError, Result, Settings, APPLICATION_ID};
+use copydesk_core::relate::Banding;
 
 /// The migrations, in order: the archive's version is the number applied.
 pub const MIGRATIONS: &[&str] = &[
