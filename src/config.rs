@@ -346,4 +346,15 @@ mod tests {
         let found = discover(&nested).expect("found");
         assert_eq!(load(&found).expect("load").relate.near_duplicate_jaccard, 0.9);
     }
+
+    #[test]
+    fn every_setting_a_rule_names_is_a_setting() {
+        let config = toml::Value::try_from(Config::default()).expect("the defaults render");
+        for rule in crate::report::findings::RULES {
+            for setting in rule.settings {
+                let (section, key) = setting.split_once('.').expect("section.key");
+                assert!(config.get(section).and_then(|s| s.get(key)).is_some(), "{}: no setting {setting}", rule.code);
+            }
+        }
+    }
 }

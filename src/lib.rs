@@ -16,9 +16,7 @@
 
 pub mod archive;
 pub mod config;
-pub mod extract;
 pub mod pipeline;
-pub mod report;
 pub mod sources;
 pub mod synth;
 
@@ -26,4 +24,6 @@ pub use copydesk_core::{
     analysis, date, error, fingerprint, history, model, normalize, profile, relate, score, util, verdict,
 };
 pub use copydesk_ingest as ingest;
+pub use copydesk_report as report;
+pub use copydesk_report::extract;
 pub use error::{Error, Result};

@@ -2,7 +2,7 @@
 //! pipeline and maps results to exit codes.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
@@ -13,7 +13,8 @@ use copydesk::archive::{self, fetch::is_url, run::RunOptions};
 use copydesk::config;
 use copydesk::history::WindowBy;
 use copydesk::pipeline::{self, CheckOptions};
-use copydesk::report::{self, findings, Format};
+use copydesk::report::html::Texts;
+use copydesk::report::{self, findings, Document, Format, RenderOptions};
 use copydesk::sources;
 
 /// Exit status when no finding crossed a `--fail-on` threshold.
@@ -484,9 +485,9 @@ fn run(cli: Cli) -> Result<u8> {
     match cli.command {
         Command::Check(args) => check(args, cli.color),
         Command::Ingest(args) => ingest(args, cli.color),
-        Command::Sources(args) => sources(args),
+        Command::Sources(args) => sources(args, cli.color),
         Command::Watch(args) => watch(args),
-        Command::Extract(args) => extract(args),
+        Command::Extract(args) => extract(args, cli.color),
         Command::Archive(ArchiveCommand::Verify(args)) => verify(args),
         Command::Rule(args) => rule(args),
         Command::Completions(args) => {
@@ -499,7 +500,7 @@ fn run(cli: Cli) -> Result<u8> {
             clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
                 .render(&mut page)
                 .context("rendering the manual page")?;
-            emit(&String::from_utf8_lossy(&page), None)?;
+            emit_text(&String::from_utf8_lossy(&page), None)?;
             Ok(EXIT_OK)
         }
         Command::Config(args) => {
@@ -536,11 +537,11 @@ fn rule(args: RuleArgs) -> Result<u8> {
             }
         }
     };
-    emit(&rendered, None)?;
+    emit_text(&rendered, None)?;
     Ok(EXIT_OK)
 }
 
-fn extract(args: ExtractArgs) -> Result<u8> {
+fn extract(args: ExtractArgs, color: ColorWhen) -> Result<u8> {
     let first_input = PathBuf::from(args.paths.iter().find(|p| *p != "-").map_or(".", String::as_str));
     let loaded = config::resolve(args.read.config.config.as_deref(), args.read.config.lookup(), Some(&first_input))?;
     let options = CheckOptions {
@@ -556,15 +557,12 @@ fn extract(args: ExtractArgs) -> Result<u8> {
             eprintln!("copydesk: {problem}");
         }
     }
-    let text = match args.format {
-        ExtractFormat::Table => copydesk::extract::table(&extraction),
-        ExtractFormat::Json => copydesk::extract::json(&extraction).context("rendering JSON")?,
-        ExtractFormat::Jsonl => copydesk::extract::jsonl(&extraction).context("rendering JSON Lines")?,
+    let format = match args.format {
+        ExtractFormat::Table => Format::Table,
+        ExtractFormat::Json => Format::Json,
+        ExtractFormat::Jsonl => Format::Jsonl,
     };
-    match &args.read.output {
-        Some(path) => std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?,
-        None => std::io::stdout().write_all(text.as_bytes()).context("writing to standard output")?,
-    }
+    emit(Document::Extraction(&extraction), format, args.read.output.as_deref(), color, Texts::new())?;
     if extraction.items.is_empty() {
         anyhow::bail!("nothing readable in the inputs");
     }
@@ -643,7 +641,7 @@ fn check(args: CheckArgs, color: ColorWhen) -> Result<u8> {
             Format::Json => statistics.json().context("rendering JSON")?,
             _ => statistics.table(),
         };
-        emit(&rendered, args.common.read.output.as_deref())?;
+        emit_text(&rendered, args.common.read.output.as_deref())?;
     }
     let texts = match rereading {
         Some(mut options) => {
@@ -655,29 +653,9 @@ fn check(args: CheckArgs, color: ColorWhen) -> Result<u8> {
         }
         None => report::html::Texts::new(),
     };
-    let write = |out: &mut dyn Write, paint| match args.common.format {
-        Format::Html => report::html::write(&report, &texts, out),
-        format => report::write_painted(&report, format, paint, out),
-    };
-    let written = match &args.common.read.output {
-        _ if args.statistics => Ok(()),
-        Some(path) => std::fs::File::create(path)
-            .and_then(|file| {
-                let mut out = std::io::BufWriter::new(file);
-                write(&mut out, color.paint(false))?;
-                out.flush()
-            })
-            .with_context(|| format!("writing the report to {}", path.display())),
-        None => {
-            let paint = color.paint(std::io::stdout().is_terminal());
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            match write(&mut out, paint).and_then(|()| out.flush()) {
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                result => result.context("writing the report"),
-            }
-        }
-    };
-    written?;
+    if !args.statistics {
+        emit(Document::Report(&report), args.common.format, args.common.read.output.as_deref(), color, texts)?;
+    }
     if report.summary.items == 0 {
         eprintln!("copydesk: error: no input could be read");
         return Ok(EXIT_ERROR);
@@ -736,8 +714,7 @@ fn ingest(args: IngestArgs, color: ColorWhen) -> Result<u8> {
             eprintln!("copydesk: {problem}");
         }
     }
-    let paint = color.paint(args.common.read.output.is_none() && std::io::stdout().is_terminal());
-    emit(&report::render_painted(&report, args.common.format, paint), args.common.read.output.as_deref())?;
+    emit(Document::Report(&report), args.common.format, args.common.read.output.as_deref(), color, Texts::new())?;
     if report.read_nothing() {
         eprintln!("copydesk: error: no input could be read");
         return Ok(EXIT_ERROR);
@@ -868,7 +845,7 @@ enum SourcesFormat {
     Markdown,
 }
 
-fn sources(args: SourcesArgs) -> Result<u8> {
+fn sources(args: SourcesArgs, color: ColorWhen) -> Result<u8> {
     let start = std::env::current_dir().ok();
     let loaded = config::resolve(args.config.config.as_deref(), args.config.lookup(), start.as_deref())?;
     let path = archive::resolve_path(args.archive.as_deref(), &loaded.config.archive, loaded.path.as_deref())
@@ -880,12 +857,12 @@ fn sources(args: SourcesArgs) -> Result<u8> {
     };
     let report =
         sources::sources_report(&archive, args.until.unwrap_or_else(Utc::now), args.since, by, &loaded.config)?;
-    let rendered = match args.format {
-        SourcesFormat::Table => report::sources::render_table(&report),
-        SourcesFormat::Json => report::sources::render_json(&report),
-        SourcesFormat::Markdown => report::sources::render_markdown(&report),
+    let format = match args.format {
+        SourcesFormat::Table => Format::Table,
+        SourcesFormat::Json => Format::Json,
+        SourcesFormat::Markdown => Format::Markdown,
     };
-    emit(&rendered, args.output.as_deref())?;
+    emit(Document::Sources(&report), format, args.output.as_deref(), color, Texts::new())?;
     let Some(minimum) = args.min_source_score else { return Ok(EXIT_OK) };
     let below: Vec<String> = report
         .sources
@@ -917,17 +894,41 @@ fn verify(args: VerifyArgs) -> Result<u8> {
     Ok(EXIT_FINDINGS)
 }
 
-/// Writes a rendered report to a file, or to standard output (a closed pipe is no error).
-fn emit(rendered: &str, output: Option<&std::path::Path>) -> Result<()> {
-    match output {
-        Some(path) => {
-            std::fs::write(path, rendered).with_context(|| format!("writing the report to {}", path.display()))
-        }
+/// Writes a document in a format to `-o FILE` or to standard output; the table is painted
+/// as `color` says for where it goes.
+fn emit(document: Document<'_>, format: Format, file: Option<&Path>, color: ColorWhen, texts: Texts) -> Result<()> {
+    write_output(file, "the report", |out, terminal| {
+        let renderer = format.renderer(RenderOptions { paint: color.paint(terminal), texts });
+        renderer.write(document, out)
+    })
+}
+
+/// Writes text that is not a document (statistics, a rule, the manual page).
+fn emit_text(text: &str, file: Option<&Path>) -> Result<()> {
+    write_output(file, "the output", |out, _| out.write_all(text.as_bytes()))
+}
+
+/// The one way copydesk writes its output: to `-o FILE`, else to standard output,
+/// buffered; a closed pipe is no error. `write` is told whether it writes to a terminal.
+fn write_output(
+    file: Option<&Path>,
+    what: &str,
+    write: impl FnOnce(&mut dyn Write, bool) -> std::io::Result<()>,
+) -> Result<()> {
+    match file {
+        Some(path) => std::fs::File::create(path)
+            .and_then(|file| {
+                let mut out = std::io::BufWriter::new(file);
+                write(&mut out, false)?;
+                out.flush()
+            })
+            .with_context(|| format!("writing {what} to {}", path.display())),
         None => {
-            let mut stdout = std::io::stdout().lock();
-            match stdout.write_all(rendered.as_bytes()).and_then(|()| stdout.flush()) {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e).context("writing the report"),
-                _ => Ok(()),
+            let terminal = std::io::stdout().is_terminal();
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            match write(&mut out, terminal).and_then(|()| out.flush()) {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                result => result.with_context(|| format!("writing {what}")),
             }
         }
     }

@@ -47,3 +47,15 @@ fn the_archive_depends_on_the_core_alone_of_ours_and_knows_no_command_line_or_ne
     let broken: Vec<&String> = found.iter().filter(|d| forbidden.contains(&d.as_str())).collect();
     assert!(broken.is_empty(), "copydesk-archive depends on {broken:?}");
 }
+
+#[test]
+fn the_report_depends_on_the_core_alone_of_ours() {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/copydesk-report/Cargo.toml");
+    let found = dependencies(&manifest);
+    assert!(found.iter().any(|d| d == "anstyle"), "the manifest was read: {found:?}");
+    let ours: Vec<&String> = found.iter().filter(|d| d.starts_with("copydesk")).collect();
+    assert_eq!(ours, ["copydesk-core"], "the report depends on {ours:?}");
+    let forbidden = ["rusqlite", "ureq", "indicatif", "signal-hook"];
+    let broken: Vec<&String> = found.iter().filter(|d| forbidden.contains(&d.as_str())).collect();
+    assert!(broken.is_empty(), "copydesk-report depends on {broken:?}");
+}

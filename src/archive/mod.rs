@@ -1,11 +1,9 @@
 //! The archive ([`copydesk_archive`]) and the runs against it: `copydesk ingest`,
-//! `copydesk check --archive` and URLs ([`run`]), `copydesk watch` ([`watch`]), and the
-//! archive's section of the table and Markdown reports ([`report`]).
+//! `copydesk check --archive` and URLs ([`run`]), and `copydesk watch` ([`watch`]).
 
 pub use copydesk_archive::*;
 pub use copydesk_ingest::fetch;
 
-pub mod report;
 pub mod run;
 pub mod watch;
 

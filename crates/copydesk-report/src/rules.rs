@@ -132,17 +132,6 @@ mod tests {
     }
 
     #[test]
-    fn every_setting_a_rule_names_is_a_setting() {
-        let config = toml::Value::try_from(crate::config::Config::default()).expect("the defaults render");
-        for rule in RULES {
-            for setting in rule.settings {
-                let (section, key) = setting.split_once('.').expect("section.key");
-                assert!(config.get(section).and_then(|s| s.get(key)).is_some(), "{}: no setting {setting}", rule.code);
-            }
-        }
-    }
-
-    #[test]
     fn the_text_names_the_values_in_effect() {
         let rule = find("CD200").expect("CD200");
         let text = text(rule, &|s| (s == "date.max_age_days").then(|| "45".to_string()));

@@ -1,8 +1,20 @@
-//! The report model every output format renders, and the formats: [`table`] (for a
-//! terminal), [`json`] (the versioned contract, documented in `docs/json.md`) and
-//! [`markdown`].
+//! The report of a copydesk run, built once from finished verdicts, and its formats.
+//!
+//! [`build`] lays out the analyzed items and the verdicts about them (`copydesk_core::verdict`)
+//! as a [`Report`], deciding nothing; every format renders that one model through the
+//! [`Renderer`] of its [`Format`]: the table for a terminal, the JSON contract (documented
+//! in `docs/json.md`), Markdown, an HTML page, and the CI formats (SARIF, JUnit, GitHub
+//! annotations, JSON Lines). The per-source report of `copydesk sources` ([`sources`])
+//! and what `copydesk extract` read ([`extract`]) go through the same renderers.
 
 pub use copydesk_core::verdict::{baseline, findings};
+
+// The core's modules at the paths the formats have always used.
+pub(crate) use copydesk_core::{analysis, date, history, model, normalize, profile, relate, score, util, verdict};
+
+pub mod archive_section;
+pub mod extract;
+mod format;
 pub mod github;
 pub mod html;
 pub mod json;
@@ -28,6 +40,8 @@ use crate::normalize::RemovedLine;
 use crate::profile::Attribution;
 use crate::relate::{Kind, RelateStats};
 use crate::verdict::Verdicts;
+
+pub use format::{Document, DocumentKind, Format, RenderOptions, Renderer};
 
 pub use crate::verdict::{
     ArchivedOrigin, ArchivedOther, ClusterMember, ClusterVerdict as ClusterReport, EarliestMatch,
@@ -91,6 +105,13 @@ impl Configuration {
 pub struct Tool {
     pub name: &'static str,
     pub version: &'static str,
+}
+
+impl Tool {
+    /// copydesk, at the version of this crate (the workspace's).
+    pub fn copydesk() -> Tool {
+        Tool { name: "copydesk", version: env!("CARGO_PKG_VERSION") }
+    }
 }
 
 /// Counts over the whole run.
@@ -349,7 +370,7 @@ pub fn build(input: Input<'_>) -> Report {
     let archive = input.archive.map(|section| archive_run(section, &items));
     Report {
         version: SCHEMA_VERSION,
-        tool: Tool { name: "copydesk", version: env!("CARGO_PKG_VERSION") },
+        tool: Tool::copydesk(),
         as_of,
         summary,
         items,
@@ -423,65 +444,14 @@ impl Report {
     }
 }
 
-/// The output formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    Table,
-    Json,
-    Markdown,
-    /// SARIF 2.1.0, for GitHub code scanning.
-    Sarif,
-    /// JUnit XML, one test case per item.
-    Junit,
-    /// GitHub Actions annotations.
-    Github,
-    /// One finding per line.
-    Jsonl,
-    /// One self-contained page for a browser (the texts shown are read again by
-    /// `copydesk check`; elsewhere the page shows measured values only).
-    Html,
-}
-
-/// Renders a report in a format.
+/// Renders a report in a format, unpainted.
 pub fn render(report: &Report, format: Format) -> String {
-    render_painted(report, format, table::Paint::default())
+    format.render(report)
 }
 
-/// [`render`], with the table painted for a terminal.
-pub fn render_painted(report: &Report, format: Format, paint: table::Paint) -> String {
-    let mut out = Vec::new();
-    // Writing to memory cannot fail.
-    let _ = write_painted(report, format, paint, &mut out);
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-/// Writes a report in a format; JSON is streamed, never held whole in memory. The table
-/// and Markdown of a run against the archive open with the archive's section; the other
-/// formats carry the archive in their items.
+/// Writes a report in a format; JSON is streamed, never held whole in memory.
 pub fn write(report: &Report, format: Format, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    write_painted(report, format, table::Paint::default(), out)
-}
-
-/// [`write`], with the table painted for a terminal (the other formats are never painted).
-pub fn write_painted(
-    report: &Report,
-    format: Format,
-    paint: table::Paint,
-    out: &mut dyn std::io::Write,
-) -> std::io::Result<()> {
-    if report.archive.is_some() {
-        out.write_all(crate::archive::report::section(report, format).as_bytes())?;
-    }
-    match format {
-        Format::Table => out.write_all(table::render_painted(report, paint).as_bytes()),
-        Format::Json => json::write(report, out),
-        Format::Markdown => out.write_all(markdown::render(report).as_bytes()),
-        Format::Sarif => sarif::write(report, out),
-        Format::Junit => junit::write(report, out),
-        Format::Github => github::write(report, out),
-        Format::Jsonl => jsonl::write(report, out),
-        Format::Html => html::write(report, &html::Texts::new(), out),
-    }
+    format.renderer(RenderOptions::default()).report(report, out)
 }
 
 impl Report {

@@ -6,8 +6,8 @@ use chrono::{DateTime, Duration};
 use serde::Serialize;
 
 use crate::history::{Counts, WindowBy};
-use crate::report::table::count;
 use crate::score::SourceScore;
+use crate::table::count;
 
 /// The report of `copydesk sources`.
 #[derive(Debug, Clone, Serialize)]
@@ -17,6 +17,26 @@ pub struct SourcesReport {
     pub archive: String,
     pub window: Window,
     pub sources: Vec<SourceSummary>,
+}
+
+impl SourcesReport {
+    /// A report of no source over no window, of an archive.
+    pub fn empty(archive: &str) -> SourcesReport {
+        let stamp = "1970-01-01T00:00:00Z".to_string();
+        SourcesReport {
+            version: super::SCHEMA_VERSION,
+            tool: super::Tool::copydesk(),
+            archive: archive.to_string(),
+            window: Window {
+                since: stamp.clone(),
+                until: stamp.clone(),
+                previous_since: stamp,
+                days: 0.0,
+                by: WindowBy::FirstSeen,
+            },
+            sources: Vec::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -141,7 +161,7 @@ pub fn render_table(report: &SourcesReport) -> String {
     let scores: Vec<&SourceScore> = report.sources.iter().filter_map(|s| s.quality.as_ref()).collect();
     if !scores.is_empty() {
         let _ = writeln!(out, "\nScores over the window (score out of 100, grade, items, failing criteria)");
-        crate::report::table::write_scores(&mut out, &scores);
+        crate::table::write_scores(&mut out, &scores);
     }
     out
 }
@@ -186,7 +206,7 @@ pub fn render_markdown(report: &SourcesReport) -> String {
     let scores: Vec<&SourceScore> = report.sources.iter().filter_map(|s| s.quality.as_ref()).collect();
     if !scores.is_empty() {
         let _ = writeln!(out, "\n### Scores over the window\n");
-        crate::report::markdown::write_scores(&mut out, &scores);
+        crate::markdown::write_scores(&mut out, &scores);
     }
     out
 }

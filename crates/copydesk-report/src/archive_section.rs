@@ -4,21 +4,12 @@
 use std::fmt::Write;
 
 use crate::relate::Kind;
-use crate::report::table::{count, measured};
-use crate::report::{Format, ItemReport, RelationReport, Report};
+use crate::table::{count, measured};
 use crate::verdict::day;
+use crate::{ItemReport, RelationReport, Report};
 
-/// The archive's section of a run against the archive, for the table and Markdown
-/// formats ([`crate::report::write`] puts it first); empty for the other formats.
-pub fn section(report: &Report, format: Format) -> String {
-    match format {
-        Format::Table => table(report),
-        Format::Markdown => markdown(report),
-        _ => String::new(),
-    }
-}
-
-fn table(report: &Report) -> String {
+/// The archive's section in the table: empty for a run without the archive.
+pub fn table(report: &Report) -> String {
     let Some(run) = &report.archive else { return String::new() };
     let mut out = String::new();
     if run.stored {
@@ -92,7 +83,8 @@ fn table(report: &Report) -> String {
     out
 }
 
-fn markdown(report: &Report) -> String {
+/// The archive's section in Markdown: empty for a run without the archive.
+pub fn markdown(report: &Report) -> String {
     let Some(run) = &report.archive else { return String::new() };
     let mut out = String::new();
     let verb = if run.stored { "Ingested into" } else { "Checked against" };

@@ -78,7 +78,7 @@ pub fn render_painted(report: &Report, paint: Paint) -> String {
     }
     more(&mut out, more_stories, "story cluster");
 
-    let held: Vec<(&ItemReport, &crate::report::HeldApartReport)> =
+    let held: Vec<(&ItemReport, &crate::HeldApartReport)> =
         report.items.iter().flat_map(|i| i.held_apart.iter().map(move |h| (i, h))).collect();
     if !held.is_empty() {
         let _ = writeln!(out, "\n{}", paint.heading("Held apart (the text alone would relate them)", Tone::Plain));

@@ -407,7 +407,7 @@ fn shingle(words: &[(usize, usize, String)]) -> u64 {
         key.push_str(word);
         key.push(' ');
     }
-    xxhash_rust::xxh3::xxh3_64(key.as_bytes())
+    crate::util::hash_bytes(key.as_bytes())
 }
 
 /// The words of a text: byte range and lower-cased form.
