@@ -7,7 +7,7 @@
 //! cargo bench --bench archive -- --docs 1000000 --keep   # reuse an archive built before
 //! ```
 //!
-//! It generates the archive's documents with the corpus generator (`copydesk::synth`) in
+//! It generates the archive's documents with the corpus generator (`copydesk_engine::synth`) in
 //! chunks of 50,000, fingerprints each chunk on every core and stores it with
 //! `Archive::append` (one transaction per chunk, prepared statements, postings sorted by
 //! key). Then it writes 1,000 new documents — 500 light edits of archived documents, 500
@@ -25,12 +25,13 @@ use std::process::Command;
 use std::time::Instant;
 
 use chrono::Utc;
-use copydesk::archive::{Archive, ArchivedItem, Mode};
 use copydesk::config::Config;
-use copydesk::model::Item;
-use copydesk::normalize::Templates;
-use copydesk::pipeline::{self, Analyzed};
-use copydesk::synth::{self, CorpusSpec, Rng};
+use copydesk_archive::{Archive, ArchivedItem, Mode};
+use copydesk_core::analysis::Analyzed;
+use copydesk_core::model::Item;
+use copydesk_core::normalize::Templates;
+use copydesk_engine as pipeline;
+use copydesk_engine::synth::{self, CorpusSpec, Rng};
 use rayon::prelude::*;
 
 const CHUNK: usize = 50_000;
@@ -57,7 +58,7 @@ fn main() {
         println!("reusing {}", path.display());
     }
     let stored = {
-        let archive = Archive::open(&path, Mode::Existing, config.open_settings()).expect("open");
+        let archive = Archive::open(&path, Mode::Existing, config.settings(false).open_archive()).expect("open");
         let _ = archive.connection().execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
         archive.count().expect("count")
     };
@@ -78,12 +79,14 @@ fn main() {
 /// Generates, fingerprints and stores the archive's documents chunk by chunk.
 fn build(path: &Path, documents: usize, config: &Config) {
     reset_peak_memory();
-    let mut archive = Archive::open(path, Mode::Create, config.open_settings()).expect("create the archive");
+    let mut archive =
+        Archive::open(path, Mode::Create, config.settings(false).open_archive()).expect("create the archive");
     let _ = archive.connection().execute_batch("PRAGMA cache_size = -1048576");
     let signer = config.fingerprint.signer();
+    let settings = config.settings(false);
     // These items are screened for copies only; no timeline dates them.
-    let timeline = copydesk::date::Timeline::default();
-    let undated = copydesk::date::Context { timeline: &timeline, as_of: None, max_age_days: 30 };
+    let timeline = copydesk_core::date::Timeline::default();
+    let undated = copydesk_core::date::Context { timeline: &timeline, as_of: None, max_age_days: 30 };
     let templates = Templates::default();
     let (mut generate_s, mut fingerprint_s, mut store_s) = (0.0, 0.0, 0.0);
     let start = Instant::now();
@@ -108,17 +111,11 @@ fn build(path: &Path, documents: usize, config: &Config) {
                     id: format!("c{chunk:02}-{}", d.id),
                     source: Some(d.source),
                     title: Some(d.title),
-                    published: copydesk::util::parse_timestamp(&d.published),
+                    published: copydesk_core::util::parse_timestamp(&d.published),
                     text: d.text,
                     ..Item::default()
                 };
-                copydesk::analysis::analyze(
-                    item,
-                    &templates,
-                    pipeline::analysis_settings(config),
-                    signer.as_ref(),
-                    &undated,
-                )
+                copydesk_core::analysis::analyze(item, &templates, settings.analysis(), signer.as_ref(), &undated)
             })
             .collect();
         fingerprint_s += t.elapsed().as_secs_f64();
@@ -269,11 +266,11 @@ fn check_process(archive: &Path, new: &Path, planted: &[(String, String)]) {
 }
 
 fn screen_in_process(path: &Path, new: &Path, config: &Config) {
-    let options = pipeline::CheckOptions { config: config.clone(), ..Default::default() };
-    let inputs = copydesk::ingest::discover(&[new.display().to_string()], &Default::default()).expect("inputs");
+    let options = pipeline::CheckOptions { settings: config.settings(false), ..Default::default() };
+    let inputs = copydesk_ingest::discover(&[new.display().to_string()], &Default::default()).expect("inputs");
     let analyzed = pipeline::analyze_inputs(&inputs, &options).expect("analyze").analyzed;
     let start = Instant::now();
-    let mut archive = Archive::open(path, Mode::Existing, config.open_settings()).expect("open");
+    let mut archive = Archive::open(path, Mode::Existing, options.settings.open_archive()).expect("open");
     let opened = start.elapsed().as_secs_f64();
     let start = Instant::now();
     let screening = archive.screen(&analyzed, &config.relate, &config.story).expect("screen");

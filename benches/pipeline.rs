@@ -25,11 +25,11 @@ mod common;
 
 use common::wait_with_peak_memory;
 use copydesk::config::Config;
-use copydesk::fingerprint::{self, FingerprintOptions, SignerKind};
-use copydesk::model::Item;
-use copydesk::normalize::{self, Templates};
-use copydesk::pipeline::{self, CheckOptions};
-use copydesk::synth::{self, CorpusSpec};
+use copydesk_core::fingerprint::{self, FingerprintOptions, SignerKind};
+use copydesk_core::model::Item;
+use copydesk_core::normalize::{self, Templates};
+use copydesk_engine::synth::{self, CorpusSpec};
+use copydesk_engine::{self as pipeline, CheckOptions};
 use rayon::prelude::*;
 
 fn main() {

@@ -24,9 +24,9 @@ use std::path::Path;
 use std::time::Instant;
 
 use copydesk::config::Config;
-use copydesk::ingest;
-use copydesk::pipeline::{self, CheckOptions};
-use copydesk::relate::Relation;
+use copydesk_core::relate::Relation;
+use copydesk_engine::{self as pipeline, CheckOptions};
+use copydesk_ingest as ingest;
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -52,7 +52,7 @@ fn main() -> anyhow::Result<()> {
     let labels = read_labels(&folder.join("labels.tsv"))?;
     let options = CheckOptions {
         inputs: vec![folder.join("items.jsonl").display().to_string()],
-        config,
+        settings: config.settings(false),
         ..CheckOptions::default()
     };
     let ingest_options = pipeline::ingest_options(&options);
@@ -60,7 +60,7 @@ fn main() -> anyhow::Result<()> {
     let analysis = pipeline::analyze_inputs(&inputs, &options)?;
     let analyzed = &analysis.analyzed;
     let start = Instant::now();
-    let related = pipeline::relate(analyzed, &options.config);
+    let related = pipeline::relate(analyzed, &options.settings);
     let relate_time = start.elapsed();
 
     let ids: Vec<&str> = analyzed.iter().map(|a| a.item.id.as_str()).collect();

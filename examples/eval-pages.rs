@@ -18,7 +18,7 @@ use std::io::Read;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use copydesk::ingest::html::{read_page, Page};
+use copydesk_ingest::html::{read_page, Page};
 use serde::Deserialize;
 
 #[derive(Deserialize)]

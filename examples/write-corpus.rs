@@ -11,7 +11,7 @@
 
 use std::io::Write;
 
-use copydesk::synth::{self, CorpusSpec};
+use copydesk_engine::synth::{self, CorpusSpec};
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();

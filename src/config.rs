@@ -6,15 +6,37 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::date::DateOptions;
-use crate::error::{Error, Result};
-use crate::fingerprint::FingerprintOptions;
-use crate::normalize::NormalizeOptions;
-use crate::relate::{RelateOptions, StoryOptions};
-use crate::util::line_of;
+use copydesk_archive::ArchiveConfig;
+use copydesk_core::date::DateOptions;
+use copydesk_core::fingerprint::FingerprintOptions;
+use copydesk_core::normalize::NormalizeOptions;
+use copydesk_core::relate::{RelateOptions, StoryOptions};
+use copydesk_core::score::{ScoreOptions, SourceConfig};
+use copydesk_core::util::line_of;
+use copydesk_core::verdict::findings::Ignore;
+use copydesk_engine::Settings;
+use copydesk_ingest::fetch::FetchConfig;
+use copydesk_ingest::IngestOptions;
+use copydesk_report::Configuration;
 
 /// The name of the configuration file looked for.
-pub const FILE_NAME: &str = crate::ingest::CONFIGURATION_FILE_NAME;
+pub const FILE_NAME: &str = copydesk_core::model::CONFIGURATION_FILE_NAME;
+
+/// A configuration that cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("invalid configuration in {path}: {message}")]
+    Invalid { path: PathBuf, message: String },
+}
+
+type Result<T, E = ConfigError> = std::result::Result<T, E>;
 
 /// The effective configuration of a run.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -27,16 +49,16 @@ pub struct Config {
     /// Rewrites and same-story pairs.
     pub story: StoryOptions,
     pub date: DateOptions,
-    pub archive: crate::archive::ArchiveConfig,
-    pub fetch: crate::archive::fetch::FetchConfig,
+    pub archive: ArchiveConfig,
+    pub fetch: FetchConfig,
     /// Source scores: criteria weights and thresholds, lexicon extensions.
-    pub score: crate::score::ScoreOptions,
+    pub score: ScoreOptions,
     /// Sources known by several names, and per-source settings.
     #[serde(rename = "source")]
-    pub sources: Vec<crate::score::SourceConfig>,
+    pub sources: Vec<SourceConfig>,
     /// Findings not to report, each with its reason.
     #[serde(rename = "ignore")]
-    pub ignores: Vec<crate::report::findings::Ignore>,
+    pub ignores: Vec<Ignore>,
     /// The file the configuration was read from, and how it was found: reported, so that
     /// a CI run shows which file decided what it ignored.
     #[serde(skip)]
@@ -44,25 +66,27 @@ pub struct Config {
 }
 
 impl Config {
-    /// What judging takes of this configuration: scoring, the sources, the ignores, the
-    /// maximum age.
-    pub fn judge_settings(&self) -> crate::verdict::JudgeSettings<'_> {
-        crate::verdict::JudgeSettings {
-            score: &self.score,
-            sources: &self.sources,
-            ignores: &self.ignores,
-            max_age_days: self.date.max_age_days,
+    /// The settings of every stage, as this configuration sets them: what the engine runs
+    /// with. `allow_outside_paths` is a flag of the command, not a key of the file.
+    pub fn settings(&self, allow_outside_paths: bool) -> Settings {
+        Settings {
+            ingest: IngestOptions {
+                allow_outside_paths,
+                max_item_bytes: self.ingest.max_item_bytes,
+                max_stdin_bytes: self.ingest.max_stdin_bytes,
+            },
+            normalize: self.normalize.clone(),
+            fingerprint: self.fingerprint.clone(),
+            relate: self.relate.clone(),
+            story: self.story.clone(),
+            date: self.date.clone(),
+            score: self.score.clone(),
+            sources: self.sources.clone(),
+            ignores: self.ignores.clone(),
+            archive: self.archive.clone(),
+            fetch: self.fetch.clone(),
+            configuration: self.origin.as_ref().map(Origin::shown).unwrap_or_default(),
         }
-    }
-
-    /// What opening the archive takes of this configuration.
-    pub fn open_settings(&self) -> crate::archive::OpenSettings<'_> {
-        crate::archive::OpenSettings { archive: &self.archive, fingerprint: &self.fingerprint, relate: &self.relate }
-    }
-
-    /// The configuration file, as reports show it.
-    pub fn shown(&self) -> crate::report::Configuration {
-        self.origin.as_ref().map(Origin::shown).unwrap_or_default()
     }
 }
 
@@ -77,12 +101,12 @@ pub struct Origin {
 impl Origin {
     /// The file as a report shows it. A discovered file is found by its real path: shown
     /// relative to the current folder where it is inside it, as the inputs are.
-    fn shown(&self) -> crate::report::Configuration {
+    fn shown(&self) -> Configuration {
         let here = std::env::current_dir().ok().and_then(|d| d.canonicalize().ok());
         let path = here
             .and_then(|here| self.path.strip_prefix(here).ok().map(Path::to_path_buf))
             .unwrap_or_else(|| self.path.clone());
-        crate::report::Configuration { path: Some(path.display().to_string()), discovered: self.discovered }
+        Configuration { path: Some(path.display().to_string()), discovered: self.discovered }
     }
 }
 
@@ -98,7 +122,7 @@ pub struct IngestConfig {
 
 impl Default for IngestConfig {
     fn default() -> Self {
-        let defaults = crate::ingest::IngestOptions::default();
+        let defaults = IngestOptions::default();
         IngestConfig { max_item_bytes: defaults.max_item_bytes, max_stdin_bytes: defaults.max_stdin_bytes }
     }
 }
@@ -121,13 +145,13 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
 
 /// Reads a configuration file. Timeline paths in it are taken relative to its folder.
 pub fn load(path: &Path) -> Result<Config> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
-    let mut config: Config = toml::from_str(&text).map_err(|e| Error::Config {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io { path: path.to_path_buf(), source })?;
+    let mut config: Config = toml::from_str(&text).map_err(|e| ConfigError::Invalid {
         path: path.to_path_buf(),
         message: e.message().to_string() + &span_line(&text, e.span()),
     })?;
-    config.normalize.validate().map_err(|message| Error::Config { path: path.to_path_buf(), message })?;
-    config.validate().map_err(|message| Error::Config { path: path.to_path_buf(), message })?;
+    config.normalize.validate().map_err(|message| ConfigError::Invalid { path: path.to_path_buf(), message })?;
+    config.validate().map_err(|message| ConfigError::Invalid { path: path.to_path_buf(), message })?;
     let folder = path.parent().unwrap_or(Path::new(""));
     for timeline in &mut config.date.timelines {
         if timeline.is_relative() {
@@ -350,7 +374,7 @@ mod tests {
     #[test]
     fn every_setting_a_rule_names_is_a_setting() {
         let config = toml::Value::try_from(Config::default()).expect("the defaults render");
-        for rule in crate::report::findings::RULES {
+        for rule in copydesk_core::verdict::findings::RULES {
             for setting in rule.settings {
                 let (section, key) = setting.split_once('.').expect("section.key");
                 assert!(config.get(section).and_then(|s| s.get(key)).is_some(), "{}: no setting {setting}", rule.code);

@@ -9,13 +9,23 @@ use anyhow::{Context, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Args, Parser, Subcommand};
 
-use copydesk::archive::{self, fetch::is_url, run::RunOptions};
 use copydesk::config;
-use copydesk::history::WindowBy;
-use copydesk::pipeline::{self, CheckOptions};
-use copydesk::report::html::Texts;
-use copydesk::report::{self, findings, Document, Format, RenderOptions};
-use copydesk::sources;
+use copydesk_archive as archive;
+use copydesk_core::history::WindowBy;
+use copydesk_core::verdict::findings;
+use copydesk_engine::run::RunOptions;
+use copydesk_engine::{self as engine, sources, CheckOptions};
+use copydesk_ingest::fetch::is_url;
+use copydesk_report::html::Texts;
+use copydesk_report::{self as report, Document, Format, RenderOptions};
+
+mod progress;
+
+/// The progress display of a run, shown on standard error when it is a terminal and the
+/// run is not `--quiet`.
+fn progress(quiet: bool) -> std::sync::Arc<progress::Bar> {
+    std::sync::Arc::new(progress::Bar::new(!quiet && std::io::stderr().is_terminal()))
+}
 
 /// Exit status when no finding crossed a `--fail-on` threshold.
 const EXIT_OK: u8 = 0;
@@ -305,7 +315,7 @@ struct DatingArgs {
 
 impl DatingArgs {
     /// The flags over the configuration's `[date]` settings.
-    fn apply(&self, settings: &mut copydesk::date::DateOptions) {
+    fn apply(&self, settings: &mut copydesk_core::date::DateOptions) {
         settings.timelines.extend(self.timeline.iter().cloned());
         if let Some(days) = self.max_age {
             settings.max_age_days = days;
@@ -374,9 +384,26 @@ struct ConfigArgs {
     start: PathBuf,
 }
 
-/// How many findings of a report `--fail-on` selects: those a baseline does not know.
-fn matching(report: &report::Report, selectors: &[String]) -> usize {
-    report.new_findings().iter().filter(|f| selectors.iter().any(|selector| findings::selects(selector, f))).count()
+/// The exit status of a run that wrote its report, by the one policy of `check` and
+/// `ingest`: 1 when a finding `--fail-on` selects is new (a baseline's known findings do
+/// not count), or when it selects `unreadable` and an input could not be read; else 0.
+/// Says how many findings match on standard error unless `quiet` (each command says in
+/// its own words what could not be read).
+fn exit_status(report: &report::Report, selectors: &[String], quiet: bool) -> u8 {
+    let matching = report
+        .new_findings()
+        .iter()
+        .filter(|f| selectors.iter().any(|selector| findings::selects(selector, f)))
+        .count();
+    let unreadable = fails_on_unreadable(selectors) && report.input_failed();
+    if matching > 0 && !quiet {
+        eprintln!("copydesk: {matching} findings match --fail-on {}", selectors.join(","));
+    }
+    if matching > 0 || unreadable {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
 }
 
 /// The `--fail-on` selector for inputs that could not be read (not a finding).
@@ -465,7 +492,7 @@ fn parse_date(value: &str) -> Result<NaiveDate, String> {
 }
 
 fn parse_time(value: &str) -> Result<DateTime<Utc>, String> {
-    copydesk::util::parse_timestamp(value)
+    copydesk_core::util::parse_timestamp(value)
         .map(|t| t.with_timezone(&Utc))
         .ok_or_else(|| format!("{value:?} is not a date (YYYY-MM-DD) or an RFC 3339 time"))
 }
@@ -546,12 +573,11 @@ fn extract(args: ExtractArgs, color: ColorWhen) -> Result<u8> {
     let loaded = config::resolve(args.read.config.config.as_deref(), args.read.config.lookup(), Some(&first_input))?;
     let options = CheckOptions {
         inputs: args.paths.clone(),
-        config: loaded.config,
-        allow_outside_paths: args.read.allow_outside_paths,
+        settings: loaded.config.settings(args.read.allow_outside_paths),
         as_of: None,
-        progress: !args.read.quiet && std::io::stderr().is_terminal(),
+        progress: progress(args.read.quiet),
     };
-    let extraction = pipeline::extract(&options)?;
+    let extraction = engine::extract(&options)?;
     if !args.read.quiet {
         for problem in &extraction.problems {
             eprintln!("copydesk: {problem}");
@@ -585,10 +611,9 @@ fn check(args: CheckArgs, color: ColorWhen) -> Result<u8> {
     loaded.config.validate().map_err(|message| anyhow::anyhow!("invalid setting: {message}"))?;
     let options = CheckOptions {
         inputs: args.paths.clone(),
-        config: loaded.config,
-        allow_outside_paths: args.common.read.allow_outside_paths,
+        settings: loaded.config.settings(args.common.read.allow_outside_paths),
         as_of: args.common.as_of,
-        progress: !args.common.read.quiet && std::io::stderr().is_terminal(),
+        progress: progress(args.common.read.quiet),
     };
     if args.statistics && !matches!(args.common.format, Format::Table | Format::Json) {
         anyhow::bail!("--statistics prints a table or JSON, not {:?}", args.common.format);
@@ -605,9 +630,9 @@ fn check(args: CheckArgs, color: ColorWhen) -> Result<u8> {
             store: false,
             seen_at: Utc::now(),
         };
-        archive::run::run(&run)?
+        engine::run::run(&run)?
     } else {
-        pipeline::check(&options)?
+        engine::check(&options)?
     };
     if let Some((baseline, path)) = &baseline {
         report.apply_baseline(baseline, path);
@@ -646,9 +671,9 @@ fn check(args: CheckArgs, color: ColorWhen) -> Result<u8> {
     let texts = match rereading {
         Some(mut options) => {
             options.inputs.retain(|p| p != "-" && !is_url(p));
-            options.progress = false;
+            options.progress = std::sync::Arc::new(engine::Silent);
             let wanted = report::html::wanted(&report);
-            let extraction = pipeline::extract_where(&options, |id| wanted.contains(id))?;
+            let extraction = engine::extract_where(&options, |id| wanted.contains(id))?;
             extraction.items.into_iter().map(|item| (item.id, item.text)).collect()
         }
         None => report::html::Texts::new(),
@@ -664,19 +689,12 @@ fn check(args: CheckArgs, color: ColorWhen) -> Result<u8> {
     if args.min_source_score.is_some() {
         selectors.push("low_source_score".to_string());
     }
-    let matching = matching(&report, &selectors);
-    let unreadable = fails_on_unreadable(&selectors) && report.summary.skipped > 0;
-    if matching > 0 && !args.common.read.quiet {
-        eprintln!("copydesk: {matching} findings match --fail-on {}", selectors.join(","));
-    }
-    if unreadable && !args.common.read.quiet {
+    let status = exit_status(&report, &selectors, args.common.read.quiet);
+    if fails_on_unreadable(&selectors) && report.input_failed() && !args.common.read.quiet {
         let n = report.summary.skipped;
         eprintln!("copydesk: {n} {} could not be read (--fail-on unreadable)", if n == 1 { "input" } else { "inputs" });
     }
-    if (matching > 0 || unreadable) && !args.exit_zero {
-        return Ok(EXIT_FINDINGS);
-    }
-    Ok(EXIT_OK)
+    Ok(if args.exit_zero { EXIT_OK } else { status })
 }
 
 fn ingest(args: IngestArgs, color: ColorWhen) -> Result<u8> {
@@ -699,16 +717,15 @@ fn ingest(args: IngestArgs, color: ColorWhen) -> Result<u8> {
         inputs: args.paths.clone(),
         check: CheckOptions {
             inputs: Vec::new(),
-            config,
-            allow_outside_paths: args.common.read.allow_outside_paths,
+            settings: config.settings(args.common.read.allow_outside_paths),
             as_of: args.common.as_of,
-            progress: !args.common.read.quiet && std::io::stderr().is_terminal(),
+            progress: progress(args.common.read.quiet),
         },
         archive: Some(path),
         store: true,
         seen_at: args.seen_at.unwrap_or_else(Utc::now),
     };
-    let report = archive::run::run(&options)?;
+    let report = engine::run::run(&options)?;
     if !args.common.read.quiet {
         for problem in &report.problems {
             eprintln!("copydesk: {problem}");
@@ -721,20 +738,15 @@ fn ingest(args: IngestArgs, color: ColorWhen) -> Result<u8> {
     }
     // The unattended job fails on unreadable inputs unless --fail-on says otherwise.
     let selectors = if args.fail_on.is_empty() { vec![UNREADABLE.to_string()] } else { args.fail_on.clone() };
-    let findings = matching(&report, &selectors);
-    if findings > 0 && !args.common.read.quiet {
-        eprintln!("copydesk: {findings} findings match --fail-on {}", selectors.join(","));
-    }
-    let unreadable = fails_on_unreadable(&selectors) && report.input_failed();
     if report.input_failed() && !args.common.read.quiet {
         let n = report.summary.skipped;
         eprintln!("copydesk: {n} {} could not be read; the rest was stored", if n == 1 { "input" } else { "inputs" });
     }
-    Ok(if findings > 0 || unreadable { EXIT_FINDINGS } else { EXIT_OK })
+    Ok(exit_status(&report, &selectors, args.common.read.quiet))
 }
 
 fn watch(args: WatchArgs) -> Result<u8> {
-    use copydesk::archive::watch::{self, WatchOptions};
+    use copydesk_engine::watch::{self, WatchOptions};
     let start = std::env::current_dir().ok();
     let loaded = config::resolve(args.config.config.as_deref(), args.config.lookup(), start.as_deref())?;
     let mut config = loaded.config;
@@ -773,13 +785,7 @@ fn watch(args: WatchArgs) -> Result<u8> {
         polls: args.polls,
         run: RunOptions {
             inputs: Vec::new(),
-            check: CheckOptions {
-                inputs: Vec::new(),
-                config,
-                allow_outside_paths: false,
-                as_of: None,
-                progress: false,
-            },
+            check: CheckOptions { inputs: Vec::new(), settings: config.settings(false), ..CheckOptions::default() },
             archive: Some(path),
             store: true,
             seen_at: Utc::now(),
@@ -821,7 +827,7 @@ fn watch(args: WatchArgs) -> Result<u8> {
 }
 
 /// One poll in a line: what the feeds gave and what was found.
-fn poll_summary(poll: &copydesk::archive::watch::Poll<'_>) -> String {
+fn poll_summary(poll: &copydesk_engine::watch::Poll<'_>) -> String {
     let feeds = poll.report.archive.as_ref().map(|a| a.feeds.as_slice()).unwrap_or_default();
     let count = |status: &str| feeds.iter().filter(|f| f.status == status).count();
     let new = poll.report.archive.as_ref().map_or(0, |a| a.new + a.edited);
@@ -845,18 +851,25 @@ enum SourcesFormat {
     Markdown,
 }
 
-fn sources(args: SourcesArgs, color: ColorWhen) -> Result<u8> {
+/// An existing archive opened read-only, with the settings of the configuration found
+/// from the current folder (or given), for `sources` and `archive verify`.
+fn read_archive(file: &ConfigFile, explicit: Option<&Path>) -> Result<(engine::Settings, PathBuf, archive::Archive)> {
     let start = std::env::current_dir().ok();
-    let loaded = config::resolve(args.config.config.as_deref(), args.config.lookup(), start.as_deref())?;
-    let path = archive::resolve_path(args.archive.as_deref(), &loaded.config.archive, loaded.path.as_deref())
+    let loaded = config::resolve(file.config.as_deref(), file.lookup(), start.as_deref())?;
+    let path = archive::resolve_path(explicit, &loaded.config.archive, loaded.path.as_deref())
         .context("no archive path: give --archive DB, or set HOME or XDG_DATA_HOME")?;
-    let archive = archive::Archive::open(&path, archive::Mode::ReadOnly, loaded.config.open_settings())?;
+    let settings = loaded.config.settings(false);
+    let archive = archive::Archive::open(&path, archive::Mode::ReadOnly, settings.open_archive())?;
+    Ok((settings, path, archive))
+}
+
+fn sources(args: SourcesArgs, color: ColorWhen) -> Result<u8> {
+    let (settings, _, archive) = read_archive(&args.config, args.archive.as_deref())?;
     let by = match args.by {
         WindowByArg::FirstSeen => WindowBy::FirstSeen,
         WindowByArg::Published => WindowBy::Published,
     };
-    let report =
-        sources::sources_report(&archive, args.until.unwrap_or_else(Utc::now), args.since, by, &loaded.config)?;
+    let report = sources::sources_report(&archive, args.until.unwrap_or_else(Utc::now), args.since, by, &settings)?;
     let format = match args.format {
         SourcesFormat::Table => Format::Table,
         SourcesFormat::Json => Format::Json,
@@ -877,11 +890,7 @@ fn sources(args: SourcesArgs, color: ColorWhen) -> Result<u8> {
 }
 
 fn verify(args: VerifyArgs) -> Result<u8> {
-    let start = std::env::current_dir().ok();
-    let loaded = config::resolve(args.config.config.as_deref(), args.config.lookup(), start.as_deref())?;
-    let path = archive::resolve_path(args.archive.as_deref(), &loaded.config.archive, loaded.path.as_deref())
-        .context("no archive path: give --archive DB, or set HOME or XDG_DATA_HOME")?;
-    let archive = archive::Archive::open(&path, archive::Mode::ReadOnly, loaded.config.open_settings())?;
+    let (_, path, archive) = read_archive(&args.config, args.archive.as_deref())?;
     let integrity = archive.integrity(true)?;
     if integrity.problems.is_empty() {
         println!("{}: ok ({} item versions; integrity_check found no problem)", path.display(), archive.count()?);

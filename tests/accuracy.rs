@@ -20,7 +20,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 use assert_cmd::Command;
-use copydesk::synth::Rng;
+use copydesk_engine::synth::Rng;
 
 struct Site {
     name: String,

@@ -59,3 +59,24 @@ fn the_report_depends_on_the_core_alone_of_ours() {
     let broken: Vec<&String> = found.iter().filter(|d| forbidden.contains(&d.as_str())).collect();
     assert!(broken.is_empty(), "copydesk-report depends on {broken:?}");
 }
+
+#[test]
+fn the_engine_parses_no_flags_or_configuration_and_draws_no_progress() {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/copydesk-engine/Cargo.toml");
+    let found = dependencies(&manifest);
+    assert!(found.iter().any(|d| d == "copydesk-archive"), "the manifest was read: {found:?}");
+    let forbidden = ["clap", "toml", "indicatif", "anstyle", "signal-hook", "copydesk"];
+    let broken: Vec<&String> = found.iter().filter(|d| forbidden.contains(&d.as_str())).collect();
+    assert!(broken.is_empty(), "copydesk-engine depends on {broken:?}");
+}
+
+#[test]
+fn the_binary_reaches_the_stages_through_the_engine_and_the_crates_only() {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml");
+    let found = dependencies(&manifest);
+    assert!(found.iter().any(|d| d == "copydesk-engine"), "the manifest was read: {found:?}");
+    // The readers' parsers, the database and the HTTP client are the crates' business.
+    let forbidden = ["rusqlite", "ureq", "feed-rs", "trafilatura", "scraper", "rayon", "regex"];
+    let broken: Vec<&String> = found.iter().filter(|d| forbidden.contains(&d.as_str())).collect();
+    assert!(broken.is_empty(), "the binary depends on {broken:?}");
+}

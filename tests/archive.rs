@@ -7,7 +7,7 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
-use copydesk::synth::{self, CorpusSpec};
+use copydesk_engine::synth::{self, CorpusSpec};
 use serde_json::Value;
 
 fn copydesk() -> Command {
@@ -55,7 +55,7 @@ fn corpus(path: &Path, documents: usize, range: std::ops::Range<usize>) -> Vec<s
 
 fn paragraph(seed: usize) -> String {
     (0..40)
-        .map(|i| format!("w{}", copydesk::util::mix64((seed * 1000 + i) as u64) % 5000))
+        .map(|i| format!("w{}", copydesk_core::util::mix64((seed * 1000 + i) as u64) % 5000))
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -253,7 +253,7 @@ fn foreign_and_corrupt_archives_are_refused_untouched() {
     let dir = tempfile::tempdir().expect("tempdir");
     let seeds = concat!(env!("CARGO_MANIFEST_DIR"), "/seeds");
     let random = dir.path().join("random.sqlite3");
-    let noise: Vec<u8> = (0..20_000u64).map(|i| copydesk::util::mix64(i) as u8).collect();
+    let noise: Vec<u8> = (0..20_000u64).map(|i| copydesk_core::util::mix64(i) as u8).collect();
     std::fs::write(&random, &noise).expect("write");
     let foreign = dir.path().join("notes.sqlite3");
     rusqlite::Connection::open(&foreign)

@@ -276,7 +276,7 @@ fn the_table_starts_with_the_summary_and_condenses_long_lists() {
     let dir = tempfile::tempdir().expect("temporary folder");
     for n in 0..60u64 {
         let words: Vec<String> =
-            (0..80).map(|i| format!("w{}", copydesk::util::mix64(n * 1000 + i) % 50_000)).collect();
+            (0..80).map(|i| format!("w{}", copydesk_core::util::mix64(n * 1000 + i) % 50_000)).collect();
         let text = format!("Story {n}\n\n{}\n", words.join(" "));
         write(dir.path().join(format!("col/{n:02}-a.txt")), &text);
         write(dir.path().join(format!("col/{n:02}-b.txt")), &text);

@@ -24,7 +24,7 @@ const LAST_MODIFIED: &str = "Wed, 02 Apr 2025 09:00:00 GMT";
 type Seen = Arc<Mutex<Vec<(String, Option<String>, Option<String>)>>>;
 
 fn story(seed: u64) -> String {
-    (0..60).map(|i| format!("w{}", copydesk::util::mix64(seed * 1000 + i) % 5000)).collect::<Vec<_>>().join(" ")
+    (0..60).map(|i| format!("w{}", copydesk_core::util::mix64(seed * 1000 + i) % 5000)).collect::<Vec<_>>().join(" ")
 }
 
 fn rss(title: &str, entries: &[(&str, u64)]) -> String {

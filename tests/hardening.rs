@@ -180,7 +180,7 @@ fn standard_input_is_spooled_within_its_cap() {
 fn archive_of_rows(dir: &std::path::Path) -> std::path::PathBuf {
     let rows: String = (0..400)
         .map(|i| {
-            let words: Vec<String> = (0..150).map(|w| format!("w{}", copydesk::util::mix64(i * 1000 + w) % 3000)).collect();
+            let words: Vec<String> = (0..150).map(|w| format!("w{}", copydesk_core::util::mix64(i * 1000 + w) % 3000)).collect();
             serde_json::json!({"id": format!("r{i}"), "source": format!("S{}", i % 5), "text": format!("Headline number {i} here\n\n{}", words.join(" "))})
                 .to_string()
                 + "\n"
@@ -209,7 +209,7 @@ fn archive_verify_finds_damage_that_ingest_refuses_to_build_on() {
     let mut bytes = std::fs::read(&db).expect("read");
     let middle = bytes.len() / 2 / 4096 * 4096;
     for (i, byte) in bytes[middle..middle + 3 * 4096].iter_mut().enumerate() {
-        *byte = (copydesk::util::mix64(i as u64) % 251) as u8;
+        *byte = (copydesk_core::util::mix64(i as u64) % 251) as u8;
     }
     std::fs::write(&db, bytes).expect("write");
     let run = verify(&db);
@@ -356,7 +356,7 @@ fn a_pinned_configuration_keeps_the_gate_closed() {
 #[test]
 fn near_identical_rows_cost_about_what_distinct_ones_do() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let words: Vec<String> = (0..120).map(|w| format!("w{}", copydesk::util::mix64(w) % 400)).collect();
+    let words: Vec<String> = (0..120).map(|w| format!("w{}", copydesk_core::util::mix64(w) % 400)).collect();
     let rows: String = (0..2000)
         .map(|i| {
             let mut text = words.clone();

@@ -3,8 +3,8 @@
 
 use std::time::{Duration, Instant};
 
-use copydesk::date::{self, timeline::Timeline, Context};
-use copydesk::model::Item;
+use copydesk_core::date::{self, timeline::Timeline, Context};
+use copydesk_core::model::Item;
 
 /// A 16 MiB article whose every third line is left out as boilerplate, as repeated lines
 /// and page furniture are.

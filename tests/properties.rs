@@ -4,10 +4,10 @@
 use std::path::Path;
 use std::sync::LazyLock;
 
-use copydesk::date::{self, Context, Timeline};
-use copydesk::ingest::{detect, encoding, feed, html, jsonl, text, IngestOptions};
-use copydesk::model::Item;
-use copydesk::normalize;
+use copydesk_core::date::{self, Context, Timeline};
+use copydesk_core::model::Item;
+use copydesk_core::normalize;
+use copydesk_ingest::{detect, encoding, feed, html, jsonl, text, IngestOptions};
 use proptest::prelude::*;
 
 static TIMELINE: LazyLock<Timeline> = LazyLock::new(|| Timeline::builtin().expect("built-in timeline"));

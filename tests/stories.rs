@@ -10,8 +10,8 @@ use std::path::PathBuf;
 
 use assert_cmd::Command;
 use copydesk::config::Config;
-use copydesk::pipeline::{self, CheckOptions};
-use copydesk::report::Report;
+use copydesk_engine::{self as pipeline, CheckOptions};
+use copydesk_report::Report;
 use serde_json::Value;
 
 fn path(relative: &str) -> String {
@@ -19,7 +19,8 @@ fn path(relative: &str) -> String {
 }
 
 fn check(input: &str, config: Config) -> Report {
-    let options = CheckOptions { inputs: vec![path(input)], config, ..CheckOptions::default() };
+    let options =
+        CheckOptions { inputs: vec![path(input)], settings: config.settings(false), ..CheckOptions::default() };
     pipeline::check(&options).expect("check")
 }
 
@@ -34,7 +35,7 @@ fn pair(a: &str, b: &str) -> (String, String) {
 
 /// The relation found for each related pair (the strongest, when there are two).
 fn found(report: &Report) -> HashMap<(String, String), &'static str> {
-    let mut found: HashMap<(String, String), (copydesk::relate::Kind, &'static str)> = HashMap::new();
+    let mut found: HashMap<(String, String), (copydesk_core::relate::Kind, &'static str)> = HashMap::new();
     for item in &report.items {
         for relation in &item.relations {
             let entry = found.entry(pair(&item.id, &relation.other)).or_insert((relation.kind, relation.kind.as_str()));
@@ -213,7 +214,7 @@ fn every_measured_value_is_reported_and_the_origin_is_the_earliest() {
     {
         assert!(json.get(field).is_some(), "{field} missing from {json}");
     }
-    assert!(copy.flags.contains(&copydesk::model::Flag::Rewrite), "{:?}", copy.flags);
+    assert!(copy.flags.contains(&copydesk_core::model::Flag::Rewrite), "{:?}", copy.flags);
     let cluster = report.clusters.iter().find(|c| c.kind == "story" && c.members.iter().any(|m| m.id == "rw01-copy"));
     let cluster = cluster.expect("story cluster of rw01");
     assert_eq!(cluster.origin, "rw01-origin");
@@ -255,10 +256,10 @@ fn seed_002_is_unattributed_and_000_is_not() {
     let id = |prefix: &str| report.items.iter().find(|i| i.id.starts_with(prefix)).expect(prefix);
     let retelling = id("002");
     assert!(retelling.attribution.unattributed);
-    assert!(retelling.flags.contains(&copydesk::model::Flag::Unattributed), "{:?}", retelling.flags);
+    assert!(retelling.flags.contains(&copydesk_core::model::Flag::Unattributed), "{:?}", retelling.flags);
     let origin = id("000");
     assert!(!origin.attribution.unattributed);
-    assert!(!origin.flags.contains(&copydesk::model::Flag::Unattributed));
+    assert!(!origin.flags.contains(&copydesk_core::model::Flag::Unattributed));
     assert_eq!(origin.attribution.credit.as_deref(), Some("BFM TV"));
     assert!(origin.attribution.named_quotes >= 1, "{:?}", origin.attribution);
     assert!(origin.attribution.anonymous_sources >= 1, "{:?}", origin.attribution);

@@ -2,8 +2,8 @@
 #![no_main]
 use std::sync::LazyLock;
 
-use copydesk::date::{self, Context, Timeline};
-use copydesk::model::Item;
+use copydesk_core::date::{self, Context, Timeline};
+use copydesk_core::model::Item;
 use libfuzzer_sys::fuzz_target;
 
 static TIMELINE: LazyLock<Timeline> = LazyLock::new(|| Timeline::builtin().expect("built-in timeline"));

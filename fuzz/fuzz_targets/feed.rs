@@ -1,6 +1,6 @@
 //! Feeds: the bytes of a file read as a feed, through the encoding step as `copydesk` does.
 #![no_main]
-use copydesk::ingest::{detect, encoding, feed};
+use copydesk_ingest::{detect, encoding, feed};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

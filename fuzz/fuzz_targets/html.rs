@@ -1,6 +1,6 @@
 //! HTML pages: main text and metadata of any bytes decoded as a page.
 #![no_main]
-use copydesk::ingest::{encoding, html};
+use copydesk_ingest::{encoding, html};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

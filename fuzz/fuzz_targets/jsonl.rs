@@ -2,7 +2,7 @@
 #![no_main]
 use std::path::Path;
 
-use copydesk::ingest::{jsonl, IngestOptions};
+use copydesk_ingest::{jsonl, IngestOptions};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

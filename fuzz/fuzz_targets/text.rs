@@ -1,8 +1,8 @@
 //! Plain text and Markdown: metadata inference and normalization of any text.
 #![no_main]
-use copydesk::ingest::{encoding, text};
-use copydesk::model::Item;
-use copydesk::normalize;
+use copydesk_ingest::{encoding, text};
+use copydesk_core::model::Item;
+use copydesk_core::normalize;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use copydesk::config::Config;
-use copydesk::date::Timeline;
+use copydesk_core::date::Timeline;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

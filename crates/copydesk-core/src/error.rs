@@ -3,8 +3,10 @@
 
 use std::path::PathBuf;
 
-/// An error that stops a run.
+/// An error that stops a run: a file a stage needs (a timeline) cannot be read or is not
+/// valid.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     #[error("cannot read {path}: {source}")]
     Io {
@@ -12,16 +14,8 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
-    #[error("invalid configuration in {path}: {message}")]
-    Config { path: PathBuf, message: String },
-    #[error("cannot read the inputs: {0}")]
-    Inputs(#[source] std::io::Error),
     #[error("invalid timeline {path}: {entry}: {message}")]
     Timeline { path: PathBuf, entry: String, message: String },
-    #[error("invalid date {value:?}: expected YYYY-MM-DD or RFC 3339")]
-    Date { value: String },
-    #[error("{0}")]
-    Usage(String),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

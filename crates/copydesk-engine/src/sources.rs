@@ -7,18 +7,17 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::archive::{Archive, Result};
-use crate::config::Config;
-use crate::history::{summarize, timestamp, SourceHistory, SourceItem, WindowBy};
-use crate::report::{
-    self,
-    sources::{Change, FirstSeen, SourceSummary, SourcesReport, Window},
-};
-use crate::score::{scores_with_limits, ItemFacts, SourceScore};
+use copydesk_archive::Archive;
+use copydesk_core::history::{summarize, timestamp, SourceHistory, SourceItem, WindowBy};
+use copydesk_core::score::{scores_with_limits, ItemFacts, SourceScore};
+use copydesk_report::sources::{Change, FirstSeen, SourceSummary, SourcesReport, Window};
+use copydesk_report::{self as report};
+
+use crate::{Result, Settings};
 
 /// The scores of the sources over a window, from the facts of their items: each item once
 /// (its latest version in the window, by identity), items without facts left out.
-pub fn window_scores(histories: &BTreeMap<String, SourceHistory>, config: &Config) -> BTreeMap<String, SourceScore> {
+pub fn window_scores(histories: &BTreeMap<String, SourceHistory>, config: &Settings) -> BTreeMap<String, SourceScore> {
     let mut facts: Vec<ItemFacts> = Vec::new();
     for history in histories.values() {
         // In first-seen order, each identity where it first appears, with its latest facts.
@@ -52,7 +51,7 @@ pub fn sources_report(
     until: DateTime<Utc>,
     length: Duration,
     by: WindowBy,
-    config: &Config,
+    config: &Settings,
 ) -> Result<SourcesReport> {
     let since = until - length;
     let previous_since = since - length;
@@ -95,7 +94,7 @@ pub fn sources_report(
         .collect();
     Ok(SourcesReport {
         version: report::SCHEMA_VERSION,
-        tool: report::Tool { name: "copydesk", version: env!("CARGO_PKG_VERSION") },
+        tool: report::Tool::copydesk(),
         archive: archive.path().display().to_string(),
         window: Window {
             since: stamp(since),

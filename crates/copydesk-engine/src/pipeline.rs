@@ -12,41 +12,55 @@
 //! 3. Relate, then the report.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
-use crate::analysis::{self, AnalysisSettings, CollectionDate};
-use crate::config::Config;
-use crate::date;
-use crate::fingerprint::Signer;
-use crate::ingest::{self, IngestOptions, Inputs, Reader, Unit};
-use crate::model::Problem;
-use crate::normalize::{self, TemplateCounter, Templates};
-use crate::relate::Related;
-use crate::report::{self, Report};
-use crate::verdict::{self, Verdicts};
-use crate::{Error, Result};
+use copydesk_core::analysis::{self, AnalysisSettings, Analyzed, CollectionDate};
+use copydesk_core::date;
+use copydesk_core::fingerprint::Signer;
+use copydesk_core::model::Problem;
+use copydesk_core::normalize::{self, TemplateCounter, Templates};
+use copydesk_core::relate::Related;
+use copydesk_core::verdict::{self, Verdicts};
+use copydesk_ingest::{self as ingest, IngestOptions, Inputs, Reader, Unit};
+use copydesk_report::extract::{Extracted, Extraction, EXTRACT_VERSION};
+use copydesk_report::{self as report, Report};
 
-pub use crate::analysis::Analyzed;
+use crate::{Error, Progress, Result, Settings, Silent};
 
 /// Units handed to the worker threads at a time.
 const BATCH: usize = 512;
 
 /// What `copydesk check` is asked to do.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone)]
 pub struct CheckOptions {
     /// Files, folders, or `-` for JSON Lines on standard input.
     pub inputs: Vec<String>,
-    pub config: Config,
-    pub allow_outside_paths: bool,
+    pub settings: Settings,
     /// The collection's date; by default the newest published date in it. Items with
     /// neither a published nor a fetched date are framed on it.
     pub as_of: Option<NaiveDate>,
-    /// Show progress on standard error (when it is a terminal).
-    pub progress: bool,
+    /// Told how far the run is.
+    pub progress: Arc<dyn Progress + Send>,
+}
+
+impl Default for CheckOptions {
+    fn default() -> Self {
+        CheckOptions { inputs: Vec::new(), settings: Settings::default(), as_of: None, progress: Arc::new(Silent) }
+    }
+}
+
+impl std::fmt::Debug for CheckOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CheckOptions")
+            .field("inputs", &self.inputs)
+            .field("settings", &self.settings)
+            .field("as_of", &self.as_of)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Time spent in each stage, for the benchmark.
@@ -71,11 +85,11 @@ pub fn check_timed(options: &CheckOptions) -> Result<(Report, Timings)> {
     let mut timings = analysis.timings;
 
     let start = Instant::now();
-    let related = relate(&analysis.analyzed, &options.config);
+    let related = relate(&analysis.analyzed, &options.settings);
     timings.relate = start.elapsed();
 
     let start = Instant::now();
-    let verdicts = judge(&analysis.analyzed, &related, None, &options.config);
+    let verdicts = judge(&analysis.analyzed, &related, None, &options.settings);
     let report = report::build(report::Input {
         analyzed: &analysis.analyzed,
         verdicts,
@@ -83,7 +97,7 @@ pub fn check_timed(options: &CheckOptions) -> Result<(Report, Timings)> {
         files: inputs.files.len(),
         as_of: analysis.as_of,
         candidates: related.stats,
-        configuration: options.config.shown(),
+        configuration: options.settings.configuration.clone(),
         archive: None,
     });
     timings.report = start.elapsed();
@@ -104,11 +118,7 @@ pub struct Analysis {
 
 /// The ingest stage's own settings, out of what `check` is asked to do.
 pub fn ingest_options(options: &CheckOptions) -> IngestOptions {
-    IngestOptions {
-        allow_outside_paths: options.allow_outside_paths,
-        max_item_bytes: options.config.ingest.max_item_bytes,
-        max_stdin_bytes: options.config.ingest.max_stdin_bytes,
-    }
+    options.settings.ingest.clone()
 }
 
 /// Reads and analyzes inputs that are already discovered: both passes over them, every
@@ -116,26 +126,23 @@ pub fn ingest_options(options: &CheckOptions) -> IngestOptions {
 /// both start here, then relate the items (to each other, and to history).
 pub fn analyze_inputs(inputs: &Inputs, options: &CheckOptions) -> Result<Analysis> {
     let ingest_options = ingest_options(options);
-    let timeline = options.config.date.timeline()?;
+    let timeline = options.settings.date.timeline()?;
     let mut timings = Timings::default();
-    let progress = progress_bar(options.progress);
+    let progress = options.progress.as_ref();
 
     let start = Instant::now();
-    progress.set_message("reading (1/2)");
-    let first = first_pass(inputs, &ingest_options, &progress);
+    progress.phase("reading (1/2)", None);
+    let first = first_pass(inputs, &ingest_options, progress);
     timings.templates = start.elapsed();
 
     let start = Instant::now();
     // The first pass counted the items: the second shows how far it is, and when it ends.
-    progress.set_message("analysing (2/2)");
-    progress.set_length(first.ids.len() as u64);
-    progress.set_style(bar_style());
-    progress.set_position(0);
+    progress.phase("analysing (2/2)", Some(first.ids.len() as u64));
     let as_of = options.as_of.or(first.collection_date.date);
-    let dating = date::Context { timeline: &timeline, as_of, max_age_days: options.config.date.max_age_days };
-    let analyzed = second_pass(inputs, &ingest_options, &first, options, &dating, &progress);
+    let dating = date::Context { timeline: &timeline, as_of, max_age_days: options.settings.date.max_age_days };
+    let analyzed = second_pass(inputs, &ingest_options, &first, options, &dating, progress);
     timings.analyze = start.elapsed();
-    finish(&progress, analyzed.len(), timings.templates + timings.analyze);
+    progress.finish(analyzed.len(), timings.templates + timings.analyze);
     let mut problems = first.problems;
     if options.as_of.is_none() {
         problems.extend(first.collection_date.set_aside_problem());
@@ -146,18 +153,19 @@ pub fn analyze_inputs(inputs: &Inputs, options: &CheckOptions) -> Result<Analysi
 /// What copydesk reads from the inputs, item by item (`copydesk extract`): the same two
 /// passes as a check — the first for site templates, the second normalizing each item —
 /// without the analysis.
-pub fn extract(options: &CheckOptions) -> Result<crate::extract::Extraction> {
+pub fn extract(options: &CheckOptions) -> Result<Extraction> {
     extract_where(options, |_| true)
 }
 
 /// [`extract`], keeping only the items whose id `keep` accepts: every item is read and
 /// normalized as in a check (the site templates need them all), but only those are held.
-pub fn extract_where(options: &CheckOptions, keep: impl Fn(&str) -> bool) -> Result<crate::extract::Extraction> {
+pub fn extract_where(options: &CheckOptions, keep: impl Fn(&str) -> bool) -> Result<Extraction> {
     let ingest_options = ingest_options(options);
     let inputs = ingest::discover(&options.inputs, &ingest_options).map_err(Error::Inputs)?;
-    let progress = progress_bar(options.progress);
-    let first = first_pass(&inputs, &ingest_options, &progress);
-    let normalize_options = &options.config.normalize;
+    let progress = options.progress.as_ref();
+    progress.phase("reading", None);
+    let first = first_pass(&inputs, &ingest_options, progress);
+    let normalize_options = &options.settings.normalize;
     let mut items = Vec::new();
     let mut seq = 0;
     for_each_batch(
@@ -165,12 +173,12 @@ pub fn extract_where(options: &CheckOptions, keep: impl Fn(&str) -> bool) -> Res
         &ingest_options,
         |unit| {
             let parsed = ingest::parse(unit, &inputs, &ingest_options);
-            let extracted: Vec<crate::extract::Extracted> = parsed
+            let extracted: Vec<Extracted> = parsed
                 .items
                 .iter()
                 .map(|item| {
                     let normalized = normalize::normalize(item, &first.templates, normalize_options);
-                    crate::extract::Extracted::new(item, &normalized.kept_lines, normalized.removed)
+                    Extracted::new(item, &normalized.kept_lines, normalized.removed)
                 })
                 .collect();
             extracted
@@ -187,53 +195,8 @@ pub fn extract_where(options: &CheckOptions, keep: impl Fn(&str) -> bool) -> Res
             }
         },
     );
-    progress.finish_and_clear();
-    let version = crate::extract::EXTRACT_VERSION;
-    Ok(crate::extract::Extraction { version, items, problems: first.problems })
-}
-
-/// Progress on standard error: a spinner while the items are counted (the first pass),
-/// then a bar with the total, the share done, the rate and the time left.
-fn progress_bar(show: bool) -> ProgressBar {
-    let target = if show { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() };
-    let bar = ProgressBar::with_draw_target(None, target);
-    bar.set_style(
-        ProgressStyle::with_template("{spinner} {msg}: {human_pos} items · {rate} · {elapsed}")
-            .map(with_rate)
-            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-    );
-    bar.enable_steady_tick(Duration::from_millis(120));
-    bar
-}
-
-fn bar_style() -> ProgressStyle {
-    ProgressStyle::with_template(
-        "{msg} [{bar:30}] {human_pos}/{human_len} items ({percent}%) · {rate} · {elapsed} · about {eta} left",
-    )
-    .map(|style| with_rate(style).progress_chars("=> "))
-    .unwrap_or_else(|_| ProgressStyle::default_bar())
-}
-
-/// Items per second as a whole number.
-fn with_rate(style: ProgressStyle) -> ProgressStyle {
-    style.with_key("rate", |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
-        let _ = write!(w, "{:.0} items/s", state.per_sec());
-    })
-}
-
-/// Clears the progress display and, where it was shown, leaves one line saying how many
-/// items took how long.
-fn finish(progress: &ProgressBar, items: usize, elapsed: Duration) {
-    let shown = !progress.is_hidden();
-    progress.finish_and_clear();
-    if shown {
-        let seconds = elapsed.as_secs_f64();
-        let rate = if seconds > 0.0 { items as f64 / seconds } else { 0.0 };
-        eprintln!(
-            "copydesk: {} items read and analysed in {seconds:.1} s ({rate:.0} items/s)",
-            crate::report::thousands(items)
-        );
-    }
+    progress.done();
+    Ok(Extraction { version: EXTRACT_VERSION, items, problems: first.problems })
 }
 
 /// What the first pass learns.
@@ -264,7 +227,7 @@ fn for_each_batch<T: Send>(
     }
 }
 
-fn first_pass(inputs: &Inputs, options: &IngestOptions, progress: &ProgressBar) -> FirstPass {
+fn first_pass(inputs: &Inputs, options: &IngestOptions, progress: &dyn Progress) -> FirstPass {
     let mut counter = TemplateCounter::default();
     let mut ids = Vec::new();
     let mut problems = Vec::new();
@@ -289,7 +252,7 @@ fn first_pass(inputs: &Inputs, options: &IngestOptions, progress: &ProgressBar) 
             for (batch_counter, batch_ids, batch_problems, batch_dates) in results {
                 published.extend(batch_dates);
                 counter = std::mem::take(&mut counter).merge(batch_counter);
-                progress.inc(batch_ids.len() as u64);
+                progress.advance(batch_ids.len() as u64);
                 for (id, location) in batch_ids {
                     let seen = taken.entry(id.clone()).or_default();
                     *seen += 1;
@@ -320,11 +283,10 @@ fn second_pass(
     first: &FirstPass,
     check: &CheckOptions,
     dating: &date::Context<'_>,
-    progress: &ProgressBar,
+    progress: &dyn Progress,
 ) -> Vec<Analyzed> {
-    let config = &check.config;
-    let signer: Box<dyn Signer> = config.fingerprint.signer();
-    let settings = analysis_settings(config);
+    let signer: Box<dyn Signer> = check.settings.fingerprint.signer();
+    let settings = check.settings.analysis();
     let mut analyzed: Vec<Analyzed> = Vec::with_capacity(first.ids.len());
     for_each_batch(
         inputs,
@@ -347,7 +309,7 @@ fn second_pass(
                     }
                     one.seq = seq;
                     analyzed.push(one);
-                    progress.inc(1);
+                    progress.advance(1);
                 }
             }
         },
@@ -355,19 +317,14 @@ fn second_pass(
     analyzed
 }
 
-/// The per-item stages' own settings, out of the configuration.
-pub fn analysis_settings(config: &Config) -> AnalysisSettings<'_> {
-    AnalysisSettings {
-        normalize: &config.normalize,
-        fingerprint: &config.fingerprint,
-        story: &config.story,
-        score: &config.score,
-    }
+/// The per-item stages' own settings.
+pub fn analysis_settings(settings: &Settings) -> AnalysisSettings<'_> {
+    settings.analysis()
 }
 
 /// Relations and clusters of a set of analyzed items (for callers that hold them).
-pub fn relate(analyzed: &[Analyzed], config: &Config) -> Related {
-    analysis::relate(analyzed, &config.relate, &config.story)
+pub fn relate(analyzed: &[Analyzed], settings: &Settings) -> Related {
+    analysis::relate(analyzed, &settings.relate, &settings.story)
 }
 
 /// Every verdict about a run's analyzed items, related, with what an archive says of them.
@@ -375,7 +332,7 @@ pub fn judge(
     analyzed: &[Analyzed],
     related: &Related,
     history: Option<verdict::History<'_>>,
-    config: &Config,
+    settings: &Settings,
 ) -> Verdicts {
-    verdict::judge(verdict::Judging { analyzed, related, history, settings: config.judge_settings() })
+    verdict::judge(verdict::Judging { analyzed, related, history, settings: settings.judge() })
 }

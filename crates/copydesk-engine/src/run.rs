@@ -7,15 +7,16 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 
-use super::fetch::{self, Fetch, Fetched};
-use super::screen::{Batch, FeedValidators};
-use super::{Archive, ArchiveError, Mode, RunError};
-use crate::analysis::Analyzed;
-use crate::ingest::{self, IngestOptions, InputFile};
-use crate::model::{Problem, Severity};
+use copydesk_archive::{Archive, ArchiveError, Batch, FeedValidators, Mode};
+use copydesk_core::analysis::Analyzed;
+use copydesk_core::model::{Problem, Severity};
+use copydesk_core::verdict::History;
+use copydesk_ingest::fetch::{self, Fetch, Fetched};
+use copydesk_ingest::{self as ingest, InputFile};
+use copydesk_report::{self as report, ArchiveSection, FeedReport, Report};
+
 use crate::pipeline::{self, CheckOptions};
-use crate::report::{self, ArchiveSection, FeedReport, Report};
-use crate::verdict::History;
+use crate::{Error, Result};
 
 /// What a run against the archive is asked to do.
 #[derive(Debug, Clone)]
@@ -35,12 +36,12 @@ pub struct RunOptions {
 /// Runs the inputs against the archive and returns the report. Errors of the archive
 /// (missing, foreign, of other settings, unwritable) stop the run before any input is
 /// read; problems with single inputs and feeds are in the report.
-pub fn run(options: &RunOptions) -> Result<Report, RunError> {
-    let config = &options.check.config;
+pub fn run(options: &RunOptions) -> Result<Report> {
+    let config = &options.check.settings;
     let mut archive = match &options.archive {
         Some(path) => {
             let mode = if options.store { Mode::Create } else { Mode::ReadOnly };
-            let archive = Archive::open(path, mode, config.open_settings())?;
+            let archive = Archive::open(path, mode, config.open_archive())?;
             archive.check_settings(&config.fingerprint, &config.relate)?;
             if options.store {
                 // A damaged page is found before anything is added on top of it.
@@ -60,12 +61,8 @@ pub fn run(options: &RunOptions) -> Result<Report, RunError> {
 
     let (inputs, list_problems) = expand_feed_lists(&options.inputs);
     let (urls, paths): (Vec<String>, Vec<String>) = inputs.into_iter().partition(|i| fetch::is_url(i));
-    let ingest_options = IngestOptions {
-        allow_outside_paths: options.check.allow_outside_paths,
-        max_item_bytes: config.ingest.max_item_bytes,
-        max_stdin_bytes: config.ingest.max_stdin_bytes,
-    };
-    let mut inputs = ingest::discover(&paths, &ingest_options).map_err(RunError::Inputs)?;
+    let ingest_options = pipeline::ingest_options(&options.check);
+    let mut inputs = ingest::discover(&paths, &ingest_options).map_err(Error::Inputs)?;
     inputs.problems.extend(list_problems);
 
     // Fetch the URLs, each body spooled to a file read like any other input.
@@ -82,7 +79,7 @@ pub fn run(options: &RunOptions) -> Result<Report, RunError> {
     for one in &fetches {
         match &one.fetched {
             Fetched::Body { bytes, charset, .. } => {
-                let file = spool(bytes).map_err(RunError::Inputs)?;
+                let file = spool(bytes).map_err(Error::Inputs)?;
                 inputs.files.push(InputFile {
                     path: file.path().to_path_buf(),
                     display: one.url.clone(),
@@ -110,7 +107,7 @@ pub fn run(options: &RunOptions) -> Result<Report, RunError> {
         files: inputs.files.len(),
         as_of: analysis.as_of,
         candidates: related.stats,
-        configuration: config.shown(),
+        configuration: config.configuration.clone(),
         archive,
     };
 
@@ -173,7 +170,7 @@ fn spool(bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
 /// are walked for articles, not for feed lists). An OPML file that cannot be read is a
 /// problem, and its place is left out.
 pub fn expand_feed_lists(inputs: &[String]) -> (Vec<String>, Vec<Problem>) {
-    use crate::ingest::feedlist;
+    use copydesk_ingest::feedlist;
     let mut expanded = Vec::with_capacity(inputs.len());
     let mut problems = Vec::new();
     for input in inputs {

@@ -13,12 +13,13 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use super::run::{self, RunOptions};
-use super::RunError;
-use crate::ingest::feedlist;
-use crate::model::Problem;
-use crate::report::findings::Finding;
-use crate::report::Report;
+use copydesk_core::model::Problem;
+use copydesk_core::verdict::findings::Finding;
+use copydesk_ingest::{feedlist, fetch};
+use copydesk_report::Report;
+
+use crate::run::{self, RunOptions};
+use crate::{Error, Result};
 
 /// Failures in a row after which the back-off stops doubling.
 pub const MAX_BACKOFF_DOUBLINGS: u32 = 6;
@@ -95,7 +96,7 @@ pub fn feeds_of(arguments: &[String]) -> (Vec<String>, Vec<Problem>) {
         }
     };
     for argument in arguments {
-        if super::fetch::is_url(argument) {
+        if fetch::is_url(argument) {
             add(argument.clone(), &mut urls);
             continue;
         }
@@ -149,7 +150,7 @@ pub fn watch(
     options: &WatchOptions,
     stop: &AtomicBool,
     mut on_poll: impl FnMut(Poll<'_>) -> std::io::Result<()>,
-) -> Result<u64, RunError> {
+) -> Result<u64> {
     let mut schedule = Schedule::new(&options.feeds, options.every, Utc::now());
     let mut done = 0;
     while options.polls.is_none_or(|n| done < n) {
@@ -164,7 +165,7 @@ pub fn watch(
         let report = run::run(&run)?;
         let feeds = report.archive.as_ref().map(|a| a.feeds.as_slice()).unwrap_or_default();
         for url in &due {
-            let shown = super::fetch::redact(url);
+            let shown = fetch::redact(url);
             let fed = feeds.iter().find(|f| f.url == shown);
             let outcome = Outcome {
                 failed: fed.is_none_or(|f| f.status == "failed"),
@@ -180,7 +181,7 @@ pub fn watch(
                 report.item(&f.item).is_some_and(|i| i.archive.as_ref().is_none_or(|a| a.status != "unchanged"))
             })
             .collect();
-        on_poll(Poll { number: done, at, report: &report, findings }).map_err(RunError::Output)?;
+        on_poll(Poll { number: done, at, report: &report, findings }).map_err(Error::Output)?;
     }
     Ok(done)
 }

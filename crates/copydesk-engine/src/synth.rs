@@ -8,7 +8,7 @@
 
 use std::collections::HashSet;
 
-use crate::util::mix64;
+use copydesk_core::util::mix64;
 
 /// What to generate.
 #[derive(Debug, Clone)]
@@ -194,7 +194,8 @@ pub fn shingle_jaccard(a: &str, b: &str, k: usize) -> f64 {
     let shingles = |text: &str| -> HashSet<Vec<String>> {
         text.lines()
             .flat_map(|line| {
-                let words: Vec<String> = crate::fingerprint::words(&line.to_lowercase()).map(str::to_string).collect();
+                let words: Vec<String> =
+                    copydesk_core::fingerprint::words(&line.to_lowercase()).map(str::to_string).collect();
                 words.windows(k).map(<[String]>::to_vec).collect::<Vec<_>>()
             })
             .collect()
@@ -240,9 +241,9 @@ mod tests {
     fn articles_with_facts_name_people_and_give_numbers() {
         let spec = CorpusSpec { documents: 50, near_duplicate_share: 0.0, facts: true, ..CorpusSpec::default() };
         let corpus = generate(&spec);
-        let profiles: Vec<crate::profile::Profile> = corpus
+        let profiles: Vec<copydesk_core::profile::Profile> = corpus
             .iter()
-            .map(|d| crate::profile::profile(None, d.text.split("\n\n"), crate::profile::DEFAULT_TERMS))
+            .map(|d| copydesk_core::profile::profile(None, d.text.split("\n\n"), copydesk_core::profile::DEFAULT_TERMS))
             .collect();
         let names = profiles.iter().map(|p| p.names.len()).sum::<usize>() / profiles.len();
         let numbers = profiles.iter().map(|p| p.numbers.len()).sum::<usize>() / profiles.len();
