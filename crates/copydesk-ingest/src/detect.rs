@@ -2,7 +2,7 @@
 
 /// The formats copydesk reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
+pub enum InputFormat {
     /// Plain text or Markdown: one article per file.
     Text,
     /// An HTML page: one article, main text extracted.
@@ -27,7 +27,7 @@ pub enum Unreadable {
 pub const SNIFF_BYTES: usize = 8192;
 
 /// Recognises the format of content from its first bytes. Markdown is read as text.
-pub fn detect(head: &[u8]) -> Result<Format, Unreadable> {
+pub fn detect(head: &[u8]) -> Result<InputFormat, Unreadable> {
     if has_wide_bom(head) {
         // UTF-16 and UTF-32 hold NUL bytes: recognise the decoded text.
         let decoded = super::encoding::decode(head, super::encoding::Markup::None, None);
@@ -48,23 +48,23 @@ pub fn detect(head: &[u8]) -> Result<Format, Unreadable> {
         // The root element decides: a page that mentions "<feed" or "<rss" in its head
         // (a script, a link) is a page.
         match root_element(&lower) {
-            Some("html") => return Ok(Format::Html),
-            Some("rss" | "feed" | "rdf:rdf") => return Ok(Format::Feed),
+            Some("html") => return Ok(InputFormat::Html),
+            Some("rss" | "feed" | "rdf:rdf") => return Ok(InputFormat::Feed),
             _ => {}
         }
         let atom_entry = lower.contains("<entry") && lower.contains("http://www.w3.org/2005/atom");
         if lower.contains("<rss") || lower.contains("<feed") || lower.contains("<rdf:rdf") || atom_entry {
-            return Ok(Format::Feed);
+            return Ok(InputFormat::Feed);
         }
-        return Ok(Format::Html);
+        return Ok(InputFormat::Html);
     }
     if body.starts_with(b"{") || body.starts_with(b"[") {
         if lower.contains("jsonfeed.org/version") {
-            return Ok(Format::Feed);
+            return Ok(InputFormat::Feed);
         }
-        return if looks_like_json_lines(body) { Ok(Format::JsonLines) } else { Err(Unreadable::JsonDocument) };
+        return if looks_like_json_lines(body) { Ok(InputFormat::JsonLines) } else { Err(Unreadable::JsonDocument) };
     }
-    Ok(Format::Text)
+    Ok(InputFormat::Text)
 }
 
 /// The name of a markup document's first element, after its declaration, doctype and
@@ -119,30 +119,33 @@ mod tests {
 
     #[test]
     fn recognises_formats_by_content() {
-        assert_eq!(detect(b"Headline\n\nBody text."), Ok(Format::Text));
-        assert_eq!(detect(b"\xef\xbb\xbf<?xml version=\"1.0\"?><rss version=\"2.0\">"), Ok(Format::Feed));
-        assert_eq!(detect(b"<?xml version=\"1.0\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">"), Ok(Format::Feed));
-        assert_eq!(detect(b"<!doctype html><html><body><p>x</p>"), Ok(Format::Html));
-        assert_eq!(detect(b"{\"id\": \"a\", \"text\": \"b\"}\n"), Ok(Format::JsonLines));
-        assert_eq!(detect(b"<entry xmlns=\"http://www.w3.org/2005/Atom\"><id>urn:1</id>"), Ok(Format::Feed));
-        assert_eq!(detect(b"{\n \"version\": \"https://jsonfeed.org/version/1.1\"}"), Ok(Format::Feed));
+        assert_eq!(detect(b"Headline\n\nBody text."), Ok(InputFormat::Text));
+        assert_eq!(detect(b"\xef\xbb\xbf<?xml version=\"1.0\"?><rss version=\"2.0\">"), Ok(InputFormat::Feed));
+        assert_eq!(
+            detect(b"<?xml version=\"1.0\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">"),
+            Ok(InputFormat::Feed)
+        );
+        assert_eq!(detect(b"<!doctype html><html><body><p>x</p>"), Ok(InputFormat::Html));
+        assert_eq!(detect(b"{\"id\": \"a\", \"text\": \"b\"}\n"), Ok(InputFormat::JsonLines));
+        assert_eq!(detect(b"<entry xmlns=\"http://www.w3.org/2005/Atom\"><id>urn:1</id>"), Ok(InputFormat::Feed));
+        assert_eq!(detect(b"{\n \"version\": \"https://jsonfeed.org/version/1.1\"}"), Ok(InputFormat::Feed));
         assert_eq!(detect(b"  \n\t"), Err(Unreadable::Empty));
         assert_eq!(detect(b"{\n  \"ranking\": [\"a\", \"b\"]\n}\n"), Err(Unreadable::JsonDocument));
         assert_eq!(detect(b"[{\"id\": 1}]"), Err(Unreadable::JsonDocument));
-        assert_eq!(detect(b"{not json\n{\"id\": \"a\", \"text\": \"b\"}\n"), Ok(Format::JsonLines));
+        assert_eq!(detect(b"{not json\n{\"id\": \"a\", \"text\": \"b\"}\n"), Ok(InputFormat::JsonLines));
         assert_eq!(detect(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), Err(Unreadable::Binary));
         // A page whose head mentions a feed is a page.
         let page = b"\n <!DOCTYPE html>\n<!-- x --><html lang=\"de\"><head><link href=\"/feed\"><script>var f = '<feed>';</script>";
-        assert_eq!(detect(page), Ok(Format::Html));
+        assert_eq!(detect(page), Ok(InputFormat::Html));
     }
 
     #[test]
     fn reads_utf16_with_a_byte_order_mark() {
         let mut utf16 = vec![0xff, 0xfe];
         utf16.extend("Headline here\n\nBody text.".encode_utf16().flat_map(u16::to_le_bytes));
-        assert_eq!(detect(&utf16), Ok(Format::Text));
+        assert_eq!(detect(&utf16), Ok(InputFormat::Text));
         let mut html = vec![0xfe, 0xff];
         html.extend("<html><body>x</body></html>".encode_utf16().flat_map(u16::to_be_bytes));
-        assert_eq!(detect(&html), Ok(Format::Html));
+        assert_eq!(detect(&html), Ok(InputFormat::Html));
     }
 }

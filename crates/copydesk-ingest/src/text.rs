@@ -7,7 +7,7 @@ use regex::Regex;
 
 use super::infer::{self, Inference};
 use crate::model::{Item, MetadataLine};
-use crate::normalize::lexicon;
+use crate::normalize::boilerplate;
 use crate::util::parse_timestamp;
 
 /// The longest line that can still be a headline, in words.
@@ -60,7 +60,7 @@ fn headline_line(lines: &[&str], title: Option<&str>) -> Option<usize> {
     }
     for (index, line) in candidates {
         let line = line.trim();
-        if lexicon::classify(line).is_some() || is_label(line) {
+        if boilerplate::classify(line).is_some() || is_label(line) {
             continue;
         }
         return reads_like_headline(line).then_some(index);

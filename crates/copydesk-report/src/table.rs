@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 
 use super::{condensed, thousands, ClusterReport, ItemReport, RelationReport, Report};
-use crate::date::Evidence;
+use crate::date::DateEvidence;
 use crate::model::Flag;
 use crate::util::clip;
 use crate::verdict::describe;
@@ -321,7 +321,7 @@ pub(crate) fn stale_summary(item: &ItemReport) -> String {
 }
 
 /// An item's evidence, the bounds that decide first.
-pub(crate) fn evidence_in_order(item: &ItemReport) -> Vec<&Evidence> {
+pub(crate) fn evidence_in_order(item: &ItemReport) -> Vec<&DateEvidence> {
     describe::evidence_in_order(&item.content_date)
 }
 

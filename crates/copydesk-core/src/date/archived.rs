@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 
-use super::{Bound, ContentDate, Evidence, Span, Strength};
+use super::{Bound, ContentDate, DateEvidence, Span, Strength};
 
 /// An archived copy of an item's text.
 #[derive(Debug, Clone, Copy)]
@@ -48,7 +48,7 @@ pub fn bound_by_sighting(
         let first = sighting.first_seen.map(|d| format!(", first seen by the archive on {d}")).unwrap_or_default();
         format!("was published on {seen}{first}")
     };
-    content.evidence.push(Evidence {
+    content.evidence.push(DateEvidence {
         phrase: format!("archived {} {}", sighting.kind, sighting.id),
         line: 0,
         offset: 0,

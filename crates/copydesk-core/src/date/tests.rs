@@ -109,7 +109,7 @@ fn check_unpublished(text: &str, framed: NaiveDate) -> Assessment {
 }
 
 /// The evidence whose phrase is `needle`, else the first that contains it.
-fn evidence<'a>(assessment: &'a Assessment, needle: &str) -> &'a Evidence {
+fn evidence<'a>(assessment: &'a Assessment, needle: &str) -> &'a DateEvidence {
     let all = &assessment.content.evidence;
     all.iter()
         .find(|e| e.phrase == needle)

@@ -1,10 +1,10 @@
 //! Normalize: Unicode NFKC, case folding and whitespace, then boilerplate removal by
-//! (a) the [`lexicon`] of boilerplate line forms, (b) lines repeated within an item and
+//! (a) the [`boilerplate`] lexicon of line forms, (b) lines repeated within an item and
 //! (c) lines that recur across items of one source or of the collection (site templates,
 //! see [`templates`]). What is removed is kept, with the reason, for the report.
 
+pub mod boilerplate;
 pub mod furniture;
-pub mod lexicon;
 pub mod templates;
 
 use serde::Serialize;
@@ -248,7 +248,7 @@ pub fn normalize(item: &Item, templates: &Templates, options: &NormalizeOptions)
         let first = seen.insert(key, ()).is_none();
         let removal = if let Some(what) = metadata {
             Some(Removal::Metadata { what })
-        } else if let Some(rule) = lexicon::classify_normalized(&normalized) {
+        } else if let Some(rule) = boilerplate::classify_normalized(&normalized) {
             Some(Removal::Lexicon { rule })
         } else if options.custom_boilerplate(&normalized) {
             Some(Removal::Lexicon { rule: "custom" })

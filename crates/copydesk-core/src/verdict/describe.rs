@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use crate::date::{Bound, ContentDate, Evidence, Strength};
+use crate::date::{Bound, ContentDate, DateEvidence, Strength};
 use crate::relate::{self, Kind};
 use crate::util::clip;
 
@@ -72,9 +72,9 @@ pub fn stale_summary(
 }
 
 /// A content date's evidence, the bounds that decide first.
-pub fn evidence_in_order(content: &ContentDate) -> Vec<&Evidence> {
-    let mut evidence: Vec<&Evidence> = content.evidence.iter().collect();
-    let rank = |e: &Evidence| match (e.kind, e.bound, e.set_aside) {
+pub fn evidence_in_order(content: &ContentDate) -> Vec<&DateEvidence> {
+    let mut evidence: Vec<&DateEvidence> = content.evidence.iter().collect();
+    let rank = |e: &DateEvidence| match (e.kind, e.bound, e.set_aside) {
         (Strength::Hard, Bound::History, _) => 3,
         (Strength::Hard, _, false) => 0,
         (Strength::Hard, _, true) => 1,
@@ -86,7 +86,7 @@ pub fn evidence_in_order(content: &ContentDate) -> Vec<&Evidence> {
 }
 
 /// One piece of evidence: “phrase” (line) → what it implies (source).
-pub fn evidence_line(e: &Evidence) -> String {
+pub fn evidence_line(e: &DateEvidence) -> String {
     let implies = match e.bound {
         Bound::NotBefore => format!("on or after {}", e.not_before.unwrap_or(e.implies.from)),
         Bound::NotAfter => match e.not_before {
