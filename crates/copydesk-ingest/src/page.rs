@@ -957,20 +957,20 @@ fn time_element(html: &Html, lang: Option<&str>) -> Option<Date> {
 
 /// The date in a URL path: `/2024/11/22/`, `/2024-11-22/`, `/20241122/`.
 fn url_date(url: &str) -> Option<Date> {
+    // Four digits, then month and day with the same separator twice, or none at all.
     static PATH_DATE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"/((?:19|20)\d{2})([/_-]?)(0?[1-9]|1[0-2])([/_-]?)(0?[1-9]|[12]\d|3[01])(?:[/_.-]|$)")
-            .expect("regex")
+        Regex::new(r"/((?:19|20)\d{2})(?:([/_-])(\d{1,2})([/_-])(\d{1,2})|(\d{2})(\d{2}))(?:[/_.-]|$)").expect("regex")
     });
     let path = url.split_once("://").map_or(url, |(_, rest)| rest);
     let path = &path[path.find('/')?..];
     let path = path.split(['?', '#']).next()?;
     for c in PATH_DATE.captures_iter(path) {
-        // Either no separators (8 digits) or the same one twice.
-        let compact = c[2].is_empty() && c[4].is_empty() && c[3].len() == 2 && c[5].len() == 2;
-        if !(compact || !c[2].is_empty() && c[2] == c[4]) {
-            continue;
-        }
-        let (Ok(y), Ok(m), Ok(d)) = (c[1].parse(), c[3].parse(), c[5].parse()) else { continue };
+        let (month, day) = match (c.get(2), c.get(4)) {
+            (Some(a), Some(b)) if a.as_str() == b.as_str() => (&c[3], &c[5]),
+            (None, None) => (&c[6], &c[7]),
+            _ => continue,
+        };
+        let (Ok(y), Ok(m), Ok(d)) = (c[1].parse(), month.parse(), day.parse()) else { continue };
         if let Some(day) = NaiveDate::from_ymd_opt(y, m, d) {
             return day_field(day, format!("url path {}", &c[0]));
         }
@@ -1393,6 +1393,18 @@ mod tests {
         assert_eq!(basis(&meta.published), "url path /2023/06/17/ (date only, no time)");
         assert_eq!(meta.site.as_ref().map(|f| f.value.as_str()), Some("rowing.example"));
         assert!(read(page, None).published.is_none(), "1898 is not a publication date");
+    }
+
+    #[test]
+    fn dates_in_addresses_of_every_month_and_form() {
+        let day = |url: &str| url_date(url).map(|d| d.value.date_naive().to_string()).unwrap_or_default();
+        assert_eq!(day("https://blog.example/2019/11/17/post/"), "2019-11-17");
+        assert_eq!(day("https://blog.example/2019/1/5/post"), "2019-01-05");
+        assert_eq!(day("https://news.example/2022-12-30-year-in-review"), "2022-12-30");
+        assert_eq!(day("https://news.example/story/20221030/"), "2022-10-30");
+        assert_eq!(day("https://news.example/2022/10/"), "");
+        assert_eq!(day("https://news.example/2022/10-30/x"), "");
+        assert_eq!(day("https://news.example/2022/13/45/x/2021/12/01/"), "2021-12-01");
     }
 
     #[test]
