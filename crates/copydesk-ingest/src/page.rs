@@ -564,8 +564,39 @@ fn element_text(element: ElementRef, limit: usize) -> String {
     clean(&out)
 }
 
+/// The visible text of an element without the page's furniture: menus, asides, footers,
+/// forms, comments, lists of other stories, share and newsletter boxes.
+fn story_text(element: ElementRef, limit: usize) -> String {
+    let mut out = String::new();
+    visible_text_of(element, &mut out, limit, furniture);
+    clean(&out)
+}
+
+/// Whether an element is page furniture rather than the story, by its name or by a class
+/// or id that names a menu, an aside, comments or other stories.
+fn furniture(element: ElementRef) -> bool {
+    static MARKS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)comment|related|sidebar|widget|teaser|recommend|menu|navigation|navbar|breadcrumb|newsletter|share|social|footer|cookie|banner|promo|popular|most-read|trending")
+            .expect("regex")
+    });
+    // A container of the story that also names its sidebars (`main has-sidebar`) is not
+    // furniture; comments are, whatever else their class says.
+    static STORY: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?i)main|article|content|story|body|entry").expect("regex"));
+    if matches!(element.value().name(), "nav" | "aside" | "footer" | "form" | "menu") {
+        return true;
+    }
+    let marks = marks(element);
+    MARKS.is_match(&marks) && (marks.contains("comment") || !STORY.is_match(&marks))
+}
+
 /// Appends the text of an element, leaving out scripts, styles and other invisible parts.
 fn visible_text(element: ElementRef, out: &mut String, limit: usize) {
+    visible_text_of(element, out, limit, |_| false);
+}
+
+/// Appends the visible text of an element, less the elements `skip` names.
+fn visible_text_of(element: ElementRef, out: &mut String, limit: usize, skip: fn(ElementRef) -> bool) {
     for child in element.children() {
         if out.len() >= limit {
             return;
@@ -577,6 +608,10 @@ fn visible_text(element: ElementRef, out: &mut String, limit: usize) {
             if matches!(name, "script" | "style" | "noscript" | "template" | "svg" | "select" | "button") {
                 continue;
             }
+            if skip(child) {
+                out.push(' ');
+                continue;
+            }
             let block = matches!(
                 name,
                 "p" | "div" | "br" | "li" | "h1" | "h2" | "h3" | "h4" | "td" | "section" | "time" | "span"
@@ -584,7 +619,7 @@ fn visible_text(element: ElementRef, out: &mut String, limit: usize) {
             if block {
                 out.push(' ');
             }
-            visible_text(child, out, limit);
+            visible_text_of(child, out, limit, skip);
             if block {
                 out.push(' ');
             }
@@ -1230,6 +1265,11 @@ fn find_dates(text: &str, lang: Option<&str>, short_years: bool) -> Vec<TextDate
         .collect()
 }
 
+/// The story's headline: the first `<h1>` outside navigation, asides and footers.
+fn headline(html: &Html) -> Option<ElementRef<'_>> {
+    html.select(selector!("h1")).find(|h| !inside(*h, &["nav", "aside", "footer"], &[]))
+}
+
 /// A date written in a byline-like element (one whose class or id speaks of the
 /// publication, a date, a byline or the article's meta line, in that order of trust),
 /// else in the blocks around the headline, else near the top of the article's text.
@@ -1293,15 +1333,15 @@ fn text_date(html: &Html, lang: Option<&str>) -> Option<Date> {
         return Some(found);
     }
     // Near the headline: in the blocks around the first h1 of the story.
-    let headline = html.select(selector!("h1")).find(|h| !inside(*h, &["nav", "aside", "footer"], &[]));
+    let headline = headline(html);
     for block in headline.iter().flat_map(|h| h.ancestors().filter_map(ElementRef::wrap).take(3)) {
-        let text = element_text(block, 1500);
+        let text = story_text(block, 1500);
         if let Some(date) = find_dates(&text, lang, false).into_iter().find(|d| !d.updated) {
             return day_field(date.day, format!("text \"{}\" near the headline", date.snippet));
         }
     }
     let region = html.select(selector!("article, main, [role=main], body")).next()?;
-    let text = element_text(region, 3000);
+    let text = story_text(region, 3000);
     let dates = find_dates(&text, lang, false);
     let published = dates.iter().find(|d| d.published).or_else(|| dates.iter().find(|d| !d.updated))?;
     day_field(published.day, format!("text \"{}\"", published.snippet))
@@ -1418,6 +1458,13 @@ mod tests {
         assert_eq!(day(&meta.published), "2020-03-12");
         assert!(basis(&meta.published).contains("Publié le 12 mars 2020"), "{}", basis(&meta.published));
         assert!(basis(&meta.published).ends_with("(date only, no time)"));
+    }
+
+    #[test]
+    fn dates_in_menus_and_sidebars_are_not_the_story_s() {
+        let meta = read(include_str!("../../../fixtures/pages/menu-dates.html"), None);
+        assert_eq!(day(&meta.published), "2022-11-21");
+        assert_eq!(basis(&meta.published), "text \"21. November 2022\" (date only, no time)");
     }
 
     #[test]
