@@ -10,14 +10,17 @@
 //! the URL path, and last the dates written in bylines and at the top of the text, in
 //! English, German, French, Spanish, Italian, Portuguese and Dutch. Published and modified
 //! dates are kept apart: a date marked as an update is never taken for the publication.
-//! Dates before 1995 or in the future are not believed.
+//! The day a page shows its readers in the lines under its headline is the day they take
+//! for the publication, and wins over metadata that names another day, unless the address
+//! names the metadata's day too. Dates before 1995 or in the future are not believed.
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeZone, Utc};
+use ego_tree::NodeId;
 use regex::Regex;
-use scraper::{ElementRef, Html, Selector};
+use scraper::{ElementRef, Html, Node, Selector};
 use serde_json::Value;
 
 use crate::util::{read_timestamp_with, Timestamp};
@@ -810,7 +813,20 @@ fn published(html: &Html, page: &Page, ld: &JsonLd, url: Option<&str>, lang: Opt
     candidates.extend(url.and_then(url_date));
     candidates.extend(text_date(html, lang));
     let (best, others) = candidates.split_first()?;
-    Some(local_day(best, others, &time_instants(html, lang)))
+    let answer = local_day(best, others, &time_instants(html, lang));
+    // The day the page shows its readers under the headline is the day they take for the
+    // publication; metadata that names another day speaks of another version of the page
+    // (a first draft, an earlier edition, the day in UTC). Unless the address names the
+    // metadata's day too.
+    let day = answer.value.date_naive();
+    let url_agrees = url.and_then(url_date).is_some_and(|u| u.value.date_naive() == day);
+    match shown_date(html, lang) {
+        Some(shown) if shown.value.date_naive() != day && !url_agrees => {
+            let basis = shown.basis.trim_end_matches(DATE_ONLY);
+            Some(Field::new(shown.value, format!("{basis} (the page's metadata says {day}){DATE_ONLY}")))
+        }
+        _ => Some(answer),
+    }
 }
 
 /// The instants of every `<time datetime>` of the page with an offset, updates included:
@@ -1265,9 +1281,94 @@ fn find_dates(text: &str, lang: Option<&str>, short_years: bool) -> Vec<TextDate
         .collect()
 }
 
+/// Where each element of a page starts in the page's visible text, counted in bytes of
+/// text read before it: how far apart two parts of a page are as a reader sees them.
+struct Layout {
+    starts: HashMap<NodeId, usize>,
+}
+
+impl Layout {
+    fn new(html: &Html) -> Layout {
+        let mut starts = HashMap::new();
+        let mut offset = 0;
+        for node in html.tree.root().descendants() {
+            match node.value() {
+                Node::Element(_) => {
+                    starts.insert(node.id(), offset);
+                }
+                Node::Text(text) => {
+                    let hidden = node.parent().and_then(ElementRef::wrap).is_some_and(|p| {
+                        matches!(p.value().name(), "script" | "style" | "noscript" | "template" | "title")
+                    });
+                    if !hidden {
+                        offset += text.trim().len();
+                    }
+                }
+                _ => {}
+            }
+        }
+        Layout { starts }
+    }
+
+    fn start(&self, element: ElementRef) -> usize {
+        self.starts.get(&element.id()).copied().unwrap_or(usize::MAX)
+    }
+}
+
 /// The story's headline: the first `<h1>` outside navigation, asides and footers.
 fn headline(html: &Html) -> Option<ElementRef<'_>> {
     html.select(selector!("h1")).find(|h| !inside(*h, &["nav", "aside", "footer"], &[]))
+}
+
+/// The date the page shows its readers with the story: written in an element whose class
+/// or id names the publication or a date (or in a `<time>`), in the headline's block or
+/// in the first lines after the headline; never in navigation, asides, footers, links,
+/// teasers or comments, and never one marked as an update. A date shown above the site's
+/// menu (the day's date in a masthead) is no story's date.
+fn shown_date(html: &Html, lang: Option<&str>) -> Option<Date> {
+    static MARKED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)publi|posted|date|time|datum|fecha|data|stamp|byline|meta|info|author|autor").expect("regex")
+    });
+    static FOREIGN: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)comment|related|sidebar|footer|widget|teaser|recommend|update|modif|navigation|menu|more|similar|next|prev")
+            .expect("regex")
+    });
+    let headline = headline(html)?;
+    let layout = Layout::new(html);
+    let top = layout.start(headline);
+    let block = headline.ancestors().filter_map(ElementRef::wrap).take(2).find(|a| element_text(*a, 800).len() < 600);
+    for element in html.select(selector!("body [class], body [id], body time")) {
+        let own = marks(element);
+        let time = element.value().name() == "time";
+        if !(time || MARKED.is_match(&own)) || FOREIGN.is_match(&own) {
+            continue;
+        }
+        let at = layout.start(element);
+        let in_block = block.is_some_and(|b| element.ancestors().any(|a| a.id() == b.id()));
+        if at > top.saturating_add(1500) {
+            break;
+        }
+        if at < top && !in_block {
+            continue;
+        }
+        if inside(element, &["aside", "footer", "nav", "a"], &["comment", "related", "teaser", "sidebar"]) {
+            continue;
+        }
+        // The text less the parts marked as an update (`<time class="updated">`).
+        let mut text = String::new();
+        visible_text_of(element, &mut text, 400, |e| marked_updated(&marks(e)));
+        let text = clean(&text);
+        if text.chars().count() > 300 {
+            continue;
+        }
+        if let Some(date) = find_dates(&text, lang, true).into_iter().find(|d| !d.updated) {
+            return day_field(
+                date.day,
+                format!("text \"{}\" in {} under the headline", date.snippet, describe(element)),
+            );
+        }
+    }
+    None
 }
 
 /// A date written in a byline-like element (one whose class or id speaks of the
@@ -1458,6 +1559,25 @@ mod tests {
         assert_eq!(day(&meta.published), "2020-03-12");
         assert!(basis(&meta.published).contains("Publié le 12 mars 2020"), "{}", basis(&meta.published));
         assert!(basis(&meta.published).ends_with("(date only, no time)"));
+    }
+
+    #[test]
+    fn the_day_shown_under_the_headline_wins_over_the_metadata() {
+        let page = include_str!("../../../fixtures/pages/shown-date.html");
+        let meta = read(page, Some("https://traveller.example/travel/lakeside-hotels"));
+        assert_eq!(day(&meta.published), "2023-01-01");
+        let shown = basis(&meta.published);
+        assert!(shown.contains("\"1 January 2023\"") && shown.contains("under the headline"), "{shown}");
+        assert!(shown.contains("metadata says 2021-11-22"), "{shown}");
+        assert_eq!(day(&meta.modified), "2023-01-01");
+        // The address names the metadata's day: two sources agree against the page.
+        let meta = read(page, Some("https://traveller.example/2021/11/22/lakeside-hotels"));
+        assert_eq!(day(&meta.published), "2021-11-22", "{}", basis(&meta.published));
+        // The masthead's day and the dates of related stories are no story's date.
+        let unshown = page.replace("<span class=\"article-byline__date\">1 January 2023</span>", "");
+        let meta = read(&unshown, None);
+        assert_eq!(day(&meta.published), "2021-11-22", "{}", basis(&meta.published));
+        assert_eq!(basis(&meta.published), "json-ld NewsArticle datePublished");
     }
 
     #[test]
