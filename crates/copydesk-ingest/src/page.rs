@@ -1042,7 +1042,9 @@ struct TextDate {
 }
 
 /// The month names and abbreviations of English, German, French, Spanish, Italian,
-/// Portuguese and Dutch.
+/// Portuguese and Dutch, and the month names (as a date writes them) of Polish, Czech,
+/// Swedish, Danish, Norwegian, Turkish, Indonesian, Romanian, Russian, Ukrainian, Finnish
+/// and Greek.
 const MONTHS: &[(&str, u32)] = &[
     ("january", 1),
     ("jan", 1),
@@ -1152,6 +1154,127 @@ const MONTHS: &[(&str, u32)] = &[
     ("dic", 12),
     ("dicembre", 12),
     ("dezembro", 12),
+    ("styczeń", 1),
+    ("stycznia", 1),
+    ("ledna", 1),
+    ("leden", 1),
+    ("ocak", 1),
+    ("ianuarie", 1),
+    ("января", 1),
+    ("січня", 1),
+    ("tammikuuta", 1),
+    ("ιανουαρίου", 1),
+    ("luty", 2),
+    ("lutego", 2),
+    ("února", 2),
+    ("únor", 2),
+    ("şubat", 2),
+    ("februarie", 2),
+    ("февраля", 2),
+    ("лютого", 2),
+    ("helmikuuta", 2),
+    ("φεβρουαρίου", 2),
+    ("marzec", 3),
+    ("marca", 3),
+    ("března", 3),
+    ("březen", 3),
+    ("marts", 3),
+    ("mart", 3),
+    ("maret", 3),
+    ("martie", 3),
+    ("марта", 3),
+    ("березня", 3),
+    ("maaliskuuta", 3),
+    ("μαρτίου", 3),
+    ("kwiecień", 4),
+    ("kwietnia", 4),
+    ("dubna", 4),
+    ("duben", 4),
+    ("nisan", 4),
+    ("aprilie", 4),
+    ("апреля", 4),
+    ("квітня", 4),
+    ("huhtikuuta", 4),
+    ("απριλίου", 4),
+    ("maj", 5),
+    ("maja", 5),
+    ("května", 5),
+    ("květen", 5),
+    ("mayıs", 5),
+    ("мая", 5),
+    ("травня", 5),
+    ("toukokuuta", 5),
+    ("μαΐου", 5),
+    ("czerwiec", 6),
+    ("czerwca", 6),
+    ("června", 6),
+    ("červen", 6),
+    ("haziran", 6),
+    ("iunie", 6),
+    ("июня", 6),
+    ("червня", 6),
+    ("kesäkuuta", 6),
+    ("ιουνίου", 6),
+    ("lipiec", 7),
+    ("lipca", 7),
+    ("července", 7),
+    ("červenec", 7),
+    ("temmuz", 7),
+    ("iulie", 7),
+    ("июля", 7),
+    ("липня", 7),
+    ("heinäkuuta", 7),
+    ("ιουλίου", 7),
+    ("sierpień", 8),
+    ("sierpnia", 8),
+    ("srpna", 8),
+    ("srpen", 8),
+    ("augusti", 8),
+    ("agustus", 8),
+    ("ağustos", 8),
+    ("августа", 8),
+    ("серпня", 8),
+    ("elokuuta", 8),
+    ("αυγούστου", 8),
+    ("wrzesień", 9),
+    ("września", 9),
+    ("září", 9),
+    ("eylül", 9),
+    ("septembrie", 9),
+    ("сентября", 9),
+    ("вересня", 9),
+    ("syyskuuta", 9),
+    ("σεπτεμβρίου", 9),
+    ("październik", 10),
+    ("października", 10),
+    ("října", 10),
+    ("říjen", 10),
+    ("ekim", 10),
+    ("octombrie", 10),
+    ("октября", 10),
+    ("жовтня", 10),
+    ("lokakuuta", 10),
+    ("οκτωβρίου", 10),
+    ("listopad", 11),
+    ("listopada", 11),
+    ("listopadu", 11),
+    ("kasım", 11),
+    ("noiembrie", 11),
+    ("ноября", 11),
+    ("листопада", 11),
+    ("marraskuuta", 11),
+    ("νοεμβρίου", 11),
+    ("grudzień", 12),
+    ("grudnia", 12),
+    ("prosince", 12),
+    ("prosinec", 12),
+    ("desember", 12),
+    ("aralık", 12),
+    ("decembrie", 12),
+    ("декабря", 12),
+    ("грудня", 12),
+    ("joulukuuta", 12),
+    ("δεκεμβρίου", 12),
 ];
 
 fn month_number(word: &str) -> Option<u32> {
@@ -1167,6 +1290,8 @@ struct DatePatterns {
     numeric_dmy: Regex,
     numeric_ymd: Regex,
     numeric_short: Regex,
+    /// `2020年3月12日`, `2020년 3월 12일`.
+    east_asian: Regex,
 }
 
 static PATTERNS: LazyLock<DatePatterns> = LazyLock::new(|| {
@@ -1183,6 +1308,7 @@ static PATTERNS: LazyLock<DatePatterns> = LazyLock::new(|| {
         numeric_dmy: Regex::new(r"\b(\d{1,2})([./-])(\d{1,2})([./-])((?:19|20)\d{2})\b").expect("regex"),
         numeric_ymd: Regex::new(r"\b((?:19|20)\d{2})([./-])(\d{1,2})([./-])(\d{1,2})\b").expect("regex"),
         numeric_short: Regex::new(r"\b(\d{1,2})\.(\d{1,2})\.(\d{2})\b").expect("regex"),
+        east_asian: Regex::new(r"((?:19|20)\d{2})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]").expect("regex"),
     }
 });
 
@@ -1242,6 +1368,12 @@ fn find_dates(text: &str, lang: Option<&str>, short_years: bool) -> Vec<TextDate
             continue;
         }
         let (Ok(y), Ok(m), Ok(d)) = (c[1].parse(), c[3].parse(), c[5].parse()) else { continue };
+        if let Some(day) = NaiveDate::from_ymd_opt(y, m, d) {
+            found.push((c.get(0).map_or(0, |m| m.start()), c.get(0).map_or(0, |m| m.end()), day));
+        }
+    }
+    for c in patterns.east_asian.captures_iter(text) {
+        let (Ok(y), Ok(m), Ok(d)) = (c[1].parse(), c[2].parse(), c[3].parse()) else { continue };
         if let Some(day) = NaiveDate::from_ymd_opt(y, m, d) {
             found.push((c.get(0).map_or(0, |m| m.start()), c.get(0).map_or(0, |m| m.end()), day));
         }
@@ -1612,6 +1744,26 @@ mod tests {
             find_dates("Kultur, 2.11.22", None, true).first().map(|d| d.day.to_string()).as_deref(),
             Some("2022-11-02")
         );
+    }
+
+    #[test]
+    fn dates_are_read_in_more_languages_and_scripts() {
+        for (text, expected) in [
+            ("Opublikowano: 12 marca 2020", "2020-03-12"),
+            ("Publikováno 5. května 2021", "2021-05-05"),
+            ("Publicerad 3 augusti 2019", "2019-08-03"),
+            ("Yayınlanma: 14 Şubat 2022", "2022-02-14"),
+            ("Diterbitkan 17 Agustus 2020", "2020-08-17"),
+            ("Publicat 1 decembrie 2018", "2018-12-01"),
+            ("Опубликовано 9 мая 2021", "2021-05-09"),
+            ("Julkaistu 6. joulukuuta 2017", "2017-12-06"),
+            ("Δημοσιεύθηκε 25 Μαρτίου 2021", "2021-03-25"),
+            ("2020年3月12日 10:00", "2020-03-12"),
+            ("2021년 11월 5일", "2021-11-05"),
+        ] {
+            let found = find_dates(text, None, false);
+            assert_eq!(found.first().map(|d| d.day.to_string()).as_deref(), Some(expected), "{text}");
+        }
     }
 
     #[test]
