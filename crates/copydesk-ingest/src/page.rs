@@ -1295,19 +1295,22 @@ struct DatePatterns {
 }
 
 static PATTERNS: LazyLock<DatePatterns> = LazyLock::new(|| {
-    let mut names: Vec<&str> = MONTHS.iter().map(|(n, _)| *n).collect();
-    names.sort_by_key(|n| std::cmp::Reverse(n.chars().count()));
-    let months = names.join("|");
-    let year = r"((?:19|20)\d{2})";
+    // A month is any word here, looked up in `MONTHS` once found: a pattern with every
+    // month name of every language would be slow to run over the text of every page.
+    // Boundaries are ASCII ones, around digits, for the same reason.
+    let year = r"((?:19|20)\d{2})(?-u:\b)";
     DatePatterns {
         day_month_year: Regex::new(&format!(
-            r"(?i)\b(\d{{1,2}})(?:\.|º|°|er|st|nd|rd|th)?\s*(?:de\s+|-\s*)?({months})\b\.?,?\s*(?:de\s+|del\s+|-\s*)?{year}\b"
+            r"(?i)(?-u:\b)(\d{{1,2}})(?:\.|º|°|er|st|nd|rd|th)?\s*(?:de\s+|-\s*)?(\p{{L}}+)\.?,?\s*(?:de\s+|del\s+|-\s*)?{year}"
         ))
         .expect("regex"),
-        month_day_year: Regex::new(&format!(r"(?i)\b({months})\b\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+{year}\b")).expect("regex"),
-        numeric_dmy: Regex::new(r"\b(\d{1,2})([./-])(\d{1,2})([./-])((?:19|20)\d{2})\b").expect("regex"),
-        numeric_ymd: Regex::new(r"\b((?:19|20)\d{2})([./-])(\d{1,2})([./-])(\d{1,2})\b").expect("regex"),
-        numeric_short: Regex::new(r"\b(\d{1,2})\.(\d{1,2})\.(\d{2})\b").expect("regex"),
+        month_day_year: Regex::new(&format!(
+            r"(?i)(?:^|[^\p{{L}}\p{{N}}])(\p{{L}}+)\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+{year}"
+        ))
+        .expect("regex"),
+        numeric_dmy: Regex::new(r"(?-u:\b)(\d{1,2})([./-])(\d{1,2})([./-])((?:19|20)\d{2})(?-u:\b)").expect("regex"),
+        numeric_ymd: Regex::new(r"(?-u:\b)((?:19|20)\d{2})([./-])(\d{1,2})([./-])(\d{1,2})(?-u:\b)").expect("regex"),
+        numeric_short: Regex::new(r"(?-u:\b)(\d{1,2})\.(\d{1,2})\.(\d{2})(?-u:\b)").expect("regex"),
         east_asian: Regex::new(r"((?:19|20)\d{2})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]").expect("regex"),
     }
 });
@@ -1349,7 +1352,7 @@ fn find_dates(text: &str, lang: Option<&str>, short_years: bool) -> Vec<TextDate
     for c in patterns.month_day_year.captures_iter(text) {
         if let (Some(m), Ok(d), Ok(y)) = (month_number(&c[1]), c[2].parse(), c[3].parse()) {
             if let Some(day) = NaiveDate::from_ymd_opt(y, m, d) {
-                found.push((c.get(0).map_or(0, |m| m.start()), c.get(0).map_or(0, |m| m.end()), day));
+                found.push((c.get(1).map_or(0, |m| m.start()), c.get(0).map_or(0, |m| m.end()), day));
             }
         }
     }
