@@ -7,8 +7,10 @@
 //! `@graph` and arrays, even when the JSON is slightly broken), OpenGraph
 //! `article:published_time`, `itemprop="datePublished"`, the meta names of the common
 //! content-management systems, `<time>` elements (those marked as the publication first),
-//! the URL path, and last the dates written in bylines and at the top of the text, in
-//! English, German, French, Spanish, Italian, Portuguese and Dutch. Published and modified
+//! the URL path, and last the dates written in bylines and at the top of the text (never
+//! in menus, sidebars, teasers or comments), in English, German, French, Spanish, Italian,
+//! Portuguese and Dutch with their abbreviations, the month names of twelve more
+//! languages, and `2020年3月12日`. Published and modified
 //! dates are kept apart: a date marked as an update is never taken for the publication.
 //! The day a page shows its readers in the lines under its headline is the day they take
 //! for the publication, and wins over metadata that names another day, unless the address
