@@ -8,10 +8,12 @@
 //! titles and of matching authors, and the pages read per second.
 //!
 //! ```sh
-//! cargo run --release --example eval-pages -- ../shared/real/pages-dev [--misses]
+//! cargo run --release --example eval-pages -- ../shared/real/pages-dev [--misses] [--dated] [--text]
 //! ```
 //!
-//! `--misses` lists every page whose date is missed or wrong, with the basis of the answer.
+//! `--misses` lists every page whose date is missed or wrong, with the basis of the answer;
+//! `--dated` lists every dated page so; `--text` lists, page by page, the snippets the main
+//! text misses and the furniture it keeps.
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -39,6 +41,8 @@ struct Label {
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let misses = args.iter().any(|a| a == "--misses");
+    let every_date = args.iter().any(|a| a == "--dated");
+    let text_misses = args.iter().any(|a| a == "--text");
     let folder = args.iter().find(|a| !a.starts_with("--")).map_or("../shared/real/pages-dev", String::as_str);
     let folder = Path::new(folder);
     let labels: BTreeMap<String, Label> = serde_json::from_slice(&std::fs::read(folder.join("labels.json"))?)?;
@@ -69,6 +73,15 @@ fn main() -> anyhow::Result<()> {
         found += label.with.iter().filter(|s| body.contains(&collapse(s))).count();
         furniture += label.without.len();
         leaked += label.without.iter().filter(|s| body.contains(&collapse(s))).count();
+        if text_misses {
+            let missed = label.with.iter().filter(|s| !body.contains(&collapse(s)));
+            let kept = label.without.iter().filter(|s| body.contains(&collapse(s)));
+            let lines: Vec<String> =
+                missed.map(|s| format!("    missed {s:?}")).chain(kept.map(|s| format!("    kept   {s:?}"))).collect();
+            if !lines.is_empty() {
+                println!("{key}\n{}", lines.join("\n"));
+            }
+        }
         if misses && page.failure.is_some() {
             println!("{key}\n    {}", page.failure.as_deref().unwrap_or_default());
         }
@@ -83,7 +96,7 @@ fn main() -> anyhow::Result<()> {
                 None => {}
             }
             answered += usize::from(day.is_some());
-            if misses && day.as_deref() != Some(label.date.as_str()) {
+            if every_date || misses && day.as_deref() != Some(label.date.as_str()) {
                 let basis = page.basis.get("published").map_or("", String::as_str);
                 println!("{key}\n    label {}  got {}  {basis}", label.date, day.as_deref().unwrap_or("-"));
             }

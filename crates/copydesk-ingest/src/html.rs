@@ -3,18 +3,24 @@
 //! A page's main text comes from `trafilatura`, a port of the trafilatura extractor: it
 //! scores the page's blocks and keeps the one that holds the story, without comments,
 //! scripts, styles, navigation, related links, comment sections, captions or share
-//! widgets. Its metadata comes from [`super::page::read_meta`], each field with the tag or
-//! rule that gave it; where the page gives none, the extractor's own reading fills in.
+//! widgets. What the extractor keeps of the lines that point to other pages goes after it:
+//! lists of links (and runs of paragraphs that are each a link) with the heading or line
+//! that introduces them, "read also" lines ("Read more: …", "Lea también: …"), and a
+//! short heading or a line ending in a colon left with nothing after it; the page's own
+//! links tell which text was a link. Its metadata comes from [`super::page::read_meta`],
+//! each field with the tag or rule that gave it; where the page gives none, the
+//! extractor's own reading fills in.
 //! A page whose text is a handful of words is a page whose story was not found: it is
 //! reported and skipped, never screened as an article (two such pages would otherwise be
 //! "copies" of each other's template words).
 //!
 //! A fragment (a feed entry's content) is reduced to its text on the same parser.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::LazyLock;
 
 use chrono::{DateTime, FixedOffset, TimeZone, Utc};
-use scraper::{Html, Node};
+use scraper::{ElementRef, Html, Node, Selector};
 
 use super::page::{read_meta, PageMeta};
 
@@ -78,7 +84,7 @@ pub fn read_page(html: &str, url: Option<&str>) -> Page {
         Ok(extracted) => {
             fill(&mut page, &extracted.metadata);
             // The extracted HTML keeps the paragraphs that the flat text runs together.
-            page.text = to_text(&extracted.content_html);
+            page.text = article_text(&extracted.content_html, &Links::new(&document));
             // Unclosed inline elements nest, and the extractor can then emit the same text
             // once per level. A main text never holds more than the page does.
             let page_chars: usize = document.root_element().text().map(str::len).sum();
@@ -228,8 +234,237 @@ pub fn to_text(html: &str) -> String {
     if !html.contains('<') && !html.contains('&') {
         return paragraphs(html);
     }
+    render(&Html::parse_fragment(html), &HashSet::new())
+}
+
+/// The text of the extractor's HTML of a story, less the blocks that point to other pages
+/// rather than tell the story: lists of links with the heading or line that introduces
+/// them, and paragraphs that are a "read also" line ("Read more: …", "Lea también: …").
+/// Lists of links that hold much of the text are the story itself (a page of links) and
+/// stay.
+fn article_text(html: &str, links: &Links) -> String {
     let fragment = Html::parse_fragment(html);
-    let mut out = String::with_capacity(html.len() / 2);
+    let mut dropped = HashSet::new();
+    let mut lists = Vec::new();
+    let total = compact(fragment.root_element()).chars().count();
+    let mut listed = 0;
+    for block in fragment.root_element().descendants().filter_map(ElementRef::wrap) {
+        let name = block.value().name();
+        if !matches!(name, "ul" | "ol" | "p") || inside_any(block, &["blockquote", "ul", "ol"]) {
+            continue;
+        }
+        if name == "p" {
+            if pointer(block, links) {
+                dropped.insert(block.id());
+            }
+            continue;
+        }
+        let items = block.children().filter_map(ElementRef::wrap).filter(|c| c.value().name() == "li").count();
+        let (text, linked) = links.share(block);
+        if items >= 2 && linked * 5 >= text * 4 {
+            lists.push(block.id());
+            listed += text;
+            if let Some(lead) = block.prev_siblings().find_map(ElementRef::wrap).filter(|lead| introduces(*lead)) {
+                lists.push(lead.id());
+            }
+        }
+    }
+    // Paragraphs one after another that are each a link: a list in all but name.
+    for parent in fragment.root_element().descendants().filter_map(ElementRef::wrap) {
+        let mut run: Vec<ElementRef> = Vec::new();
+        let children: Vec<ElementRef> = parent.children().filter_map(ElementRef::wrap).collect();
+        for (index, child) in children.iter().enumerate() {
+            let (text, linked) = links.share(*child);
+            let words = child.text().flat_map(str::split_whitespace).count();
+            let link_line = child.value().name() == "p" && text > 0 && linked * 5 >= text * 4 && words <= 25;
+            if link_line {
+                run.push(*child);
+            }
+            if !link_line || index + 1 == children.len() {
+                if run.len() >= 2 {
+                    listed += run.iter().map(|p| compact(*p).chars().count()).sum::<usize>();
+                    lists.extend(run.iter().map(|p| p.id()));
+                    if let Some(lead) = run[0].prev_siblings().find_map(ElementRef::wrap).filter(|l| introduces(*l)) {
+                        lists.push(lead.id());
+                    }
+                }
+                run.clear();
+            }
+        }
+    }
+    if listed * 10 <= total * 3 {
+        dropped.extend(lists);
+    }
+    // A short heading, or a line ending in a colon, with nothing after it introduces what
+    // the extractor left out (the list of other stories, the comments): it goes too.
+    let blocks: Vec<ElementRef> = fragment
+        .root_element()
+        .descendants()
+        .filter_map(ElementRef::wrap)
+        .filter(|b| {
+            matches!(
+                b.value().name(),
+                "p" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "li" | "td" | "pre" | "blockquote"
+            )
+        })
+        .filter(|b| b.text().any(|t| !t.trim().is_empty()))
+        .filter(|b| !b.ancestors().any(|a| dropped.contains(&a.id())) && !dropped.contains(&b.id()))
+        .collect();
+    for last in blocks.iter().rev().take(5) {
+        let text: String = last.text().collect();
+        let words = text.split_whitespace().count();
+        let sentence = text.trim_end().ends_with(['.', '!', '?', '"', '»', '“', '”']);
+        let heading = matches!(last.value().name(), "h1" | "h2" | "h3" | "h4" | "h5" | "h6") && words <= 8 && !sentence;
+        let opening = last.value().name() == "p" && text.trim_end().ends_with(':') && words <= 12;
+        if !(heading || opening) {
+            break;
+        }
+        dropped.insert(last.id());
+    }
+    render(&fragment, &dropped)
+}
+
+/// Whether an element sits inside one of these elements.
+fn inside_any(element: ElementRef, names: &[&str]) -> bool {
+    element.ancestors().filter_map(ElementRef::wrap).any(|a| names.contains(&a.value().name()))
+}
+
+/// Words of the lines that point readers to other stories, in the languages of the pages
+/// read most ("read", "see also", "related", "more on").
+const POINTERS: &[&str] = &[
+    "read",
+    "see also",
+    "related",
+    "more on",
+    "more from",
+    "recommend",
+    "interesting",
+    "lea ",
+    "lee ",
+    "leer",
+    "vea ",
+    "ver también",
+    "mira",
+    "interesar",
+    "relacionad",
+    "también",
+    "lesen",
+    "lesetipp",
+    "auch",
+    "mehr zum",
+    "weitere",
+    "empfehl",
+    "interessant",
+    "lire",
+    "à lire",
+    "voir aussi",
+    "aussi",
+    "leggi",
+    "anche",
+    "leia",
+    "veja",
+    "lees ook",
+    "czytaj",
+    "zobacz",
+    "przeczytaj",
+    "więcej",
+];
+
+fn names_a_pointer(text: &str) -> bool {
+    let text = format!("{} ", text.to_lowercase());
+    POINTERS.iter().any(|p| text.contains(p))
+}
+
+/// Whether an element is the heading or the line that introduces the list after it: a
+/// heading, or a short paragraph that ends in a colon or speaks of other stories.
+fn introduces(element: ElementRef) -> bool {
+    let text: String = element.text().collect();
+    let words = text.split_whitespace().count();
+    match element.value().name() {
+        "h2" | "h3" | "h4" | "h5" | "h6" => words <= 12,
+        "p" => words <= 8 && (text.trim_end().ends_with(':') || names_a_pointer(&text)),
+        _ => false,
+    }
+}
+
+/// Whether a paragraph points to another page: a lead-in of a few words that speaks of
+/// other stories, a colon ("Read also:", "Lea también:", "Czytaj też:"), and a link that
+/// is most of the paragraph.
+fn pointer(paragraph: ElementRef, links: &Links) -> bool {
+    let text: String = paragraph.text().collect();
+    let Some((lead, rest)) = text.split_once([':', '»']) else { return false };
+    if !rest.starts_with(char::is_whitespace) {
+        return false;
+    }
+    let (all, linked) = links.share(paragraph);
+    (1..=5).contains(&lead.split_whitespace().count())
+        && names_a_pointer(lead)
+        && rest.split_whitespace().count() <= 30
+        && linked * 10 >= all * 6
+}
+
+/// The links of a page, to tell which blocks of the extracted text were links: the
+/// extractor keeps a link's text but not the link.
+struct Links {
+    /// For each paragraph, list and list item of the page that holds a link: its text
+    /// without white space, and the characters of it inside links.
+    linked: HashMap<String, usize>,
+}
+
+impl Links {
+    fn new(document: &Html) -> Links {
+        static BLOCKS: LazyLock<Selector> =
+            LazyLock::new(|| Selector::parse("p, li, ul, ol").unwrap_or_else(|e| panic!("selector: {e:?}")));
+        let mut linked = HashMap::new();
+        for element in document.select(&BLOCKS) {
+            let (mut text, mut inside) = (String::new(), 0);
+            for node in element.descendants() {
+                if let Node::Text(t) = node.value() {
+                    let before = text.len();
+                    text.extend(t.chars().filter(|c| !c.is_whitespace()));
+                    let in_link = node
+                        .ancestors()
+                        .filter_map(ElementRef::wrap)
+                        .take_while(|a| a.id() != element.id())
+                        .any(|a| a.value().name() == "a");
+                    if in_link {
+                        inside += text[before..].chars().count();
+                    }
+                }
+                if text.len() > 8000 {
+                    break;
+                }
+            }
+            if inside > 0 && text.len() <= 8000 {
+                linked.entry(text).or_insert(inside);
+            }
+        }
+        Links { linked }
+    }
+
+    /// The characters of an extracted block and those of them that were inside links on
+    /// the page.
+    fn share(&self, block: ElementRef) -> (usize, usize) {
+        let key = compact(block);
+        let text = key.chars().count();
+        if let Some(inside) = self.linked.get(&key) {
+            return (text, (*inside).min(text));
+        }
+        // A list the extractor took apart: its items one by one.
+        let items = block.children().filter_map(ElementRef::wrap).filter(|c| c.value().name() == "li");
+        let inside = items.filter_map(|li| self.linked.get(&compact(li))).sum::<usize>();
+        (text, inside.min(text))
+    }
+}
+
+/// The text of an element without white space.
+fn compact(element: ElementRef) -> String {
+    element.text().flat_map(str::chars).filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The text of a parsed fragment, one paragraph per block, less the elements `dropped`.
+fn render(fragment: &Html, dropped: &HashSet<ego_tree::NodeId>) -> String {
+    let mut out = String::new();
     let mut stack = vec![(fragment.tree.root(), false)];
     while let Some((node, leaving)) = stack.pop() {
         match node.value() {
@@ -239,7 +474,7 @@ pub fn to_text(html: &str) -> String {
                 if BLOCKS.contains(&name) {
                     out.push('\n');
                 }
-                if leaving || SKIPPED.contains(&name) {
+                if leaving || SKIPPED.contains(&name) || dropped.contains(&node.id()) {
                     continue;
                 }
                 stack.push((node, true));
@@ -315,6 +550,43 @@ mod tests {
         }
         assert_eq!(page.site.as_deref(), Some("The Harbour Gazette"));
         assert!(page.basis["published"].contains("json-ld"), "{:?}", page.basis);
+    }
+
+    #[test]
+    fn links_to_other_stories_are_not_the_story() {
+        let page = page("links-furniture.html");
+        assert_eq!(page.failure, None);
+        for kept in ["petition signed by more than four thousand", "as the ferry trust proposed", "free for children."]
+        {
+            assert!(page.text.contains(kept), "{kept:?} lost from:\n{}", page.text);
+        }
+        for furniture in [
+            "Read also",
+            "Road bridge to close",
+            "More on this topic",
+            "Four thousand sign petition",
+            "A hundred years of crossing",
+            "From the same column",
+            "market hall",
+            "library's longer hours",
+            "You might also like",
+        ] {
+            assert!(!page.text.contains(furniture), "{furniture:?} leaked into:\n{}", page.text);
+        }
+        assert!(page.text.ends_with("free for children."), "{}", page.text);
+    }
+
+    #[test]
+    fn a_page_of_links_keeps_its_links() {
+        // When the lists of links are most of the text, they are the story.
+        let items: String = (1..=6)
+            .map(|i| format!("<li><a href='/d/{i}'>Deal number {i}: a tent for two at half price</a></li>"))
+            .collect();
+        let html = format!(
+            "<html><body><article><h1>Weekend deals</h1><p>Six offers we found this week, all ending on Sunday night, chosen by the editors.</p><ul>{items}</ul></article></body></html>"
+        );
+        let page = read_page(&html, None);
+        assert!(page.text.contains("Deal number 3"), "{page:?}");
     }
 
     #[test]

@@ -7,17 +7,22 @@
 //! `@graph` and arrays, even when the JSON is slightly broken), OpenGraph
 //! `article:published_time`, `itemprop="datePublished"`, the meta names of the common
 //! content-management systems, `<time>` elements (those marked as the publication first),
-//! the URL path, and last the dates written in bylines and at the top of the text, in
-//! English, German, French, Spanish, Italian, Portuguese and Dutch. Published and modified
+//! the URL path, and last the dates written in bylines and at the top of the text (never
+//! in menus, sidebars, teasers or comments), in English, German, French, Spanish, Italian,
+//! Portuguese and Dutch with their abbreviations, the month names of twelve more
+//! languages, and `2020年3月12日`. Published and modified
 //! dates are kept apart: a date marked as an update is never taken for the publication.
-//! Dates before 1995 or in the future are not believed.
+//! The day a page shows its readers in the lines under its headline is the day they take
+//! for the publication, and wins over metadata that names another day, unless the address
+//! names the metadata's day too. Dates before 1995 or in the future are not believed.
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeZone, Utc};
+use ego_tree::NodeId;
 use regex::Regex;
-use scraper::{ElementRef, Html, Selector};
+use scraper::{ElementRef, Html, Node, Selector};
 use serde_json::Value;
 
 use crate::util::{read_timestamp_with, Timestamp};
@@ -564,8 +569,39 @@ fn element_text(element: ElementRef, limit: usize) -> String {
     clean(&out)
 }
 
+/// The visible text of an element without the page's furniture: menus, asides, footers,
+/// forms, comments, lists of other stories, share and newsletter boxes.
+fn story_text(element: ElementRef, limit: usize) -> String {
+    let mut out = String::new();
+    visible_text_of(element, &mut out, limit, furniture);
+    clean(&out)
+}
+
+/// Whether an element is page furniture rather than the story, by its name or by a class
+/// or id that names a menu, an aside, comments or other stories.
+fn furniture(element: ElementRef) -> bool {
+    static MARKS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)comment|related|sidebar|widget|teaser|recommend|menu|navigation|navbar|breadcrumb|newsletter|share|social|footer|cookie|banner|promo|popular|most-read|trending")
+            .expect("regex")
+    });
+    // A container of the story that also names its sidebars (`main has-sidebar`) is not
+    // furniture; comments are, whatever else their class says.
+    static STORY: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?i)main|article|content|story|body|entry").expect("regex"));
+    if matches!(element.value().name(), "nav" | "aside" | "footer" | "form" | "menu") {
+        return true;
+    }
+    let marks = marks(element);
+    MARKS.is_match(&marks) && (marks.contains("comment") || !STORY.is_match(&marks))
+}
+
 /// Appends the text of an element, leaving out scripts, styles and other invisible parts.
 fn visible_text(element: ElementRef, out: &mut String, limit: usize) {
+    visible_text_of(element, out, limit, |_| false);
+}
+
+/// Appends the visible text of an element, less the elements `skip` names.
+fn visible_text_of(element: ElementRef, out: &mut String, limit: usize, skip: fn(ElementRef) -> bool) {
     for child in element.children() {
         if out.len() >= limit {
             return;
@@ -577,6 +613,10 @@ fn visible_text(element: ElementRef, out: &mut String, limit: usize) {
             if matches!(name, "script" | "style" | "noscript" | "template" | "svg" | "select" | "button") {
                 continue;
             }
+            if skip(child) {
+                out.push(' ');
+                continue;
+            }
             let block = matches!(
                 name,
                 "p" | "div" | "br" | "li" | "h1" | "h2" | "h3" | "h4" | "td" | "section" | "time" | "span"
@@ -584,7 +624,7 @@ fn visible_text(element: ElementRef, out: &mut String, limit: usize) {
             if block {
                 out.push(' ');
             }
-            visible_text(child, out, limit);
+            visible_text_of(child, out, limit, skip);
             if block {
                 out.push(' ');
             }
@@ -775,7 +815,20 @@ fn published(html: &Html, page: &Page, ld: &JsonLd, url: Option<&str>, lang: Opt
     candidates.extend(url.and_then(url_date));
     candidates.extend(text_date(html, lang));
     let (best, others) = candidates.split_first()?;
-    Some(local_day(best, others, &time_instants(html, lang)))
+    let answer = local_day(best, others, &time_instants(html, lang));
+    // The day the page shows its readers under the headline is the day they take for the
+    // publication; metadata that names another day speaks of another version of the page
+    // (a first draft, an earlier edition, the day in UTC). Unless the address names the
+    // metadata's day too.
+    let day = answer.value.date_naive();
+    let url_agrees = url.and_then(url_date).is_some_and(|u| u.value.date_naive() == day);
+    match shown_date(html, lang) {
+        Some(shown) if shown.value.date_naive() != day && !url_agrees => {
+            let basis = shown.basis.trim_end_matches(DATE_ONLY);
+            Some(Field::new(shown.value, format!("{basis} (the page's metadata says {day}){DATE_ONLY}")))
+        }
+        _ => Some(answer),
+    }
 }
 
 /// The instants of every `<time datetime>` of the page with an offset, updates included:
@@ -957,20 +1010,20 @@ fn time_element(html: &Html, lang: Option<&str>) -> Option<Date> {
 
 /// The date in a URL path: `/2024/11/22/`, `/2024-11-22/`, `/20241122/`.
 fn url_date(url: &str) -> Option<Date> {
+    // Four digits, then month and day with the same separator twice, or none at all.
     static PATH_DATE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"/((?:19|20)\d{2})([/_-]?)(0?[1-9]|1[0-2])([/_-]?)(0?[1-9]|[12]\d|3[01])(?:[/_.-]|$)")
-            .expect("regex")
+        Regex::new(r"/((?:19|20)\d{2})(?:([/_-])(\d{1,2})([/_-])(\d{1,2})|(\d{2})(\d{2}))(?:[/_.-]|$)").expect("regex")
     });
     let path = url.split_once("://").map_or(url, |(_, rest)| rest);
     let path = &path[path.find('/')?..];
     let path = path.split(['?', '#']).next()?;
     for c in PATH_DATE.captures_iter(path) {
-        // Either no separators (8 digits) or the same one twice.
-        let compact = c[2].is_empty() && c[4].is_empty() && c[3].len() == 2 && c[5].len() == 2;
-        if !(compact || !c[2].is_empty() && c[2] == c[4]) {
-            continue;
-        }
-        let (Ok(y), Ok(m), Ok(d)) = (c[1].parse(), c[3].parse(), c[5].parse()) else { continue };
+        let (month, day) = match (c.get(2), c.get(4)) {
+            (Some(a), Some(b)) if a.as_str() == b.as_str() => (&c[3], &c[5]),
+            (None, None) => (&c[6], &c[7]),
+            _ => continue,
+        };
+        let (Ok(y), Ok(m), Ok(d)) = (c[1].parse(), month.parse(), day.parse()) else { continue };
         if let Some(day) = NaiveDate::from_ymd_opt(y, m, d) {
             return day_field(day, format!("url path {}", &c[0]));
         }
@@ -991,7 +1044,9 @@ struct TextDate {
 }
 
 /// The month names and abbreviations of English, German, French, Spanish, Italian,
-/// Portuguese and Dutch.
+/// Portuguese and Dutch, and the month names (as a date writes them) of Polish, Czech,
+/// Swedish, Danish, Norwegian, Turkish, Indonesian, Romanian, Russian, Ukrainian, Finnish
+/// and Greek.
 const MONTHS: &[(&str, u32)] = &[
     ("january", 1),
     ("jan", 1),
@@ -1101,6 +1156,127 @@ const MONTHS: &[(&str, u32)] = &[
     ("dic", 12),
     ("dicembre", 12),
     ("dezembro", 12),
+    ("styczeń", 1),
+    ("stycznia", 1),
+    ("ledna", 1),
+    ("leden", 1),
+    ("ocak", 1),
+    ("ianuarie", 1),
+    ("января", 1),
+    ("січня", 1),
+    ("tammikuuta", 1),
+    ("ιανουαρίου", 1),
+    ("luty", 2),
+    ("lutego", 2),
+    ("února", 2),
+    ("únor", 2),
+    ("şubat", 2),
+    ("februarie", 2),
+    ("февраля", 2),
+    ("лютого", 2),
+    ("helmikuuta", 2),
+    ("φεβρουαρίου", 2),
+    ("marzec", 3),
+    ("marca", 3),
+    ("března", 3),
+    ("březen", 3),
+    ("marts", 3),
+    ("mart", 3),
+    ("maret", 3),
+    ("martie", 3),
+    ("марта", 3),
+    ("березня", 3),
+    ("maaliskuuta", 3),
+    ("μαρτίου", 3),
+    ("kwiecień", 4),
+    ("kwietnia", 4),
+    ("dubna", 4),
+    ("duben", 4),
+    ("nisan", 4),
+    ("aprilie", 4),
+    ("апреля", 4),
+    ("квітня", 4),
+    ("huhtikuuta", 4),
+    ("απριλίου", 4),
+    ("maj", 5),
+    ("maja", 5),
+    ("května", 5),
+    ("květen", 5),
+    ("mayıs", 5),
+    ("мая", 5),
+    ("травня", 5),
+    ("toukokuuta", 5),
+    ("μαΐου", 5),
+    ("czerwiec", 6),
+    ("czerwca", 6),
+    ("června", 6),
+    ("červen", 6),
+    ("haziran", 6),
+    ("iunie", 6),
+    ("июня", 6),
+    ("червня", 6),
+    ("kesäkuuta", 6),
+    ("ιουνίου", 6),
+    ("lipiec", 7),
+    ("lipca", 7),
+    ("července", 7),
+    ("červenec", 7),
+    ("temmuz", 7),
+    ("iulie", 7),
+    ("июля", 7),
+    ("липня", 7),
+    ("heinäkuuta", 7),
+    ("ιουλίου", 7),
+    ("sierpień", 8),
+    ("sierpnia", 8),
+    ("srpna", 8),
+    ("srpen", 8),
+    ("augusti", 8),
+    ("agustus", 8),
+    ("ağustos", 8),
+    ("августа", 8),
+    ("серпня", 8),
+    ("elokuuta", 8),
+    ("αυγούστου", 8),
+    ("wrzesień", 9),
+    ("września", 9),
+    ("září", 9),
+    ("eylül", 9),
+    ("septembrie", 9),
+    ("сентября", 9),
+    ("вересня", 9),
+    ("syyskuuta", 9),
+    ("σεπτεμβρίου", 9),
+    ("październik", 10),
+    ("października", 10),
+    ("října", 10),
+    ("říjen", 10),
+    ("ekim", 10),
+    ("octombrie", 10),
+    ("октября", 10),
+    ("жовтня", 10),
+    ("lokakuuta", 10),
+    ("οκτωβρίου", 10),
+    ("listopad", 11),
+    ("listopada", 11),
+    ("listopadu", 11),
+    ("kasım", 11),
+    ("noiembrie", 11),
+    ("ноября", 11),
+    ("листопада", 11),
+    ("marraskuuta", 11),
+    ("νοεμβρίου", 11),
+    ("grudzień", 12),
+    ("grudnia", 12),
+    ("prosince", 12),
+    ("prosinec", 12),
+    ("desember", 12),
+    ("aralık", 12),
+    ("decembrie", 12),
+    ("декабря", 12),
+    ("грудня", 12),
+    ("joulukuuta", 12),
+    ("δεκεμβρίου", 12),
 ];
 
 fn month_number(word: &str) -> Option<u32> {
@@ -1116,22 +1292,28 @@ struct DatePatterns {
     numeric_dmy: Regex,
     numeric_ymd: Regex,
     numeric_short: Regex,
+    /// `2020年3月12日`, `2020년 3월 12일`.
+    east_asian: Regex,
 }
 
 static PATTERNS: LazyLock<DatePatterns> = LazyLock::new(|| {
-    let mut names: Vec<&str> = MONTHS.iter().map(|(n, _)| *n).collect();
-    names.sort_by_key(|n| std::cmp::Reverse(n.chars().count()));
-    let months = names.join("|");
-    let year = r"((?:19|20)\d{2})";
+    // A month is any word here, looked up in `MONTHS` once found: a pattern with every
+    // month name of every language would be slow to run over the text of every page.
+    // Boundaries are ASCII ones, around digits, for the same reason.
+    let year = r"((?:19|20)\d{2})(?-u:\b)";
     DatePatterns {
         day_month_year: Regex::new(&format!(
-            r"(?i)\b(\d{{1,2}})(?:\.|º|°|er|st|nd|rd|th)?\s*(?:de\s+|-\s*)?({months})\b\.?,?\s*(?:de\s+|del\s+|-\s*)?{year}\b"
+            r"(?i)(?-u:\b)(\d{{1,2}})(?:\.|º|°|er|st|nd|rd|th)?\s*(?:de\s+|-\s*)?(\p{{L}}+)\.?,?\s*(?:de\s+|del\s+|-\s*)?{year}"
         ))
         .expect("regex"),
-        month_day_year: Regex::new(&format!(r"(?i)\b({months})\b\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+{year}\b")).expect("regex"),
-        numeric_dmy: Regex::new(r"\b(\d{1,2})([./-])(\d{1,2})([./-])((?:19|20)\d{2})\b").expect("regex"),
-        numeric_ymd: Regex::new(r"\b((?:19|20)\d{2})([./-])(\d{1,2})([./-])(\d{1,2})\b").expect("regex"),
-        numeric_short: Regex::new(r"\b(\d{1,2})\.(\d{1,2})\.(\d{2})\b").expect("regex"),
+        month_day_year: Regex::new(&format!(
+            r"(?i)(?:^|[^\p{{L}}\p{{N}}])(\p{{L}}+)\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+{year}"
+        ))
+        .expect("regex"),
+        numeric_dmy: Regex::new(r"(?-u:\b)(\d{1,2})([./-])(\d{1,2})([./-])((?:19|20)\d{2})(?-u:\b)").expect("regex"),
+        numeric_ymd: Regex::new(r"(?-u:\b)((?:19|20)\d{2})([./-])(\d{1,2})([./-])(\d{1,2})(?-u:\b)").expect("regex"),
+        numeric_short: Regex::new(r"(?-u:\b)(\d{1,2})\.(\d{1,2})\.(\d{2})(?-u:\b)").expect("regex"),
+        east_asian: Regex::new(r"((?:19|20)\d{2})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]").expect("regex"),
     }
 });
 
@@ -1172,7 +1354,7 @@ fn find_dates(text: &str, lang: Option<&str>, short_years: bool) -> Vec<TextDate
     for c in patterns.month_day_year.captures_iter(text) {
         if let (Some(m), Ok(d), Ok(y)) = (month_number(&c[1]), c[2].parse(), c[3].parse()) {
             if let Some(day) = NaiveDate::from_ymd_opt(y, m, d) {
-                found.push((c.get(0).map_or(0, |m| m.start()), c.get(0).map_or(0, |m| m.end()), day));
+                found.push((c.get(1).map_or(0, |m| m.start()), c.get(0).map_or(0, |m| m.end()), day));
             }
         }
     }
@@ -1191,6 +1373,12 @@ fn find_dates(text: &str, lang: Option<&str>, short_years: bool) -> Vec<TextDate
             continue;
         }
         let (Ok(y), Ok(m), Ok(d)) = (c[1].parse(), c[3].parse(), c[5].parse()) else { continue };
+        if let Some(day) = NaiveDate::from_ymd_opt(y, m, d) {
+            found.push((c.get(0).map_or(0, |m| m.start()), c.get(0).map_or(0, |m| m.end()), day));
+        }
+    }
+    for c in patterns.east_asian.captures_iter(text) {
+        let (Ok(y), Ok(m), Ok(d)) = (c[1].parse(), c[2].parse(), c[3].parse()) else { continue };
         if let Some(day) = NaiveDate::from_ymd_opt(y, m, d) {
             found.push((c.get(0).map_or(0, |m| m.start()), c.get(0).map_or(0, |m| m.end()), day));
         }
@@ -1228,6 +1416,96 @@ fn find_dates(text: &str, lang: Option<&str>, short_years: bool) -> Vec<TextDate
             TextDate { day, snippet, updated, published }
         })
         .collect()
+}
+
+/// Where each element of a page starts in the page's visible text, counted in bytes of
+/// text read before it: how far apart two parts of a page are as a reader sees them.
+struct Layout {
+    starts: HashMap<NodeId, usize>,
+}
+
+impl Layout {
+    fn new(html: &Html) -> Layout {
+        let mut starts = HashMap::new();
+        let mut offset = 0;
+        for node in html.tree.root().descendants() {
+            match node.value() {
+                Node::Element(_) => {
+                    starts.insert(node.id(), offset);
+                }
+                Node::Text(text) => {
+                    let hidden = node.parent().and_then(ElementRef::wrap).is_some_and(|p| {
+                        matches!(p.value().name(), "script" | "style" | "noscript" | "template" | "title")
+                    });
+                    if !hidden {
+                        offset += text.trim().len();
+                    }
+                }
+                _ => {}
+            }
+        }
+        Layout { starts }
+    }
+
+    fn start(&self, element: ElementRef) -> usize {
+        self.starts.get(&element.id()).copied().unwrap_or(usize::MAX)
+    }
+}
+
+/// The story's headline: the first `<h1>` outside navigation, asides and footers.
+fn headline(html: &Html) -> Option<ElementRef<'_>> {
+    html.select(selector!("h1")).find(|h| !inside(*h, &["nav", "aside", "footer"], &[]))
+}
+
+/// The date the page shows its readers with the story: written in an element whose class
+/// or id names the publication or a date (or in a `<time>`), in the headline's block or
+/// in the first lines after the headline; never in navigation, asides, footers, links,
+/// teasers or comments, and never one marked as an update. A date shown above the site's
+/// menu (the day's date in a masthead) is no story's date.
+fn shown_date(html: &Html, lang: Option<&str>) -> Option<Date> {
+    static MARKED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)publi|posted|date|time|datum|fecha|data|stamp|byline|meta|info|author|autor").expect("regex")
+    });
+    static FOREIGN: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)comment|related|sidebar|footer|widget|teaser|recommend|update|modif|navigation|menu|more|similar|next|prev")
+            .expect("regex")
+    });
+    let headline = headline(html)?;
+    let layout = Layout::new(html);
+    let top = layout.start(headline);
+    let block = headline.ancestors().filter_map(ElementRef::wrap).take(2).find(|a| element_text(*a, 800).len() < 600);
+    for element in html.select(selector!("body [class], body [id], body time")) {
+        let own = marks(element);
+        let time = element.value().name() == "time";
+        if !(time || MARKED.is_match(&own)) || FOREIGN.is_match(&own) {
+            continue;
+        }
+        let at = layout.start(element);
+        let in_block = block.is_some_and(|b| element.ancestors().any(|a| a.id() == b.id()));
+        if at > top.saturating_add(1500) {
+            break;
+        }
+        if at < top && !in_block {
+            continue;
+        }
+        if inside(element, &["aside", "footer", "nav", "a"], &["comment", "related", "teaser", "sidebar"]) {
+            continue;
+        }
+        // The text less the parts marked as an update (`<time class="updated">`).
+        let mut text = String::new();
+        visible_text_of(element, &mut text, 400, |e| marked_updated(&marks(e)));
+        let text = clean(&text);
+        if text.chars().count() > 300 {
+            continue;
+        }
+        if let Some(date) = find_dates(&text, lang, true).into_iter().find(|d| !d.updated) {
+            return day_field(
+                date.day,
+                format!("text \"{}\" in {} under the headline", date.snippet, describe(element)),
+            );
+        }
+    }
+    None
 }
 
 /// A date written in a byline-like element (one whose class or id speaks of the
@@ -1293,15 +1571,15 @@ fn text_date(html: &Html, lang: Option<&str>) -> Option<Date> {
         return Some(found);
     }
     // Near the headline: in the blocks around the first h1 of the story.
-    let headline = html.select(selector!("h1")).find(|h| !inside(*h, &["nav", "aside", "footer"], &[]));
+    let headline = headline(html);
     for block in headline.iter().flat_map(|h| h.ancestors().filter_map(ElementRef::wrap).take(3)) {
-        let text = element_text(block, 1500);
+        let text = story_text(block, 1500);
         if let Some(date) = find_dates(&text, lang, false).into_iter().find(|d| !d.updated) {
             return day_field(date.day, format!("text \"{}\" near the headline", date.snippet));
         }
     }
     let region = html.select(selector!("article, main, [role=main], body")).next()?;
-    let text = element_text(region, 3000);
+    let text = story_text(region, 3000);
     let dates = find_dates(&text, lang, false);
     let published = dates.iter().find(|d| d.published).or_else(|| dates.iter().find(|d| !d.updated))?;
     day_field(published.day, format!("text \"{}\"", published.snippet))
@@ -1396,6 +1674,18 @@ mod tests {
     }
 
     #[test]
+    fn dates_in_addresses_of_every_month_and_form() {
+        let day = |url: &str| url_date(url).map(|d| d.value.date_naive().to_string()).unwrap_or_default();
+        assert_eq!(day("https://blog.example/2019/11/17/post/"), "2019-11-17");
+        assert_eq!(day("https://blog.example/2019/1/5/post"), "2019-01-05");
+        assert_eq!(day("https://news.example/2022-12-30-year-in-review"), "2022-12-30");
+        assert_eq!(day("https://news.example/story/20221030/"), "2022-10-30");
+        assert_eq!(day("https://news.example/2022/10/"), "");
+        assert_eq!(day("https://news.example/2022/10-30/x"), "");
+        assert_eq!(day("https://news.example/2022/13/45/x/2021/12/01/"), "2021-12-01");
+    }
+
+    #[test]
     fn german_and_french_bylines_give_the_publication_not_the_update() {
         let meta = read(include_str!("../../../fixtures/pages/de-text.html"), None);
         assert_eq!(day(&meta.published), "2009-08-06");
@@ -1406,6 +1696,32 @@ mod tests {
         assert_eq!(day(&meta.published), "2020-03-12");
         assert!(basis(&meta.published).contains("Publié le 12 mars 2020"), "{}", basis(&meta.published));
         assert!(basis(&meta.published).ends_with("(date only, no time)"));
+    }
+
+    #[test]
+    fn the_day_shown_under_the_headline_wins_over_the_metadata() {
+        let page = include_str!("../../../fixtures/pages/shown-date.html");
+        let meta = read(page, Some("https://traveller.example/travel/lakeside-hotels"));
+        assert_eq!(day(&meta.published), "2023-01-01");
+        let shown = basis(&meta.published);
+        assert!(shown.contains("\"1 January 2023\"") && shown.contains("under the headline"), "{shown}");
+        assert!(shown.contains("metadata says 2021-11-22"), "{shown}");
+        assert_eq!(day(&meta.modified), "2023-01-01");
+        // The address names the metadata's day: two sources agree against the page.
+        let meta = read(page, Some("https://traveller.example/2021/11/22/lakeside-hotels"));
+        assert_eq!(day(&meta.published), "2021-11-22", "{}", basis(&meta.published));
+        // The masthead's day and the dates of related stories are no story's date.
+        let unshown = page.replace("<span class=\"article-byline__date\">1 January 2023</span>", "");
+        let meta = read(&unshown, None);
+        assert_eq!(day(&meta.published), "2021-11-22", "{}", basis(&meta.published));
+        assert_eq!(basis(&meta.published), "json-ld NewsArticle datePublished");
+    }
+
+    #[test]
+    fn dates_in_menus_and_sidebars_are_not_the_story_s() {
+        let meta = read(include_str!("../../../fixtures/pages/menu-dates.html"), None);
+        assert_eq!(day(&meta.published), "2022-11-21");
+        assert_eq!(basis(&meta.published), "text \"21. November 2022\" (date only, no time)");
     }
 
     #[test]
@@ -1433,6 +1749,26 @@ mod tests {
             find_dates("Kultur, 2.11.22", None, true).first().map(|d| d.day.to_string()).as_deref(),
             Some("2022-11-02")
         );
+    }
+
+    #[test]
+    fn dates_are_read_in_more_languages_and_scripts() {
+        for (text, expected) in [
+            ("Opublikowano: 12 marca 2020", "2020-03-12"),
+            ("Publikováno 5. května 2021", "2021-05-05"),
+            ("Publicerad 3 augusti 2019", "2019-08-03"),
+            ("Yayınlanma: 14 Şubat 2022", "2022-02-14"),
+            ("Diterbitkan 17 Agustus 2020", "2020-08-17"),
+            ("Publicat 1 decembrie 2018", "2018-12-01"),
+            ("Опубликовано 9 мая 2021", "2021-05-09"),
+            ("Julkaistu 6. joulukuuta 2017", "2017-12-06"),
+            ("Δημοσιεύθηκε 25 Μαρτίου 2021", "2021-03-25"),
+            ("2020年3月12日 10:00", "2020-03-12"),
+            ("2021년 11월 5일", "2021-11-05"),
+        ] {
+            let found = find_dates(text, None, false);
+            assert_eq!(found.first().map(|d| d.day.to_string()).as_deref(), Some(expected), "{text}");
+        }
     }
 
     #[test]
