@@ -63,9 +63,11 @@ fn plain_integer(text: &str, paragraph: &Paragraph, i: usize) -> Option<f64> {
 
 /// Whether the number at token `i` is the label of the name just before it: "FTSE 100",
 /// "Stoxx 600", "Boeing 737", "Route 66". A plain whole number of at least `MIN_LABEL`,
-/// after a capitalised content word (not a month or a weekday), with neither a unit, a
-/// scale, a percent sign nor a hyphen after it: the index, the model or the road, not a
-/// figure of the story. "FTSE 100 rose 0.4% to 8,120" states one figure, 8,120.
+/// after a capitalised content word (not a month or a weekday; written in capitals if it
+/// opens the sentence, where any word has a capital: "Roughly 900 households"), with
+/// neither a unit, a scale, a percent sign nor a hyphen after it: the index, the model or
+/// the road, not a figure of the story. "FTSE 100 rose 0.4% to 8,120" states one figure,
+/// 8,120.
 pub fn label(text: &str, paragraph: &Paragraph, i: usize) -> bool {
     let tokens = &paragraph.tokens;
     let Some(value) = plain_integer(text, paragraph, i) else { return false };
@@ -74,6 +76,10 @@ pub fn label(text: &str, paragraph: &Paragraph, i: usize) -> bool {
     }
     let name = paragraph.lower(i - 1);
     if lexicon::is_stop(name) || lexicon::is_calendar(name) || lexicon::is_clock(name) {
+        return false;
+    }
+    let opens = i < 2 || matches!(tokens[i - 2].kind, TokenKind::Punct('.' | '!' | '?' | ':' | '"' | '“' | '(' | '—'));
+    if opens && tokens[i - 1].text(text).chars().any(char::is_lowercase) {
         return false;
     }
     match tokens.get(i + 1) {
@@ -266,5 +272,8 @@ mod tests {
         assert_eq!(read("Shares in Karrow 42% higher"), ["42 %"]);
         assert_eq!(read("Storm Idris brought gusts of 80 mph"), ["80 mph"]);
         assert_eq!(read("In 300 cases the court agreed"), ["300"]);
+        // A word that opens a sentence has a capital whatever it is.
+        assert_eq!(read("Roughly 900 households are enrolled. Nearly 40 homes flooded."), ["900", "40"]);
+        assert_eq!(read("FTSE 100 futures rose 0.2 percent."), ["0.2 %"]);
     }
 }
