@@ -600,8 +600,12 @@ pub fn relate_stories(
                 HoldReason::NoNameShared { later_names: e.later_names, earlier_names: e.earlier_names }
             }
             (None, Some((story::Apart::FiguresDiffer, e))) => {
-                let facts =
-                    story::compare_facts(pair.0, pair.1, (options.sentence_similarity, story::ONE_FRAME), &weights);
+                let facts = story::compare_facts(
+                    pair,
+                    &story::align_and_match(pair.0, pair.1, options.sentence_similarity).1,
+                    story::ONE_FRAME,
+                    &weights,
+                );
                 let (name, earlier, later) = facts
                     .figures_example
                     .map(|at| story::written_differences(pair, at, &weights, false))
@@ -614,8 +618,12 @@ pub fn relate_stories(
                 }
             }
             (None, Some((story::Apart::NamesDiffer, e))) => {
-                let facts =
-                    story::compare_facts(pair.0, pair.1, (options.sentence_similarity, story::ONE_FRAME), &weights);
+                let facts = story::compare_facts(
+                    pair,
+                    &story::align_and_match(pair.0, pair.1, options.sentence_similarity).1,
+                    story::ONE_FRAME,
+                    &weights,
+                );
                 let (_, earlier, later) = facts
                     .names_example
                     .map(|at| story::written_differences(pair, at, &weights, true))

@@ -544,27 +544,41 @@ pub fn identical(a: &Profile, b: &Profile) -> usize {
 /// The most sentences of `a` and `b` that can be paired in order, each pair at least
 /// `floor` similar: a longest common subsequence over sentence pairs, in O(|a| |b|).
 pub fn align(a: &Profile, b: &Profile, floor: f64) -> usize {
+    align_and_match(a, b, floor).0
+}
+
+/// [`align`], and for each sentence of `a` the most similar sentence of `b` at least
+/// `floor` similar (the first of equals), from the same comparisons.
+pub fn align_and_match(a: &Profile, b: &Profile, floor: f64) -> (usize, Vec<Option<u32>>) {
     let (n, m) = (a.sentence_count(), b.sentence_count());
+    let mut matches: Vec<Option<u32>> = vec![None; n];
     if n == 0 || m == 0 {
-        return 0;
+        return (0, matches);
     }
     let mut previous = vec![0u16; m + 1];
     let mut current = vec![0u16; m + 1];
-    for i in 0..n {
+    for (i, matched) in matches.iter_mut().enumerate() {
         let s = a.sentence(i);
+        let mut top = 0.0;
         for j in 0..m {
             let t = b.sentence(j);
             let mut best = previous[j + 1].max(current[j]);
             // The Dice coefficient cannot reach the floor when the lengths are too far apart.
             let bound = 2.0 * s.len().min(t.len()) as f64 / (s.len() + t.len()) as f64;
-            if bound >= floor && dice(s, t) >= floor {
-                best = best.max(previous[j] + 1);
+            if bound >= floor {
+                let d = dice(s, t);
+                if d >= floor {
+                    best = best.max(previous[j] + 1);
+                    if matched.is_none() || d > top {
+                        (*matched, top) = (Some(j as u32), d);
+                    }
+                }
             }
             current[j + 1] = best;
         }
         std::mem::swap(&mut previous, &mut current);
     }
-    previous[m] as usize
+    (previous[m] as usize, matches)
 }
 
 /// How alike the frames of two sentences must be (Dice coefficient of their words but
@@ -592,22 +606,20 @@ pub struct Facts {
     pub names_example: Option<(u32, u32)>,
 }
 
-/// What a sentence says, for [`compare_facts`]: its words; its frame, the words that
+/// What a sentence says, for [`compare_facts`]: its frame, the words that
 /// are neither figures nor the distinctive words of names (what a template keeps when it
 /// is filled in again); and its names and figures that are not too common in the
 /// collection.
-struct Said<'p> {
-    words: &'p [u32],
+struct Said {
     frame: Vec<u32>,
     names: Vec<u32>,
     figures: Vec<u32>,
 }
 
-fn said<'p>(profile: &'p Profile, i: usize, weights: &Weights) -> Said<'p> {
+fn said(profile: &Profile, i: usize, weights: &Weights) -> Said {
     let (mut frame, mut figures) = (Vec::new(), Vec::new());
     let name_stems = profile.sentence_name_stems(i);
-    let words = profile.sentence(i);
-    for &k in words {
+    for &k in profile.sentence(i) {
         if profile.numbers.binary_search(&k).is_ok() {
             if weights.common_numbers.binary_search(&k).is_err() {
                 figures.push(k);
@@ -618,32 +630,16 @@ fn said<'p>(profile: &'p Profile, i: usize, weights: &Weights) -> Said<'p> {
     }
     let names =
         profile.sentence_names(i).iter().copied().filter(|k| weights.common_names.binary_search(k).is_err()).collect();
-    Said { words, frame, names, figures }
+    Said { frame, names, figures }
 }
 
 fn names_of(profile: &Profile, key: u32) -> bool {
     profile.names.binary_search_by_key(&key, |n| n.0).is_ok()
 }
 
-/// The sentence of `theirs` most like `words`, at least `floor` alike.
-fn most_similar(words: &[u32], theirs: &[Said], floor: f64) -> Option<usize> {
-    let mut best: Option<(usize, f64)> = None;
-    for (j, other) in theirs.iter().enumerate() {
-        let (frame, t) = (words, other.words);
-        // The Dice coefficient cannot reach the floor when the lengths are too far apart.
-        if 2.0 * frame.len().min(t.len()) as f64 / (frame.len() + t.len()).max(1) as f64 >= floor {
-            let d = dice(frame, t);
-            if d >= floor && best.is_none_or(|(_, top)| d > top) {
-                best = Some((j, d));
-            }
-        }
-    }
-    best.map(|(j, _)| j)
-}
-
 /// Compares the facts of similar sentences: for each sentence of `later` that names
-/// someone or states a figure, the most similar sentence of `earlier`, at least `floor`
-/// alike (Dice coefficient of their words). Two sentences of one frame (their words but
+/// someone or states a figure, the most similar sentence of `earlier` (`matches`, from
+/// [`align_and_match`]). Two sentences of one frame (their words but
 /// their figures and the distinctive words of their names at least `frame` alike) differ
 /// in their figures when each states a figure the other item states nowhere ("rose 0.8%
 /// to 8,412" against "fell 0.6% to 8,361"), and in their names when each names someone or somewhere the other item
@@ -651,17 +647,22 @@ fn most_similar(words: &[u32], theirs: &[Said], floor: f64) -> Option<usize> {
 /// sentences agree when they share a figure, or a name without other figures attached,
 /// and differ in neither. Names and
 /// figures common in the collection do not count.
-pub fn compare_facts(later: &Profile, earlier: &Profile, (floor, frame): (f64, f64), weights: &Weights) -> Facts {
-    let theirs: Vec<Said> = (0..earlier.sentence_count()).map(|j| said(earlier, j, weights)).collect();
+pub fn compare_facts(
+    (later, earlier): (&Profile, &Profile),
+    matches: &[Option<u32>],
+    frame: f64,
+    weights: &Weights,
+) -> Facts {
+    let mut theirs: Vec<Option<Said>> = (0..earlier.sentence_count()).map(|_| None).collect();
     let mut facts = Facts::default();
     let mut example_named = false;
-    for i in 0..later.sentence_count() {
+    for (i, &matched) in matches.iter().enumerate().take(later.sentence_count()) {
+        let Some(j) = matched.map(|j| j as usize).filter(|&j| j < theirs.len()) else { continue };
         let mine = said(later, i, weights);
         if mine.names.is_empty() && mine.figures.is_empty() {
             continue;
         }
-        let Some(j) = most_similar(mine.words, &theirs, floor) else { continue };
-        let other = &theirs[j];
+        let other = theirs[j].get_or_insert_with(|| said(earlier, j, weights));
         let one_frame = dice(&mine.frame, &other.frame) >= frame;
         let share_name = shared(&mine.names, &other.names) > 0;
         let other_figures = mine.figures.iter().any(|k| earlier.numbers.binary_search(k).is_err())
@@ -764,8 +765,8 @@ pub fn measure(
     let shared_numbers = shared(&later_numbers, &earlier_numbers);
     let shared_quotes =
         later.quotes.iter().filter(|q| earlier.quotes.iter().any(|e| same_quote(&q.words, &e.words))).count();
-    let aligned = align(later, earlier, options.sentence_similarity);
-    let facts_compared = compare_facts(later, earlier, (options.sentence_similarity, ONE_FRAME), weights);
+    let (aligned, matches) = align_and_match(later, earlier, options.sentence_similarity);
+    let facts_compared = compare_facts((later, earlier), &matches, ONE_FRAME, weights);
     let shorter = later.sentence_count().min(earlier.sentence_count());
     let facts = later_names.len() + later_numbers.len() + later.quotes.len();
     let novel = facts - shared_names - shared_numbers - shared_quotes;
@@ -1020,7 +1021,8 @@ mod tests {
     }
 
     fn facts(later: &Profile, earlier: &Profile, weights: &Weights) -> Facts {
-        compare_facts(later, earlier, (StoryOptions::default().sentence_similarity, ONE_FRAME), weights)
+        let (_, matches) = align_and_match(later, earlier, StoryOptions::default().sentence_similarity);
+        compare_facts((later, earlier), &matches, ONE_FRAME, weights)
     }
 
     #[test]
