@@ -11,13 +11,15 @@
 //!   cluster of its own);
 //! - the false links that join two events of one topic (similar events), the other false
 //!   links, and the missed pairs;
+//! - the pairs held apart, by reason, and how many of them report one event by the labels;
 //! - the time the story stage took.
 //!
 //! ```sh
 //! cargo run --release --example eval-events -- ../shared/real/events-dev [--config FILE] [--errors N]
 //! ```
 //!
-//! `--errors N` prints up to N false links and N missed pairs with their measured values.
+//! `--errors N` prints up to N false links, N missed pairs and N pairs of one event held
+//! apart, with their measured values.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -139,6 +141,21 @@ fn main() -> anyhow::Result<()> {
         f1(precision, recall)
     );
     println!("B-cubed   P {bp:.3}  R {br:.3}  F1 {:.3}", f1(bp, br));
+    // Pairs held apart, by the kind of reason: how many, and how many of one event.
+    let mut held: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+    let mut wrongly_held = Vec::new();
+    for h in &related.held_apart {
+        let kind = serde_json::to_value(h.reason).ok().and_then(|v| v["kind"].as_str().map(str::to_string));
+        let entry = held.entry(kind.unwrap_or_default()).or_default();
+        entry.0 += 1;
+        if event_of(h.later).is_some() && event_of(h.later) == event_of(h.earlier) {
+            entry.1 += 1;
+            wrongly_held.push(h);
+        }
+    }
+    for (kind, (all, one_event)) in &held {
+        println!("held apart by {kind}: {all} pairs, {one_event} of them one event");
+    }
     println!("relate stage {:.2} s", relate_time.as_secs_f64());
 
     let describe = |a: usize, b: usize| -> String {
@@ -160,6 +177,15 @@ fn main() -> anyhow::Result<()> {
     }
     for &(a, b) in missed.iter().take(errors) {
         println!("missed      {}", describe(a, b));
+    }
+    for h in wrongly_held.iter().take(errors) {
+        println!(
+            "held apart  {} ~ {} ({}): {}",
+            ids[h.later],
+            ids[h.earlier],
+            event_of(h.later).unwrap_or("?"),
+            h.reason.describe()
+        );
     }
     Ok(())
 }

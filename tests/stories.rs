@@ -285,14 +285,23 @@ fn fail_on_takes_rewrite_and_same_story() {
     assert_eq!(run(&["check", "-q", "--no-config", "--fail-on", "rewrite", "seeds"]), Some(0));
 }
 
-/// The pairs of `fixtures/events/` (hard negatives of the kinds editors meet, and one
-/// event told twice) and whether the report relates each: by a relation, or by one story
-/// cluster.
-fn event_pairs() -> Vec<(String, String, String, bool, Option<String>)> {
+/// The pairs of `fixtures/events/` (hard negatives of the kinds editors meet, and events
+/// told twice) and whether the report relates each: by a relation, or by one story
+/// cluster; with the reason it gives when it holds the pair apart, and the pair's `open`
+/// note in `labels.json` (a hard negative still related, and why).
+#[allow(clippy::type_complexity)]
+fn event_pairs() -> Vec<(String, String, String, bool, Option<String>, Option<String>)> {
     let report = check("fixtures/events/manifest.jsonl", Config::default());
     let found = found(&report);
     let story_of =
         |id: &str| report.clusters.iter().position(|c| c.kind == "story" && c.members.iter().any(|m| m.id == id));
+    let text = std::fs::read_to_string(path("fixtures/events/labels.json")).expect("labels.json");
+    let labels: Value = serde_json::from_str(&text).expect("labels are JSON");
+    let open = |a: &str| {
+        labels["pairs"]
+            .as_array()
+            .and_then(|pairs| pairs.iter().find(|p| p["a"] == a).and_then(|p| p["open"].as_str()).map(str::to_string))
+    };
     labelled_pairs("fixtures/events/labels.json")
         .into_iter()
         .map(|(a, b, expected)| {
@@ -301,33 +310,61 @@ fn event_pairs() -> Vec<(String, String, String, bool, Option<String>)> {
                 .item(&a)
                 .and_then(|item| item.held_apart.iter().find(|h| h.other == b))
                 .map(|h| h.reason.clone());
-            (a, b, expected, related, held)
+            let open = open(&a);
+            println!("{a} / {b}: expected {expected}, related {related}, held apart: {held:?}");
+            (a, b, expected, related, held, open)
         })
         .collect()
 }
 
 #[test]
-fn reports_of_one_event_are_related_and_a_retrospective_is_held_apart_by_its_dates() {
+fn reports_of_one_event_are_related_and_other_events_are_held_apart_with_what_differs() {
     let pairs = event_pairs();
-    let (_, _, _, related, _) = pairs.iter().find(|p| p.0 == "ev05-b").expect("ev05");
-    assert!(related, "two reports of one fire");
+    let find = |id: &str| pairs.iter().find(|p| p.0 == id).expect(id);
+    // Two reports of one fire, of one storm warning and of one match, in their own words.
+    for id in ["ev05-b", "ev10-b", "ev11-b"] {
+        assert!(find(id).3, "{id}: one event told twice");
+    }
     // A flood warning and a look back at an earlier flood of the same river: the same
     // places, people and sentences, ten years apart.
-    let (_, _, _, related, held) = pairs.iter().find(|p| p.0 == "ev03-b").expect("ev03");
+    let (_, _, _, related, held, _) = find("ev03-b");
     assert!(!related);
     assert_eq!(held.as_deref(), Some("event dates 2026-02-12 vs 2015-12-27"));
     // A club's match report and its transfer news share the club and the manager only.
-    let (_, _, _, related, _) = pairs.iter().find(|p| p.0 == "ev04-b").expect("ev04");
+    assert!(!find("ev04-b").3);
+    // Two days of one market: the same indexes, other closes.
+    let (_, _, _, related, held, _) = find("ev01-b");
     assert!(!related);
+    let held = held.as_deref().unwrap_or_default();
+    assert!(held.starts_with("figures differ for FTSE 100: "), "{held}");
+    assert!(held.contains("8,412") && held.contains("8,361"), "{held}");
+    // Two regions' warnings: the same frame, other places.
+    let (_, _, _, related, held, _) = find("ev02-b");
+    assert!(!related);
+    let held = held.as_deref().unwrap_or_default();
+    assert!(held.starts_with("names differ: ") && held.contains("Cornwall") && held.contains("Orkney"), "{held}");
 }
 
 #[test]
-#[ignore = "templated reports of two days or two regions are still related"]
 fn no_hard_negative_of_the_event_fixtures_is_related() {
     let wrong: Vec<String> = event_pairs()
         .into_iter()
-        .filter(|(_, _, expected, related, _)| *related != (expected == "related"))
-        .map(|(a, b, expected, related, _)| format!("{a} / {b}: expected {expected}, related {related}"))
+        .filter(|(_, _, expected, related, _, open)| open.is_none() && *related != (expected == "related"))
+        .map(|(a, b, expected, related, _, _)| format!("{a} / {b}: expected {expected}, related {related}"))
+        .collect();
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
+
+#[test]
+#[ignore = "a preview and the report of the match it previews are still related: the tense is not read"]
+fn the_open_hard_negatives_of_the_event_fixtures_are_held_apart() {
+    let pairs = event_pairs();
+    let open: Vec<_> = pairs.iter().filter(|p| p.5.is_some()).collect();
+    assert!(!open.is_empty());
+    let wrong: Vec<String> = open
+        .iter()
+        .filter(|(_, _, expected, related, _, _)| *related != (expected == "related"))
+        .map(|(a, b, _, _, _, note)| format!("{a} / {b}: {}", note.as_deref().unwrap_or_default()))
         .collect();
     assert!(wrong.is_empty(), "{wrong:#?}");
 }

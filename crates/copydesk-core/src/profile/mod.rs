@@ -7,10 +7,14 @@
 //!   ("Zelensky"), or the one before a generic head ("Tamsin" of "Tamsin River") ([`names`]);
 //! - its numbers with their units ([`numbers`]);
 //! - its direct quotations, each with its speaker when one is named ([`quotes`]);
-//! - its sentences, each as a small set of hashed content words, for alignment;
+//! - its sentences, each as a small set of hashed content words, for alignment, with the
+//!   names each sentence holds;
+//! - how its names and numbers are written ("Cornwall", "8,412", "2-1"), to say what
+//!   differs when two items are held apart;
 //! - what it says about where it comes from ([`Attribution`]).
 //!
-//! It is computed once per item, in the pass that fingerprints it, and holds no text.
+//! It is computed once per item, in the pass that fingerprints it, and holds no text but
+//! the written form of its names and numbers.
 
 pub mod lexicon;
 pub mod names;
@@ -32,6 +36,11 @@ use crate::model::{Item, MetadataLine};
 use crate::util::{hash_bytes, KeyMap};
 use quotes::Speaker;
 use text::{Paragraph, TokenKind};
+
+/// What ends the written form of each name and number in a profile's texts.
+const SEPARATOR: char = '\u{1f}';
+/// The longest written form kept of a name or a number, in bytes.
+const MAX_TEXT: usize = 40;
 
 /// Content words kept per item, the most frequent first.
 pub const DEFAULT_TERMS: usize = 64;
@@ -89,6 +98,16 @@ pub struct Profile {
     /// The words of every sentence, one after another; `sentence_ends` cuts them.
     sentence_words: Vec<u32>,
     sentence_ends: Vec<u32>,
+    /// The names of every sentence, one after another, `sentence_name_ends` cutting them:
+    /// for each sentence its name keys, sorted, then the stem of each name's distinctive
+    /// word (or `u32::MAX`), in the same order (empty for a profile read from an archive
+    /// of an older format).
+    sentence_names: Vec<u32>,
+    sentence_name_ends: Vec<u32>,
+    /// How each name of `names` is written, in their order, each followed by `SEPARATOR`.
+    name_text: String,
+    /// How each number of `numbers` is written, likewise.
+    number_text: String,
     pub named_quotes: u32,
     pub anonymous_sources: u32,
 }
@@ -106,6 +125,38 @@ impl Profile {
         self.sentence_words.get(start..end).unwrap_or(&[])
     }
 
+    /// The names of sentence `i` and the stems of their distinctive words.
+    fn names_and_stems(&self, i: usize) -> (&[u32], &[u32]) {
+        let start = i.checked_sub(1).and_then(|p| self.sentence_name_ends.get(p)).map_or(0, |&e| e as usize);
+        let end = self.sentence_name_ends.get(i).map_or(start, |&e| e as usize);
+        let block = self.sentence_names.get(start..end).unwrap_or(&[]);
+        block.split_at(block.len() / 2)
+    }
+
+    /// The name keys of sentence `i`, sorted, without repeats.
+    pub fn sentence_names(&self, i: usize) -> &[u32] {
+        self.names_and_stems(i).0
+    }
+
+    /// The stems of the distinctive words of the names of sentence `i` (those words are
+    /// among the sentence's words), in the order of [`Profile::sentence_names`];
+    /// `u32::MAX` for a word without a stem.
+    pub fn sentence_name_stems(&self, i: usize) -> &[u32] {
+        self.names_and_stems(i).1
+    }
+
+    /// How the name of `key` is written in the item ("Cornwall", "FTSE 100").
+    pub fn name_text(&self, key: u32) -> Option<&str> {
+        let index = self.names.binary_search_by_key(&key, |n| n.0).ok()?;
+        self.name_text.split(SEPARATOR).nth(index).filter(|t| !t.is_empty())
+    }
+
+    /// How the number of `key` is written in the item ("8,412", "$1.2710", "2-1").
+    pub fn number_text(&self, key: u32) -> Option<&str> {
+        let index = self.numbers.binary_search(&key).ok()?;
+        self.number_text.split(SEPARATOR).nth(index).filter(|t| !t.is_empty())
+    }
+
     /// Whether there is nothing to compare.
     pub fn is_empty(&self) -> bool {
         self.terms.is_empty()
@@ -119,6 +170,10 @@ impl Profile {
             + self.quotes.iter().map(|q| q.words.len() * 4 + 16).sum::<usize>()
             + self.sentence_words.capacity() * 4
             + self.sentence_ends.capacity() * 4
+            + self.sentence_names.capacity() * 4
+            + self.sentence_name_ends.capacity() * 4
+            + self.name_text.capacity()
+            + self.number_text.capacity()
     }
 }
 
@@ -201,6 +256,12 @@ struct Scratch {
     initial: Vec<bool>,
     /// The persons (names of two words or more) of the paragraph: token index and key.
     persons: Vec<(usize, u32)>,
+    /// How the names of `runs` and the numbers are written, one after another.
+    written: String,
+    /// The numbers of the item: key and how it is written (a range of `written`).
+    numbers: Vec<(u32, (u32, u32))>,
+    /// The sentences of the paragraph that are kept: first token, end token, number.
+    kept: Vec<(usize, usize, u32)>,
 }
 
 thread_local! {
@@ -252,6 +313,11 @@ struct NameRun {
     stem: Option<u32>,
     /// A single word that opens a sentence ("Analysts", "Hypersonic").
     lone_initial: bool,
+    /// Its first token in the paragraph, while the paragraph is read; then the number of
+    /// the kept sentence it stands in, or `u32::MAX`.
+    at: u32,
+    /// How it is written: a range of the scratch's `written`.
+    written: (u32, u32),
 }
 
 /// What is counted of a content word over the item.
@@ -312,9 +378,24 @@ fn build<'a>(
     max_terms: usize,
 ) -> Profile {
     let cache: &WordCache = &WORD_CACHE;
-    let Scratch { paragraph, words, counts, runs, stems, sentence, sentences, initial, persons } = scratch;
+    let Scratch {
+        paragraph,
+        words,
+        counts,
+        runs,
+        stems,
+        sentence,
+        sentences,
+        initial,
+        persons,
+        written,
+        numbers,
+        kept,
+    } = scratch;
     words.clear();
     runs.clear();
+    written.clear();
+    numbers.clear();
     let mut out = Profile::default();
     let mut position = 0u32;
     if let Some(title) = title {
@@ -325,7 +406,6 @@ fn build<'a>(
             }
         }
     }
-    let mut numbers: Vec<u32> = Vec::new();
     let mut last_person: Option<u32> = None;
 
     // A dateline's date and agency say who filed the story and when, not what it is about;
@@ -372,7 +452,17 @@ fn build<'a>(
         let quantities = if paragraph.has_digits { numbers::quantities(text, paragraph) } else { Vec::new() };
         for quantity in quantities {
             let key = number_key(&quantity.canonical());
-            numbers.push(key);
+            // Written with its currency sign, its scale and its unit: "$9,870", "3.9 million".
+            let number = tokens[quantity.token];
+            let first = match quantity.token.checked_sub(1).map(|p| tokens[p].kind) {
+                Some(TokenKind::Punct(c)) if !number.spaced && lexicon::currency_symbol(c).is_some() => {
+                    tokens[quantity.token - 1].start
+                }
+                _ => number.start,
+            };
+            let last = tokens.get(quantity.end.saturating_sub(1)).map_or(number.end, |t| t.end);
+            numbers.push((key, write(written, text.get(first as usize..last as usize).unwrap_or(""))));
+
             // The scale and unit words belong to the quantity.
             for (k, slot) in stems.iter_mut().enumerate().take(quantity.end).skip(quantity.token) {
                 *slot = (k == quantity.token).then_some(key);
@@ -383,6 +473,7 @@ fn build<'a>(
         // the paragraph, for "he said" at its start.
         let person_before_paragraph = last_person;
         persons.clear();
+        let first_run = runs.len();
         let mut i = 0;
         while i < tokens.len() {
             if !tokens[i].capital {
@@ -418,13 +509,38 @@ fn build<'a>(
             }
             let lower = names::strip_possessive(paragraph.lower(head));
             if quotes::is_name_word(lower) && !lexicon::is_generic_head(lower) {
-                let key = name_key(tokens[head].text(text));
                 let length = (start..end).filter(|&k| tokens[k].is_word()).count();
-                if length >= 2 && head == end - 1 {
+                let word = tokens[head].text(text);
+                // "FTSE 100", "Route 66": the label is part of the name.
+                let labelled = head == end - 1
+                    && names::strip_possessive(word).len() == word.len()
+                    && numbers::label(text, paragraph, end);
+                let shown = if labelled {
+                    let label = tokens[end].text(text);
+                    let at = written.len();
+                    written.push_str(word);
+                    written.push(' ');
+                    written.push_str(label);
+                    (at as u32, written.len() as u32)
+                } else {
+                    write(written, names::strip_possessive(word))
+                };
+                let key = if labelled {
+                    name_key(written.get(shown.0 as usize..shown.1 as usize).unwrap_or(word))
+                } else {
+                    name_key(word)
+                };
+                if length >= 2 && head == end - 1 && !labelled {
                     last_person = Some(key);
                     persons.push((start, key));
                 }
-                runs.push(NameRun { key, stem: stems[head], lone_initial: length == 1 && initial[start] });
+                runs.push(NameRun {
+                    key,
+                    stem: stems[head],
+                    lone_initial: length == 1 && initial[start],
+                    at: start as u32,
+                    written: shown,
+                });
             }
             i = end;
         }
@@ -461,10 +577,12 @@ fn build<'a>(
         }
 
         // Sentences.
+        kept.clear();
         for range in sentences.drain(..) {
             if out.sentence_ends.len() >= MAX_SENTENCES {
                 break;
             }
+            let (first, last) = (range.start, range.end);
             sentence.clear();
             sentence.extend(range.filter_map(|k| stems[k]));
             // A long sentence keeps the words with the smallest hashes: the same sample of
@@ -478,9 +596,15 @@ fn build<'a>(
             sentence.dedup();
             sentence.truncate(MAX_SENTENCE_WORDS);
             if sentence.len() >= MIN_SENTENCE_WORDS {
+                kept.push((first, last, out.sentence_ends.len() as u32));
                 out.sentence_words.extend_from_slice(sentence);
                 out.sentence_ends.push(out.sentence_words.len() as u32);
             }
+        }
+        // Each name of the paragraph in its kept sentence.
+        for run in &mut runs[first_run..] {
+            let at = run.at as usize;
+            run.at = kept.iter().find(|&&(first, last, _)| (first..last).contains(&at)).map_or(u32::MAX, |k| k.2);
         }
     }
 
@@ -499,27 +623,56 @@ fn build<'a>(
     // Names: a word the item also writes in lower case is a common word ("the central
     // bank"); a lone capitalised word that opens a sentence is a name only if the item
     // capitalises it elsewhere too.
-    let mut names: KeyMap<u32, u16> = KeyMap::default();
-    for run in runs.iter() {
+    runs.retain(|run| {
         let seen = run.stem.and_then(|stem| counts.get(&stem)).copied().unwrap_or_default();
-        if seen.lower || (run.lone_initial && !seen.capital) {
-            continue;
-        }
-        let count = names.entry(run.key).or_default();
+        !(seen.lower || (run.lone_initial && !seen.capital))
+    });
+    // Each name with its mentions and how it is first written.
+    let mut names: KeyMap<u32, Named> = KeyMap::default();
+    let shouted = |(start, end): (u32, u32)| {
+        let text = written.get(start as usize..end as usize).unwrap_or("");
+        !text.chars().any(char::is_lowercase)
+    };
+    for run in runs.iter() {
+        let (count, shown) = names.entry(run.key).or_insert((0, run.written));
         *count = count.saturating_add(1);
+        // "Tokyo" rather than the dateline's "TOKYO".
+        if shouted(*shown) && !shouted(run.written) {
+            *shown = run.written;
+        }
     }
-    out.names = names.into_iter().collect();
-    if out.names.len() > MAX_NAMES {
+    let mut named: Vec<(u32, Named)> = names.into_iter().collect();
+    if named.len() > MAX_NAMES {
         // The most mentioned names.
-        out.names.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        out.names.truncate(MAX_NAMES);
+        named.sort_unstable_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(&b.0)));
+        named.truncate(MAX_NAMES);
     }
-    out.names.sort_unstable();
-    numbers.sort_unstable();
-    numbers.dedup();
+    named.sort_unstable_by_key(|n| n.0);
+    out.names = named.iter().map(|&(key, (count, _))| (key, count)).collect();
+    out.name_text = texts(written, named.iter().map(|n| n.1 .1));
+    // The names of each sentence.
+    let mut in_sentences: Vec<(u32, u32, u32)> = runs
+        .iter()
+        .filter(|run| run.at != u32::MAX && out.names.binary_search_by_key(&run.key, |n| n.0).is_ok())
+        .map(|run| (run.at, run.key, run.stem.unwrap_or(u32::MAX)))
+        .collect();
+    in_sentences.sort_unstable();
+    in_sentences.dedup_by_key(|n| (n.0, n.1));
+    for block in in_sentences.chunk_by(|a, b| a.0 == b.0) {
+        let sentence = block[0].0 as usize;
+        out.sentence_name_ends.resize(sentence, out.sentence_names.len() as u32);
+        out.sentence_names.extend(block.iter().map(|n| n.1));
+        out.sentence_names.extend(block.iter().map(|n| n.2));
+        out.sentence_name_ends.push(out.sentence_names.len() as u32);
+    }
+    out.sentence_name_ends.resize(out.sentence_ends.len(), out.sentence_names.len() as u32);
+    numbers.sort_unstable_by_key(|n| n.0);
+    numbers.dedup_by_key(|n| n.0);
     // The numbers with the smallest hashes: the same sample of the same numbers everywhere.
     numbers.truncate(MAX_NUMBERS);
-    out.numbers = numbers;
+    out.numbers = numbers.iter().map(|n| n.0).collect();
+
+    out.number_text = texts(written, numbers.iter().map(|n| n.1));
 
     // Terms: the most frequent, the earliest first among equals.
     let mut terms: Vec<(u32, Count)> = counts.iter().map(|(&stem, &c)| (stem, c)).collect();
@@ -537,6 +690,34 @@ fn build<'a>(
     out.quotes.shrink_to_fit();
     out.sentence_words.shrink_to_fit();
     out.sentence_ends.shrink_to_fit();
+    out.sentence_names.shrink_to_fit();
+    out.sentence_name_ends.shrink_to_fit();
+    out
+}
+
+/// A name's mentions and how it is written (a range of the scratch's `written`).
+type Named = (u16, (u32, u32));
+
+/// Appends a written form, cut to `MAX_TEXT` bytes on a character boundary, to `written`;
+/// returns its range there.
+fn write(written: &mut String, text: &str) -> (u32, u32) {
+    let mut end = text.len().min(MAX_TEXT);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let start = written.len() as u32;
+    // The separator never stands inside a written form.
+    written.extend(text[..end].chars().filter(|&c| c != SEPARATOR));
+    (start, written.len() as u32)
+}
+
+/// The written forms of the given ranges of `written`, each followed by `SEPARATOR`.
+fn texts(written: &str, ranges: impl Iterator<Item = (u32, u32)>) -> String {
+    let mut out = String::new();
+    for (start, end) in ranges {
+        out.push_str(written.get(start as usize..end as usize).unwrap_or(""));
+        out.push(SEPARATOR);
+    }
     out
 }
 
@@ -624,6 +805,36 @@ mod tests {
         assert_eq!(p.quotes.len(), MAX_QUOTES);
         assert_eq!(p.sentence_count(), MAX_SENTENCES);
         assert!(p.heap_bytes() < 64 * 1024, "{}", p.heap_bytes());
+    }
+
+    #[test]
+    fn each_sentence_keeps_its_names_and_each_name_and_number_how_it_is_written() {
+        let p = profile(
+            None,
+            [
+                "An amber warning covers Cornwall and Devon from Friday. Gusts may reach 80 mph on exposed coasts.",
+                "The FTSE 100 index rose 0.8 percent to 8,412 points. Rovers beat Hollins 2-1 at Brookside Park.",
+            ],
+            64,
+        );
+        assert_eq!(p.sentence_count(), 4);
+        let mut first = [name_key("Cornwall"), name_key("Devon")];
+        first.sort_unstable();
+        assert_eq!(p.sentence_names(0), &first[..]);
+        assert!(p.sentence_names(1).is_empty());
+        // The label is part of the index's name; the stems of the names' distinctive words
+        // are among the sentence's words.
+        assert_eq!(p.sentence_names(2), &[name_key("FTSE 100")]);
+        assert_eq!(p.name_text(name_key("FTSE 100")), Some("FTSE 100"));
+        assert!(p.sentence_name_stems(0).iter().all(|stem| p.sentence(0).contains(stem)));
+        let written: Vec<&str> = p.numbers.iter().filter_map(|&k| p.number_text(k)).collect();
+        for figure in ["80 mph", "0.8 percent", "8,412", "2-1"] {
+            assert!(written.contains(&figure), "{figure} in {written:?}");
+        }
+        assert_eq!(written.len(), 4, "{written:?}");
+        // A name is shown as the text writes it, not as a dateline shouts it.
+        let dated = profile(None, ["TOKYO (Meridian Wire) - Shares in Tokyo rose on Tuesday as exporters gained."], 64);
+        assert_eq!(dated.name_text(name_key("Tokyo")), Some("Tokyo"));
     }
 
     #[test]

@@ -4,18 +4,24 @@
 //! `None`.
 //!
 //! ```text
-//! version: u8 = 1
+//! version: u8 = 2
 //! terms:     u32 count, then (hash u32, count u16) each
 //! names:     u32 count, then (key u32, mentions u16) each
 //! numbers:   u32 count, then u32 each
 //! quotes:    u32 count, then (speaker u32 + 1 or 0, u32 words, words u32…) each
 //! sentences: u32 count, then the end of each (u32), then u32 words, then words u32…
 //! named quotes u32, anonymous sources u32
+//! sentence names: u32 count, then the end of each (u32), then u32 entries, then entries
+//!            u32… (each sentence's name keys, then their stems)
+//! written names, written numbers: u32 bytes, then UTF-8 bytes each
 //! ```
+//!
+//! Version 1 ended after the anonymous sources: it reads back without the names of the
+//! sentences and the written forms.
 
 use super::{Profile, Quote};
 
-const VERSION: u8 = 1;
+const VERSION: u8 = 2;
 
 impl Profile {
     /// The profile as bytes (see the module documentation).
@@ -42,13 +48,18 @@ impl Profile {
         out.list(&self.sentence_words);
         out.u32(self.named_quotes);
         out.u32(self.anonymous_sources);
+        out.list(&self.sentence_name_ends);
+        out.list(&self.sentence_names);
+        out.text(&self.name_text);
+        out.text(&self.number_text);
         out.0
     }
 
     /// A profile read back from [`Profile::to_bytes`]; `None` when the bytes are not one.
     pub fn from_bytes(bytes: &[u8]) -> Option<Profile> {
         let mut input = Reader(bytes);
-        if input.take(1)? != [VERSION] {
+        let version = *input.take(1)?.first()?;
+        if version != 1 && version != VERSION {
             return None;
         }
         let terms = (0..input.len()?).map(|_| Some((input.u32()?, input.u16()?))).collect::<Option<_>>()?;
@@ -63,14 +74,10 @@ impl Profile {
         let sentence_ends: Vec<u32> = input.list()?;
         let sentence_words: Vec<u32> = input.list()?;
         // Every sentence must end inside the words, in order.
-        let mut start = 0;
-        for &end in &sentence_ends {
-            if end < start || end as usize > sentence_words.len() {
-                return None;
-            }
-            start = end;
+        if !cuts(&sentence_ends, sentence_words.len()) {
+            return None;
         }
-        let profile = Profile {
+        let mut profile = Profile {
             terms,
             names,
             numbers,
@@ -79,9 +86,38 @@ impl Profile {
             sentence_ends,
             named_quotes: input.u32()?,
             anonymous_sources: input.u32()?,
+            ..Profile::default()
         };
+        if version >= 2 {
+            profile.sentence_name_ends = input.list()?;
+            profile.sentence_names = input.list()?;
+            let ends = &profile.sentence_name_ends;
+            // One end per sentence, each block of names two halves (keys, stems).
+            let mut start = 0;
+            let halves = ends.iter().all(|&end| (end.wrapping_sub(std::mem::replace(&mut start, end))) % 2 == 0);
+            if !cuts(ends, profile.sentence_names.len())
+                || (!ends.is_empty() && ends.len() != profile.sentence_count())
+                || !halves
+            {
+                return None;
+            }
+            profile.name_text = input.text()?;
+            profile.number_text = input.text()?;
+        }
         input.0.is_empty().then_some(profile)
     }
+}
+
+/// Whether `ends` cut a list of `len` entries: in order, none past its end.
+fn cuts(ends: &[u32], len: usize) -> bool {
+    let mut start = 0;
+    for &end in ends {
+        if end < start || end as usize > len {
+            return false;
+        }
+        start = end;
+    }
+    true
 }
 
 struct Writer(Vec<u8>);
@@ -102,6 +138,11 @@ impl Writer {
     fn list(&mut self, values: &[u32]) {
         self.len(values.len());
         values.iter().for_each(|&v| self.u32(v));
+    }
+
+    fn text(&mut self, text: &str) {
+        self.len(text.len());
+        self.0.extend_from_slice(text.as_bytes());
     }
 }
 
@@ -134,6 +175,11 @@ impl Reader<'_> {
     fn list(&mut self) -> Option<Vec<u32>> {
         (0..self.len()?).map(|_| self.u32()).collect()
     }
+
+    fn text(&mut self) -> Option<String> {
+        let len = self.u32()? as usize;
+        String::from_utf8(self.take(len)?.to_vec()).ok()
+    }
 }
 
 #[cfg(test)]
@@ -150,6 +196,7 @@ mod tests {
         assert!(original.sentence_count() >= 2, "{}", original.sentence_count());
         assert!(!original.quotes.is_empty(), "quotes");
         assert!(!original.numbers.is_empty(), "numbers");
+        assert!(original.name_text(crate::profile::name_key("Solberg")) == Some("Solberg"));
         let bytes = original.to_bytes();
         assert_eq!(Profile::from_bytes(&bytes), Some(original));
         assert_eq!(Profile::from_bytes(&Profile::default().to_bytes()), Some(Profile::default()));
@@ -169,5 +216,23 @@ mod tests {
         assert_eq!(Profile::from_bytes(&other_version), None);
         // A length larger than the bytes left is refused before anything is allocated.
         assert_eq!(Profile::from_bytes(&[1, 255, 255, 255, 255]), None);
+    }
+
+    #[test]
+    fn a_profile_of_the_first_format_reads_back_without_sentence_names_and_written_forms() {
+        let original = profile(None, TEXT.lines(), DEFAULT_TERMS);
+        let mut bytes = original.to_bytes();
+        // Version 1 is version 2 without what follows the anonymous sources.
+        let tail = 4 * (2 + original.sentence_count() + original.sentence_names.len())
+            + 8
+            + original.name_text.len()
+            + original.number_text.len();
+        bytes.truncate(bytes.len() - tail);
+        bytes[0] = 1;
+        let read = Profile::from_bytes(&bytes).expect("version 1");
+        assert_eq!(read.names, original.names);
+        assert_eq!(read.sentence_count(), original.sentence_count());
+        assert!(read.sentence_names(0).is_empty());
+        assert_eq!(read.name_text(original.names[0].0), None);
     }
 }

@@ -179,8 +179,19 @@ pub enum HoldReason {
     EventDates { earlier: chrono::NaiveDate, later: chrono::NaiveDate },
     /// Both name people and places, and none of the same.
     NoNameShared { later_names: u32, earlier_names: u32 },
-    /// Similar sentences state different figures, and none the same.
-    FiguresDiffer { sentences: u32 },
+    /// Similar sentences state other figures, more of them than agree: how many differ,
+    /// and of the first that differ (one whose figures belong to a name both give, if
+    /// any) the name and the figures each states that the other item does not.
+    FiguresDiffer {
+        sentences: u32,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        name: Option<Written>,
+        earlier: Written,
+        later: Written,
+    },
+    /// Similar sentences name other people or places, more of them than agree: how many,
+    /// and of the first the names each gives that the other item never names.
+    NamesDiffer { sentences: u32, earlier: Written, later: Written },
     /// The two ended in different story clusters: the other members of either do not
     /// support the link.
     ClusterSupport,
@@ -194,11 +205,69 @@ impl HoldReason {
             HoldReason::NoNameShared { later_names, earlier_names } => {
                 format!("no name in common ({later_names} and {earlier_names} names)")
             }
-            HoldReason::FiguresDiffer { sentences } => {
-                format!("{sentences} similar sentences with other figures, none with the same")
+            HoldReason::FiguresDiffer { sentences, name, earlier, later } => {
+                let name = name.map(|n| format!(" for {n}")).unwrap_or_default();
+                format!("figures differ{name}: {earlier} vs {later}{}", similar(*sentences))
+            }
+            HoldReason::NamesDiffer { sentences, earlier, later } => {
+                format!("names differ: {earlier} vs {later}{}", similar(*sentences))
             }
             HoldReason::ClusterSupport => "the other members of the two stories do not support the link".to_string(),
         }
+    }
+}
+
+/// ", in 3 similar sentences" after the first that differs, when there are more.
+fn similar(sentences: u32) -> String {
+    if sentences > 1 {
+        format!(" ({sentences} similar sentences differ)")
+    } else {
+        String::new()
+    }
+}
+
+/// How a name or figures are written in an item ("FTSE 100", "8,412, 0.8 percent"), kept
+/// in place (a reason is copied as it is reported): at most `Written::CAPACITY` bytes,
+/// cut on a character boundary.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Written {
+    bytes: [u8; Written::CAPACITY],
+    len: u8,
+}
+
+impl Written {
+    pub const CAPACITY: usize = 47;
+
+    pub fn new(text: &str) -> Written {
+        let mut len = text.len().min(Written::CAPACITY);
+        while !text.is_char_boundary(len) {
+            len -= 1;
+        }
+        let mut bytes = [0; Written::CAPACITY];
+        bytes[..len].copy_from_slice(&text.as_bytes()[..len]);
+        Written { bytes, len: len as u8 }
+    }
+
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..self.len as usize]).unwrap_or("")
+    }
+}
+
+impl std::fmt::Display for Written {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::fmt::Debug for Written {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", self.as_str())
+    }
+}
+
+impl Serialize for Written {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }
 
@@ -524,12 +593,47 @@ pub fn relate_stories(
             continue;
         }
         let apart = relation.evidence.story.and_then(|e| story::apart(&e).map(|apart| (apart, e)));
+        let pair = (profiles[relation.later], profiles[relation.earlier]);
         let reason = match (gaps[index], apart) {
             (Some((earlier, later)), _) => HoldReason::EventDates { earlier, later },
-            (None, Some((story::Apart::NamesDiffer, e))) => {
+            (None, Some((story::Apart::NoNameShared, e))) => {
                 HoldReason::NoNameShared { later_names: e.later_names, earlier_names: e.earlier_names }
             }
-            (None, Some((story::Apart::FiguresDiffer, e))) => HoldReason::FiguresDiffer { sentences: e.figures_differ },
+            (None, Some((story::Apart::FiguresDiffer, e))) => {
+                let facts = story::compare_facts(
+                    pair,
+                    &story::align_and_match(pair.0, pair.1, options.sentence_similarity).1,
+                    story::ONE_FRAME,
+                    &weights,
+                );
+                let (name, earlier, later) = facts
+                    .figures_example
+                    .map(|at| story::written_differences(pair, at, &weights, false))
+                    .unwrap_or_default();
+                HoldReason::FiguresDiffer {
+                    sentences: e.figures_differ,
+                    name: name.as_deref().map(Written::new),
+                    earlier: Written::new(&earlier),
+                    later: Written::new(&later),
+                }
+            }
+            (None, Some((story::Apart::NamesDiffer, e))) => {
+                let facts = story::compare_facts(
+                    pair,
+                    &story::align_and_match(pair.0, pair.1, options.sentence_similarity).1,
+                    story::ONE_FRAME,
+                    &weights,
+                );
+                let (_, earlier, later) = facts
+                    .names_example
+                    .map(|at| story::written_differences(pair, at, &weights, true))
+                    .unwrap_or_default();
+                HoldReason::NamesDiffer {
+                    sentences: e.names_differ,
+                    earlier: Written::new(&earlier),
+                    later: Written::new(&later),
+                }
+            }
             (None, None) if together(relation.later, relation.earlier) => {
                 related.relations.push(relation);
                 continue;
@@ -707,6 +811,38 @@ mod tests {
 
     fn article(seeds: std::ops::Range<usize>) -> String {
         seeds.map(paragraph).collect::<Vec<_>>().join("\n")
+    }
+
+    #[test]
+    fn a_reason_says_what_differs_with_the_values() {
+        let figures = HoldReason::FiguresDiffer {
+            sentences: 4,
+            name: Some(Written::new("FTSE 100")),
+            earlier: Written::new("0.8 percent, 8,412"),
+            later: Written::new("0.6 percent, 8,361"),
+        };
+        assert_eq!(
+            figures.describe(),
+            "figures differ for FTSE 100: 0.8 percent, 8,412 vs 0.6 percent, 8,361 (4 similar sentences differ)"
+        );
+        let scores = HoldReason::FiguresDiffer {
+            sentences: 1,
+            name: Some(Written::new("Rovers")),
+            earlier: Written::new("2-1"),
+            later: Written::new("0-0"),
+        };
+        assert_eq!(scores.describe(), "figures differ for Rovers: 2-1 vs 0-0");
+        let names = HoldReason::NamesDiffer {
+            sentences: 2,
+            earlier: Written::new("Cornwall, Devon"),
+            later: Written::new("Orkney, Shetland"),
+        };
+        assert_eq!(names.describe(), "names differ: Cornwall, Devon vs Orkney, Shetland (2 similar sentences differ)");
+        let json = serde_json::to_value(names).expect("json");
+        assert_eq!(json["kind"], "names_differ");
+        assert_eq!(json["earlier"], "Cornwall, Devon");
+        // A long list is cut on a character boundary.
+        assert_eq!(Written::new(&"é".repeat(40)).as_str().len(), 46);
     }
 
     #[test]

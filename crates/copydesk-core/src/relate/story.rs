@@ -138,11 +138,19 @@ pub struct StoryEvidence {
     pub later_names: u32,
     /// …and the earlier's.
     pub earlier_names: u32,
-    /// Similar sentences of the two items that both state figures: how many share one…
+    /// Similar sentences of the two items that share a figure…
     pub figures_agree: u32,
-    /// …and how many share none (a templated sentence with another revenue, score or
-    /// death toll).
+    /// …and those that each state a figure the other item does not (a templated sentence
+    /// with another revenue, score or index close: "FTSE 100 rose 0.8% to 8,412" against
+    /// "FTSE 100 fell 0.6% to 8,361").
     pub figures_differ: u32,
+    /// Similar sentences that each name someone or somewhere the other item never names
+    /// (an amber warning for Cornwall against one for Orkney).
+    pub names_differ: u32,
+    /// Similar sentences that share a name or a figure and differ in neither…
+    pub facts_agree: u32,
+    /// …and those whose figures or names differ.
+    pub facts_differ: u32,
     /// Share of the later item's names, numbers and quotations absent from the earlier one.
     pub novelty: f64,
 }
@@ -536,62 +544,193 @@ pub fn identical(a: &Profile, b: &Profile) -> usize {
 /// The most sentences of `a` and `b` that can be paired in order, each pair at least
 /// `floor` similar: a longest common subsequence over sentence pairs, in O(|a| |b|).
 pub fn align(a: &Profile, b: &Profile, floor: f64) -> usize {
+    align_and_match(a, b, floor).0
+}
+
+/// [`align`], and for each sentence of `a` the most similar sentence of `b` at least
+/// `floor` similar (the first of equals), from the same comparisons.
+pub fn align_and_match(a: &Profile, b: &Profile, floor: f64) -> (usize, Vec<Option<u32>>) {
     let (n, m) = (a.sentence_count(), b.sentence_count());
+    let mut matches: Vec<Option<u32>> = vec![None; n];
     if n == 0 || m == 0 {
-        return 0;
+        return (0, matches);
     }
     let mut previous = vec![0u16; m + 1];
     let mut current = vec![0u16; m + 1];
-    for i in 0..n {
+    for (i, matched) in matches.iter_mut().enumerate() {
         let s = a.sentence(i);
+        let mut top = 0.0;
         for j in 0..m {
             let t = b.sentence(j);
             let mut best = previous[j + 1].max(current[j]);
             // The Dice coefficient cannot reach the floor when the lengths are too far apart.
             let bound = 2.0 * s.len().min(t.len()) as f64 / (s.len() + t.len()) as f64;
-            if bound >= floor && dice(s, t) >= floor {
-                best = best.max(previous[j] + 1);
+            if bound >= floor {
+                let d = dice(s, t);
+                if d >= floor {
+                    best = best.max(previous[j] + 1);
+                    if matched.is_none() || d > top {
+                        (*matched, top) = (Some(j as u32), d);
+                    }
+                }
             }
             current[j + 1] = best;
         }
         std::mem::swap(&mut previous, &mut current);
     }
-    previous[m] as usize
+    (previous[m] as usize, matches)
 }
 
-/// Compares the figures of similar sentences: for each sentence of `a` that states a
-/// figure, the most similar sentence of `b` (Dice at least `floor`) that states one too;
-/// returns how many of those pairs share a figure and how many share none. Figures common
-/// in the collection (`common`, sorted) do not count.
-pub fn figures(a: &Profile, b: &Profile, floor: f64, common: &[u32]) -> (u32, u32) {
-    let figures_of = |profile: &Profile, i: usize| -> Vec<u32> {
-        profile
-            .sentence(i)
-            .iter()
-            .copied()
-            .filter(|k| profile.numbers.binary_search(k).is_ok() && common.binary_search(k).is_err())
-            .collect()
-    };
-    let theirs: Vec<Vec<u32>> = (0..b.sentence_count()).map(|j| figures_of(b, j)).collect();
-    let (mut agree, mut differ) = (0, 0);
-    for i in 0..a.sentence_count() {
-        let mine = figures_of(a, i);
-        if mine.is_empty() {
-            continue;
-        }
-        let s = a.sentence(i);
-        let best = (0..b.sentence_count())
-            .map(|j| (dice(s, b.sentence(j)), j))
-            .filter(|&(d, _)| d >= floor)
-            .max_by(|x, y| x.0.total_cmp(&y.0));
-        match best {
-            Some((_, j)) if theirs[j].is_empty() => {}
-            Some((_, j)) if shared(&mine, &theirs[j]) > 0 => agree += 1,
-            Some(_) => differ += 1,
-            None => {}
+/// How alike the frames of two sentences must be (Dice coefficient of their words but
+/// their figures) for them to tell one frame of two events: a template filled in twice.
+/// Two reports of one event rarely word a sentence that alike, unless they copy it.
+pub const ONE_FRAME: f64 = 0.5;
+
+/// What the similar sentences of two items say of their facts ([`compare_facts`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Facts {
+    /// Similar sentences sharing a figure.
+    pub figures_agree: u32,
+    /// Similar sentences each stating a figure the other item does not state.
+    pub figures_differ: u32,
+    /// Similar sentences each naming someone or somewhere the other item never names.
+    pub names_differ: u32,
+    /// Similar sentences sharing a name or a figure, and differing in neither.
+    pub agree: u32,
+    /// Similar sentences differing in their figures or their names.
+    pub differ: u32,
+    /// The first sentences (of the later item, of the earlier) whose figures differ,
+    /// those attached to a name they share first…
+    pub figures_example: Option<(u32, u32)>,
+    /// …and the first whose names differ.
+    pub names_example: Option<(u32, u32)>,
+}
+
+/// What a sentence says, for [`compare_facts`]: its frame, the words that
+/// are neither figures nor the distinctive words of names (what a template keeps when it
+/// is filled in again); and its names and figures that are not too common in the
+/// collection.
+struct Said {
+    frame: Vec<u32>,
+    names: Vec<u32>,
+    figures: Vec<u32>,
+}
+
+fn said(profile: &Profile, i: usize, weights: &Weights) -> Said {
+    let (mut frame, mut figures) = (Vec::new(), Vec::new());
+    let name_stems = profile.sentence_name_stems(i);
+    for &k in profile.sentence(i) {
+        if profile.numbers.binary_search(&k).is_ok() {
+            if weights.common_numbers.binary_search(&k).is_err() {
+                figures.push(k);
+            }
+        } else if !name_stems.contains(&k) {
+            frame.push(k);
         }
     }
-    (agree, differ)
+    let names =
+        profile.sentence_names(i).iter().copied().filter(|k| weights.common_names.binary_search(k).is_err()).collect();
+    Said { frame, names, figures }
+}
+
+fn names_of(profile: &Profile, key: u32) -> bool {
+    profile.names.binary_search_by_key(&key, |n| n.0).is_ok()
+}
+
+/// Compares the facts of similar sentences: for each sentence of `later` that names
+/// someone or states a figure, the most similar sentence of `earlier` (`matches`, from
+/// [`align_and_match`]). Two sentences of one frame (their words but
+/// their figures and the distinctive words of their names at least `frame` alike) differ
+/// in their figures when each states a figure the other item states nowhere ("rose 0.8%
+/// to 8,412" against "fell 0.6% to 8,361"), and in their names when each names someone or somewhere the other item
+/// never names ("amber warning for Cornwall" against "for Orkney"). Two similar
+/// sentences agree when they share a figure, or a name without other figures attached,
+/// and differ in neither. Names and
+/// figures common in the collection do not count.
+pub fn compare_facts(
+    (later, earlier): (&Profile, &Profile),
+    matches: &[Option<u32>],
+    frame: f64,
+    weights: &Weights,
+) -> Facts {
+    let mut theirs: Vec<Option<Said>> = (0..earlier.sentence_count()).map(|_| None).collect();
+    let mut facts = Facts::default();
+    let mut example_named = false;
+    for (i, &matched) in matches.iter().enumerate().take(later.sentence_count()) {
+        let Some(j) = matched.map(|j| j as usize).filter(|&j| j < theirs.len()) else { continue };
+        let mine = said(later, i, weights);
+        if mine.names.is_empty() && mine.figures.is_empty() {
+            continue;
+        }
+        let other = theirs[j].get_or_insert_with(|| said(earlier, j, weights));
+        let one_frame = dice(&mine.frame, &other.frame) >= frame;
+        let share_name = shared(&mine.names, &other.names) > 0;
+        let other_figures = mine.figures.iter().any(|k| earlier.numbers.binary_search(k).is_err())
+            && other.figures.iter().any(|k| later.numbers.binary_search(k).is_err());
+        let figures_differ = one_frame && other_figures;
+        let names_differ = one_frame
+            && mine.names.iter().any(|&k| !names_of(earlier, k))
+            && other.names.iter().any(|&k| !names_of(later, k));
+        let share_figure = shared(&mine.figures, &other.figures) > 0;
+        facts.figures_agree += u32::from(share_figure);
+        facts.figures_differ += u32::from(figures_differ);
+        facts.names_differ += u32::from(names_differ);
+        if figures_differ || names_differ {
+            facts.differ += 1;
+        } else if share_figure || (share_name && !other_figures) {
+            // A name shared with other figures attached ("Hoshida Motor rose 2.1%" against
+            // "Hoshida Motor lost 2.4%") is the same company on another day as often as
+            // one event told twice: no agreement.
+            facts.agree += 1;
+        }
+        let pair = Some((i as u32, j as u32));
+        if figures_differ && (facts.figures_example.is_none() || (share_name && !example_named)) {
+            facts.figures_example = pair;
+            example_named = share_name;
+        }
+        if names_differ && facts.names_example.is_none() {
+            facts.names_example = pair;
+        }
+    }
+    facts
+}
+
+/// How many written forms a reason lists of each side.
+const SHOWN: usize = 4;
+
+/// What differs between sentence `i` of `later` and sentence `j` of `earlier`, in words:
+/// the figures (or the names) each states that the other item does not, at most `SHOWN`
+/// in alphabetical order, and for figures a name both sentences share (the first in that
+/// order). Returns (shared name, earlier's, later's).
+pub fn written_differences(
+    (later, earlier): (&Profile, &Profile),
+    (i, j): (u32, u32),
+    weights: &Weights,
+    names: bool,
+) -> (Option<String>, String, String) {
+    let Said { names: later_names, figures: later_figures, .. } = said(later, i as usize, weights);
+    let Said { names: earlier_names, figures: earlier_figures, .. } = said(earlier, j as usize, weights);
+    let list = |profile: &Profile, other: &Profile, keys: &[u32]| -> String {
+        let mut shown: Vec<&str> = keys
+            .iter()
+            .filter(|&&k| if names { !names_of(other, k) } else { other.numbers.binary_search(&k).is_err() })
+            .filter_map(|&k| if names { profile.name_text(k) } else { profile.number_text(k) })
+            .collect();
+        shown.sort_unstable();
+        shown.truncate(SHOWN);
+        shown.join(", ")
+    };
+    if names {
+        (None, list(earlier, later, &earlier_names), list(later, earlier, &later_names))
+    } else {
+        let name = later_names
+            .iter()
+            .filter(|k| earlier_names.binary_search(k).is_ok())
+            .filter_map(|&k| later.name_text(k))
+            .min()
+            .map(str::to_string);
+        (name, list(earlier, later, &earlier_figures), list(later, earlier, &later_figures))
+    }
 }
 
 /// Words two quotations must share to be one…
@@ -626,8 +765,8 @@ pub fn measure(
     let shared_numbers = shared(&later_numbers, &earlier_numbers);
     let shared_quotes =
         later.quotes.iter().filter(|q| earlier.quotes.iter().any(|e| same_quote(&q.words, &e.words))).count();
-    let aligned = align(later, earlier, options.sentence_similarity);
-    let (figures_agree, figures_differ) = figures(later, earlier, options.sentence_similarity, &weights.common_numbers);
+    let (aligned, matches) = align_and_match(later, earlier, options.sentence_similarity);
+    let facts_compared = compare_facts((later, earlier), &matches, ONE_FRAME, weights);
     let shorter = later.sentence_count().min(earlier.sentence_count());
     let facts = later_names.len() + later_numbers.len() + later.quotes.len();
     let novel = facts - shared_names - shared_numbers - shared_quotes;
@@ -643,8 +782,11 @@ pub fn measure(
         shared_quotes: shared_quotes as u32,
         later_names: later_names.len() as u32,
         earlier_names: earlier_names.len() as u32,
-        figures_agree,
-        figures_differ,
+        figures_agree: facts_compared.figures_agree,
+        figures_differ: facts_compared.figures_differ,
+        names_differ: facts_compared.names_differ,
+        facts_agree: facts_compared.agree,
+        facts_differ: facts_compared.differ,
         novelty: if facts == 0 { 0.0 } else { round(novel as f64 / facts as f64) },
     }
 }
@@ -704,36 +846,34 @@ fn standing_out(evidence: &StoryEvidence, options: &StoryOptions) -> bool {
 /// be about different people and places.
 const NAMES_TO_DIFFER: u32 = 2;
 
-/// The fewest similar sentences whose figures differ that make a pair, sharing no figure
-/// at all, two events told in one template (a quarterly result, a market close). Reports
-/// of one event that is still unfolding differ in a figure or two (a toll, a count), and
-/// share others.
-const FIGURES_TO_DIFFER: u32 = 4;
+/// The fewest similar sentences whose names or figures differ that make a pair two
+/// events told in one frame (two days' market close, two regions' warnings), when they
+/// are more than the similar sentences that agree. Reports of one event that is still
+/// unfolding differ in a figure or two (a toll, a count), and agree in more.
+const FACTS_TO_DIFFER: u32 = 2;
 
 /// Why the measured facts of a pair say it reports two events, whatever its words share.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Apart {
     /// Both items name people and places, and none of the same.
-    NamesDiffer,
-    /// Similar sentences state different figures, and none the same.
+    NoNameShared,
+    /// Similar sentences state other figures, more of them than agree.
     FiguresDiffer,
+    /// Similar sentences name other people or places, more of them than agree.
+    NamesDiffer,
 }
 
 /// Whether a pair's facts conflict: both items name people and places and share none of
-/// them, or the two share no figure while at least half of their similar sentences, and
-/// `FIGURES_TO_DIFFER` of them, state other figures (a revenue, a score, a price).
+/// them; or `FACTS_TO_DIFFER` of their similar sentences, and more than agree, differ in
+/// their figures (a revenue, a score, a price) or in their names (a region, a club).
 pub fn apart(evidence: &StoryEvidence) -> Option<Apart> {
     if evidence.shared_names == 0
         && evidence.later_names >= NAMES_TO_DIFFER
         && evidence.earlier_names >= NAMES_TO_DIFFER
     {
-        Some(Apart::NamesDiffer)
-    } else if evidence.shared_numbers == 0
-        && evidence.figures_agree == 0
-        && evidence.figures_differ >= FIGURES_TO_DIFFER
-        && 2 * evidence.figures_differ >= evidence.aligned_count
-    {
-        Some(Apart::FiguresDiffer)
+        Some(Apart::NoNameShared)
+    } else if evidence.facts_differ >= FACTS_TO_DIFFER && evidence.facts_differ > evidence.facts_agree {
+        Some(if evidence.figures_differ >= evidence.names_differ { Apart::FiguresDiffer } else { Apart::NamesDiffer })
     } else {
         None
     }
@@ -805,6 +945,9 @@ mod tests {
             earlier_names: 9,
             figures_agree: 3,
             figures_differ: 1,
+            names_differ: 0,
+            facts_agree: 5,
+            facts_differ: 1,
             novelty: 0.1,
         };
         assert_eq!(classify(&rewrite, &options), Some(Verdict::Rewrite));
@@ -873,6 +1016,15 @@ mod tests {
         assert!(measured[0].spread < 0.01, "one other item: no spread beyond the floor");
     }
 
+    fn weights_of(profiles: &[&Profile]) -> Weights {
+        Weights::new(profiles, 64)
+    }
+
+    fn facts(later: &Profile, earlier: &Profile, weights: &Weights) -> Facts {
+        let (_, matches) = align_and_match(later, earlier, StoryOptions::default().sentence_similarity);
+        compare_facts((later, earlier), &matches, ONE_FRAME, weights)
+    }
+
     #[test]
     fn similar_sentences_are_compared_by_their_figures() {
         let first = p("The ferry company reported quarterly revenue of 412 million euros on Tuesday.\n\
@@ -883,12 +1035,69 @@ mod tests {
             The company kept its forecast for the year.");
         let retold = p("On Tuesday the ferry company reported revenue of 412 million euros for the quarter.\n\
             Net profit rose to 38 million euros, the company said.");
-        let floor = StoryOptions::default().sentence_similarity;
-        assert_eq!(figures(&template, &first, floor, &[]), (0, 2));
-        assert_eq!(figures(&retold, &first, floor, &[]), (2, 0));
+        let weights = weights_of(&[&first, &template, &retold]);
+        let compared = facts(&template, &first, &weights);
+        assert_eq!((compared.figures_agree, compared.figures_differ, compared.agree, compared.differ), (0, 2, 0, 2));
+        assert_eq!(compared.figures_example, Some((0, 0)));
+        let compared = facts(&retold, &first, &weights);
+        assert_eq!((compared.figures_agree, compared.figures_differ, compared.agree, compared.differ), (2, 0, 2, 0));
         // A figure common in the collection says nothing.
-        let (agree, _) = figures(&retold, &first, floor, &retold.numbers);
-        assert_eq!(agree, 0);
+        let common = Weights { common_numbers: retold.numbers.clone(), ..weights_of(&[&first, &retold]) };
+        assert_eq!(facts(&retold, &first, &common).figures_agree, 0);
+    }
+
+    #[test]
+    fn a_figure_attached_to_an_index_is_compared_and_its_label_is_not() {
+        // Two days of one templated market report: the index's label is the same, its close is not.
+        let monday = p("The FTSE 100 index rose 0.8 percent to 8,412 points, while the FTSE 250 gained 0.5 percent.\n\
+            Sterling was little changed at $1.2710, and the yield on the 10-year gilt eased to 4.12 percent.");
+        let tuesday = p("The FTSE 100 index fell 0.6 percent to 8,361 points, while the FTSE 250 lost 0.3 percent.\n\
+            Sterling dipped to $1.2655, and the yield on the 10-year gilt rose to 4.19 percent.");
+        // "100" and "250" label the indexes: no figure of either day.
+        let written: Vec<&str> = monday.numbers.iter().filter_map(|&k| monday.number_text(k)).collect();
+        assert!(!written.contains(&"100") && !written.contains(&"250"), "{written:?}");
+        let weights = weights_of(&[&monday, &tuesday]);
+        let compared = facts(&tuesday, &monday, &weights);
+        assert_eq!(compared.figures_differ, 2, "{compared:?}");
+        assert_eq!(compared.differ, 2);
+        let (name, earlier, later) =
+            written_differences((&tuesday, &monday), compared.figures_example.expect("example"), &weights, false);
+        assert_eq!(name.as_deref(), Some("FTSE 100"));
+        assert!(earlier.contains("8,412") && later.contains("8,361"), "{earlier} vs {later}");
+    }
+
+    #[test]
+    fn a_name_with_other_figures_attached_is_no_agreement() {
+        let tuesday = p("Carmakers gained on the index, with Hoshida Motor up 2.1 percent.");
+        let wednesday = p("Automakers were among the biggest drags on the index, and Hoshida Motor lost 2.4 percent.");
+        let retold = p("Hoshida Motor gained 2.1 percent on the index, led by carmakers.");
+        let weights = weights_of(&[&tuesday, &wednesday, &retold]);
+        // Not one frame, so no conflict either; but the same company on another day.
+        let compared = facts(&wednesday, &tuesday, &weights);
+        assert_eq!((compared.agree, compared.differ), (0, 0), "{compared:?}");
+        assert_eq!(facts(&retold, &tuesday, &weights).agree, 1);
+    }
+
+    #[test]
+    fn similar_sentences_naming_other_places_differ() {
+        let cornwall = p("The Met Office has issued an amber warning for wind across Cornwall and Devon from Friday, with gusts expected on exposed coasts.\n\
+            Storm Idris is expected to bring power cuts and disruption to ferries between Penzance and Scilly.");
+        let orkney = p("The Met Office has issued an amber warning for wind across Orkney and Shetland from Sunday, with gusts expected on exposed islands.\n\
+            Storm Ffion is expected to bring power cuts and disruption to ferries between Aberdeen and Lerwick.");
+        let retold = p(
+            "Forecasters at the Met Office warned of wind across Cornwall and Devon, with gusts likely on the coast.\n\
+            Ferries between Penzance and Scilly may be disrupted as Storm Idris brings power cuts.",
+        );
+        let weights = weights_of(&[&cornwall, &orkney, &retold]);
+        let compared = facts(&orkney, &cornwall, &weights);
+        assert_eq!((compared.names_differ, compared.differ, compared.agree), (2, 2, 0), "{compared:?}");
+        let (_, earlier, later) =
+            written_differences((&orkney, &cornwall), compared.names_example.expect("example"), &weights, true);
+        assert_eq!((earlier.as_str(), later.as_str()), ("Cornwall, Devon", "Orkney, Shetland"));
+        // Another report of the same warning names the same places.
+        let compared = facts(&retold, &cornwall, &weights);
+        assert_eq!((compared.names_differ, compared.differ), (0, 0), "{compared:?}");
+        assert!(compared.agree >= 1, "{compared:?}");
     }
 
     #[test]
@@ -914,19 +1123,23 @@ mod tests {
             shared_quotes: 0,
             later_names: 8,
             earlier_names: 9,
-            figures_agree: 0,
-            figures_differ: 5,
+            figures_agree: 1,
+            figures_differ: 4,
+            names_differ: 1,
+            facts_agree: 1,
+            facts_differ: 4,
             novelty: 0.9,
         };
         assert_eq!(apart(&evidence), Some(Apart::FiguresDiffer), "one template, other figures");
-        // One shared figure, or figures in too few of the similar sentences: one event.
-        assert_eq!(apart(&StoryEvidence { shared_numbers: 1, ..evidence }), None);
-        assert_eq!(apart(&StoryEvidence { figures_agree: 1, ..evidence }), None);
-        assert_eq!(apart(&StoryEvidence { figures_differ: 2, aligned_count: 6, ..evidence }), None);
-        assert_eq!(apart(&StoryEvidence { figures_differ: 4, aligned_count: 10, ..evidence }), None);
+        // As many similar sentences agree as differ, or one differs alone: one event.
+        assert_eq!(apart(&StoryEvidence { facts_agree: 4, ..evidence }), None);
+        assert_eq!(apart(&StoryEvidence { facts_differ: 1, facts_agree: 0, ..evidence }), None);
+        // Sentences naming other places, more than differ in figures.
+        let places = StoryEvidence { figures_differ: 0, names_differ: 3, facts_differ: 3, ..evidence };
+        assert_eq!(apart(&places), Some(Apart::NamesDiffer));
         // Both name people and places, none the same.
-        let strangers = StoryEvidence { shared_names: 0, figures_differ: 0, ..evidence };
-        assert_eq!(apart(&strangers), Some(Apart::NamesDiffer));
+        let strangers = StoryEvidence { shared_names: 0, facts_differ: 0, ..evidence };
+        assert_eq!(apart(&strangers), Some(Apart::NoNameShared));
         assert_eq!(apart(&StoryEvidence { later_names: 1, ..strangers }), None, "too few names to tell");
     }
 
