@@ -83,6 +83,10 @@ pub const MIGRATIONS: &[&str] = &[
         data TEXT NOT NULL
     );
     INSERT OR IGNORE INTO meta (key, value) VALUES ('profiles', '0');",
+    // 5: content profiles written from now on keep each sentence's names and how names
+    //    and numbers are written (profile encoding 2; those of encoding 1 are still read),
+    //    which an older copydesk cannot decode: the version keeps it from opening them.
+    "INSERT OR REPLACE INTO meta (key, value) VALUES ('profile_encoding', '2');",
 ];
 
 /// The schema version this copydesk writes.

@@ -85,7 +85,7 @@ pub const RULES: &[Rule] = &[
         name: "SameStory",
         level: Level::Note,
         description: "The item reports the same event as an earlier item, with information of its own (shared names, numbers, quotations and vocabulary).",
-        measured: "Candidates share at least min_shared_keys rare names, numbers or telling words. A pair is the same story when its profile cosine is at least same_story_cosine with enough shared names, facts and aligned sentences, or when its cosine stands story_z spreads above what each item shares with the rest of the collection. Pairs whose event dates lie more than max_event_gap_days apart, that share no name, or whose figures differ are held apart, with the reason in the report.",
+        measured: "Candidates share at least min_shared_keys rare names, numbers or telling words. A pair is the same story when its profile cosine is at least same_story_cosine with enough shared names, facts and aligned sentences, or when its cosine stands story_z spreads above what each item shares with the rest of the collection. Pairs whose event dates lie more than max_event_gap_days apart, that share no name, or whose similar sentences state other figures or names (one template, two events) are held apart, with the reason and the values in the report.",
         settings: &["story.same_story_cosine", "story.same_story_names", "story.same_story_facts", "story.same_story_aligned", "story.story_z", "story.max_event_gap_days", "story.min_shared_keys"],
     },
     Rule {

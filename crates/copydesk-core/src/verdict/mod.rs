@@ -112,7 +112,8 @@ pub struct HeldApartFrom {
     pub other: String,
     /// Why, in words: "event dates 2008-12-11 vs 2009-04-28".
     pub reason: String,
-    /// Why, as data: `kind` and its values.
+    /// Why, as data: `kind` (`event_dates`, `no_name_shared`, `figures_differ`,
+    /// `names_differ`, `cluster_support`) and its values.
     pub hold: HoldReason,
     #[serde(flatten)]
     pub evidence: Evidence,
