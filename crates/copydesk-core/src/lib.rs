@@ -25,5 +25,6 @@ pub mod relate;
 pub mod score;
 pub mod util;
 pub mod verdict;
+pub mod wire;
 
 pub use error::{Error, Result};

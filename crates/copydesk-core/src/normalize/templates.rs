@@ -39,6 +39,12 @@ impl TemplateCounter {
         self
     }
 
+    /// The counts, to be added up elsewhere (by another process): each line's items, and
+    /// each source's line's items (the source by its key).
+    pub fn into_counts(self) -> (KeyMap<u64, u32>, KeyMap<(u64, u64), u32>) {
+        (self.lines, self.source_lines)
+    }
+
     /// Keeps what can matter: lines seen in more than one item.
     pub fn finish(mut self) -> Templates {
         self.lines.retain(|_, n| *n > 1);
@@ -61,6 +67,17 @@ fn source_key(source: &str) -> u64 {
 }
 
 impl Templates {
+    /// Templates from counts added up over the whole collection elsewhere: each line's
+    /// items, and each source's line's items. Lines seen once may be left out; the lines
+    /// of the items to be normalized must be there.
+    pub fn from_counts(
+        lines: impl IntoIterator<Item = (u64, u32)>,
+        source_lines: impl IntoIterator<Item = ((u64, u64), u32)>,
+    ) -> Templates {
+        TemplateCounter { lines: lines.into_iter().collect(), source_lines: source_lines.into_iter().collect() }
+            .finish()
+    }
+
     /// In how many items a line occurs (1 for lines seen once).
     pub fn frequency(&self, key: u64) -> u32 {
         self.lines.get(&key).copied().unwrap_or(1)
