@@ -28,8 +28,8 @@ pub mod synth;
 pub mod watch;
 
 pub use pipeline::{
-    analysis_settings, analyze_inputs, check, check_timed, extract, extract_where, ingest_options, judge, relate,
-    Analysis, CheckOptions, Timings,
+    analysis_settings, analyze_inputs, analyze_unit, check, check_timed, collection_as_of, count_unit, extract,
+    extract_where, ingest_options, judge, relate, report_of, Analysis, CheckOptions, Roll, Timings, UnitCount,
 };
 pub use progress::{Progress, Silent};
 pub use settings::Settings;

@@ -21,7 +21,7 @@ use rayon::prelude::*;
 use copydesk_core::analysis::{self, AnalysisSettings, Analyzed, CollectionDate};
 use copydesk_core::date;
 use copydesk_core::fingerprint::Signer;
-use copydesk_core::model::Problem;
+use copydesk_core::model::{Location, Problem};
 use copydesk_core::normalize::{self, TemplateCounter, Templates};
 use copydesk_core::relate::Related;
 use copydesk_core::verdict::{self, Verdicts};
@@ -84,24 +84,31 @@ pub fn check_timed(options: &CheckOptions) -> Result<(Report, Timings)> {
     let analysis = analyze_inputs(&inputs, options)?;
     let mut timings = analysis.timings;
 
+    let report = report_of(analysis, inputs.files.len(), &options.settings, &mut timings);
+    Ok((report, timings))
+}
+
+/// The collection stages after the per-item ones: relate, judge, build the report. Every
+/// driver ends here, on one machine or many.
+pub fn report_of(analysis: Analysis, files: usize, settings: &Settings, timings: &mut Timings) -> Report {
     let start = Instant::now();
-    let related = relate(&analysis.analyzed, &options.settings);
+    let related = relate(&analysis.analyzed, settings);
     timings.relate = start.elapsed();
 
     let start = Instant::now();
-    let verdicts = judge(&analysis.analyzed, &related, None, &options.settings);
+    let verdicts = judge(&analysis.analyzed, &related, None, settings);
     let report = report::build(report::Input {
         analyzed: &analysis.analyzed,
         verdicts,
         problems: analysis.problems,
-        files: inputs.files.len(),
+        files,
         as_of: analysis.as_of,
         candidates: related.stats,
-        configuration: options.settings.configuration.clone(),
+        configuration: settings.configuration.clone(),
         archive: None,
     });
     timings.report = start.elapsed();
-    Ok((report, timings))
+    report
 }
 
 /// What the per-item stages make of a set of inputs.
@@ -138,7 +145,7 @@ pub fn analyze_inputs(inputs: &Inputs, options: &CheckOptions) -> Result<Analysi
     let start = Instant::now();
     // The first pass counted the items: the second shows how far it is, and when it ends.
     progress.phase("analysing (2/2)", Some(first.ids.len() as u64));
-    let as_of = options.as_of.or(first.collection_date.date);
+    let as_of = collection_as_of(options, &first.collection_date);
     let dating = date::Context { timeline: &timeline, as_of, max_age_days: options.settings.date.max_age_days };
     let analyzed = second_pass(inputs, &ingest_options, &first, options, &dating, progress);
     timings.analyze = start.elapsed();
@@ -148,6 +155,12 @@ pub fn analyze_inputs(inputs: &Inputs, options: &CheckOptions) -> Result<Analysi
         problems.extend(first.collection_date.set_aside_problem());
     }
     Ok(Analysis { analyzed, problems, as_of, timings })
+}
+
+/// The dating context of a collection: the timeline, and the collection's date (`as_of`
+/// when given, else the one its published dates give).
+pub fn collection_as_of(options: &CheckOptions, collection: &CollectionDate) -> Option<NaiveDate> {
+    options.as_of.or(collection.date)
 }
 
 /// What copydesk reads from the inputs, item by item (`copydesk extract`): the same two
@@ -229,52 +242,99 @@ fn for_each_batch<T: Send>(
 
 fn first_pass(inputs: &Inputs, options: &IngestOptions, progress: &dyn Progress) -> FirstPass {
     let mut counter = TemplateCounter::default();
-    let mut ids = Vec::new();
-    let mut problems = Vec::new();
-    let mut taken: HashMap<String, usize> = HashMap::new();
-    let mut published: Vec<NaiveDate> = Vec::new();
+    let mut roll = Roll::default();
     for_each_batch(
         inputs,
         options,
-        |unit| {
-            let parsed = ingest::parse_keeping(unit, inputs, options);
-            let mut counter = TemplateCounter::default();
-            let mut ids = Vec::with_capacity(parsed.items.len());
-            let dates: Vec<NaiveDate> =
-                parsed.items.iter().filter_map(|item| item.published).map(|p| p.date_naive()).collect();
-            for item in &parsed.items {
-                counter.add(item.source.as_deref(), normalize::keyed_lines(&item.text).map(|line| line.3));
-                ids.push((item.id.clone(), item.location.clone()));
-            }
-            (counter, ids, parsed.problems, dates)
-        },
+        |unit| count_unit(unit, inputs, options),
         |results| {
-            for (batch_counter, batch_ids, batch_problems, batch_dates) in results {
-                published.extend(batch_dates);
-                counter = std::mem::take(&mut counter).merge(batch_counter);
-                progress.advance(batch_ids.len() as u64);
-                for (id, location) in batch_ids {
-                    let seen = taken.entry(id.clone()).or_default();
-                    *seen += 1;
-                    if *seen == 1 {
-                        ids.push(id);
-                    } else {
-                        let unique = format!("{id}#{seen}");
-                        let place = location.map(|l| (l.path, l.line)).unwrap_or_default();
-                        problems.push(Problem::warning(
-                            place.0,
-                            place.1,
-                            format!("id {id:?} is used twice; this item is reported as {unique:?}"),
-                        ));
-                        ids.push(unique);
-                    }
-                }
-                problems.extend(batch_problems);
+            for unit in results {
+                counter = std::mem::take(&mut counter).merge(unit.counter);
+                progress.advance(unit.ids.len() as u64);
+                roll.add(unit.ids, unit.problems, unit.dates);
             }
         },
     );
-    let collection_date = CollectionDate::of(published, chrono::Utc::now().date_naive());
-    FirstPass { templates: counter.finish(), ids, problems, collection_date }
+    let collection_date = roll.collection_date();
+    FirstPass { templates: counter.finish(), ids: roll.ids, problems: roll.problems, collection_date }
+}
+
+/// What the first pass reads of one unit (a file, or a JSON Lines row): the counts of its
+/// items' lines for the site templates, their ids and places, its problems, and its items'
+/// published days.
+#[derive(Debug, Default)]
+pub struct UnitCount {
+    pub counter: TemplateCounter,
+    pub ids: Vec<(String, Option<Location>)>,
+    pub problems: Vec<Problem>,
+    pub dates: Vec<NaiveDate>,
+}
+
+/// The first pass over one unit; a page read here is kept for the second pass.
+pub fn count_unit(unit: Unit, inputs: &Inputs, options: &IngestOptions) -> UnitCount {
+    let parsed = ingest::parse_keeping(unit, inputs, options);
+    let mut counter = TemplateCounter::default();
+    let mut ids = Vec::with_capacity(parsed.items.len());
+    let dates: Vec<NaiveDate> = parsed.items.iter().filter_map(|item| item.published).map(|p| p.date_naive()).collect();
+    for item in &parsed.items {
+        counter.add(item.source.as_deref(), normalize::keyed_lines(&item.text).map(|line| line.3));
+        ids.push((item.id.clone(), item.location.clone()));
+    }
+    UnitCount { counter, ids, problems: parsed.problems, dates }
+}
+
+/// The first pass's ids, problems and published days, rolled up unit by unit in reading
+/// order: an id used again is given a suffix (`id#2`) and a warning.
+#[derive(Debug, Default)]
+pub struct Roll {
+    taken: HashMap<String, usize>,
+    /// The unique id of every item, in reading order.
+    pub ids: Vec<String>,
+    pub problems: Vec<Problem>,
+    pub published: Vec<NaiveDate>,
+}
+
+impl Roll {
+    /// Adds the next unit's ids (with their places), problems and published days.
+    pub fn add(&mut self, ids: Vec<(String, Option<Location>)>, problems: Vec<Problem>, dates: Vec<NaiveDate>) {
+        self.published.extend(dates);
+        for (id, location) in ids {
+            let seen = self.taken.entry(id.clone()).or_default();
+            *seen += 1;
+            if *seen == 1 {
+                self.ids.push(id);
+            } else {
+                let unique = format!("{id}#{seen}");
+                let place = location.map(|l| (l.path, l.line)).unwrap_or_default();
+                self.problems.push(Problem::warning(
+                    place.0,
+                    place.1,
+                    format!("id {id:?} is used twice; this item is reported as {unique:?}"),
+                ));
+                self.ids.push(unique);
+            }
+        }
+        self.problems.extend(problems);
+    }
+
+    /// The collection's date, from the published days seen, as of today.
+    pub fn collection_date(&self) -> CollectionDate {
+        CollectionDate::of(self.published.clone(), chrono::Utc::now().date_naive())
+    }
+}
+
+/// The second pass over one unit: its items through the per-item stages.
+pub fn analyze_unit(
+    unit: Unit,
+    inputs: &Inputs,
+    options: &IngestOptions,
+    templates: &Templates,
+    settings: AnalysisSettings<'_>,
+    signer: &dyn Signer,
+    dating: &date::Context<'_>,
+) -> Vec<Analyzed> {
+    let parsed = ingest::parse(unit, inputs, options);
+    parsed.items.into_iter().map(|item| analysis::analyze(item, templates, settings, signer, dating)).collect()
 }
 
 fn second_pass(
@@ -291,14 +351,7 @@ fn second_pass(
     for_each_batch(
         inputs,
         options,
-        |unit| {
-            let parsed = ingest::parse(unit, inputs, options);
-            parsed
-                .items
-                .into_iter()
-                .map(|item| analysis::analyze(item, &first.templates, settings, signer.as_ref(), dating))
-                .collect::<Vec<_>>()
-        },
+        |unit| analyze_unit(unit, inputs, options, &first.templates, settings, signer.as_ref(), dating),
         |results| {
             for mut batch in results {
                 for mut one in batch.drain(..) {
