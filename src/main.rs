@@ -200,6 +200,45 @@ struct CheckArgs {
     /// Print the number of findings of each rule instead of the report (table or json).
     #[arg(long)]
     statistics: bool,
+    #[command(flatten)]
+    cluster: ClusterArgs,
+}
+
+/// How a check is spread over processes and threads (timely dataflow).
+#[derive(Debug, Args)]
+struct ClusterArgs {
+    /// Run as one of the processes listed in FILE (one host:port a line); every process is
+    /// given the same arguments and reads its share of the inputs; process 0 writes the
+    /// report, the others only compute.
+    #[arg(long, value_name = "FILE", requires = "process")]
+    hosts: Option<PathBuf>,
+    /// This process's line of --hosts, counting from 0.
+    #[arg(long, value_name = "I", requires = "hosts")]
+    process: Option<usize>,
+    /// Worker threads in each process; alone, runs this process's threads on the same
+    /// dataflow engine.
+    #[arg(long, value_name = "W", value_parser = clap::value_parser!(u16).range(1..=256))]
+    workers: Option<u16>,
+    /// How long every process waits for the others to connect, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value = "60", value_parser = parse_timeout)]
+    connect_timeout: f64,
+}
+
+impl ClusterArgs {
+    /// The cluster these flags describe, when they describe one.
+    fn cluster(&self, quiet: bool) -> Result<Option<copydesk_dataflow::Cluster>> {
+        if self.hosts.is_none() && self.workers.is_none() {
+            return Ok(None);
+        }
+        let hosts = self.hosts.as_deref().map(copydesk_dataflow::Hosts::read).transpose()?;
+        Ok(Some(copydesk_dataflow::Cluster {
+            verbose: !quiet,
+            hosts,
+            process: self.process.unwrap_or(0),
+            workers: usize::from(self.workers.unwrap_or(1)),
+            connect_timeout: std::time::Duration::from_secs_f64(self.connect_timeout),
+        }))
+    }
 }
 
 #[derive(Debug, Args)]
@@ -622,7 +661,24 @@ fn check(args: CheckArgs, color: ColorWhen) -> Result<u8> {
         args.baseline.as_deref().map(|path| report::baseline::Baseline::read(path).map(|b| (b, path))).transpose()?;
     // The HTML page shows texts, read again from the inputs for the items it shows.
     let rereading = (args.common.format == Format::Html).then(|| options.clone());
-    let mut report = if args.archive.is_some() || args.paths.iter().any(|p| is_url(p)) {
+    let cluster = args.cluster.cluster(args.common.read.quiet)?;
+    let mut report = if let Some(cluster) = &cluster {
+        if args.archive.is_some() || args.paths.iter().any(|p| is_url(p)) {
+            anyhow::bail!("--hosts and --workers check files and folders, without --archive or URLs");
+        }
+        let outcome = copydesk_dataflow::check(&options, cluster)?;
+        if cluster.hosts.is_some() && !args.common.read.quiet {
+            eprintln!(
+                "copydesk: process {} analysed {} items; sent {} bytes, received {}",
+                cluster.process, outcome.analyzed, outcome.sent, outcome.received
+            );
+        }
+        match outcome.report {
+            Some(report) => report,
+            // The other processes compute only: process 0 writes the report.
+            None => return Ok(EXIT_OK),
+        }
+    } else if args.archive.is_some() || args.paths.iter().any(|p| is_url(p)) {
         let run = RunOptions {
             inputs: args.paths.clone(),
             check: options,

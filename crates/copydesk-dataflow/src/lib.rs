@@ -1,0 +1,432 @@
+//! `copydesk check` past one machine: the engine's stages on timely dataflow, with
+//! differential dataflow for the keyed reductions, on several threads of one process or
+//! on several processes that talk over TCP.
+//!
+//! Every process is given the same arguments and finds the same inputs; each worker (a
+//! thread of a process) reads its share of them — every `W`-th unit (a file, or a JSON
+//! Lines row) in reading order — and the run goes in three steps:
+//!
+//! 1. **First pass.** Each worker counts the lines of its items ([`copydesk_engine::count_unit`]).
+//!    The counts are added up by key across all workers (a differential `count_total`,
+//!    exchanged by line), and each worker gets back the totals of the lines its own items
+//!    hold (a `join` with the lines it asked for): the site templates of the whole
+//!    collection, as each item needs them, without any worker holding all of them. The
+//!    items' ids, problems and published days go to worker 0, which rolls them up in
+//!    reading order ([`copydesk_engine::Roll`]) and broadcasts the collection's date.
+//! 2. **Per-item stages.** Each worker analyzes its items ([`copydesk_engine::analyze_unit`])
+//!    and sends them, as bytes ([`copydesk_core::wire`]), to worker 0.
+//! 3. **Collection stages.** Worker 0 puts the items in reading order and runs relate,
+//!    judge and the report ([`copydesk_engine::report_of`]): the report is the one a
+//!    single process writes for the same inputs and settings.
+//!
+//! A peer that does not connect within the deadline, or a connection lost during the run,
+//! ends every process with an error naming the peer (see [`install_failure_hook`]); the
+//! run is then started again. Nothing is printed to standard output by this crate.
+
+mod cluster;
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::time::Duration;
+
+use differential_dataflow::input::Input as _;
+use differential_dataflow::operators::count::CountTotal;
+use timely::communication::allocator::zero_copy::initialize::initialize_networking_from_sockets;
+use timely::communication::allocator::ProcessBuilder;
+use timely::communication::{AllocatorBuilder, Hooks};
+use timely::dataflow::operators::vec::{Broadcast, Input};
+use timely::dataflow::operators::{Exchange, Inspect, Probe};
+use timely::worker::Worker;
+use timely::WorkerConfig;
+
+use copydesk_core::analysis::Analyzed;
+use copydesk_core::date;
+use copydesk_core::model::{Location, Problem, Severity};
+use copydesk_core::normalize::Templates;
+use copydesk_core::wire;
+use copydesk_engine::{analyze_unit, collection_as_of, count_unit, report_of, Analysis, CheckOptions, Roll, Timings};
+use copydesk_ingest::{self as ingest, IngestOptions, Inputs, Reader};
+use copydesk_report::Report;
+
+pub use cluster::{Hosts, Traffic};
+
+/// How a run is spread: over the processes of a host file (this being one of them), and
+/// over threads within each process.
+#[derive(Debug, Clone)]
+pub struct Cluster {
+    /// Say on standard error when every peer is connected.
+    pub verbose: bool,
+    /// The processes; `None` for this process alone.
+    pub hosts: Option<Hosts>,
+    /// This process's place in `hosts`.
+    pub process: usize,
+    /// Worker threads in each process.
+    pub workers: usize,
+    /// How long to wait for every peer to connect.
+    pub connect_timeout: Duration,
+}
+
+/// What a process's part of the run gave.
+#[derive(Debug)]
+pub struct Outcome {
+    /// The report, at process 0; the other processes compute only.
+    pub report: Option<Report>,
+    /// Items this process analyzed.
+    pub analyzed: usize,
+    /// Bytes this process sent to and received from its peers.
+    pub sent: u64,
+    pub received: u64,
+}
+
+/// An error that ends a distributed run.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    #[error("the host file {path}: {message}")]
+    Hosts { path: String, message: String },
+    #[error("--process {process} is not a line of the host file, which lists {processes} processes")]
+    Process { process: usize, processes: usize },
+    #[error("cannot listen on {address}: {message}")]
+    Listen { address: String, message: String },
+    #[error("{} did not connect within {} s", absent.join(", "), waited.as_secs_f64())]
+    Connect { waited: Duration, absent: Vec<String> },
+    #[error("standard input cannot be shared by several processes: give the processes files")]
+    Stdin,
+    #[error("cannot read the inputs: {0}")]
+    Inputs(#[source] std::io::Error),
+    #[error(transparent)]
+    Stage(#[from] copydesk_core::Error),
+    #[error("the dataflow failed: {0}")]
+    Dataflow(String),
+}
+
+/// What every worker of a process shares.
+struct Shared {
+    inputs: Inputs,
+    ingest: IngestOptions,
+    options: CheckOptions,
+    timeline: date::Timeline,
+}
+
+/// What worker 0 gathers for the collection stages.
+struct Gathered {
+    roll: Roll,
+    as_of: Option<chrono::NaiveDate>,
+    set_aside: Option<Problem>,
+    /// Each item as bytes, with its unit and its place in the unit.
+    items: Vec<(u64, u32, Vec<u8>)>,
+}
+
+/// Runs `copydesk check` as this process's part of a cluster (or on threads of this process
+/// alone). Process 0 returns the report.
+pub fn check(options: &CheckOptions, cluster: &Cluster) -> Result<Outcome, Error> {
+    let processes = cluster.hosts.as_ref().map_or(1, |h| h.addresses.len());
+    if cluster.process >= processes {
+        return Err(Error::Process { process: cluster.process, processes });
+    }
+    if processes > 1 && options.inputs.iter().any(|i| i == "-") {
+        return Err(Error::Stdin);
+    }
+    let ingest_options = options.settings.ingest.clone();
+    let inputs = ingest::discover(&options.inputs, &ingest_options).map_err(Error::Inputs)?;
+    let files = inputs.files.len();
+    let timeline = options.settings.date.timeline()?;
+    let shared = Arc::new(Shared { inputs, ingest: ingest_options, options: options.clone(), timeline });
+
+    let workers = cluster.workers.max(1);
+    let traffic = Arc::<Traffic>::default();
+    let (builders, guard): (Vec<AllocatorBuilder>, Box<dyn std::any::Any + Send>) = match &cluster.hosts {
+        Some(hosts) if processes > 1 => {
+            let sockets = cluster::connect(hosts, cluster.process, cluster.connect_timeout, &traffic)?;
+            if cluster.verbose {
+                eprintln!("copydesk: process {} connected to {} processes", cluster.process, processes - 1);
+            }
+            install_failure_hook(hosts.addresses.clone());
+            let hooks = Hooks::default();
+            let local = ProcessBuilder::new_typed_vector(workers, hooks.refill.clone(), hooks.spill.clone());
+            let (builders, guard) = initialize_networking_from_sockets(local, sockets, cluster.process, workers, hooks)
+                .map_err(|e| Error::Dataflow(e.to_string()))?;
+            (builders.into_iter().map(AllocatorBuilder::Tcp).collect(), Box::new(guard))
+        }
+        _ => timely::CommunicationConfig::Process(workers).try_build().map_err(Error::Dataflow)?,
+    };
+    let worker_shared = Arc::clone(&shared);
+    let guards = timely::execute::execute_from(builders, guard, WorkerConfig::default(), move |worker| {
+        run_worker(worker, &worker_shared)
+    })
+    .map_err(Error::Dataflow)?;
+    let mut gathered = None;
+    let mut analyzed = 0;
+    for result in guards.join() {
+        let (count, mine) = result.map_err(Error::Dataflow)?.map_err(Error::Dataflow)?;
+        analyzed += count;
+        gathered = gathered.or(mine);
+    }
+    let report = match gathered {
+        Some(gathered) => Some(collection_stages(gathered, files, &shared.options)?),
+        None => None,
+    };
+    Ok(Outcome { report, analyzed, sent: traffic.sent(), received: traffic.received() })
+}
+
+/// Puts the gathered items in reading order, gives them their unique ids, and runs the
+/// collection stages.
+fn collection_stages(gathered: Gathered, files: usize, options: &CheckOptions) -> Result<Report, Error> {
+    let Gathered { roll, as_of, set_aside, mut items } = gathered;
+    items.sort_unstable_by_key(|(unit, place, _)| (*unit, *place));
+    let mut analyzed: Vec<Analyzed> = Vec::with_capacity(items.len());
+    for (seq, (_, _, bytes)) in items.into_iter().enumerate() {
+        let mut one = wire::decode(&bytes).map_err(|e| Error::Dataflow(e.to_string()))?;
+        if let Some(id) = roll.ids.get(seq) {
+            one.item.id = id.clone();
+        }
+        one.seq = seq;
+        analyzed.push(one);
+    }
+    let mut problems = roll.problems;
+    problems.extend(set_aside);
+    let analysis = Analysis { analyzed, problems, as_of, timings: Timings::default() };
+    Ok(report_of(analysis, files, &options.settings, &mut Timings::default()))
+}
+
+/// One worker's part: how many items it analyzed, and at worker 0 what the collection
+/// stages need.
+fn run_worker(worker: &mut Worker, shared: &Shared) -> Result<(usize, Option<Gathered>), String> {
+    let (index, peers) = (worker.index(), worker.peers());
+    let mine = |unit: usize| unit % peers == index;
+
+    // 1. The first pass over this worker's units.
+    let mut lines: HashMap<u64, u32> = HashMap::new();
+    let mut source_lines: HashMap<(u64, u64), u32> = HashMap::new();
+    let mut rolled: Vec<UnitRecord> = Vec::new();
+    for (unit_seq, unit) in Reader::new(&shared.inputs, &shared.ingest).enumerate() {
+        if !mine(unit_seq) {
+            continue;
+        }
+        let counted = count_unit(unit, &shared.inputs, &shared.ingest);
+        let (unit_lines, unit_source_lines) = counted.counter.into_counts();
+        for (key, n) in unit_lines {
+            *lines.entry(key).or_default() += n;
+        }
+        for (key, n) in unit_source_lines {
+            *source_lines.entry(key).or_default() += n;
+        }
+        rolled.push(UnitRecord::of(unit_seq as u64, counted.ids, counted.problems, counted.dates));
+    }
+    let lines = totals(worker, lines);
+    let source_lines = totals(worker, source_lines);
+    let templates = Templates::from_counts(lines, source_lines);
+    let first = gather(worker, rolled);
+
+    // The collection's date, decided by worker 0 from every item's published day.
+    let roll = (index == 0).then(|| {
+        let mut records = first;
+        records.sort_unstable_by_key(|r| r.unit);
+        let mut roll = Roll::default();
+        for record in records {
+            record.roll_into(&mut roll);
+        }
+        roll
+    });
+    let collection = roll.as_ref().map(Roll::collection_date);
+    let decided = collection.as_ref().map(|c| collection_as_of(&shared.options, c));
+    let as_of = broadcast(worker, decided.map(|d| d.map(day_number)))?.map(from_day_number);
+
+    // 2. The per-item stages on this worker's units, sent to worker 0 as bytes.
+    let settings = shared.options.settings.analysis();
+    let signer = shared.options.settings.fingerprint.signer();
+    let dating =
+        date::Context { timeline: &shared.timeline, as_of, max_age_days: shared.options.settings.date.max_age_days };
+    let mut sent = Vec::new();
+    for (unit_seq, unit) in Reader::new(&shared.inputs, &shared.ingest).enumerate() {
+        if !mine(unit_seq) {
+            continue;
+        }
+        let items = analyze_unit(unit, &shared.inputs, &shared.ingest, &templates, settings, signer.as_ref(), &dating);
+        for (place, one) in items.iter().enumerate() {
+            let mut bytes = Vec::new();
+            wire::encode(one, &mut bytes);
+            sent.push((unit_seq as u64, place as u32, bytes));
+        }
+    }
+    let count = sent.len();
+    let items = gather(worker, sent);
+
+    let gathered = roll.map(|roll| {
+        let set_aside =
+            if shared.options.as_of.is_none() { collection.as_ref().and_then(|c| c.set_aside_problem()) } else { None };
+        Gathered { roll, as_of, set_aside, items }
+    });
+    Ok((count, gathered))
+}
+
+/// An item's place, as it travels: path and line.
+type Place = (String, Option<u64>);
+
+/// What the first pass says of one unit, as it travels to worker 0.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+struct UnitRecord {
+    unit: u64,
+    /// Each item's id and place.
+    ids: Vec<(String, Option<Place>)>,
+    /// Each problem: path, line, message, whether the input was skipped.
+    problems: Vec<(String, Option<u64>, String, bool)>,
+    /// The items' published days, as days from the common era.
+    dates: Vec<i32>,
+}
+
+impl UnitRecord {
+    fn of(
+        unit: u64,
+        ids: Vec<(String, Option<Location>)>,
+        problems: Vec<Problem>,
+        dates: Vec<chrono::NaiveDate>,
+    ) -> Self {
+        UnitRecord {
+            unit,
+            ids: ids.into_iter().map(|(id, at)| (id, at.map(|l| (l.path, l.line.map(|n| n as u64))))).collect(),
+            problems: problems
+                .into_iter()
+                .map(|p| (p.path, p.line.map(|n| n as u64), p.message, p.severity == Severity::Skipped))
+                .collect(),
+            dates: dates.into_iter().map(day_number).collect(),
+        }
+    }
+
+    /// Adds the unit to the roll of the first pass, as the one-process pass does.
+    fn roll_into(self, roll: &mut Roll) {
+        let ids: Vec<(String, Option<Location>)> = self
+            .ids
+            .into_iter()
+            .map(|(id, at)| (id, at.map(|(path, line)| Location { path, line: line.map(|n| n as usize) })))
+            .collect();
+        let problems = self
+            .problems
+            .into_iter()
+            .map(|(path, line, message, skipped)| {
+                let line = line.map(|n| n as usize);
+                if skipped {
+                    Problem::skipped(path, line, message)
+                } else {
+                    Problem::warning(path, line, message)
+                }
+            })
+            .collect();
+        roll.add(ids, problems, self.dates.into_iter().map(from_day_number).collect());
+    }
+}
+
+fn day_number(day: chrono::NaiveDate) -> i32 {
+    chrono::Datelike::num_days_from_ce(&day)
+}
+
+fn from_day_number(days: i32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_num_days_from_ce_opt(days).unwrap_or_default()
+}
+
+/// Adds up counts by key over every worker and gives each worker back the totals of the
+/// keys it brought (those above 1: a line seen once is no template): a differential
+/// `count_total`, joined with the keys each worker asked for.
+fn totals<K>(worker: &mut Worker, local: HashMap<K, u32>) -> Vec<(K, u32)>
+where
+    K: differential_dataflow::ExchangeData + differential_dataflow::Hashable + std::hash::Hash,
+{
+    let index = worker.index() as u64;
+    let received: Rc<RefCell<HashMap<K, (u32, isize)>>> = Rc::default();
+    let sink = Rc::clone(&received);
+    let (mut input, probe) = worker.dataflow::<u32, _, _>(|scope| {
+        let (input, brought) = scope.new_collection::<(K, u64), isize>();
+        let sums = brought.clone().map(|(key, _)| key).count_total();
+        let asked = brought.map(|(key, from)| (key, from)).distinct();
+        let answered = asked
+            .join_map(sums, |key, from, total| (*from, key.clone(), *total))
+            .filter(|(_, _, total)| *total > 1)
+            .inner
+            .exchange(|((from, _, _), _, _)| *from)
+            .inspect(move |((_, key, total), _, diff)| {
+                let mut seen = sink.borrow_mut();
+                let entry = seen.entry(key.clone()).or_insert((0, 0));
+                entry.0 = u32::try_from(*total).unwrap_or(u32::MAX);
+                entry.1 += diff;
+            });
+        (input, answered.probe().0)
+    });
+    for (key, n) in local {
+        input.update((key, index), n as isize);
+    }
+    input.advance_to(1);
+    input.flush();
+    worker.step_while(|| probe.less_than(input.time()));
+    drop(input);
+    let found = received.borrow_mut().drain().filter(|(_, (_, diff))| *diff > 0).map(|(k, (n, _))| (k, n)).collect();
+    found
+}
+
+/// Sends every worker's records to worker 0, which gets them all (in no set order); the
+/// other workers get none.
+fn gather<D: timely::ExchangeData + Clone>(worker: &mut Worker, records: Vec<D>) -> Vec<D> {
+    let received: Rc<RefCell<Vec<D>>> = Rc::default();
+    let sink = Rc::clone(&received);
+    let (mut input, probe) = worker.dataflow::<u32, _, _>(|scope| {
+        let (input, stream) = scope.new_input::<D>();
+        let probe = stream.exchange(|_| 0).inspect(move |record| sink.borrow_mut().push(record.clone())).probe().0;
+        (input, probe)
+    });
+    for record in records {
+        input.send(record);
+    }
+    input.advance_to(1);
+    worker.step_while(|| probe.less_than(input.time()));
+    drop(input);
+    let all = std::mem::take(&mut *received.borrow_mut());
+    all
+}
+
+/// Worker 0's value, given to every worker.
+fn broadcast<D: timely::ExchangeData + Clone>(worker: &mut Worker, value: Option<D>) -> Result<D, String> {
+    let received: Rc<RefCell<Option<D>>> = Rc::default();
+    let sink = Rc::clone(&received);
+    let (mut input, probe) = worker.dataflow::<u32, _, _>(|scope| {
+        let (input, stream) = scope.new_input::<D>();
+        let probe = stream.broadcast().inspect(move |v| *sink.borrow_mut() = Some(v.clone())).probe().0;
+        (input, probe)
+    });
+    if let Some(value) = value {
+        input.send(value);
+    }
+    input.advance_to(1);
+    worker.step_while(|| probe.less_than(input.time()));
+    drop(input);
+    let value = received.borrow_mut().take();
+    value.ok_or_else(|| "worker 0 sent no value".to_string())
+}
+
+/// Makes a lost peer or a failed worker end the process with exit status 2 and a message
+/// naming the peer, instead of leaving the other workers waiting for it: timely's network
+/// threads (`timely:recv-N`, `timely:send-N`) panic when a connection breaks.
+pub fn install_failure_hook(addresses: Vec<String>) {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let thread = std::thread::current();
+        let name = thread.name().unwrap_or("");
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("no message");
+        let peer = name.strip_prefix("timely:recv-").or_else(|| name.strip_prefix("timely:send-"));
+        if let Some(peer) = peer.and_then(|p| p.parse::<usize>().ok()) {
+            let address = addresses.get(peer).map(String::as_str).unwrap_or("?");
+            eprintln!("copydesk: error: lost process {peer} ({address}): {message}; run the check again");
+            std::process::exit(2);
+        }
+        if name.starts_with("timely:work-") {
+            eprintln!("copydesk: error: a worker failed: {message}");
+            std::process::exit(2);
+        }
+        default(info);
+    }));
+}

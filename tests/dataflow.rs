@@ -1,0 +1,189 @@
+//! `copydesk check` on several processes and threads (timely dataflow), on 127.0.0.1 only:
+//! the report is the one a single process writes, and a missing or lost peer ends the
+//! run with exit status 2 naming it, in time.
+
+mod common;
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use copydesk_engine::synth::{self, CorpusSpec};
+
+/// A generated collection with planted near-duplicates, names and numbers (so that
+/// stories are related too), and three copies of one article told by other outlets.
+fn corpus(dir: &Path, documents: usize) -> PathBuf {
+    let spec = CorpusSpec { documents, seed: 7, facts: true, ..CorpusSpec::default() };
+    let mut lines: Vec<String> = synth::generate(&spec).iter().map(synth::to_json_line).collect();
+    let story = "Flood waters rose along the Tamsin River on Tuesday, and 1,200 residents of Harlow left their homes, \
+                 the county said. \"We have never seen the river this high,\" said Mayor Ellen Whitford.";
+    for (n, outlet) in ["Harlow Courier", "Valley Post", "River Times"].iter().enumerate() {
+        let text = format!(
+            "Tamsin floods Harlow\n\n{story}\n\nRescue crews from three counties worked through the night ({n})."
+        );
+        lines.push(
+            serde_json::json!({"id": format!("flood-{n}"), "source": outlet, "published": "2025-03-04", "text": text})
+                .to_string(),
+        );
+    }
+    let path = dir.join("corpus.jsonl");
+    std::fs::write(&path, lines.join("\n") + "\n").expect("write the corpus");
+    path
+}
+
+/// `count` free ports on 127.0.0.1, reserved by binding port 0, in a host file.
+fn host_file(dir: &Path, count: usize) -> (PathBuf, Vec<String>) {
+    let listeners: Vec<TcpListener> =
+        (0..count).map(|_| TcpListener::bind("127.0.0.1:0").expect("a free port")).collect();
+    let addresses: Vec<String> = listeners.iter().map(|l| l.local_addr().expect("address").to_string()).collect();
+    drop(listeners);
+    let path = dir.join("hosts");
+    std::fs::write(&path, addresses.join("\n") + "\n").expect("write the host file");
+    (path, addresses)
+}
+
+fn process(corpus: &Path, hosts: &Path, index: usize, extra: &[&str]) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_copydesk"))
+        .args(["check", "--format", "json", "--no-config", "--connect-timeout", "30"])
+        .arg(corpus)
+        .arg("--hosts")
+        .arg(hosts)
+        .args(["--process", &index.to_string()])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start copydesk")
+}
+
+/// Waits for a process, reading its output as it comes (a report larger than a pipe
+/// holds would block it otherwise), and kills it past `limit`.
+fn finish(child: Child, limit: Duration) -> Output {
+    let pid = child.id();
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || sender.send(child.wait_with_output().expect("output")));
+    receiver.recv_timeout(limit).unwrap_or_else(|_| {
+        let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+        panic!("process {pid} did not end within {limit:?}")
+    })
+}
+
+fn single(corpus: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_copydesk"))
+        .args(["check", "--format", "json", "--no-config"])
+        .arg(corpus)
+        .output()
+        .expect("run copydesk")
+}
+
+#[test]
+fn three_processes_write_the_report_one_process_writes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let corpus = corpus(dir.path(), 1500);
+    let alone = single(&corpus);
+    let report: serde_json::Value = serde_json::from_slice(&alone.stdout).expect("JSON");
+    assert!(report["summary"]["relations"]["near_duplicate"].as_u64().unwrap_or(0) > 0, "copies are planted");
+    assert!(report["summary"]["story_clusters"].as_u64().unwrap_or(0) > 0, "a story is planted");
+
+    let (hosts, addresses) = host_file(dir.path(), 3);
+    let others: Vec<Child> = (1..3).map(|i| process(&corpus, &hosts, i, &[])).collect();
+    let first = process(&corpus, &hosts, 0, &[]);
+    let first = finish(first, Duration::from_secs(300));
+    let others: Vec<Output> = others.into_iter().map(|c| finish(c, Duration::from_secs(60))).collect();
+    for (index, output) in std::iter::once(&first).chain(&others).enumerate() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), alone.status.code(), "process {index}: {stderr}");
+        assert!(stderr.contains(&format!("process {index} analysed")), "process {index}: {stderr}");
+    }
+    assert!(others.iter().all(|o| o.stdout.is_empty()), "only process 0 writes the report");
+    assert!(
+        first.stdout == alone.stdout,
+        "the report of 3 processes differs from one process's ({} vs {} bytes)",
+        first.stdout.len(),
+        alone.stdout.len()
+    );
+    assert_eq!(addresses.len(), 3);
+}
+
+#[test]
+fn worker_threads_of_one_process_write_the_same_report() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let corpus = corpus(dir.path(), 800);
+    let alone = single(&corpus);
+    let threads = Command::new(env!("CARGO_BIN_EXE_copydesk"))
+        .args(["check", "--format", "json", "--no-config", "--workers", "2"])
+        .arg(&corpus)
+        .output()
+        .expect("run copydesk");
+    assert_eq!(threads.status.code(), alone.status.code(), "{}", String::from_utf8_lossy(&threads.stderr));
+    assert!(threads.stdout == alone.stdout, "the report of 2 workers differs from one process's");
+}
+
+#[test]
+fn a_peer_that_never_connects_ends_the_run_with_its_name() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let corpus = corpus(dir.path(), 10);
+    let (hosts, addresses) = host_file(dir.path(), 2);
+    let start = Instant::now();
+    let mut command = common::copydesk();
+    let output = command
+        .args(["check", "--format", "json", "--no-config", "--connect-timeout", "2", "--process", "0"])
+        .arg(&corpus)
+        .arg("--hosts")
+        .arg(&hosts)
+        .output()
+        .expect("run copydesk");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("process 1") && stderr.contains(&addresses[1]), "{stderr}");
+    assert!(start.elapsed() < Duration::from_secs(15), "took {:?}", start.elapsed());
+}
+
+#[test]
+fn a_lost_process_ends_the_others_with_its_name_instead_of_a_hang() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Large enough that the processes are still at work when one is killed.
+    let corpus = corpus(dir.path(), 6000);
+    let (hosts, addresses) = host_file(dir.path(), 3);
+    let survivors: Vec<Child> = (0..2).map(|i| process(&corpus, &hosts, i, &[])).collect();
+    let mut victim = process(&corpus, &hosts, 2, &[]);
+    // Killed once it says it is connected, while the processes are at work.
+    let stderr = victim.stderr.take().expect("stderr");
+    let connected = std::io::BufRead::lines(std::io::BufReader::new(stderr))
+        .map_while(Result::ok)
+        .any(|line| line.contains("connected to 2 processes"));
+    assert!(connected, "process 2 said it was connected");
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(victim.try_wait().expect("wait").is_none(), "the run ended before the process could be killed");
+    victim.kill().expect("kill process 2");
+    let _ = victim.wait();
+    let killed = Instant::now();
+    for (index, survivor) in survivors.into_iter().enumerate() {
+        let output = finish(survivor, Duration::from_secs(60));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "process {index}: {stderr}");
+        assert!(
+            stderr.contains("lost process 2") && stderr.contains(&addresses[2]),
+            "process {index} names the lost process: {stderr}"
+        );
+    }
+    assert!(killed.elapsed() < Duration::from_secs(60));
+}
+
+#[test]
+fn settings_out_of_range_are_refused_before_anything_runs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let corpus = corpus(dir.path(), 5);
+    let (hosts, _) = host_file(dir.path(), 2);
+    let out_of_range = common::run(
+        common::copydesk().args(["check", "--no-config", "--process", "5", "--hosts"]).arg(&hosts).arg(&corpus),
+    );
+    out_of_range.assert_code(2);
+    assert!(out_of_range.stderr.contains("--process 5"), "{}", out_of_range.stderr);
+    let stdin = common::run(
+        common::copydesk().args(["check", "--no-config", "--process", "0", "--hosts"]).arg(&hosts).arg("-"),
+    );
+    stdin.assert_code(2);
+    assert!(stdin.stderr.contains("standard input"), "{}", stdin.stderr);
+}
