@@ -71,12 +71,24 @@ fn the_engine_parses_no_flags_or_configuration_and_draws_no_progress() {
 }
 
 #[test]
+fn the_dataflow_runs_the_engines_steps_and_knows_no_command_line_or_database() {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/copydesk-dataflow/Cargo.toml");
+    let found = dependencies(&manifest);
+    assert!(found.iter().any(|d| d == "timely"), "the manifest was read: {found:?}");
+    assert!(found.iter().any(|d| d == "copydesk-engine"), "it is made of the engine's steps: {found:?}");
+    let forbidden = ["clap", "toml", "indicatif", "anstyle", "signal-hook", "rusqlite", "copydesk"];
+    let broken: Vec<&String> = found.iter().filter(|d| forbidden.contains(&d.as_str())).collect();
+    assert!(broken.is_empty(), "copydesk-dataflow depends on {broken:?}");
+}
+
+#[test]
 fn the_binary_reaches_the_stages_through_the_engine_and_the_crates_only() {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml");
     let found = dependencies(&manifest);
     assert!(found.iter().any(|d| d == "copydesk-engine"), "the manifest was read: {found:?}");
     // The readers' parsers, the database and the HTTP client are the crates' business.
-    let forbidden = ["rusqlite", "ureq", "feed-rs", "trafilatura", "scraper", "rayon", "regex"];
+    let forbidden =
+        ["rusqlite", "ureq", "feed-rs", "trafilatura", "scraper", "rayon", "regex", "timely", "differential-dataflow"];
     let broken: Vec<&String> = found.iter().filter(|d| forbidden.contains(&d.as_str())).collect();
     assert!(broken.is_empty(), "the binary depends on {broken:?}");
 }
