@@ -102,6 +102,11 @@ pub enum Error {
     Dataflow(String),
 }
 
+/// How many of its units a worker analyzes between two steps of the dataflow (sending
+/// what it analyzed, taking in what arrived): often enough that nothing piles up, seldom
+/// enough that stepping costs nothing.
+const STEP_EVERY_UNITS: usize = 64;
+
 /// What every worker of a process shares.
 struct Shared {
     inputs: Inputs,
@@ -239,20 +244,29 @@ fn run_worker(worker: &mut Worker, shared: &Shared) -> Result<(usize, Option<Gat
     let signer = shared.options.settings.fingerprint.signer();
     let dating =
         date::Context { timeline: &shared.timeline, as_of, max_age_days: shared.options.settings.date.max_age_days };
-    let mut sent = Vec::new();
+    // Each unit's items leave as soon as they are analyzed, and the worker steps the
+    // dataflow every few units: no worker holds its share, and worker 0 takes in what
+    // arrives while it analyzes its own.
+    let (mut count, mut mine_seen) = (0, 0);
+    let mut items = Gatherer::new(worker);
     for (unit_seq, unit) in Reader::new(&shared.inputs, &shared.ingest).enumerate() {
         if !mine(unit_seq) {
             continue;
         }
-        let items = analyze_unit(unit, &shared.inputs, &shared.ingest, &templates, settings, signer.as_ref(), &dating);
-        for (place, one) in items.iter().enumerate() {
+        let analyzed =
+            analyze_unit(unit, &shared.inputs, &shared.ingest, &templates, settings, signer.as_ref(), &dating);
+        for (place, one) in analyzed.iter().enumerate() {
             let mut bytes = Vec::new();
             wire::encode(one, &mut bytes);
-            sent.push((unit_seq as u64, place as u32, bytes));
+            items.send((unit_seq as u64, place as u32, bytes));
+        }
+        count += analyzed.len();
+        mine_seen += 1;
+        if mine_seen % STEP_EVERY_UNITS == 0 {
+            worker.step();
         }
     }
-    let count = sent.len();
-    let items = gather(worker, sent);
+    let items = items.finish(worker);
 
     let gathered = roll.map(|roll| {
         let set_aside =
@@ -367,21 +381,46 @@ where
 /// Sends every worker's records to worker 0, which gets them all (in no set order); the
 /// other workers get none.
 fn gather<D: timely::ExchangeData + Clone>(worker: &mut Worker, records: Vec<D>) -> Vec<D> {
-    let received: Rc<RefCell<Vec<D>>> = Rc::default();
-    let sink = Rc::clone(&received);
-    let (mut input, probe) = worker.dataflow::<u32, _, _>(|scope| {
-        let (input, stream) = scope.new_input::<D>();
-        let probe = stream.exchange(|_| 0).inspect(move |record| sink.borrow_mut().push(record.clone())).probe().0;
-        (input, probe)
-    });
+    let mut gatherer = Gatherer::new(worker);
     for record in records {
-        input.send(record);
+        gatherer.send(record);
     }
-    input.advance_to(1);
-    worker.step_while(|| probe.less_than(input.time()));
-    drop(input);
-    let all = std::mem::take(&mut *received.borrow_mut());
-    all
+    gatherer.finish(worker)
+}
+
+/// Records on their way to worker 0, sent one by one while the worker goes on.
+struct Gatherer<D: timely::ExchangeData + Clone> {
+    input: timely::dataflow::InputHandleVec<u32, D>,
+    probe: timely::dataflow::ProbeHandle<u32>,
+    received: Rc<RefCell<Vec<D>>>,
+}
+
+impl<D: timely::ExchangeData + Clone> Gatherer<D> {
+    fn new(worker: &mut Worker) -> Self {
+        let received: Rc<RefCell<Vec<D>>> = Rc::default();
+        let sink = Rc::clone(&received);
+        let (input, probe) = worker.dataflow::<u32, _, _>(|scope| {
+            let (input, stream) = scope.new_input::<D>();
+            let probe = stream.exchange(|_| 0).inspect(move |record| sink.borrow_mut().push(record.clone())).probe().0;
+            (input, probe)
+        });
+        Gatherer { input, probe, received }
+    }
+
+    fn send(&mut self, record: D) {
+        self.input.send(record);
+    }
+
+    /// Waits until every worker's records are in; worker 0 returns them all.
+    fn finish(mut self, worker: &mut Worker) -> Vec<D> {
+        self.input.advance_to(1);
+        let probe = self.probe;
+        let time = *self.input.time();
+        drop(self.input);
+        worker.step_while(|| probe.less_than(&time));
+        let all = std::mem::take(&mut *self.received.borrow_mut());
+        all
+    }
 }
 
 /// Worker 0's value, given to every worker.
