@@ -157,8 +157,8 @@ pub fn analyze_inputs(inputs: &Inputs, options: &CheckOptions) -> Result<Analysi
     Ok(Analysis { analyzed, problems, as_of, timings })
 }
 
-/// The dating context of a collection: the timeline, and the collection's date (`as_of`
-/// when given, else the one its published dates give).
+/// The date a collection is checked as of: `--as-of` when given, else the one its
+/// published dates give.
 pub fn collection_as_of(options: &CheckOptions, collection: &CollectionDate) -> Option<NaiveDate> {
     options.as_of.or(collection.date)
 }
