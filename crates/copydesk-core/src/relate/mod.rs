@@ -594,18 +594,19 @@ pub fn relate_stories(
         }
         let apart = relation.evidence.story.and_then(|e| story::apart(&e).map(|apart| (apart, e)));
         let pair = (profiles[relation.later], profiles[relation.earlier]);
+        // The facts of the pair's similar sentences, compared again for the reason's
+        // example only when a pair is held apart by them.
+        let facts_of_one_frame = || {
+            let matches = story::align_and_match(pair.0, pair.1, options.sentence_similarity).1;
+            story::compare_facts(pair, &matches, story::ONE_FRAME, &weights)
+        };
         let reason = match (gaps[index], apart) {
             (Some((earlier, later)), _) => HoldReason::EventDates { earlier, later },
             (None, Some((story::Apart::NoNameShared, e))) => {
                 HoldReason::NoNameShared { later_names: e.later_names, earlier_names: e.earlier_names }
             }
             (None, Some((story::Apart::FiguresDiffer, e))) => {
-                let facts = story::compare_facts(
-                    pair,
-                    &story::align_and_match(pair.0, pair.1, options.sentence_similarity).1,
-                    story::ONE_FRAME,
-                    &weights,
-                );
+                let facts = facts_of_one_frame();
                 let (name, earlier, later) = facts
                     .figures_example
                     .map(|at| story::written_differences(pair, at, &weights, false))
@@ -618,12 +619,7 @@ pub fn relate_stories(
                 }
             }
             (None, Some((story::Apart::NamesDiffer, e))) => {
-                let facts = story::compare_facts(
-                    pair,
-                    &story::align_and_match(pair.0, pair.1, options.sentence_similarity).1,
-                    story::ONE_FRAME,
-                    &weights,
-                );
+                let facts = facts_of_one_frame();
                 let (_, earlier, later) = facts
                     .names_example
                     .map(|at| story::written_differences(pair, at, &weights, true))
