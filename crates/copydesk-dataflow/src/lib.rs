@@ -442,6 +442,12 @@ fn broadcast<D: timely::ExchangeData + Clone>(worker: &mut Worker, value: Option
     value.ok_or_else(|| "worker 0 sent no value".to_string())
 }
 
+/// The peers this process has lost, as they were noticed.
+static LOST: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+/// How long a process waits, after losing a peer, for other losses before it ends.
+const LOSS_GRACE: Duration = Duration::from_millis(500);
+
 /// Makes a lost peer or a failed worker end the process with exit status 2 and a message
 /// naming the peer, instead of leaving the other workers waiting for it: timely's network
 /// threads (`timely:recv-N`, `timely:send-N`) panic when a connection breaks.
@@ -459,8 +465,21 @@ pub fn install_failure_hook(addresses: Vec<String>) {
         let peer = name.strip_prefix("timely:recv-").or_else(|| name.strip_prefix("timely:send-"));
         if let Some(peer) = peer.and_then(|p| p.parse::<usize>().ok()) {
             let address = addresses.get(peer).map(String::as_str).unwrap_or("?");
-            eprintln!("copydesk: error: lost process {peer} ({address}): {message}; run the check again");
-            std::process::exit(2);
+            let loss = format!("lost process {peer} ({address}): {message}");
+            // When one process dies, the others end too, and a survivor may see one of
+            // them go before the one that died: every loss seen within a moment is named.
+            let first = {
+                let mut lost = LOST.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                lost.push(loss);
+                lost.len() == 1
+            };
+            if first {
+                std::thread::sleep(LOSS_GRACE);
+                let lost = LOST.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                eprintln!("copydesk: error: {}; run the check again", lost.join("; "));
+                std::process::exit(2);
+            }
+            return;
         }
         if name.starts_with("timely:work-") {
             eprintln!("copydesk: error: a worker failed: {message}");
