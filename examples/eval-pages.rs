@@ -5,7 +5,8 @@
 //! the pages as `pages/<file>.gz`, reads each page as `copydesk check` does, and prints
 //! the snippet recall and leak rate of the main text, the pages whose text was not found,
 //! the share of dated pages whose published day equals the label, the share of exact
-//! titles and of matching authors, and the pages read per second.
+//! titles and of matching authors, the language as copydesk settles it (declared, read
+//! from the text, declarations the text overrules), and the pages read per second.
 //!
 //! ```sh
 //! cargo run --release --example eval-pages -- ../shared/real/pages-dev [--misses] [--dated] [--text]
@@ -20,6 +21,8 @@ use std::io::Read;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use copydesk_core::language;
+use copydesk_core::model::Item;
 use copydesk_ingest::html::{read_page, Page};
 use serde::Deserialize;
 
@@ -51,6 +54,7 @@ fn main() -> anyhow::Result<()> {
     let (mut titled, mut titles) = (0, 0);
     let (mut authored, mut authors) = (0, 0);
     let (mut pages, mut elapsed) = (0, Duration::ZERO);
+    let (mut declared, mut from_text, mut overruled) = (0, 0, 0);
     let (mut snippets, mut found, mut furniture, mut leaked, mut failed) = (0, 0, 0, 0, 0);
     for (key, label) in &labels {
         let path = folder.join("pages").join(format!("{}.gz", label.file));
@@ -84,6 +88,18 @@ fn main() -> anyhow::Result<()> {
         }
         if misses && page.failure.is_some() {
             println!("{key}\n    {}", page.failure.as_deref().unwrap_or_default());
+        }
+
+        declared += usize::from(page.language.is_some());
+        let mut item = Item { text: page.text.clone(), language: page.language.clone(), ..Item::default() };
+        language::settle(&mut item);
+        let basis = item.basis.get("language").map_or("", String::as_str);
+        from_text += usize::from(basis.starts_with("the text") && !basis.contains("not the declared"));
+        if basis.contains("not the declared") {
+            overruled += 1;
+            if misses {
+                println!("{key}\n    language {}: {basis}", item.language.as_deref().unwrap_or_default());
+            }
         }
 
         if !label.date.is_empty() {
@@ -125,6 +141,7 @@ fn main() -> anyhow::Result<()> {
     println!("labels that are not a valid YYYY-MM-DD date (never matched): {invalid}");
     println!("title: {titles}/{titled} exact = {:.1}%", share(titles, titled));
     println!("author: {authors}/{authored} = {:.1}%", share(authors, authored));
+    println!("language: declared on {declared}, read from the text on {from_text}, declaration overruled by the text on {overruled}");
     println!(
         "speed: {:.0} pages/s (main text and metadata, one thread)",
         pages as f64 / elapsed.as_secs_f64().max(1e-9)

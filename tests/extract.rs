@@ -84,3 +84,20 @@ fn pages_whose_story_is_not_found_are_skipped_not_copies() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("one.html") && stderr.contains("no article text found"), "{stderr}");
 }
+
+#[test]
+fn a_page_whose_text_contradicts_its_declared_language_is_read_in_the_language_of_its_text() {
+    let page = "fixtures/pages/declared-english-german-text.html";
+    let output = copydesk().args(["extract", "--no-config", "--format", "json", page]).output().expect("run");
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let item = &json(&output)["items"][0];
+    assert_eq!(item["language"], "de", "{item}");
+    let basis = item["basis"]["language"].as_str().unwrap_or_default();
+    assert!(basis.starts_with("the text (whatlang") && basis.ends_with("not the declared en-US"), "{basis}");
+
+    // The English-only rules are then reported as not applied rather than misfiring.
+    let output = copydesk().args(["check", "--no-config", "--format", "json", page]).output().expect("run");
+    let item = &json(&output)["items"][0];
+    let not_applied = item["signals"]["not_applied"].to_string();
+    assert!(not_applied.contains("headline_words") && not_applied.contains("body_voice"), "{item}");
+}

@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 
 use crate::date::{self, Assessment};
 use crate::fingerprint::{self, Fingerprint, FingerprintOptions, Signer};
+use crate::language;
 use crate::model::{Item, Problem};
 use crate::normalize::{self, NormalizeOptions, RemovedLine, Templates};
 use crate::profile::{self, Attribution, Profile};
@@ -48,9 +49,9 @@ pub struct AnalysisSettings<'a> {
     pub score: &'a ScoreOptions,
 }
 
-/// The per-item stages: normalize, fingerprint, the date evidence and the content profile,
-/// read from the article text (boilerplate and metadata lines left out, the case of the
-/// clean lines kept for the profile); the text is dropped at the end.
+/// The per-item stages: the language, normalize, fingerprint, the date evidence and the
+/// content profile, read from the article text (boilerplate and metadata lines left out,
+/// the case of the clean lines kept for the profile); the text is dropped at the end.
 pub fn analyze(
     mut item: Item,
     templates: &Templates,
@@ -58,6 +59,7 @@ pub fn analyze(
     signer: &dyn Signer,
     dating: &date::Context<'_>,
 ) -> Analyzed {
+    language::settle(&mut item);
     let normalized = normalize::normalize(&item, templates, settings.normalize);
     let fingerprint = fingerprint::fingerprint(&normalized.paragraphs, settings.fingerprint, signer);
     // Captions are not the article's content: they do not date it.

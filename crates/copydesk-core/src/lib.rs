@@ -18,6 +18,7 @@ pub mod error;
 pub mod fingerprint;
 pub mod history;
 pub mod infer;
+pub mod language;
 pub mod model;
 pub mod normalize;
 pub mod profile;

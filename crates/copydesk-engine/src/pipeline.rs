@@ -19,12 +19,12 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 
 use copydesk_core::analysis::{self, AnalysisSettings, Analyzed, CollectionDate};
-use copydesk_core::date;
 use copydesk_core::fingerprint::Signer;
 use copydesk_core::model::{Location, Problem};
 use copydesk_core::normalize::{self, TemplateCounter, Templates};
 use copydesk_core::relate::Related;
 use copydesk_core::verdict::{self, Verdicts};
+use copydesk_core::{date, language};
 use copydesk_ingest::{self as ingest, IngestOptions, Inputs, Reader, Unit};
 use copydesk_report::extract::{Extracted, Extraction, EXTRACT_VERSION};
 use copydesk_report::{self as report, Report};
@@ -188,10 +188,11 @@ pub fn extract_where(options: &CheckOptions, keep: impl Fn(&str) -> bool) -> Res
             let parsed = ingest::parse(unit, &inputs, &ingest_options);
             let extracted: Vec<Extracted> = parsed
                 .items
-                .iter()
-                .map(|item| {
-                    let normalized = normalize::normalize(item, &first.templates, normalize_options);
-                    Extracted::new(item, &normalized.kept_lines, normalized.removed)
+                .into_iter()
+                .map(|mut item| {
+                    language::settle(&mut item);
+                    let normalized = normalize::normalize(&item, &first.templates, normalize_options);
+                    Extracted::new(&item, &normalized.kept_lines, normalized.removed)
                 })
                 .collect();
             extracted

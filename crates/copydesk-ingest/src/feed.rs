@@ -65,6 +65,7 @@ pub fn read_feed(bytes: &[u8], display: &str) -> Result<Feed, Problem> {
     let feed_title = feed.title.as_ref().map(|t| plain(&t.content)).filter(|t| !t.is_empty());
     let feed_host = feed.links.iter().find_map(|l| host(&l.href));
     let feed_date = feed.published.or(feed.updated).map(|t| t.fixed_offset());
+    let feed_language = feed.language.as_deref().map(str::trim).filter(|l| !l.is_empty()).map(String::from);
     let entries = feed.entries.len();
     let mut items = Vec::with_capacity(entries);
     let mut empty = Vec::new();
@@ -139,6 +140,8 @@ pub fn read_feed(bytes: &[u8], display: &str) -> Result<Feed, Problem> {
             published,
             fetched,
             author: entry.authors.first().map(|a| a.name.clone()).filter(|a| !a.is_empty()),
+            language: feed_language.clone(),
+            basis: feed_language.iter().map(|_| ("language".to_string(), "feed <language>".to_string())).collect(),
             inferred,
             ..Item::default()
         };
@@ -636,6 +639,18 @@ mod tests {
         assert_eq!(item.title.as_deref(), Some("Port reopens"));
         assert_eq!(item.published.map(|p| p.date_naive().to_string()).as_deref(), Some("2025-04-02"));
         assert_eq!(item.text, "The port reopened on Wednesday.\n\nShips queued.");
+    }
+
+    #[test]
+    fn the_channel_language_is_the_declared_language_of_its_entries() {
+        let rss = br#"<rss version="2.0"><channel><title>Rheinbote</title><language>de-DE</language>
+            <item><guid>gas-1</guid><title>Gaspreis sinkt</title>
+            <description>Die Stadtwerke senken zum 1. Oktober den Gaspreis um vier Prozent.</description></item>
+            </channel></rss>"#;
+        let item = &read_feed(rss, "feed.xml").expect("feed").items[0];
+        // feed-rs gives the tag in lower case; language tags are case-insensitive.
+        assert_eq!(item.language.as_deref(), Some("de-de"));
+        assert_eq!(item.basis["language"], "feed <language>");
     }
 
     #[test]
