@@ -555,10 +555,23 @@ pub fn align_and_match(a: &Profile, b: &Profile, floor: f64) -> (usize, Vec<Opti
     if n == 0 || m == 0 {
         return (0, matches);
     }
+    // The sentences of `b` that hold each word, so that the words a sentence of `a` shares
+    // with every sentence of `b` are counted in one pass over its own words.
+    let mut postings: Vec<(u32, u32)> =
+        (0..m).flat_map(|j| b.sentence(j).iter().map(move |&word| (word, j as u32))).collect();
+    postings.sort_unstable();
+    let mut shared_words = vec![0u32; m];
     let mut previous = vec![0u16; m + 1];
     let mut current = vec![0u16; m + 1];
     for (i, matched) in matches.iter_mut().enumerate() {
         let s = a.sentence(i);
+        shared_words.fill(0);
+        for &word in s {
+            let first = postings.partition_point(|&(w, _)| w < word);
+            for &(_, j) in postings[first..].iter().take_while(|&&(w, _)| w == word) {
+                shared_words[j as usize] += 1;
+            }
+        }
         let mut top = 0.0;
         for j in 0..m {
             let t = b.sentence(j);
@@ -566,7 +579,9 @@ pub fn align_and_match(a: &Profile, b: &Profile, floor: f64) -> (usize, Vec<Opti
             // The Dice coefficient cannot reach the floor when the lengths are too far apart.
             let bound = 2.0 * s.len().min(t.len()) as f64 / (s.len() + t.len()) as f64;
             if bound >= floor {
-                let d = dice(s, t);
+                // `dice(s, t)`, from the shared words counted above (sentences are sorted
+                // word sets).
+                let d = 2.0 * f64::from(shared_words[j]) / (s.len() + t.len()) as f64;
                 if d >= floor {
                     best = best.max(previous[j] + 1);
                     if matched.is_none() || d > top {
