@@ -5,8 +5,9 @@
 //! languages, so the text is read too, as cheaply as it can be: plain English is known by
 //! its function words; else `whichlang` (fast, right about English on the real pages
 //! measured, see the README) may say it is English; else `whatlang` (69 languages, about
-//! 0.2 ms a text) names the language when it is sure. A declaration is overruled only when `whatlang` is sure of another
-//! language over enough words, and the basis then names the declaration it overrules.
+//! 0.2 ms a text) names the language when it is sure. A declaration is overruled only
+//! when `whatlang` is sure of another language over enough words, and the basis then
+//! names the declaration it overrules.
 
 use crate::model::Item;
 
