@@ -37,10 +37,12 @@ pub struct Item {
     pub published: Option<DateTime<FixedOffset>>,
     /// When the page says it was last changed; never taken for the published date.
     pub modified: Option<DateTime<FixedOffset>>,
-    /// The language the input declares (`en`, `de-DE`), when it does.
+    /// The language the input declares (`en`, `de-DE`), when it does; the analysis settles
+    /// it against the text ([`crate::language::settle`]).
     pub language: Option<String>,
     /// For fields read from a page's markup, the tag or rule that gave each
-    /// (`published` → `json-ld NewsArticle datePublished`).
+    /// (`published` → `json-ld NewsArticle datePublished`), and how the language was
+    /// settled.
     pub basis: BTreeMap<String, String>,
     /// When the feed that carried the item was read, if it came from a feed.
     pub fetched: Option<DateTime<FixedOffset>>,

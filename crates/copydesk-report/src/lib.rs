@@ -161,10 +161,11 @@ pub struct ItemReport {
     /// RFC 3339: when the page says it was last changed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub modified: Option<String>,
-    /// The language the input declares.
+    /// The language: as the input declares it, else as the text reads (`basis.language`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
-    /// For fields read from a page's markup, the tag or rule that gave each.
+    /// For fields read from a page's markup, the tag or rule that gave each; how the
+    /// language was settled.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub basis: BTreeMap<String, String>,
     /// The date the item is presented under: published, else fetched, else `as_of`.
