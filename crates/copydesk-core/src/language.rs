@@ -21,7 +21,8 @@ const OVERRULE_MIN_WORDS: usize = 50;
 /// Settles `item.language` and its basis from the declaration and the article text.
 pub fn settle(item: &mut Item) {
     let sample = sample(&item.text);
-    if sample.split_whitespace().take(OVERRULE_MIN_WORDS).count() < MIN_WORDS {
+    let words = sample.split_whitespace().count();
+    if words < MIN_WORDS {
         return;
     }
     let declared = item.language.as_deref().map(primary_subtag);
@@ -49,7 +50,7 @@ pub fn settle(item: &mut Item) {
             item.language = Some(code.into());
             item.basis.insert("language".into(), how);
         }
-        Some(declared) if declared != code && sample.split_whitespace().count() >= OVERRULE_MIN_WORDS => {
+        Some(declared) if declared != code && words >= OVERRULE_MIN_WORDS => {
             let given = item.language.take().unwrap_or_default();
             item.language = Some(code.into());
             item.basis.insert("language".into(), format!("{how}, not the declared {given}"));
@@ -178,47 +179,46 @@ mod tests {
         after three weeks of repairs, ending a closure that had forced shipping lines to divert vessels to \
         other ports along the coast and had left dozens of dock workers without shifts for most of the month.";
 
-    fn item(text: &str, language: Option<&str>) -> Item {
-        Item { text: text.into(), language: language.map(Into::into), ..Item::default() }
+    /// An item of `text` settled; a declared language is given the basis a page's
+    /// `lang` attribute gives it.
+    fn settled(text: &str, declared: Option<&str>) -> Item {
+        let mut item = Item { text: text.into(), language: declared.map(Into::into), ..Item::default() };
+        if declared.is_some() {
+            item.basis.insert("language".into(), "html lang".into());
+        }
+        settle(&mut item);
+        item
     }
 
     #[test]
     fn an_undeclared_text_is_read_for_its_language() {
-        let mut english = item(ENGLISH, None);
-        settle(&mut english);
+        let english = settled(ENGLISH, None);
         assert_eq!(english.language.as_deref(), Some("en"));
         assert_eq!(english.basis["language"], "the text (English function words)");
-        let mut german = item(GERMAN, None);
-        settle(&mut german);
+        let german = settled(GERMAN, None);
         assert_eq!(german.language.as_deref(), Some("de"));
         assert!(german.basis["language"].starts_with("the text (whatlang, confidence"), "{:?}", german.basis);
     }
 
     #[test]
     fn a_declaration_the_text_contradicts_is_overruled_and_named() {
-        let mut page = item(GERMAN, Some("en-US"));
-        page.basis.insert("language".into(), "html lang".into());
-        settle(&mut page);
+        let page = settled(GERMAN, Some("en-US"));
         assert_eq!(page.language.as_deref(), Some("de"));
         assert!(page.basis["language"].ends_with("not the declared en-US"), "{:?}", page.basis);
     }
 
     #[test]
     fn a_declaration_the_text_agrees_with_is_kept_with_its_basis() {
-        let mut page = item(GERMAN, Some("de-DE"));
-        page.basis.insert("language".into(), "html lang".into());
-        settle(&mut page);
+        let page = settled(GERMAN, Some("de-DE"));
         assert_eq!(page.language.as_deref(), Some("de-DE"));
         assert_eq!(page.basis["language"], "html lang");
     }
 
     #[test]
     fn a_short_text_is_not_read_for_its_language() {
-        let mut short = item("Hafen wieder offen nach Reparaturen am Kai", None);
-        settle(&mut short);
+        let short = settled("Hafen wieder offen nach Reparaturen am Kai", None);
         assert_eq!(short.language, None);
-        let mut declared = item("The port reopened.", Some("fr"));
-        settle(&mut declared);
+        let declared = settled("The port reopened.", Some("fr"));
         assert_eq!(declared.language.as_deref(), Some("fr"));
     }
 }
