@@ -154,10 +154,25 @@ pub fn event_time(analyzed: &Analyzed) -> relate::story::EventTime {
 pub fn relate(analyzed: &[Analyzed], relate: &RelateOptions, story: &StoryOptions) -> Related {
     let rank = origin_rank(analyzed);
     let prints: Vec<&Fingerprint> = analyzed.iter().map(|a| &a.fingerprint).collect();
-    let mut related = relate::relate(&prints, &rank, relate);
+    let related = relate::relate(&prints, &rank, relate);
+    let mut text = |pairs: &[(usize, usize)]| relate::text_evidence(&prints, pairs, relate);
+    relate_stories(analyzed, related, &rank, story, &mut text)
+}
+
+/// Adds rewrites, same-story pairs and story clusters to the copy relations of a
+/// collection (`rank` its [`origin_rank`]), however those were found; `text` measures the
+/// text overlap of the pairs it is given ([`relate::relate_stories`]).
+pub fn relate_stories(
+    analyzed: &[Analyzed],
+    mut related: Related,
+    rank: &[usize],
+    story: &StoryOptions,
+    text: &mut relate::TextEvidence<'_>,
+) -> Related {
+    let prints: Vec<&Fingerprint> = analyzed.iter().map(|a| &a.fingerprint).collect();
     let profiles: Vec<&Profile> = analyzed.iter().map(|a| &a.profile).collect();
     let times: Vec<relate::story::EventTime> = analyzed.iter().map(event_time).collect();
-    relate::relate_stories(&mut related, &prints, &profiles, &times, &rank, relate, story);
+    relate::relate_stories(&mut related, &prints, &profiles, &times, rank, story, text);
     related
 }
 

@@ -94,7 +94,18 @@ pub fn report_of(analysis: Analysis, files: usize, settings: &Settings, timings:
     let start = Instant::now();
     let related = relate(&analysis.analyzed, settings);
     timings.relate = start.elapsed();
+    report_of_related(analysis, related, files, settings, timings)
+}
 
+/// The collection stages after relate, for a driver that related the items itself: judge,
+/// build the report.
+pub fn report_of_related(
+    analysis: Analysis,
+    related: Related,
+    files: usize,
+    settings: &Settings,
+    timings: &mut Timings,
+) -> Report {
     let start = Instant::now();
     let verdicts = judge(&analysis.analyzed, &related, None, settings);
     let report = report::build(report::Input {

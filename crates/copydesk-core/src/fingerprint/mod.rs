@@ -61,7 +61,7 @@ impl FingerprintOptions {
 }
 
 /// A paragraph's hash and length.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ParagraphHash {
     pub hash: u64,
     pub words: u32,
@@ -69,7 +69,7 @@ pub struct ParagraphHash {
 
 /// What the relate stage needs of an item's text. The SimHash is Charikar's, over the
 /// item's distinct words.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Fingerprint {
     pub sha256: [u8; 32],
     pub signature: Signature,

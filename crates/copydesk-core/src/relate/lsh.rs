@@ -49,24 +49,14 @@ pub fn candidates(signatures: &[Option<&[u32]>], banding: Banding, max_bucket: u
         .into_par_iter()
         .flat_map_iter(|band| {
             let mut buckets: KeyMap<u64, Vec<u32>> = KeyMap::default();
-            let range = band * banding.rows..(band + 1) * banding.rows;
             for (index, signature) in signatures.iter().enumerate() {
                 let Some(signature) = signature else { continue };
-                let rows = &signature[range.clone()];
-                let bytes: Vec<u8> = rows.iter().flat_map(|v| v.to_le_bytes()).collect();
-                buckets.entry(hash_bytes(&bytes)).or_default().push(index as u32);
+                buckets.entry(band_hash(signature, banding, band)).or_default().push(index as u32);
             }
             let mut pairs = Vec::new();
-            for members in buckets.into_values().filter(|m| m.len() > 1) {
-                if members.len() > max_bucket {
+            for members in buckets.into_values() {
+                if bucket_pairs(&members, max_bucket, &mut pairs) {
                     capped.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    pairs.extend(members[1..].iter().map(|&a| (members[0].min(a), members[0].max(a))));
-                    continue;
-                }
-                for (i, &a) in members.iter().enumerate() {
-                    for &b in members.iter().take(i) {
-                        pairs.push((b.min(a), b.max(a)));
-                    }
                 }
             }
             pairs
@@ -75,6 +65,32 @@ pub fn candidates(signatures: &[Option<&[u32]>], banding: Banding, max_bucket: u
     pairs.par_sort_unstable();
     pairs.dedup();
     (pairs, capped.into_inner())
+}
+
+/// The key of a signature's bucket in one band: the hash of the band's positions.
+pub fn band_hash(signature: &[u32], banding: Banding, band: usize) -> u64 {
+    let rows = &signature[band * banding.rows..(band + 1) * banding.rows];
+    let bytes: Vec<u8> = rows.iter().flat_map(|v| v.to_le_bytes()).collect();
+    hash_bytes(&bytes)
+}
+
+/// Appends the pairs `(a, b)`, `a < b`, of one bucket's members (items in origin order);
+/// says whether the bucket was capped (more than `max_bucket` members, each then paired
+/// with the first only).
+pub fn bucket_pairs(members: &[u32], max_bucket: usize, pairs: &mut Vec<(u32, u32)>) -> bool {
+    if members.len() < 2 {
+        return false;
+    }
+    if members.len() > max_bucket {
+        pairs.extend(members[1..].iter().map(|&a| (members[0].min(a), members[0].max(a))));
+        return true;
+    }
+    for (i, &a) in members.iter().enumerate() {
+        for &b in members.iter().take(i) {
+            pairs.push((b.min(a), b.max(a)));
+        }
+    }
+    false
 }
 
 #[cfg(test)]

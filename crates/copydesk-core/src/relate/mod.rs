@@ -110,7 +110,7 @@ impl Kind {
 }
 
 /// What was measured of a pair.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct Evidence {
     /// Shingle Jaccard similarity, estimated from the MinHash signatures.
     pub jaccard: f64,
@@ -316,42 +316,12 @@ pub struct Related {
 /// Relates items given their fingerprints and their rank in origin order (a lower rank is
 /// earlier: earliest published, then first seen, then id).
 pub fn relate(prints: &[&Fingerprint], rank: &[usize], options: &RelateOptions) -> Related {
-    let n = prints.len();
     let mut stats = RelateStats::default();
-
-    // Exact copies: one group per SHA-256; the earliest member represents it.
-    let mut groups: HashMap<[u8; 32], Vec<usize>> = HashMap::new();
-    for (index, print) in prints.iter().enumerate().filter(|(_, p)| !p.is_empty()) {
-        groups.entry(print.sha256).or_default().push(index);
-    }
-    let mut groups: Vec<Vec<usize>> = groups.into_values().collect();
-    for group in &mut groups {
-        group.sort_by_key(|&i| rank[i]);
-    }
-    groups.sort_by_key(|g| rank[g[0]]);
-    stats.exact_groups = groups.iter().filter(|g| g.len() > 1).count();
+    let groups = exact_groups(prints, rank);
     let representatives: Vec<usize> = groups.iter().map(|g| g[0]).collect();
-    let mut relations: Vec<Relation> = Vec::new();
-    for group in groups.iter().filter(|g| g.len() > 1) {
-        for &member in &group[1..] {
-            let evidence = Evidence {
-                jaccard: 1.0,
-                containment_later_in_earlier: 1.0,
-                containment_earlier_in_later: 1.0,
-                shared_paragraphs: prints[member].paragraphs.len() as u32,
-                simhash_distance: 0,
-                story: None,
-            };
-            relations.push(Relation { kind: Kind::Exact, later: member, earlier: group[0], score: 1.0, evidence });
-        }
-    }
 
     // Candidates among the representatives.
-    let banding = Banding::for_threshold(
-        prints.first().map_or(128, |p| p.signature.len()),
-        options.trimmed_jaccard.min(options.near_duplicate_jaccard),
-        options.lsh_recall,
-    );
+    let banding = banding(prints.first().map(|p| p.signature.len()), options);
     stats.banding = Some(banding);
     let signatures: Vec<Option<&[u32]>> = representatives.iter().map(|&i| Some(&prints[i].signature[..])).collect();
     let (mut candidates, capped) = lsh::candidates(&signatures, banding, options.max_bucket);
@@ -369,15 +339,79 @@ pub fn relate(prints: &[&Fingerprint], rank: &[usize], options: &RelateOptions) 
         .filter_map(|&(a, b)| {
             let (a, b) = (representatives[a as usize], representatives[b as usize]);
             let (later, earlier) = if rank[a] > rank[b] { (a, b) } else { (b, a) };
-            verify(prints[later], prints[earlier], options).map(|(kind, score, evidence)| Relation {
-                kind,
-                later,
-                earlier,
-                score,
-                evidence,
-            })
+            copy_relation(later, earlier, prints[later], prints[earlier], options)
         })
         .collect();
+    assemble(prints.len(), &groups, |i| prints[i].paragraphs.len() as u32, verified, rank, stats)
+}
+
+/// The banding of the LSH index for signatures of `positions` positions (128 when no item
+/// has one).
+pub fn banding(positions: Option<usize>, options: &RelateOptions) -> Banding {
+    Banding::for_threshold(
+        positions.unwrap_or(128),
+        options.trimmed_jaccard.min(options.near_duplicate_jaccard),
+        options.lsh_recall,
+    )
+}
+
+/// Identical texts: one group per SHA-256 of the items with words, each in origin order,
+/// the groups in origin order of their first member, which represents the group.
+pub fn exact_groups(prints: &[&Fingerprint], rank: &[usize]) -> Vec<Vec<usize>> {
+    let mut groups: HashMap<[u8; 32], Vec<usize>> = HashMap::new();
+    for (index, print) in prints.iter().enumerate().filter(|(_, p)| !p.is_empty()) {
+        groups.entry(print.sha256).or_default().push(index);
+    }
+    let mut groups: Vec<Vec<usize>> = groups.into_values().collect();
+    for group in &mut groups {
+        group.sort_by_key(|&i| rank[i]);
+    }
+    groups.sort_by_key(|g| rank[g[0]]);
+    groups
+}
+
+/// The relation a verified candidate pair makes, if it is a copy.
+pub fn copy_relation(
+    later: usize,
+    earlier: usize,
+    later_print: &Fingerprint,
+    earlier_print: &Fingerprint,
+    options: &RelateOptions,
+) -> Option<Relation> {
+    verify(later_print, earlier_print, options).map(|(kind, score, evidence)| Relation {
+        kind,
+        later,
+        earlier,
+        score,
+        evidence,
+    })
+}
+
+/// The copy relations and clusters, from the exact groups (with each group's paragraph
+/// count, `paragraphs_of` its representative) and the verified pairs of representatives.
+pub fn assemble(
+    n: usize,
+    groups: &[Vec<usize>],
+    paragraphs_of: impl Fn(usize) -> u32,
+    verified: Vec<Relation>,
+    rank: &[usize],
+    mut stats: RelateStats,
+) -> Related {
+    let mut relations: Vec<Relation> = Vec::new();
+    stats.exact_groups = groups.iter().filter(|g| g.len() > 1).count();
+    for group in groups.iter().filter(|g| g.len() > 1) {
+        for &member in &group[1..] {
+            let evidence = Evidence {
+                jaccard: 1.0,
+                containment_later_in_earlier: 1.0,
+                containment_earlier_in_later: 1.0,
+                shared_paragraphs: paragraphs_of(group[0]),
+                simhash_distance: 0,
+                story: None,
+            };
+            relations.push(Relation { kind: Kind::Exact, later: member, earlier: group[0], score: 1.0, evidence });
+        }
+    }
 
     // The other members of an exact group copy what their representative copies. (Items
     // that copy the representative are not related to its exact copies too: one relation
@@ -424,14 +458,18 @@ fn clusters(n: usize, relations: &[Relation], rank: &[usize]) -> Vec<Cluster> {
 /// all candidates, starting from the copy clusters, so a cluster holds only what its
 /// members support together. A rewrite or same-story verdict between items that end in
 /// different clusters is held apart, with the reason.
+///
+/// The measured pairs carry the overlap of their texts too: `text` is given every
+/// measured pair `(later, earlier)` once, and returns the text [`Evidence`] of each (see
+/// [`text_evidence`]), wherever the fingerprints are.
 pub fn relate_stories(
     related: &mut Related,
     prints: &[&Fingerprint],
     profiles: &[&Profile],
     times: &[story::EventTime],
     rank: &[usize],
-    relate_options: &RelateOptions,
     options: &StoryOptions,
+    text: &mut TextEvidence<'_>,
 ) {
     if !options.enabled {
         return;
@@ -479,7 +517,7 @@ pub fn relate_stories(
         })
         .collect();
 
-    let measured: Vec<(usize, Relation, Option<story::Verdict>)> = candidates
+    let mut measured: Vec<(usize, Relation, Option<story::Verdict>)> = candidates
         .par_iter()
         .zip(&cosines)
         .zip(&calibrated)
@@ -499,11 +537,14 @@ pub fn relate_stories(
                 Some(story::Verdict::Rewrite) => (Kind::Rewrite, measured.aligned_sentences),
                 _ => (Kind::SameStory, measured.cosine),
             };
-            let evidence =
-                Evidence { story: Some(measured), ..measure(prints[later], prints[earlier], relate_options).0 };
+            let evidence = Evidence { story: Some(measured), ..Evidence::default() };
             (index, Relation { kind, later, earlier, score, evidence }, verdict)
         })
         .collect();
+    let pairs: Vec<(usize, usize)> = measured.iter().map(|(_, r, _)| (r.later, r.earlier)).collect();
+    for ((_, relation, _), overlap) in measured.iter_mut().zip(text(&pairs)) {
+        relation.evidence = Evidence { story: relation.evidence.story, ..overlap };
+    }
     stats.aligned = measured.len();
     related.stats.story = stats;
 
@@ -680,26 +721,38 @@ pub fn relate_stories(
 }
 
 /// Pairs of representatives that share a paragraph, from postings of paragraph hashes.
-/// A paragraph carried by more than `max_bucket` items is a template, not a copy signal.
 fn paragraph_candidates(prints: &[&Fingerprint], representatives: &[usize], max_bucket: usize) -> Vec<(u32, u32)> {
     let mut postings: KeyMap<u64, Vec<u32>> = KeyMap::default();
     for (slot, &index) in representatives.iter().enumerate() {
-        let mut seen = HashSet::new();
-        for paragraph in &prints[index].paragraphs {
-            if seen.insert(paragraph.hash) {
-                postings.entry(paragraph.hash).or_default().push(slot as u32);
-            }
+        for hash in paragraph_keys(prints[index]) {
+            postings.entry(hash).or_default().push(slot as u32);
         }
     }
     let mut pairs = Vec::new();
-    for members in postings.into_values().filter(|m| m.len() > 1 && m.len() <= max_bucket) {
-        for (i, &a) in members.iter().enumerate() {
-            for &b in &members[..i] {
-                pairs.push((a.min(b), a.max(b)));
-            }
-        }
+    for members in postings.into_values() {
+        posting_pairs(&members, max_bucket, &mut pairs);
     }
     pairs
+}
+
+/// The distinct paragraph hashes of an item, the keys of its postings.
+pub fn paragraph_keys(print: &Fingerprint) -> impl Iterator<Item = u64> + '_ {
+    let mut seen = HashSet::new();
+    print.paragraphs.iter().map(|p| p.hash).filter(move |&hash| seen.insert(hash))
+}
+
+/// The pairs `(a, b)`, `a < b`, of the members of one posting (items in origin order that
+/// share a paragraph). A paragraph carried by more than `max_bucket` items is a template,
+/// not a copy signal, and proposes none.
+pub fn posting_pairs(members: &[u32], max_bucket: usize, pairs: &mut Vec<(u32, u32)>) {
+    if members.len() < 2 || members.len() > max_bucket {
+        return;
+    }
+    for (i, &a) in members.iter().enumerate() {
+        for &b in &members[..i] {
+            pairs.push((a.min(b), a.max(b)));
+        }
+    }
 }
 
 /// Measures a candidate pair and classifies it, or `None` when it is no copy.
@@ -729,6 +782,15 @@ pub struct Overlap {
     shared: u32,
     shared_words_later: u32,
     shared_words_earlier: u32,
+}
+
+/// Measures the text overlap of the pairs `(later, earlier)` it is given, in their order,
+/// wherever the items' fingerprints are.
+pub type TextEvidence<'a> = dyn FnMut(&[(usize, usize)]) -> Vec<Evidence> + 'a;
+
+/// The text overlap of each pair `(later, earlier)` of items with these fingerprints.
+pub fn text_evidence(prints: &[&Fingerprint], pairs: &[(usize, usize)], options: &RelateOptions) -> Vec<Evidence> {
+    pairs.par_iter().map(|&(later, earlier)| measure(prints[later], prints[earlier], options).0).collect()
 }
 
 /// Measures the text overlap of a pair: Jaccard, containment both ways, shared
