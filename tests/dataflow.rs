@@ -120,6 +120,43 @@ fn worker_threads_of_one_process_write_the_same_report() {
     assert!(threads.stdout == alone.stdout, "the report of 2 workers differs from one process's");
 }
 
+/// The copy stage's own paths (exact groups, capped LSH buckets, postings too common to
+/// pair, the text overlap of story pairs) give on three workers what one process gives.
+#[test]
+fn crowded_buckets_and_exact_groups_spread_over_workers_give_the_same_report() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let corpus = corpus(dir.path(), 800);
+    // Two word-for-word copies of the first article, under other ids.
+    let text = std::fs::read_to_string(&corpus).expect("read the corpus");
+    let mut first: serde_json::Value = serde_json::from_str(text.lines().next().expect("a row")).expect("JSON");
+    let mut copies = String::new();
+    for n in 0..2 {
+        first["id"] = serde_json::json!(format!("again-{n}"));
+        copies.push_str(&format!("{first}\n"));
+    }
+    std::fs::write(&corpus, text + &copies).expect("write the corpus");
+    let config = dir.path().join("crowded.toml");
+    std::fs::write(&config, "[relate]\nmax_bucket = 3\n").expect("write the configuration");
+    let run = |extra: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_copydesk"))
+            .args(["check", "--format", "json", "--config"])
+            .arg(&config)
+            .arg(&corpus)
+            .args(extra)
+            .output()
+            .expect("run copydesk")
+    };
+    let alone = run(&[]);
+    let report: serde_json::Value = serde_json::from_slice(&alone.stdout).expect("JSON");
+    let candidates = &report["summary"]["candidates"];
+    assert!(candidates["capped_buckets"].as_u64().unwrap_or(0) > 0, "buckets are capped: {candidates}");
+    assert!(candidates["exact_groups"].as_u64().unwrap_or(0) > 0, "exact copies are planted: {candidates}");
+    assert!(candidates["story"]["aligned"].as_u64().unwrap_or(0) > 0, "story pairs are measured: {candidates}");
+    let threads = run(&["--workers", "3"]);
+    assert_eq!(threads.status.code(), alone.status.code(), "{}", String::from_utf8_lossy(&threads.stderr));
+    assert!(threads.stdout == alone.stdout, "the report of 3 workers differs from one process's");
+}
+
 #[test]
 fn a_peer_that_never_connects_ends_the_run_with_its_name() {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -13,17 +13,22 @@
 //!    collection, as each item needs them, without any worker holding all of them. The
 //!    items' ids, problems and published days go to worker 0, which rolls them up in
 //!    reading order ([`copydesk_engine::Roll`]) and broadcasts the collection's date.
-//! 2. **Per-item stages.** Each worker analyzes its items ([`copydesk_engine::analyze_unit`])
-//!    and sends them, as bytes ([`copydesk_core::wire`]), to worker 0.
-//! 3. **Collection stages.** Worker 0 puts the items in reading order and runs relate,
-//!    judge and the report ([`copydesk_engine::report_of`]): the report is the one a
-//!    single process writes for the same inputs and settings.
+//! 2. **Per-item stages.** Each worker analyzes its items ([`copydesk_engine::analyze_unit`]),
+//!    keeps their MinHash signatures and paragraph hashes, and sends the rest, as bytes
+//!    ([`copydesk_core::wire`]), to worker 0.
+//! 3. **Copies.** Worker 0 puts the items in reading order and ranks them in origin order;
+//!    the workers find the copy relations from the fingerprints they hold, exchanged by
+//!    band key, paragraph hash and pair ([`copies`]).
+//! 4. **Collection stages.** Worker 0 runs the story stage, judge and the report
+//!    ([`copydesk_engine::report_of_related`]): the report is the one a single process
+//!    writes for the same inputs and settings.
 //!
 //! A peer that does not connect within the deadline, or a connection lost during the run,
 //! ends every process with an error naming the peer (see [`install_failure_hook`]); the
 //! run is then started again. Nothing is printed to standard output by this crate.
 
 mod cluster;
+mod copies;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -41,12 +46,16 @@ use timely::dataflow::operators::{Exchange, Inspect, Probe};
 use timely::worker::Worker;
 use timely::WorkerConfig;
 
-use copydesk_core::analysis::Analyzed;
+use copydesk_core::analysis::{self, Analyzed};
 use copydesk_core::date;
+use copydesk_core::fingerprint::Fingerprint;
 use copydesk_core::model::{Location, Problem, Severity};
 use copydesk_core::normalize::Templates;
+use copydesk_core::relate::Related;
 use copydesk_core::wire;
-use copydesk_engine::{analyze_unit, collection_as_of, count_unit, report_of, Analysis, CheckOptions, Roll, Timings};
+use copydesk_engine::{
+    analyze_unit, collection_as_of, count_unit, report_of_related, Analysis, CheckOptions, Roll, Timings,
+};
 use copydesk_ingest::{self as ingest, IngestOptions, Inputs, Reader};
 use copydesk_report::Report;
 
@@ -115,14 +124,21 @@ struct Shared {
     timeline: date::Timeline,
 }
 
+/// An item's unit (in reading order) and its place in the unit.
+type ItemAt = (u64, u32);
+
 /// What worker 0 gathers for the collection stages.
 struct Gathered {
     roll: Roll,
     as_of: Option<chrono::NaiveDate>,
     set_aside: Option<Problem>,
-    /// Each item as bytes, with its unit and its place in the unit.
-    items: Vec<(u64, u32, Vec<u8>)>,
+    /// Each item (without the index part of its fingerprint) read back from its bytes,
+    /// with where it is.
+    items: Vec<(ItemAt, Result<Analyzed, wire::WireError>)>,
 }
+
+/// What worker 0 hands to the last collection stages: the analysis and the relations.
+type Collected = (Analysis, Related);
 
 /// Runs `copydesk check` as this process's part of a cluster (or on threads of this process
 /// alone). Process 0 returns the report.
@@ -162,43 +178,43 @@ pub fn check(options: &CheckOptions, cluster: &Cluster) -> Result<Outcome, Error
         run_worker(worker, &worker_shared)
     })
     .map_err(Error::Dataflow)?;
-    let mut gathered = None;
+    let mut collected = None;
     let mut analyzed = 0;
     for result in guards.join() {
         let (count, mine) = result.map_err(Error::Dataflow)?.map_err(Error::Dataflow)?;
         analyzed += count;
-        gathered = gathered.or(mine);
+        collected = collected.or(mine);
     }
-    let report = match gathered {
-        Some(gathered) => Some(collection_stages(gathered, files, &shared.options)?),
-        None => None,
-    };
+    let report = collected.map(|(analysis, related)| {
+        report_of_related(analysis, related, files, &shared.options.settings, &mut Timings::default())
+    });
     Ok(Outcome { report, analyzed, sent: traffic.sent(), received: traffic.received() })
 }
 
-/// Puts the gathered items in reading order, gives them their unique ids, and runs the
-/// collection stages.
-fn collection_stages(gathered: Gathered, files: usize, options: &CheckOptions) -> Result<Report, Error> {
+/// Puts the gathered items in reading order and gives them their unique ids: the
+/// analysis, and where each item is.
+fn in_reading_order(gathered: Gathered) -> Result<(Analysis, Vec<ItemAt>), String> {
     let Gathered { roll, as_of, set_aside, mut items } = gathered;
-    items.sort_unstable_by_key(|(unit, place, _)| (*unit, *place));
+    items.sort_unstable_by_key(|(at, _)| *at);
     let mut analyzed: Vec<Analyzed> = Vec::with_capacity(items.len());
-    for (seq, (_, _, bytes)) in items.into_iter().enumerate() {
-        let mut one = wire::decode(&bytes).map_err(|e| Error::Dataflow(e.to_string()))?;
+    let mut places = Vec::with_capacity(items.len());
+    for (seq, (at, one)) in items.into_iter().enumerate() {
+        let mut one = one.map_err(|e| e.to_string())?;
         if let Some(id) = roll.ids.get(seq) {
             one.item.id = id.clone();
         }
         one.seq = seq;
         analyzed.push(one);
+        places.push(at);
     }
     let mut problems = roll.problems;
     problems.extend(set_aside);
-    let analysis = Analysis { analyzed, problems, as_of, timings: Timings::default() };
-    Ok(report_of(analysis, files, &options.settings, &mut Timings::default()))
+    Ok((Analysis { analyzed, problems, as_of, timings: Timings::default() }, places))
 }
 
 /// One worker's part: how many items it analyzed, and at worker 0 what the collection
 /// stages need.
-fn run_worker(worker: &mut Worker, shared: &Shared) -> Result<(usize, Option<Gathered>), String> {
+fn run_worker(worker: &mut Worker, shared: &Shared) -> Result<(usize, Option<Collected>), String> {
     let (index, peers) = (worker.index(), worker.peers());
     let mine = |unit: usize| unit % peers == index;
 
@@ -239,7 +255,8 @@ fn run_worker(worker: &mut Worker, shared: &Shared) -> Result<(usize, Option<Gat
     let decided = collection.as_ref().map(|c| collection_as_of(&shared.options, c));
     let as_of = broadcast(worker, decided.map(|d| d.map(day_number)))?.map(from_day_number);
 
-    // 2. The per-item stages on this worker's units, sent to worker 0 as bytes.
+    // 2. The per-item stages on this worker's units, sent to worker 0 as bytes; the index
+    // part of each fingerprint stays here.
     let settings = shared.options.settings.analysis();
     let signer = shared.options.settings.fingerprint.signer();
     let dating =
@@ -248,19 +265,23 @@ fn run_worker(worker: &mut Worker, shared: &Shared) -> Result<(usize, Option<Gat
     // dataflow every few units: no worker holds its share, and worker 0 takes in what
     // arrives while it analyzes its own.
     let (mut count, mut mine_seen) = (0, 0);
-    let mut items = Gatherer::new(worker);
+    let mut prints: HashMap<ItemAt, Fingerprint> = HashMap::new();
+    // Worker 0 reads each item back as it arrives, so the bytes never pile up.
+    let mut items = Router::new(worker, |_| 0, |(at, bytes): &(ItemAt, Vec<u8>)| (*at, wire::decode(bytes)));
     for (unit_seq, unit) in Reader::new(&shared.inputs, &shared.ingest).enumerate() {
         if !mine(unit_seq) {
             continue;
         }
         let analyzed =
             analyze_unit(unit, &shared.inputs, &shared.ingest, &templates, settings, signer.as_ref(), &dating);
-        for (place, one) in analyzed.iter().enumerate() {
-            let mut bytes = Vec::new();
-            wire::encode(one, &mut bytes);
-            items.send((unit_seq as u64, place as u32, bytes));
-        }
         count += analyzed.len();
+        for (place, mut one) in analyzed.into_iter().enumerate() {
+            let at = (unit_seq as u64, place as u32);
+            prints.insert(at, copies::index_part(&mut one.fingerprint));
+            let mut bytes = Vec::new();
+            wire::encode(&one, &mut bytes);
+            items.send((at, bytes));
+        }
         mine_seen += 1;
         if mine_seen % STEP_EVERY_UNITS == 0 {
             worker.step();
@@ -273,7 +294,36 @@ fn run_worker(worker: &mut Worker, shared: &Shared) -> Result<(usize, Option<Gat
             if shared.options.as_of.is_none() { collection.as_ref().and_then(|c| c.set_aside_problem()) } else { None };
         Gathered { roll, as_of, set_aside, items }
     });
-    Ok((count, gathered))
+
+    // 3. Copies, found where the fingerprints are; worker 0 ranks the items. 4. Stories,
+    // at worker 0, with the text overlap of the pairs it measures taken where they are.
+    let collected = gathered.map(in_reading_order).transpose()?;
+    let rank = collected.as_ref().map(|(analysis, _)| analysis::origin_rank(&analysis.analyzed));
+    let ranked = collected.as_ref().zip(rank.as_deref()).map(|((_, places), rank)| copies::Ranked { places, rank });
+    let index = copies::index(worker, prints, ranked.as_ref())?;
+    let relate_options = &shared.options.settings.relate;
+    let found = copies::relate(worker, &index, ranked.as_ref(), relate_options)?;
+    let mut measured = false;
+    let mut failed = None;
+    let related = found.zip(ranked.as_ref()).map(|(copies, ranked)| {
+        let analyzed = collected.as_ref().map_or(&[][..], |(analysis, _)| &analysis.analyzed[..]);
+        let mut text = |pairs: &[(usize, usize)]| {
+            measured = true;
+            copies::measure(worker, &index, Some(ranked), pairs, relate_options).unwrap_or_else(|e| {
+                failed = Some(e);
+                Vec::new()
+            })
+        };
+        analysis::relate_stories(analyzed, copies, ranked.rank, &shared.options.settings.story, &mut text)
+    });
+    if !measured {
+        // Every worker takes part in the one measuring step, asked for or not.
+        copies::measure(worker, &index, None, &[], relate_options)?;
+    }
+    if let Some(failed) = failed {
+        return Err(failed);
+    }
+    Ok((count, collected.zip(related).map(|((analysis, _), related)| (analysis, related))))
 }
 
 /// An item's place, as it travels: path and line.
@@ -372,7 +422,7 @@ where
     }
     input.advance_to(1);
     input.flush();
-    worker.step_while(|| probe.less_than(input.time()));
+    worker.step_or_park_while(None, || probe.less_than(input.time()));
     drop(input);
     let found = received.borrow_mut().drain().filter(|(_, (_, diff))| *diff > 0).map(|(k, (n, _))| (k, n)).collect();
     found
@@ -381,43 +431,54 @@ where
 /// Sends every worker's records to worker 0, which gets them all (in no set order); the
 /// other workers get none.
 fn gather<D: timely::ExchangeData + Clone>(worker: &mut Worker, records: Vec<D>) -> Vec<D> {
-    let mut gatherer = Gatherer::new(worker);
-    for record in records {
-        gatherer.send(record);
-    }
-    gatherer.finish(worker)
+    exchange(worker, records, |_| 0)
 }
 
-/// Records on their way to worker 0, sent one by one while the worker goes on.
-struct Gatherer<D: timely::ExchangeData + Clone> {
+/// Sends every worker's records to the worker `route` names (its value modulo the number
+/// of workers); each worker gets the records routed to it, in no set order.
+fn exchange<D: timely::ExchangeData + Clone>(
+    worker: &mut Worker,
+    records: Vec<D>,
+    route: impl Fn(&D) -> u64 + 'static,
+) -> Vec<D> {
+    let mut router = Router::new(worker, route, D::clone);
+    for record in records {
+        router.send(record);
+    }
+    router.finish(worker)
+}
+
+/// Records on their way to the workers that take them, sent one by one while the worker
+/// goes on; each worker keeps what `take` makes of each record it gets, as it arrives.
+struct Router<D: timely::ExchangeData + Clone, T = D> {
     input: timely::dataflow::InputHandleVec<u32, D>,
     probe: timely::dataflow::ProbeHandle<u32>,
-    received: Rc<RefCell<Vec<D>>>,
+    received: Rc<RefCell<Vec<T>>>,
 }
 
-impl<D: timely::ExchangeData + Clone> Gatherer<D> {
-    fn new(worker: &mut Worker) -> Self {
-        let received: Rc<RefCell<Vec<D>>> = Rc::default();
+impl<D: timely::ExchangeData + Clone, T: 'static> Router<D, T> {
+    fn new(worker: &mut Worker, route: impl Fn(&D) -> u64 + 'static, take: impl Fn(&D) -> T + 'static) -> Self {
+        let received: Rc<RefCell<Vec<T>>> = Rc::default();
         let sink = Rc::clone(&received);
         let (input, probe) = worker.dataflow::<u32, _, _>(|scope| {
             let (input, stream) = scope.new_input::<D>();
-            let probe = stream.exchange(|_| 0).inspect(move |record| sink.borrow_mut().push(record.clone())).probe().0;
+            let probe = stream.exchange(route).inspect(move |record| sink.borrow_mut().push(take(record))).probe().0;
             (input, probe)
         });
-        Gatherer { input, probe, received }
+        Router { input, probe, received }
     }
 
     fn send(&mut self, record: D) {
         self.input.send(record);
     }
 
-    /// Waits until every worker's records are in; worker 0 returns them all.
-    fn finish(mut self, worker: &mut Worker) -> Vec<D> {
+    /// Waits until every worker's records are in; returns those routed to this worker.
+    fn finish(mut self, worker: &mut Worker) -> Vec<T> {
         self.input.advance_to(1);
         let probe = self.probe;
         let time = *self.input.time();
         drop(self.input);
-        worker.step_while(|| probe.less_than(&time));
+        worker.step_or_park_while(None, || probe.less_than(&time));
         let all = std::mem::take(&mut *self.received.borrow_mut());
         all
     }
@@ -436,7 +497,7 @@ fn broadcast<D: timely::ExchangeData + Clone>(worker: &mut Worker, value: Option
         input.send(value);
     }
     input.advance_to(1);
-    worker.step_while(|| probe.less_than(input.time()));
+    worker.step_or_park_while(None, || probe.less_than(input.time()));
     drop(input);
     let value = received.borrow_mut().take();
     value.ok_or_else(|| "worker 0 sent no value".to_string())
