@@ -255,13 +255,13 @@ pub(crate) fn relate(
     let mut proposed: Vec<(u32, u32)> = Vec::new();
     for bucket in keys.chunk_by(|a, b| a.0 == b.0) {
         let members: Vec<Held> = bucket.iter().map(|&(_, item)| item).collect();
-        let positions: Vec<u32> = (0..members.len() as u32).collect();
+        let slots: Vec<u32> = (0..members.len() as u32).collect();
         proposed.clear();
         let by_band = matches!(bucket[0].0, Key::Band(..));
         if by_band {
-            counted.capped_buckets += u64::from(lsh::bucket_pairs(&positions, options.max_bucket, &mut proposed));
+            counted.capped_buckets += u64::from(lsh::bucket_pairs(&slots, options.max_bucket, &mut proposed));
         } else {
-            relate::posting_pairs(&positions, options.max_bucket, &mut proposed);
+            relate::posting_pairs(&slots, options.max_bucket, &mut proposed);
             counted.paragraph_candidates += proposed.len() as u64;
         }
         pairs.extend(proposed.iter().map(|&(a, b)| Pair {
