@@ -543,7 +543,15 @@ pub fn install_failure_hook(addresses: Vec<String>) {
             return;
         }
         if name.starts_with("timely:work-") {
-            eprintln!("copydesk: error: a worker failed: {message}");
+            // A lost peer can fail a worker (a poisoned queue) before the lost connection
+            // is reported: the loss, once noticed, is what the run ends with.
+            std::thread::sleep(2 * LOSS_GRACE);
+            let lost = LOST.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            if lost.is_empty() {
+                eprintln!("copydesk: error: a worker failed: {message}");
+            } else {
+                eprintln!("copydesk: error: {}; run the check again", lost.join("; "));
+            }
             std::process::exit(2);
         }
         default(info);
