@@ -27,7 +27,6 @@ pub mod sources;
 mod story_index;
 mod validators;
 
-use std::collections::HashSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -634,8 +633,7 @@ pub fn band_keys(signature: &[u32], banding: Banding) -> Vec<i64> {
 
 /// The distinct paragraph hashes of an item, as stored.
 pub fn paragraph_keys(paragraphs: &[ParagraphHash]) -> Vec<i64> {
-    let mut seen = HashSet::new();
-    paragraphs.iter().filter(|p| seen.insert(p.hash)).map(|p| p.hash as i64).collect()
+    copydesk_core::relate::paragraph_keys(paragraphs).map(|hash| hash as i64).collect()
 }
 
 /// A signature as one BLOB of little-endian 4-byte positions.

@@ -245,7 +245,7 @@ pub(crate) fn relate(
             (0..banding.bands)
                 .map(|band| (Key::Band(band as u32, lsh::band_hash(&print.signature, banding, band)), item)),
         );
-        keys.extend(relate::paragraph_keys(print).map(|hash| (Key::Paragraph(hash), item)));
+        keys.extend(relate::paragraph_keys(&print.paragraphs).map(|hash| (Key::Paragraph(hash), item)));
     }
     let mut keys = exchange(worker, keys, |(key, _)| key.route());
     // Each bucket is a run of the keys sorted by key, its members in origin order.

@@ -13,7 +13,7 @@ use std::collections::{HashMap, HashSet};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::fingerprint::{jaccard, simhash_distance, Fingerprint};
+use crate::fingerprint::{jaccard, simhash_distance, Fingerprint, ParagraphHash};
 use crate::profile::Profile;
 use crate::util::KeyMap;
 use cluster::UnionFind;
@@ -724,7 +724,7 @@ pub fn relate_stories(
 fn paragraph_candidates(prints: &[&Fingerprint], representatives: &[usize], max_bucket: usize) -> Vec<(u32, u32)> {
     let mut postings: KeyMap<u64, Vec<u32>> = KeyMap::default();
     for (slot, &index) in representatives.iter().enumerate() {
-        for hash in paragraph_keys(prints[index]) {
+        for hash in paragraph_keys(&prints[index].paragraphs) {
             postings.entry(hash).or_default().push(slot as u32);
         }
     }
@@ -736,9 +736,9 @@ fn paragraph_candidates(prints: &[&Fingerprint], representatives: &[usize], max_
 }
 
 /// The distinct paragraph hashes of an item, the keys of its postings.
-pub fn paragraph_keys(print: &Fingerprint) -> impl Iterator<Item = u64> + '_ {
+pub fn paragraph_keys(paragraphs: &[ParagraphHash]) -> impl Iterator<Item = u64> + '_ {
     let mut seen = HashSet::new();
-    print.paragraphs.iter().map(|p| p.hash).filter(move |&hash| seen.insert(hash))
+    paragraphs.iter().map(|p| p.hash).filter(move |&hash| seen.insert(hash))
 }
 
 /// The pairs `(a, b)`, `a < b`, of the members of one posting (items in origin order that
