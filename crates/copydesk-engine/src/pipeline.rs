@@ -107,9 +107,12 @@ pub fn report_of_related(
     timings: &mut Timings,
 ) -> Report {
     let start = Instant::now();
-    let verdicts = judge(&analysis.analyzed, &related, None, settings);
+    let mut analyzed = analysis.analyzed;
+    // The index served relate; what is judged and reported is the rest.
+    analyzed.iter_mut().for_each(Analyzed::drop_index);
+    let verdicts = judge(&analyzed, &related, None, settings);
     let report = report::build(report::Input {
-        analyzed: &analysis.analyzed,
+        analyzed,
         verdicts,
         problems: analysis.problems,
         files,

@@ -100,8 +100,8 @@ pub fn run(options: &RunOptions) -> Result<Report> {
     let analyzed = analysis.analyzed;
     let related = pipeline::relate(&analyzed, config);
     let feeds = feed_reports(&fetches, &analyzed, &analysis.problems);
-    let input = |verdicts, archive| report::Input {
-        analyzed: &analyzed,
+    let input = |analyzed, verdicts, archive| report::Input {
+        analyzed,
         verdicts,
         problems: analysis.problems.clone(),
         files: inputs.files.len(),
@@ -113,7 +113,7 @@ pub fn run(options: &RunOptions) -> Result<Report> {
 
     let Some(archive) = archive.as_mut() else {
         let verdicts = pipeline::judge(&analyzed, &related, None, config);
-        return Ok(report::build(input(verdicts, None)));
+        return Ok(report::build(input(analyzed, verdicts, None)));
     };
     // The validators to keep for the next conditional GET of each feed read.
     let keep: Vec<FeedValidators> = fetches
@@ -155,7 +155,7 @@ pub fn run(options: &RunOptions) -> Result<Report> {
         lookups: screening.stats,
         feeds,
     };
-    Ok(report::build(input(verdicts, Some(section))))
+    Ok(report::build(input(analyzed, verdicts, Some(section))))
 }
 
 fn spool(bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {

@@ -277,9 +277,11 @@ pub struct ArchiveSection {
     pub feeds: Vec<FeedReport>,
 }
 
-/// What [`build`] needs: the analyzed items and every verdict about them, made.
-pub struct Input<'a> {
-    pub analyzed: &'a [Analyzed],
+/// What [`build`] needs: the analyzed items and every verdict about them, made. The items
+/// are taken, not borrowed: each becomes its line of the report, so that the two are never
+/// held side by side.
+pub struct Input {
+    pub analyzed: Vec<Analyzed>,
     pub verdicts: Verdicts,
     pub problems: Vec<Problem>,
     pub files: usize,
@@ -294,40 +296,40 @@ pub struct Input<'a> {
 
 /// Builds the report from the analyzed items and their verdicts: it lays them out and
 /// counts them, and decides nothing.
-pub fn build(input: Input<'_>) -> Report {
+pub fn build(input: Input) -> Report {
     let analyzed = input.analyzed;
     let verdicts = input.verdicts;
     let as_of = input.as_of.or_else(|| analyzed.iter().filter_map(|a| a.item.published).map(|p| p.date_naive()).max());
     let items: Vec<ItemReport> = analyzed
-        .iter()
+        .into_iter()
         .zip(verdicts.items)
         .map(|(a, verdict)| {
-            let item = &a.item;
-            let mut attribution = a.attribution.clone();
+            let item = a.item;
+            let mut attribution = a.attribution;
             attribution.unattributed = verdict.unattributed;
             ItemReport {
-                id: item.id.clone(),
-                location: item.location.clone(),
+                id: item.id,
+                location: item.location,
                 source: verdict.source,
-                url: item.url.clone(),
-                title: item.title.clone(),
-                author: item.author.clone(),
-                dateline: item.dateline.clone(),
+                url: item.url,
+                title: item.title,
+                author: item.author,
+                dateline: item.dateline,
                 published: item.published.map(|p| p.to_rfc3339()),
                 modified: item.modified.map(|p| p.to_rfc3339()),
-                language: item.language.clone(),
-                basis: item.basis.clone(),
+                language: item.language,
+                basis: item.basis,
                 framing_date: a.date.framing_date,
                 framing_basis: a.date.framing_basis.as_str(),
-                inferred: item.inferred.clone(),
+                inferred: item.inferred,
                 sha256: a.fingerprint.sha256_hex(),
                 words: a.fingerprint.words,
                 boilerplate: Boilerplate {
                     ratio: crate::verdict::boilerplate_shown(a.boilerplate_ratio),
-                    removed: a.removed.clone(),
+                    removed: a.removed,
                 },
                 attribution,
-                signals: a.signals.clone(),
+                signals: a.signals,
                 flags: verdict.flags,
                 relations: verdict.relations,
                 held_apart: verdict.held_apart,
