@@ -83,8 +83,18 @@ fn main() -> anyhow::Result<()> {
     let parts = analysis.analyzed.clone();
 
     let stage = Stage::start(n);
-    let related = pipeline::relate(&analysis.analyzed, &options.settings);
-    stage.end("relate");
+    let rank = copydesk_core::analysis::origin_rank(&analysis.analyzed);
+    let prints: Vec<_> = analysis.analyzed.iter().map(|a| &a.fingerprint).collect();
+    let copies = copydesk_core::relate::relate(&prints, &rank, &options.settings.relate);
+    drop(prints);
+    stage.end("relate: copies");
+    let stage = Stage::start(n);
+    let prints: Vec<_> = analysis.analyzed.iter().map(|a| &a.fingerprint).collect();
+    let mut text =
+        |pairs: &[(usize, usize)]| copydesk_core::relate::text_evidence(&prints, pairs, &options.settings.relate);
+    let related =
+        copydesk_core::analysis::relate_stories(&analysis.analyzed, copies, &rank, &options.settings.story, &mut text);
+    stage.end("relate: stories");
 
     let stage = Stage::start(n);
     analysis.analyzed.iter_mut().for_each(Analyzed::drop_index);
