@@ -278,8 +278,8 @@ pub struct ArchiveSection {
 }
 
 /// What [`build`] needs: the analyzed items and every verdict about them, made. The items
-/// are taken, not borrowed: each becomes its line of the report, so that the two are never
-/// held side by side.
+/// are taken, not borrowed: each one's parts move into its line of the report instead of
+/// being copied there.
 pub struct Input {
     pub analyzed: Vec<Analyzed>,
     pub verdicts: Verdicts,
