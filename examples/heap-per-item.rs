@@ -46,26 +46,33 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
-/// Measures one stage: the bytes it leaves held and its peak above where it started, per item.
+/// Measures one stage: the bytes it leaves held and its peak above where it started.
 struct Stage {
     start: isize,
-    items: isize,
 }
 
 impl Stage {
-    fn start(items: usize) -> Stage {
+    fn start() -> Stage {
         let start = LIVE.load(Ordering::Relaxed);
         PEAK.store(start, Ordering::Relaxed);
-        Stage { start, items: items.max(1) as isize }
+        Stage { start }
     }
 
-    fn end(self, name: &str) {
+    /// Prints the stage's figures per item of `items`.
+    fn end(self, name: &str, items: usize) {
         let (live, peak) = (LIVE.load(Ordering::Relaxed), PEAK.load(Ordering::Relaxed));
+        let per_item = |bytes: isize| bytes / items.max(1) as isize;
         println!(
             "{name:<28} {:>7} B/item held {:>7} B/item at peak",
-            (live - self.start) / self.items,
-            (peak - self.start) / self.items
+            per_item(live - self.start),
+            per_item(peak - self.start)
         );
+    }
+
+    /// Prints what the stage freed per item of `items`.
+    fn freed(self, name: &str, items: usize) {
+        let live = LIVE.load(Ordering::Relaxed);
+        println!("  {name:<26} {:>7} B/item", (self.start - live) / items.max(1) as isize);
     }
 }
 
@@ -75,37 +82,37 @@ fn main() -> anyhow::Result<()> {
     let options = CheckOptions { inputs, ..CheckOptions::default() };
     let inputs = copydesk_ingest::discover(&options.inputs, &options.settings.ingest)?;
 
-    let stage = Stage::start(1);
+    let stage = Stage::start();
     let mut analysis = pipeline::analyze_inputs(&inputs, &options)?;
     let n = analysis.analyzed.len();
     println!("{n} items; an analyzed item is {} bytes inline", size_of::<Analyzed>());
-    Stage { items: n.max(1) as isize, ..stage }.end("analysis (kept)");
+    stage.end("analysis (kept)", n);
     let parts = analysis.analyzed.clone();
 
-    let stage = Stage::start(n);
+    let stage = Stage::start();
     let rank = copydesk_core::analysis::origin_rank(&analysis.analyzed);
     let prints: Vec<_> = analysis.analyzed.iter().map(|a| &a.fingerprint).collect();
     let copies = copydesk_core::relate::relate(&prints, &rank, &options.settings.relate);
     drop(prints);
-    stage.end("relate: copies");
-    let stage = Stage::start(n);
+    stage.end("relate: copies", n);
+    let stage = Stage::start();
     let prints: Vec<_> = analysis.analyzed.iter().map(|a| &a.fingerprint).collect();
     let mut text =
         |pairs: &[(usize, usize)]| copydesk_core::relate::text_evidence(&prints, pairs, &options.settings.relate);
     let related =
         copydesk_core::analysis::relate_stories(&analysis.analyzed, copies, &rank, &options.settings.story, &mut text);
-    stage.end("relate: stories");
+    stage.end("relate: stories", n);
 
-    let stage = Stage::start(n);
+    let stage = Stage::start();
     analysis.analyzed.iter_mut().for_each(Analyzed::drop_index);
-    stage.end("index dropped");
+    stage.end("index dropped", n);
 
-    let stage = Stage::start(n);
+    let stage = Stage::start();
     let verdicts = pipeline::judge(&analysis.analyzed, &related, None, &options.settings);
-    stage.end("judge");
+    stage.end("judge", n);
     verdict_parts(verdicts.clone(), n);
 
-    let stage = Stage::start(n);
+    let stage = Stage::start();
     let report = copydesk_report::build(copydesk_report::Input {
         analyzed: std::mem::take(&mut analysis.analyzed),
         verdicts,
@@ -116,7 +123,7 @@ fn main() -> anyhow::Result<()> {
         configuration: Default::default(),
         archive: None,
     });
-    stage.end("report (items taken in)");
+    stage.end("report (items taken in)", n);
     drop(report);
 
     analyzed_parts(parts, n);
@@ -127,9 +134,9 @@ fn main() -> anyhow::Result<()> {
 fn analyzed_parts(mut items: Vec<Analyzed>, n: usize) {
     println!("an analyzed item's parts:");
     let mut part = |name: &str, clear: fn(&mut Analyzed)| {
-        let stage = Stage::start(n);
+        let stage = Stage::start();
         items.iter_mut().for_each(clear);
-        freed(stage, name);
+        stage.freed(name, n);
     };
     part("MinHash signature", |a| a.fingerprint.signature = Box::default());
     part("paragraph hashes", |a| a.fingerprint.paragraphs = Vec::new());
@@ -139,27 +146,22 @@ fn analyzed_parts(mut items: Vec<Analyzed>, n: usize) {
     part("attribution", |a| a.attribution = Default::default());
     part("date evidence", |a| a.date = Default::default());
     part("metadata", |a| a.item = Default::default());
-    let stage = Stage::start(n);
+    let stage = Stage::start();
     drop(items);
-    freed(stage, "the items themselves");
+    stage.freed("the items themselves", n);
 }
 
 /// What each part of the verdicts holds on the heap, measured by dropping it.
 fn verdict_parts(mut verdicts: Verdicts, n: usize) {
     println!("the verdicts' parts:");
     let mut part = |name: &str, clear: fn(&mut Verdicts)| {
-        let stage = Stage::start(n);
+        let stage = Stage::start();
         clear(&mut verdicts);
-        freed(stage, name);
+        stage.freed(name, n);
     };
     part("findings", |v| v.findings = Vec::new());
     part("score facts", |v| v.facts = Vec::new());
     part("source scores", |v| v.sources = Vec::new());
     part("clusters", |v| v.clusters = Vec::new());
     part("per-item verdicts", |v| v.items = Vec::new());
-}
-
-fn freed(stage: Stage, name: &str) {
-    let live = LIVE.load(Ordering::Relaxed);
-    println!("  {name:<26} {:>7} B/item", (stage.start - live) / stage.items);
 }
