@@ -85,7 +85,8 @@ fn main() -> anyhow::Result<()> {
     let stage = Stage::start();
     let mut analysis = pipeline::analyze_inputs(&inputs, &options)?;
     let n = analysis.analyzed.len();
-    println!("{n} items; an analyzed item is {} bytes inline", size_of::<Analyzed>());
+    println!("{n} items; an analyzed item is {} bytes inline:", size_of::<Analyzed>());
+    inline_sizes();
     stage.end("analysis (kept)", n);
     let parts = analysis.analyzed.clone();
 
@@ -128,6 +129,23 @@ fn main() -> anyhow::Result<()> {
 
     analyzed_parts(parts, n);
     Ok(())
+}
+
+/// The inline size of each part of an analyzed item.
+fn inline_sizes() {
+    use copydesk_core::{date, fingerprint, model, normalize, profile, score};
+    let parts = [
+        ("metadata", size_of::<model::Item>()),
+        ("removed lines", size_of::<Vec<normalize::RemovedLine>>()),
+        ("fingerprint", size_of::<fingerprint::Fingerprint>()),
+        ("content profile", size_of::<profile::Profile>()),
+        ("attribution", size_of::<profile::Attribution>()),
+        ("date evidence", size_of::<date::Assessment>()),
+        ("signals", size_of::<score::signals::ItemSignals>()),
+    ];
+    for (name, size) in parts {
+        println!("  {name:<26} {size:>7} B inline");
+    }
 }
 
 /// What each part of the analyzed items holds on the heap, measured by dropping it.
