@@ -204,12 +204,12 @@ struct CheckArgs {
     cluster: ClusterArgs,
 }
 
-/// How a check is spread over processes and threads (timely dataflow).
+/// How a run is spread over processes and threads (timely dataflow).
 #[derive(Debug, Args)]
 struct ClusterArgs {
     /// Run as one of the processes listed in FILE (one host:port a line); every process is
-    /// given the same arguments and reads its share of the inputs; process 0 writes the
-    /// report, the others only compute.
+    /// given the same arguments and reads its share of the inputs; process 0 opens the
+    /// archive, if any, and writes the report, the others only compute.
     #[arg(long, value_name = "FILE", requires = "process")]
     hosts: Option<PathBuf>,
     /// This process's line of --hosts, counting from 0.
@@ -270,6 +270,8 @@ struct IngestArgs {
     dating: DatingArgs,
     #[command(flatten)]
     common: CommonArgs,
+    #[command(flatten)]
+    cluster: ClusterArgs,
 }
 
 #[derive(Debug, Args)]
@@ -662,23 +664,7 @@ fn check(args: CheckArgs, color: ColorWhen) -> Result<u8> {
     // The HTML page shows texts, read again from the inputs for the items it shows.
     let rereading = (args.common.format == Format::Html).then(|| options.clone());
     let cluster = args.cluster.cluster(args.common.read.quiet)?;
-    let mut report = if let Some(cluster) = &cluster {
-        if args.archive.is_some() || args.paths.iter().any(|p| is_url(p)) {
-            anyhow::bail!("--hosts and --workers check files and folders, without --archive or URLs");
-        }
-        let outcome = copydesk_dataflow::check(&options, cluster)?;
-        if cluster.hosts.is_some() && !args.common.read.quiet {
-            eprintln!(
-                "copydesk: process {} analysed {} items; sent {} bytes, received {}",
-                cluster.process, outcome.analyzed, outcome.sent, outcome.received
-            );
-        }
-        match outcome.report {
-            Some(report) => report,
-            // The other processes compute only: process 0 writes the report.
-            None => return Ok(EXIT_OK),
-        }
-    } else if args.archive.is_some() || args.paths.iter().any(|p| is_url(p)) {
+    let mut report = if args.archive.is_some() || args.paths.iter().any(|p| is_url(p)) {
         let run = RunOptions {
             inputs: args.paths.clone(),
             check: options,
@@ -686,7 +672,18 @@ fn check(args: CheckArgs, color: ColorWhen) -> Result<u8> {
             store: false,
             seen_at: Utc::now(),
         };
-        engine::run::run(&run)?
+        match run_archive(&run, cluster.as_ref(), args.common.read.quiet)? {
+            Some(report) => report,
+            // The other processes compute only: process 0 writes the report.
+            None => return Ok(EXIT_OK),
+        }
+    } else if let Some(cluster) = &cluster {
+        let outcome = copydesk_dataflow::check(&options, cluster)?;
+        say_share(cluster, outcome.analyzed, (outcome.sent, outcome.received), args.common.read.quiet);
+        match outcome.report {
+            Some(report) => report,
+            None => return Ok(EXIT_OK),
+        }
     } else {
         engine::check(&options)?
     };
@@ -753,6 +750,50 @@ fn check(args: CheckArgs, color: ColorWhen) -> Result<u8> {
     Ok(if args.exit_zero { EXIT_OK } else { status })
 }
 
+/// A run against the archive (or of URLs), its per-item stages spread over `cluster` when
+/// one is given: the archive's own stages run at process 0, which returns the report; the
+/// other processes analyze their share and return `None`.
+fn run_archive(
+    run: &RunOptions,
+    cluster: Option<&copydesk_dataflow::Cluster>,
+    quiet: bool,
+) -> Result<Option<report::Report>> {
+    let Some(cluster) = cluster else { return Ok(Some(engine::run::run(run)?)) };
+    // Every process must find the same inputs: files and folders, never a fetch.
+    let (expanded, _) = engine::run::expand_feed_lists(&run.inputs);
+    if expanded.iter().any(|input| is_url(input)) {
+        anyhow::bail!("--hosts and --workers read files and folders: fetch URLs and feeds with one process");
+    }
+    let check = CheckOptions { inputs: run.inputs.clone(), ..run.check.clone() };
+    let mut traffic = (0, (0, 0));
+    let mut spread = |inputs| -> engine::Result<Option<engine::Analysis>> {
+        let share = copydesk_dataflow::analyze(inputs, &check, cluster).map_err(|e| engine::Error::Spread(e.into()))?;
+        traffic = (share.analyzed, (share.sent, share.received));
+        Ok(share.analysis)
+    };
+    if cluster.process != 0 {
+        let inputs = copydesk_ingest::discover(&run.inputs, &check.settings.ingest).context("finding the inputs")?;
+        spread(inputs)?;
+        say_share(cluster, traffic.0, traffic.1, quiet);
+        return Ok(None);
+    }
+    let report = engine::run::run_with(run, |inputs| {
+        spread(inputs)?.ok_or_else(|| engine::Error::Spread("process 0 was given no items".into()))
+    })?;
+    say_share(cluster, traffic.0, traffic.1, quiet);
+    Ok(Some(report))
+}
+
+/// Says on standard error what this process of a cluster did.
+fn say_share(cluster: &copydesk_dataflow::Cluster, analyzed: usize, (sent, received): (u64, u64), quiet: bool) {
+    if cluster.hosts.is_some() && !quiet {
+        eprintln!(
+            "copydesk: process {} analysed {analyzed} items; sent {sent} bytes, received {received}",
+            cluster.process
+        );
+    }
+}
+
 fn ingest(args: IngestArgs, color: ColorWhen) -> Result<u8> {
     let first_input = args.paths.iter().find(|p| *p != "-" && !is_url(p)).map(PathBuf::from);
     let start = first_input.or_else(|| std::env::current_dir().ok());
@@ -781,7 +822,11 @@ fn ingest(args: IngestArgs, color: ColorWhen) -> Result<u8> {
         store: true,
         seen_at: args.seen_at.unwrap_or_else(Utc::now),
     };
-    let report = engine::run::run(&options)?;
+    let cluster = args.cluster.cluster(args.common.read.quiet)?;
+    let Some(report) = run_archive(&options, cluster.as_ref(), args.common.read.quiet)? else {
+        // The other processes compute only: process 0 stores the items and writes the report.
+        return Ok(EXIT_OK);
+    };
     if !args.common.read.quiet {
         for problem in &report.problems {
             eprintln!("copydesk: {problem}");

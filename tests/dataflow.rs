@@ -224,3 +224,83 @@ fn settings_out_of_range_are_refused_before_anything_runs() {
     stdin.assert_code(2);
     assert!(stdin.stderr.contains("standard input"), "{}", stdin.stderr);
 }
+
+/// `copydesk ingest` on three processes: each analyzes its share, process 0 alone opens
+/// the archive, and it stores and reports what one process stores and reports.
+#[test]
+fn ingest_on_three_processes_stores_what_one_process_stores() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let corpus = corpus(dir.path(), 600);
+    let (hosts, _) = host_file(dir.path(), 3);
+    let places: Vec<PathBuf> = ["alone", "process-0", "process-1", "process-2"]
+        .iter()
+        .map(|name| {
+            let place = dir.path().join(name);
+            std::fs::create_dir(&place).expect("a folder for each process");
+            place
+        })
+        .collect();
+    let ingest = |place: &Path, process: Option<usize>| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_copydesk"));
+        command
+            .current_dir(place)
+            .args(["ingest", "--no-config", "--format", "json", "--archive", "archive.sqlite3"])
+            .args(["--seen-at", "2025-06-01"])
+            .arg(&corpus);
+        if let Some(process) = process {
+            command.arg("--hosts").arg(&hosts).args(["--process", &process.to_string(), "--connect-timeout", "30"]);
+        }
+        command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("start copydesk")
+    };
+    let alone = finish(ingest(&places[0], None), Duration::from_secs(300));
+    assert_eq!(alone.status.code(), Some(0), "{}", String::from_utf8_lossy(&alone.stderr));
+    let others: Vec<Child> = (1..3).map(|i| ingest(&places[i + 1], Some(i))).collect();
+    let first = finish(ingest(&places[1], Some(0)), Duration::from_secs(300));
+    let others: Vec<Output> = others.into_iter().map(|c| finish(c, Duration::from_secs(60))).collect();
+    for (index, output) in std::iter::once(&first).chain(&others).enumerate() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(0), "process {index}: {stderr}");
+        assert!(stderr.contains(&format!("process {index} analysed")), "process {index}: {stderr}");
+    }
+    assert!(others.iter().all(|o| o.stdout.is_empty()), "only process 0 writes the report");
+    for place in &places[2..] {
+        assert!(!place.join("archive.sqlite3").exists(), "only process 0 opens the archive");
+    }
+    assert!(first.stdout == alone.stdout, "the ingest report of 3 processes differs from one process's");
+
+    // What was stored: the same items screened again against each archive (on two
+    // threads for the one the cluster filled) are found in it, the same way.
+    let screen = |place: &Path, extra: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_copydesk"))
+            .current_dir(place)
+            .args(["check", "--no-config", "--format", "json", "--archive", "archive.sqlite3"])
+            .arg(&corpus)
+            .args(extra)
+            .output()
+            .expect("run copydesk");
+        let mut report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+        // The time of the screening, to the second.
+        report["archive"]["seen_at"].take();
+        (output.status.code(), report)
+    };
+    let (one, two) = (screen(&places[0], &[]), screen(&places[1], &["--workers", "2"]));
+    assert_eq!(one.1["archive"]["unchanged"].as_u64(), one.1["summary"]["items"].as_u64(), "{}", one.1["archive"]);
+    assert!(one == two, "the archives differ: {} against {}", one.1["archive"], two.1["archive"]);
+}
+
+/// Every process must find the same inputs: a URL (or a feed list naming URLs) is fetched
+/// by one process, and a cluster run refuses it before it reads anything.
+#[test]
+fn a_cluster_refuses_urls_to_fetch() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let archive = dir.path().join("archive.sqlite3");
+    let refused = common::run(
+        common::copydesk()
+            .args(["ingest", "--no-config", "--workers", "2", "--archive"])
+            .arg(&archive)
+            .arg("http://127.0.0.1:9/feed.xml"),
+    );
+    refused.assert_code(2);
+    assert!(refused.stderr.contains("fetch URLs and feeds with one process"), "{}", refused.stderr);
+    assert!(!archive.exists(), "nothing was stored");
+}

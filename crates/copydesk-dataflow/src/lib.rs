@@ -23,6 +23,10 @@
 //!    ([`copydesk_engine::report_of_related`]): the report is the one a single process
 //!    writes for the same inputs and settings.
 //!
+//! `copydesk ingest` and `copydesk check --archive` spread only the first two steps
+//! ([`analyze`]): worker 0 gets each item whole, its index with it, and process 0 runs
+//! the archive's stages on them as one process does, against the one archive.
+//!
 //! A peer that does not connect within the deadline, or a connection lost during the run,
 //! ends every process with an error naming the peer (see [`install_failure_hook`]); the
 //! run is then started again. Nothing is printed to standard output by this crate.
@@ -122,6 +126,7 @@ struct Shared {
     ingest: IngestOptions,
     options: CheckOptions,
     timeline: date::Timeline,
+    goal: Goal,
 }
 
 /// An item's unit (in reading order) and its place in the unit.
@@ -132,17 +137,77 @@ struct Gathered {
     roll: Roll,
     as_of: Option<chrono::NaiveDate>,
     set_aside: Option<Problem>,
-    /// Each item (without the index part of its fingerprint) read back from its bytes,
-    /// with where it is.
+    /// Each item read back from its bytes, with where it is; without the index part of
+    /// its fingerprint unless the items go to the archive.
     items: Vec<(ItemAt, Result<Analyzed, wire::WireError>)>,
 }
 
-/// What worker 0 hands to the last collection stages: the analysis and the relations.
-type Collected = (Analysis, Related);
+/// What worker 0 hands on: the analysis, and the relations when the run found them.
+type Collected = (Analysis, Option<Related>);
+
+/// How far the workers take a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Goal {
+    /// `copydesk check`: the copies found where the fingerprints are, the stories at
+    /// worker 0.
+    Relations,
+    /// The per-item stages only, each item gathered whole at worker 0 (its index with it)
+    /// for the stages of the archive, which runs on one machine.
+    Analysis,
+}
+
+/// What a process's part of the run gave, before the report.
+struct Spread {
+    collected: Option<Collected>,
+    analyzed: usize,
+    sent: u64,
+    received: u64,
+}
 
 /// Runs `copydesk check` as this process's part of a cluster (or on threads of this process
 /// alone). Process 0 returns the report.
 pub fn check(options: &CheckOptions, cluster: &Cluster) -> Result<Outcome, Error> {
+    let inputs = ingest::discover(&options.inputs, &options.settings.ingest).map_err(Error::Inputs)?;
+    let files = inputs.files.len();
+    let spread = spread(inputs, options, cluster, Goal::Relations)?;
+    let report = spread.collected.map(|(analysis, related)| {
+        let related = related.unwrap_or_default();
+        report_of_related(analysis, related, files, &options.settings, &mut Timings::default())
+    });
+    Ok(Outcome { report, analyzed: spread.analyzed, sent: spread.sent, received: spread.received })
+}
+
+/// What a process's part of [`analyze`] gave.
+#[derive(Debug)]
+pub struct Analyzing {
+    /// Every item analyzed, in reading order, at process 0; the other processes compute
+    /// only.
+    pub analysis: Option<Analysis>,
+    /// Items this process analyzed.
+    pub analyzed: usize,
+    /// Bytes this process sent to and received from its peers.
+    pub sent: u64,
+    pub received: u64,
+}
+
+/// The per-item stages of `inputs` spread over a cluster: every process reads its share,
+/// the site templates are counted over all of them, and process 0 gets every item whole,
+/// in reading order — the analysis one process gives
+/// ([`copydesk_engine::analyze_inputs`]). `copydesk ingest` and `copydesk check
+/// --archive` run the archive's stages on it at process 0. `inputs` must be what every
+/// process finds for the same arguments.
+pub fn analyze(inputs: Inputs, options: &CheckOptions, cluster: &Cluster) -> Result<Analyzing, Error> {
+    let spread = spread(inputs, options, cluster, Goal::Analysis)?;
+    Ok(Analyzing {
+        analysis: spread.collected.map(|(analysis, _)| analysis),
+        analyzed: spread.analyzed,
+        sent: spread.sent,
+        received: spread.received,
+    })
+}
+
+/// Runs this process's workers as part of the cluster, as far as `goal` says.
+fn spread(inputs: Inputs, options: &CheckOptions, cluster: &Cluster, goal: Goal) -> Result<Spread, Error> {
     let processes = cluster.hosts.as_ref().map_or(1, |h| h.addresses.len());
     if cluster.process >= processes {
         return Err(Error::Process { process: cluster.process, processes });
@@ -151,10 +216,8 @@ pub fn check(options: &CheckOptions, cluster: &Cluster) -> Result<Outcome, Error
         return Err(Error::Stdin);
     }
     let ingest_options = options.settings.ingest.clone();
-    let inputs = ingest::discover(&options.inputs, &ingest_options).map_err(Error::Inputs)?;
-    let files = inputs.files.len();
     let timeline = options.settings.date.timeline()?;
-    let shared = Arc::new(Shared { inputs, ingest: ingest_options, options: options.clone(), timeline });
+    let shared = Arc::new(Shared { inputs, ingest: ingest_options, options: options.clone(), timeline, goal });
 
     let workers = cluster.workers.max(1);
     let traffic = Arc::<Traffic>::default();
@@ -185,10 +248,7 @@ pub fn check(options: &CheckOptions, cluster: &Cluster) -> Result<Outcome, Error
         analyzed += count;
         collected = collected.or(mine);
     }
-    let report = collected.map(|(analysis, related)| {
-        report_of_related(analysis, related, files, &shared.options.settings, &mut Timings::default())
-    });
-    Ok(Outcome { report, analyzed, sent: traffic.sent(), received: traffic.received() })
+    Ok(Spread { collected, analyzed, sent: traffic.sent(), received: traffic.received() })
 }
 
 /// Puts the gathered items in reading order and gives them their unique ids: the
@@ -256,7 +316,8 @@ fn run_worker(worker: &mut Worker, shared: &Shared) -> Result<(usize, Option<Col
     let as_of = broadcast(worker, decided.map(|d| d.map(day_number)))?.map(from_day_number);
 
     // 2. The per-item stages on this worker's units, sent to worker 0 as bytes; the index
-    // part of each fingerprint stays here.
+    // part of each fingerprint stays here when the copies are found where it is.
+    let whole = shared.goal == Goal::Analysis;
     let settings = shared.options.settings.analysis();
     let signer = shared.options.settings.fingerprint.signer();
     let dating =
@@ -277,7 +338,9 @@ fn run_worker(worker: &mut Worker, shared: &Shared) -> Result<(usize, Option<Col
         count += analyzed.len();
         for (place, mut one) in analyzed.into_iter().enumerate() {
             let at = (unit_seq as u64, place as u32);
-            prints.insert(at, copies::index_part(&mut one.fingerprint));
+            if !whole {
+                prints.insert(at, copies::index_part(&mut one.fingerprint));
+            }
             let mut bytes = Vec::new();
             wire::encode(&one, &mut bytes);
             items.send((at, bytes));
@@ -298,6 +361,9 @@ fn run_worker(worker: &mut Worker, shared: &Shared) -> Result<(usize, Option<Col
     // 3. Copies, found where the fingerprints are; worker 0 ranks the items. 4. Stories,
     // at worker 0, with the text overlap of the pairs it measures taken where they are.
     let collected = gathered.map(in_reading_order).transpose()?;
+    if whole {
+        return Ok((count, collected.map(|(analysis, _)| (analysis, None))));
+    }
     let rank = collected.as_ref().map(|(analysis, _)| analysis::origin_rank(&analysis.analyzed));
     let ranked = collected.as_ref().zip(rank.as_deref()).map(|((_, places), rank)| copies::Ranked { places, rank });
     let index = copies::index(worker, prints, ranked.as_ref())?;
@@ -323,7 +389,7 @@ fn run_worker(worker: &mut Worker, shared: &Shared) -> Result<(usize, Option<Col
     if let Some(failed) = failed {
         return Err(failed);
     }
-    Ok((count, collected.zip(related).map(|((analysis, _), related)| (analysis, related))))
+    Ok((count, collected.zip(related).map(|((analysis, _), related)| (analysis, Some(related)))))
 }
 
 /// An item's place, as it travels: path and line.

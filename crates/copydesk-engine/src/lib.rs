@@ -48,6 +48,9 @@ pub enum Error {
     Stage(#[from] copydesk_core::Error),
     #[error(transparent)]
     Archive(#[from] copydesk_archive::ArchiveError),
+    /// The per-item stages failed where they were spread (a cluster's run).
+    #[error(transparent)]
+    Spread(Box<dyn std::error::Error + Send + Sync>),
     /// The findings of a watch could not be written.
     #[error("writing the findings: {0}")]
     Output(#[source] std::io::Error),

@@ -12,10 +12,10 @@ use copydesk_core::analysis::Analyzed;
 use copydesk_core::model::{Problem, Severity};
 use copydesk_core::verdict::History;
 use copydesk_ingest::fetch::{self, Fetch, Fetched};
-use copydesk_ingest::{self as ingest, InputFile};
+use copydesk_ingest::{self as ingest, InputFile, Inputs};
 use copydesk_report::{self as report, ArchiveSection, FeedReport, Report};
 
-use crate::pipeline::{self, CheckOptions};
+use crate::pipeline::{self, Analysis, CheckOptions};
 use crate::{Error, Result};
 
 /// What a run against the archive is asked to do.
@@ -37,6 +37,14 @@ pub struct RunOptions {
 /// (missing, foreign, of other settings, unwritable) stop the run before any input is
 /// read; problems with single inputs and feeds are in the report.
 pub fn run(options: &RunOptions) -> Result<Report> {
+    run_with(options, |inputs| pipeline::analyze_inputs(&inputs, &options.check))
+}
+
+/// [`run`], with the per-item stages run by `analyze` on the inputs found: on the
+/// processes of a cluster, say, which must find the same inputs for the same arguments
+/// (files and folders then, never URLs). The archive is opened and checked first, as in
+/// [`run`], and its stages run here.
+pub fn run_with(options: &RunOptions, analyze: impl FnOnce(Inputs) -> Result<Analysis>) -> Result<Report> {
     let config = &options.check.settings;
     let mut archive = match &options.archive {
         Some(path) => {
@@ -95,7 +103,8 @@ pub fn run(options: &RunOptions) -> Result<Report> {
         }
     }
 
-    let analysis = pipeline::analyze_inputs(&inputs, &options.check)?;
+    let files = inputs.files.len();
+    let analysis = analyze(inputs)?;
     drop(spooled);
     let analyzed = analysis.analyzed;
     let related = pipeline::relate(&analyzed, config);
@@ -104,7 +113,7 @@ pub fn run(options: &RunOptions) -> Result<Report> {
         analyzed,
         verdicts,
         problems: analysis.problems.clone(),
-        files: inputs.files.len(),
+        files,
         as_of: analysis.as_of,
         candidates: related.stats,
         configuration: config.configuration.clone(),
