@@ -542,58 +542,91 @@ pub fn identical(a: &Profile, b: &Profile) -> usize {
 }
 
 /// The most sentences of `a` and `b` that can be paired in order, each pair at least
-/// `floor` similar: a longest common subsequence over sentence pairs, in O(|a| |b|).
+/// `floor` similar: a longest common subsequence over sentence pairs.
 pub fn align(a: &Profile, b: &Profile, floor: f64) -> usize {
     align_and_match(a, b, floor).0
 }
 
 /// [`align`], and for each sentence of `a` the most similar sentence of `b` at least
 /// `floor` similar (the first of equals), from the same comparisons.
+///
+/// Only the sentence pairs that share a word are compared (a pair that shares none is
+/// similar at no floor above 0), and the longest chain of similar pairs is found from
+/// them alone (Hunt and Szymanski): the work follows the words the two items share, not
+/// the product of their lengths.
 pub fn align_and_match(a: &Profile, b: &Profile, floor: f64) -> (usize, Vec<Option<u32>>) {
     let (n, m) = (a.sentence_count(), b.sentence_count());
     let mut matches: Vec<Option<u32>> = vec![None; n];
     if n == 0 || m == 0 {
         return (0, matches);
     }
-    // The sentences of `b` that hold each word, so that the words a sentence of `a` shares
-    // with every sentence of `b` are counted in one pass over its own words.
-    let mut postings: Vec<(u32, u32)> =
-        (0..m).flat_map(|j| b.sentence(j).iter().map(move |&word| (word, j as u32))).collect();
+    let lengths: Vec<usize> = (0..m).map(|j| b.sentence(j).len()).collect();
+    // The sentences of `b` that hold each word, as `word << 32 | sentence`, sorted: the
+    // words a sentence of `a` shares with every sentence of `b` are then counted in one
+    // pass over its own words.
+    let mut postings: Vec<u64> = Vec::with_capacity(lengths.iter().sum());
+    for j in 0..m {
+        postings.extend(b.sentence(j).iter().map(|&word| u64::from(word) << 32 | j as u64));
+    }
     postings.sort_unstable();
     let mut shared_words = vec![0u32; m];
-    let mut previous = vec![0u16; m + 1];
-    let mut current = vec![0u16; m + 1];
+    // The sentences of `b` compared with the sentence of `a` at hand, and those similar.
+    let mut compared: Vec<u32> = Vec::new();
+    let mut similar: Vec<u32> = Vec::new();
+    // `ends[k]`: the first sentence of `b` at which a chain of k + 1 similar pairs, in
+    // order in both items, can end so far.
+    let mut ends: Vec<u32> = Vec::new();
     for (i, matched) in matches.iter_mut().enumerate() {
         let s = a.sentence(i);
-        shared_words.fill(0);
+        compared.clear();
+        // A sentence's words are sorted: each is looked for after the one before.
+        let (mut from, mut last) = (0, 0);
         for &word in s {
-            let first = postings.partition_point(|&(w, _)| w < word);
-            for &(_, j) in postings[first..].iter().take_while(|&&(w, _)| w == word) {
+            if word < last {
+                from = 0;
+            }
+            last = word;
+            let key = u64::from(word) << 32;
+            from += postings[from..].partition_point(|&p| p < key);
+            for &p in postings[from..].iter().take_while(|&&p| p >> 32 == u64::from(word)) {
+                let j = (p & u64::from(u32::MAX)) as u32;
+                if shared_words[j as usize] == 0 {
+                    compared.push(j);
+                }
                 shared_words[j as usize] += 1;
             }
         }
+        if floor <= 0.0 {
+            // Every pair reaches such a floor, sharing words or not.
+            compared.clear();
+            compared.extend(0..m as u32);
+        } else {
+            compared.sort_unstable();
+        }
+        similar.clear();
         let mut top = 0.0;
-        for j in 0..m {
-            let t = b.sentence(j);
-            let mut best = previous[j + 1].max(current[j]);
-            // The Dice coefficient cannot reach the floor when the lengths are too far apart.
-            let bound = 2.0 * s.len().min(t.len()) as f64 / (s.len() + t.len()) as f64;
-            if bound >= floor {
-                // `dice(s, t)`, from the shared words counted above (sentences are sorted
-                // word sets).
-                let d = 2.0 * f64::from(shared_words[j]) / (s.len() + t.len()) as f64;
-                if d >= floor {
-                    best = best.max(previous[j] + 1);
-                    if matched.is_none() || d > top {
-                        (*matched, top) = (Some(j as u32), d);
-                    }
+        for &j in &compared {
+            let shared = std::mem::take(&mut shared_words[j as usize]);
+            // `dice(s, t)`, from the shared words counted above (sentences are sorted
+            // word sets).
+            let d = 2.0 * f64::from(shared) / (s.len() + lengths[j as usize]) as f64;
+            if d >= floor {
+                similar.push(j);
+                if matched.is_none() || d > top {
+                    (*matched, top) = (Some(j), d);
                 }
             }
-            current[j + 1] = best;
         }
-        std::mem::swap(&mut previous, &mut current);
+        // Last to first, so that one sentence of `a` extends a chain once at most.
+        for &j in similar.iter().rev() {
+            let k = ends.partition_point(|&end| end < j);
+            match ends.get_mut(k) {
+                Some(end) => *end = j,
+                None => ends.push(j),
+            }
+        }
     }
-    (previous[m] as usize, matches)
+    (ends.len(), matches)
 }
 
 /// How alike the frames of two sentences must be (Dice coefficient of their words but
@@ -941,6 +974,62 @@ mod tests {
         let unrelated = p("The orchestra opened its season with a programme of Sibelius symphonies.\n\
             Tickets sold out within hours of going on sale last month.");
         assert_eq!(align(&unrelated, &origin, 0.25), 0);
+    }
+
+    /// The alignment as a full table over every pair of sentences, as it is defined.
+    fn align_by_table(a: &Profile, b: &Profile, floor: f64) -> (usize, Vec<Option<u32>>) {
+        let (n, m) = (a.sentence_count(), b.sentence_count());
+        let mut table = vec![vec![0usize; m + 1]; n + 1];
+        let mut matches = vec![None; n];
+        for i in 0..n {
+            let mut top = 0.0;
+            for j in 0..m {
+                let (s, t) = (a.sentence(i), b.sentence(j));
+                let d = 2.0 * shared(s, t) as f64 / (s.len() + t.len()) as f64;
+                table[i + 1][j + 1] = table[i][j + 1].max(table[i + 1][j]);
+                if d >= floor {
+                    table[i + 1][j + 1] = table[i + 1][j + 1].max(table[i][j] + 1);
+                    if matches[i].is_none() || d > top {
+                        (matches[i], top) = (Some(j as u32), d);
+                    }
+                }
+            }
+        }
+        (table[n][m], matches)
+    }
+
+    #[test]
+    fn the_alignment_from_shared_words_is_the_one_of_the_full_table() {
+        // Sentences of a few words from a small vocabulary, so that many pairs share some.
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |below: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % below
+        };
+        let words =
+            ["harbour", "ferry", "board", "terminal", "vote", "mayor", "crossing", "euros", "spring", "fishermen"];
+        let mut text = |sentences: u64| -> String {
+            (0..sentences)
+                .map(|_| {
+                    let sentence: Vec<&str> =
+                        (0..3 + next(6)).map(|_| words[next(words.len() as u64) as usize]).collect();
+                    format!("The {} said.", sentence.join(" "))
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        for round in 0..200 {
+            let (a, b) = (p(&text(1 + round % 12)), p(&text(1 + round % 9)));
+            for floor in [0.0, 0.25, 0.5, 0.8] {
+                assert_eq!(
+                    align_and_match(&a, &b, floor),
+                    align_by_table(&a, &b, floor),
+                    "round {round}, floor {floor}"
+                );
+            }
+        }
     }
 
     #[test]
