@@ -569,6 +569,12 @@ pub fn align_and_match(a: &Profile, b: &Profile, floor: f64) -> (usize, Vec<Opti
         postings.extend(b.sentence(j).iter().map(|&word| u64::from(word) << 32 | j as u64));
     }
     postings.sort_unstable();
+    // Which words `b` may hold (a bit per word hash modulo 4,096): most words of `a` are
+    // not in `b`, and are passed over without a search.
+    let mut held = [0u64; 64];
+    for &p in &postings {
+        held[(p >> 38) as usize & 63] |= 1 << ((p >> 32) & 63);
+    }
     let mut shared_words = vec![0u32; m];
     // The sentences of `b` compared with the sentence of `a` at hand, and those similar.
     let mut compared: Vec<u32> = Vec::new();
@@ -582,6 +588,9 @@ pub fn align_and_match(a: &Profile, b: &Profile, floor: f64) -> (usize, Vec<Opti
         // A sentence's words are sorted: each is looked for after the one before.
         let (mut from, mut last) = (0, 0);
         for &word in s {
+            if held[(word >> 6) as usize & 63] & 1 << (word & 63) == 0 {
+                continue;
+            }
             if word < last {
                 from = 0;
             }
