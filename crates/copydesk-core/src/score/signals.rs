@@ -207,8 +207,10 @@ pub fn text_signals(text: &str) -> TextSignals {
     let mut quoted = Vec::new();
     for (index, line) in text.lines().enumerate() {
         let number = index + 1;
-        words += line.split_whitespace().count();
+        let line_words = line.split_whitespace().count();
+        words += line_words;
         quoted_ranges(line, &mut quoted);
+        signals.voice.read_line(line, line_words, &quoted);
         // Inside a quotation a spaced ellipsis marks words left out, as news style wants.
         if let Some(m) = SPACED_ELLIPSIS.find_iter(line).find(|m| !quoted.iter().any(|r| r.contains(&m.start()))) {
             signals.garbled.push(artefact("spaced_ellipsis", number, line, m.start()));
@@ -239,7 +241,6 @@ pub fn text_signals(text: &str) -> TextSignals {
     }
     signals.filler_per_1000_words =
         if words == 0 { 0.0 } else { (signals.filler.len() as f64 * 1000.0 / words as f64 * 10.0).round() / 10.0 };
-    signals.voice = voice(text);
     signals
 }
 
@@ -251,36 +252,61 @@ pub fn voice(text: &str) -> Voice {
     let mut voice = Voice::default();
     let mut quoted = Vec::new();
     for line in text.lines() {
-        voice.words += line.split_whitespace().count();
-        voice.numbers += numbers(line);
-        voice.attributions += ATTRIBUTION_CUE.find_iter(line).count();
         quoted_ranges(line, &mut quoted);
-        let outside = |at: usize| !quoted.iter().any(|r: &std::ops::Range<usize>| r.contains(&at));
-        for m in LOADED_BODY.find_iter(line).filter(|m| outside(m.start())) {
-            voice.loaded += 1;
-            let word = m.as_str().to_lowercase();
-            if voice.loaded_examples.len() < LOADED_EXAMPLES && !voice.loaded_examples.contains(&word) {
-                voice.loaded_examples.push(word);
-            }
-        }
-        for (at, byte) in line.bytes().enumerate() {
-            match byte {
-                b'!' if outside(at) => voice.exclamations += 1,
-                b'?' if outside(at) => voice.questions += 1,
-                _ => {}
-            }
-        }
-        voice.first_person += line
-            .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
-            .scan(0usize, |offset, word| {
-                let at = *offset;
-                *offset += word.len() + 1;
-                Some((at, word))
-            })
-            .filter(|(at, word)| is_first_person(word) && outside(*at))
-            .count();
+        voice.read_line(line, line.split_whitespace().count(), &quoted);
     }
     voice
+}
+
+impl Voice {
+    /// Counts the voice of one line of `words` words, `quoted` its quotations.
+    fn read_line(&mut self, line: &str, words: usize, quoted: &[std::ops::Range<usize>]) {
+        self.words += words;
+        self.numbers += numbers(line);
+        self.attributions += ATTRIBUTION_CUE.find_iter(line).count();
+        let outside = |at: usize| !quoted.iter().any(|r| r.contains(&at));
+        for m in LOADED_BODY.find_iter(line).filter(|m| outside(m.start())) {
+            self.loaded += 1;
+            let word = m.as_str().to_lowercase();
+            if self.loaded_examples.len() < LOADED_EXAMPLES && !self.loaded_examples.contains(&word) {
+                self.loaded_examples.push(word);
+            }
+        }
+        for at in memchr::memchr2_iter(b'!', b'?', line.as_bytes()).filter(|&at| outside(at)) {
+            match line.as_bytes()[at] {
+                b'!' => self.exclamations += 1,
+                _ => self.questions += 1,
+            }
+        }
+        self.first_person += first_person(line, outside);
+    }
+}
+
+/// The first-person words of a line outside quotations. A word is a run of letters,
+/// digits and apostrophes; where it starts is counted with every character between two
+/// words taken as one byte.
+fn first_person(line: &str, outside: impl Fn(usize) -> bool) -> usize {
+    let bytes = line.as_bytes();
+    let (mut count, mut start, mut drift, mut at) = (0, 0, 0, 0);
+    while at <= bytes.len() {
+        let (ends_word, width) = match bytes.get(at) {
+            None => (true, 1),
+            Some(&byte) if byte.is_ascii() => (!byte.is_ascii_alphanumeric() && byte != b'\'', 1),
+            Some(_) => {
+                let c = line[at..].chars().next().unwrap_or(' ');
+                (!c.is_alphanumeric() && c != '’', c.len_utf8())
+            }
+        };
+        if ends_word {
+            if is_first_person(&line[start..at]) && outside(start - drift) {
+                count += 1;
+            }
+            drift += width - 1;
+            start = at + width;
+        }
+        at += width;
+    }
+    count
 }
 
 fn is_first_person(word: &str) -> bool {
@@ -548,6 +574,39 @@ mod tests {
             He added that “the rest is history...” and left.\n\
             “Hack politician.” Her reply came in a statement.";
         assert_eq!(text_signals(text).garbled, vec![]);
+    }
+
+    #[test]
+    fn first_person_words_are_found_where_the_split_on_words_finds_them() {
+        // The count as a split on every character that is no letter, digit or apostrophe
+        // gives it, each such character counted as one byte.
+        fn by_split(line: &str, outside: impl Fn(usize) -> bool) -> usize {
+            line.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
+                .scan(0usize, |offset, word| {
+                    let at = *offset;
+                    *offset += word.len() + 1;
+                    Some((at, word))
+                })
+                .filter(|(at, word)| is_first_person(word) && outside(*at))
+                .count()
+        }
+        let lines = [
+            "I think we should go, and my team agrees.",
+            "“We will win,” he said — but I’m not sure our plan, or my own, will work; I’ve doubts.",
+            "Ünïcödé — “my” «we» I'm I've Our We My me myself… ¿we? ¡I!",
+            "",
+            "we",
+            "—I—",
+            "“ab” — we",
+        ];
+        for line in lines {
+            let mut quoted = Vec::new();
+            quoted_ranges(line, &mut quoted);
+            let outside = |at: usize| !quoted.iter().any(|r| r.contains(&at));
+            assert_eq!(first_person(line, outside), by_split(line, outside), "{line}");
+            assert_eq!(first_person(line, |_| true), by_split(line, |_| true), "{line}");
+        }
+        assert_eq!(first_person("“We will win,” I said — my word.", |_| true), 3);
     }
 
     #[test]
