@@ -679,8 +679,8 @@ fn check(args: CheckArgs, color: ColorWhen) -> Result<u8> {
         }
     } else if let Some(cluster) = &cluster {
         let outcome = copydesk_dataflow::check(&options, cluster)?;
-        say_share(cluster, outcome.analyzed, (outcome.sent, outcome.received), args.common.read.quiet);
-        match outcome.report {
+        say_share(cluster, &outcome, args.common.read.quiet);
+        match outcome.result {
             Some(report) => report,
             None => return Ok(EXIT_OK),
         }
@@ -765,28 +765,24 @@ fn run_archive(
         anyhow::bail!("--hosts and --workers read files and folders: fetch URLs and feeds with one process");
     }
     let check = CheckOptions { inputs: run.inputs.clone(), ..run.check.clone() };
-    let mut traffic = (0, (0, 0));
-    let mut spread = |inputs| -> engine::Result<Option<engine::Analysis>> {
-        let share = copydesk_dataflow::analyze(inputs, &check, cluster).map_err(|e| engine::Error::Spread(e.into()))?;
-        traffic = (share.analyzed, (share.sent, share.received));
-        Ok(share.analysis)
-    };
+    let spread = |inputs| copydesk_dataflow::analyze(inputs, &check, cluster);
     if cluster.process != 0 {
         let inputs = copydesk_ingest::discover(&run.inputs, &check.settings.ingest).context("finding the inputs")?;
-        spread(inputs)?;
-        say_share(cluster, traffic.0, traffic.1, quiet);
+        say_share(cluster, &spread(inputs)?, quiet);
         return Ok(None);
     }
     let report = engine::run::run_with(run, |inputs| {
-        spread(inputs)?.ok_or_else(|| engine::Error::Spread("process 0 was given no items".into()))
+        let outcome = spread(inputs).map_err(|e| engine::Error::Spread(e.into()))?;
+        say_share(cluster, &outcome, quiet);
+        outcome.result.ok_or_else(|| engine::Error::Spread("process 0 was given no items".into()))
     })?;
-    say_share(cluster, traffic.0, traffic.1, quiet);
     Ok(Some(report))
 }
 
 /// Says on standard error what this process of a cluster did.
-fn say_share(cluster: &copydesk_dataflow::Cluster, analyzed: usize, (sent, received): (u64, u64), quiet: bool) {
+fn say_share<T>(cluster: &copydesk_dataflow::Cluster, outcome: &copydesk_dataflow::Outcome<T>, quiet: bool) {
     if cluster.hosts.is_some() && !quiet {
+        let copydesk_dataflow::Outcome { analyzed, sent, received, .. } = outcome;
         eprintln!(
             "copydesk: process {} analysed {analyzed} items; sent {sent} bytes, received {received}",
             cluster.process

@@ -83,14 +83,21 @@ pub struct Cluster {
 
 /// What a process's part of the run gave.
 #[derive(Debug)]
-pub struct Outcome {
-    /// The report, at process 0; the other processes compute only.
-    pub report: Option<Report>,
+pub struct Outcome<T> {
+    /// What the run is for (the report of [`check`], the analysis of [`analyze`]), at
+    /// process 0; the other processes compute only.
+    pub result: Option<T>,
     /// Items this process analyzed.
     pub analyzed: usize,
     /// Bytes this process sent to and received from its peers.
     pub sent: u64,
     pub received: u64,
+}
+
+impl<T> Outcome<T> {
+    fn map<U>(self, f: impl FnOnce(T) -> U) -> Outcome<U> {
+        Outcome { result: self.result.map(f), analyzed: self.analyzed, sent: self.sent, received: self.received }
+    }
 }
 
 /// An error that ends a distributed run.
@@ -156,38 +163,16 @@ enum Goal {
     Analysis,
 }
 
-/// What a process's part of the run gave, before the report.
-struct Spread {
-    collected: Option<Collected>,
-    analyzed: usize,
-    sent: u64,
-    received: u64,
-}
-
 /// Runs `copydesk check` as this process's part of a cluster (or on threads of this process
 /// alone). Process 0 returns the report.
-pub fn check(options: &CheckOptions, cluster: &Cluster) -> Result<Outcome, Error> {
+pub fn check(options: &CheckOptions, cluster: &Cluster) -> Result<Outcome<Report>, Error> {
     let inputs = ingest::discover(&options.inputs, &options.settings.ingest).map_err(Error::Inputs)?;
     let files = inputs.files.len();
-    let spread = spread(inputs, options, cluster, Goal::Relations)?;
-    let report = spread.collected.map(|(analysis, related)| {
+    let outcome = spread(inputs, options, cluster, Goal::Relations)?;
+    Ok(outcome.map(|(analysis, related)| {
         let related = related.unwrap_or_default();
         report_of_related(analysis, related, files, &options.settings, &mut Timings::default())
-    });
-    Ok(Outcome { report, analyzed: spread.analyzed, sent: spread.sent, received: spread.received })
-}
-
-/// What a process's part of [`analyze`] gave.
-#[derive(Debug)]
-pub struct Analyzing {
-    /// Every item analyzed, in reading order, at process 0; the other processes compute
-    /// only.
-    pub analysis: Option<Analysis>,
-    /// Items this process analyzed.
-    pub analyzed: usize,
-    /// Bytes this process sent to and received from its peers.
-    pub sent: u64,
-    pub received: u64,
+    }))
 }
 
 /// The per-item stages of `inputs` spread over a cluster: every process reads its share,
@@ -196,18 +181,12 @@ pub struct Analyzing {
 /// ([`copydesk_engine::analyze_inputs`]). `copydesk ingest` and `copydesk check
 /// --archive` run the archive's stages on it at process 0. `inputs` must be what every
 /// process finds for the same arguments.
-pub fn analyze(inputs: Inputs, options: &CheckOptions, cluster: &Cluster) -> Result<Analyzing, Error> {
-    let spread = spread(inputs, options, cluster, Goal::Analysis)?;
-    Ok(Analyzing {
-        analysis: spread.collected.map(|(analysis, _)| analysis),
-        analyzed: spread.analyzed,
-        sent: spread.sent,
-        received: spread.received,
-    })
+pub fn analyze(inputs: Inputs, options: &CheckOptions, cluster: &Cluster) -> Result<Outcome<Analysis>, Error> {
+    Ok(spread(inputs, options, cluster, Goal::Analysis)?.map(|(analysis, _)| analysis))
 }
 
 /// Runs this process's workers as part of the cluster, as far as `goal` says.
-fn spread(inputs: Inputs, options: &CheckOptions, cluster: &Cluster, goal: Goal) -> Result<Spread, Error> {
+fn spread(inputs: Inputs, options: &CheckOptions, cluster: &Cluster, goal: Goal) -> Result<Outcome<Collected>, Error> {
     let processes = cluster.hosts.as_ref().map_or(1, |h| h.addresses.len());
     if cluster.process >= processes {
         return Err(Error::Process { process: cluster.process, processes });
@@ -248,7 +227,7 @@ fn spread(inputs: Inputs, options: &CheckOptions, cluster: &Cluster, goal: Goal)
         analyzed += count;
         collected = collected.or(mine);
     }
-    Ok(Spread { collected, analyzed, sent: traffic.sent(), received: traffic.received() })
+    Ok(Outcome { result: collected, analyzed, sent: traffic.sent(), received: traffic.received() })
 }
 
 /// Puts the gathered items in reading order and gives them their unique ids: the
