@@ -759,6 +759,8 @@ fn run_archive(
     quiet: bool,
 ) -> Result<Option<report::Report>> {
     let Some(cluster) = cluster else { return Ok(Some(engine::run::run(run)?)) };
+    // Refused before process 0 opens (or creates) the archive.
+    cluster.validate(&run.inputs)?;
     // Every process must find the same inputs: files and folders, never a fetch.
     let (expanded, _) = engine::run::expand_feed_lists(&run.inputs);
     if expanded.iter().any(|input| is_url(input)) {

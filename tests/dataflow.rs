@@ -223,6 +223,19 @@ fn settings_out_of_range_are_refused_before_anything_runs() {
     );
     stdin.assert_code(2);
     assert!(stdin.stderr.contains("standard input"), "{}", stdin.stderr);
+    // Process 0 of an ingest refuses before it opens, or makes, the archive.
+    let archive = dir.path().join("archive.sqlite3");
+    let ingest = common::run(
+        common::copydesk()
+            .args(["ingest", "--no-config", "--process", "0", "--hosts"])
+            .arg(&hosts)
+            .arg("--archive")
+            .arg(&archive)
+            .arg("-"),
+    );
+    ingest.assert_code(2);
+    assert!(ingest.stderr.contains("standard input"), "{}", ingest.stderr);
+    assert!(!archive.exists(), "no archive is made for a run refused");
 }
 
 /// `copydesk ingest` on three processes: each analyzes its share, process 0 alone opens

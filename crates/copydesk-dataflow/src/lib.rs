@@ -81,6 +81,21 @@ pub struct Cluster {
     pub connect_timeout: Duration,
 }
 
+impl Cluster {
+    /// Whether this process is one of the host file's, and the inputs can be shared:
+    /// checked before anything is read or opened.
+    pub fn validate(&self, inputs: &[String]) -> Result<(), Error> {
+        let processes = self.hosts.as_ref().map_or(1, |h| h.addresses.len());
+        if self.process >= processes {
+            return Err(Error::Process { process: self.process, processes });
+        }
+        if processes > 1 && inputs.iter().any(|i| i == "-") {
+            return Err(Error::Stdin);
+        }
+        Ok(())
+    }
+}
+
 /// What a process's part of the run gave.
 #[derive(Debug)]
 pub struct Outcome<T> {
@@ -187,13 +202,8 @@ pub fn analyze(inputs: Inputs, options: &CheckOptions, cluster: &Cluster) -> Res
 
 /// Runs this process's workers as part of the cluster, as far as `goal` says.
 fn spread(inputs: Inputs, options: &CheckOptions, cluster: &Cluster, goal: Goal) -> Result<Outcome<Collected>, Error> {
+    cluster.validate(&options.inputs)?;
     let processes = cluster.hosts.as_ref().map_or(1, |h| h.addresses.len());
-    if cluster.process >= processes {
-        return Err(Error::Process { process: cluster.process, processes });
-    }
-    if processes > 1 && options.inputs.iter().any(|i| i == "-") {
-        return Err(Error::Stdin);
-    }
     let ingest_options = options.settings.ingest.clone();
     let timeline = options.settings.date.timeline()?;
     let shared = Arc::new(Shared { inputs, ingest: ingest_options, options: options.clone(), timeline, goal });
