@@ -247,19 +247,9 @@ pub fn text_signals(text: &str) -> TextSignals {
 /// Loaded words kept as evidence.
 const LOADED_EXAMPLES: usize = 5;
 
-/// Reads the voice of an article's body.
-pub fn voice(text: &str) -> Voice {
-    let mut voice = Voice::default();
-    let mut quoted = Vec::new();
-    for line in text.lines() {
-        quoted_ranges(line, &mut quoted);
-        voice.read_line(line, line.split_whitespace().count(), &quoted);
-    }
-    voice
-}
-
 impl Voice {
-    /// Counts the voice of one line of `words` words, `quoted` its quotations.
+    /// Counts the voice of one line of an article's body, of `words` words, `quoted` its
+    /// quotations ([`text_signals`] reads the body line by line).
     fn read_line(&mut self, line: &str, words: usize, quoted: &[std::ops::Range<usize>]) {
         self.words += words;
         self.numbers += numbers(line);
@@ -611,11 +601,12 @@ mod tests {
 
     #[test]
     fn the_voice_is_counted_outside_quotations() {
-        let voice = voice(
+        let voice = text_signals(
             "“This is an outrageous hoax!” the senator said.\n\
             It was an outrageous decision, and I think the radical plan will fail. Why would anyone vote for it?\n\
             The plan costs $4.2 billion over 10 years, according to the budget office.",
-        );
+        )
+        .voice;
         assert_eq!(voice.loaded, 2, "{voice:?}");
         assert_eq!(voice.loaded_examples, ["outrageous", "radical"]);
         assert_eq!((voice.exclamations, voice.questions, voice.first_person), (0, 1, 1));
