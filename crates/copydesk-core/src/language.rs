@@ -72,6 +72,10 @@ fn reads_as_english(sample: &str) -> bool {
     let (mut words, mut hits, mut seen) = (0usize, 0usize, 0u32);
     for word in sample.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()).take(120) {
         words += 1;
+        // No function word is longer than five letters: most words need no comparison.
+        if word.len() > 5 {
+            continue;
+        }
         if let Some(at) = FUNCTION_WORDS.iter().position(|f| f.eq_ignore_ascii_case(word)) {
             hits += 1;
             seen |= 1 << at;

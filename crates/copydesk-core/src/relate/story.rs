@@ -494,18 +494,19 @@ pub fn backgrounds(
 }
 
 /// Cosine of two weighted vectors sorted by hash.
+///
+/// The merge steps without branching on the order of the two terms (which a branch
+/// predictor cannot guess): each step adds the product or nothing and advances the side
+/// or sides holding the smaller term. The products are added in the same order as a
+/// branching merge adds them.
 pub fn cosine(a: &[(u32, f32)], b: &[(u32, f32)]) -> f64 {
     let (mut i, mut j, mut dot) = (0, 0, 0.0f64);
     while i < a.len() && j < b.len() {
-        match a[i].0.cmp(&b[j].0) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                dot += a[i].1 as f64 * b[j].1 as f64;
-                i += 1;
-                j += 1;
-            }
-        }
+        let ((x, u), (y, v)) = (a[i], b[j]);
+        let product = f64::from(u) * f64::from(v);
+        dot += if x == y { product } else { 0.0 };
+        i += usize::from(x <= y);
+        j += usize::from(y <= x);
     }
     dot.min(1.0)
 }
@@ -1038,6 +1039,34 @@ mod tests {
                     "round {round}, floor {floor}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn the_cosine_adds_the_products_of_the_shared_terms_in_order() {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |below: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % below
+        };
+        // Terms from a small range, so that vectors share some; each vector sorted, no term twice.
+        let mut vector = |len: u64| -> Vec<(u32, f32)> {
+            let mut terms: Vec<u32> = (0..len).map(|_| next(40) as u32).collect();
+            terms.sort_unstable();
+            terms.dedup();
+            terms.into_iter().map(|t| (t, (1 + next(1000)) as f32 / 4000.0)).collect()
+        };
+        for round in 0..500 {
+            let (a, b) = (vector(round % 30), vector(round % 17));
+            let mut dot = 0.0f64;
+            for &(term, u) in &a {
+                if let Some(&(_, v)) = b.iter().find(|&&(other, _)| other == term) {
+                    dot += f64::from(u) * f64::from(v);
+                }
+            }
+            assert_eq!(cosine(&a, &b).to_bits(), dot.min(1.0).to_bits(), "round {round}: {a:?} {b:?}");
         }
     }
 
