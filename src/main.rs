@@ -21,6 +21,12 @@ use copydesk_report::{self as report, Document, Format, RenderOptions};
 
 mod progress;
 
+/// mimalloc in place of the system allocator: the analysis allocates many small, short-lived
+/// buffers on every worker thread, and glibc's arenas leave much of the freed memory
+/// resident (see "Measured speed" in the README).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The progress display of a run, shown on standard error when it is a terminal and the
 /// run is not `--quiet`.
 fn progress(quiet: bool) -> std::sync::Arc<progress::Bar> {
