@@ -4,7 +4,7 @@
 //! their length, numbers little-endian; [`decode`] refuses bytes that end early or hold
 //! an unknown tag. The format is for processes of one run (one build), not for storage.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::sync::{LazyLock, Mutex};
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
@@ -12,7 +12,7 @@ use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
 use crate::analysis::Analyzed;
 use crate::date::{Assessment, Bound, Conflict, ContentDate, DateEvidence, FramingBasis, Span, Strength};
 use crate::fingerprint::{Fingerprint, ParagraphHash};
-use crate::model::{Item, Location, MetadataLine, TextEncoding};
+use crate::model::{FieldNotes, Item, Location, MetadataLine, TextEncoding};
 use crate::normalize::{Removal, RemovedLine};
 use crate::profile::{Attribution, Profile};
 use crate::score::signals::{Artefact, HeadlineSignals, ItemSignals, TextSignals, Voice};
@@ -137,9 +137,9 @@ impl Writer<'_> {
             self.i64(i64::from(v.offset().local_minus_utc()));
         }
     }
-    fn map(&mut self, v: &BTreeMap<String, String>) {
+    fn map(&mut self, v: &FieldNotes) {
         self.u32(v.len() as u32);
-        for (key, value) in v {
+        for (key, value) in v.iter() {
             self.str(key);
             self.str(value);
         }
@@ -394,7 +394,7 @@ impl<'a> Reader<'a> {
             DateTime::from_timestamp(seconds, nanos).map(|t| t.with_timezone(&offset)).ok_or(WireError("a time"))
         })
     }
-    fn map(&mut self) -> Result<BTreeMap<String, String>, WireError> {
+    fn map(&mut self) -> Result<FieldNotes, WireError> {
         let pairs = self.list(|r| Ok((r.string()?, r.string()?)))?;
         Ok(pairs.into_iter().collect())
     }
@@ -572,7 +572,7 @@ mod tests {
     /// An item that exercises every part: metadata, boilerplate, dates, quotes, signals.
     fn analyzed() -> Analyzed {
         let text = "BREAKING: Harbour strike SHOCKS city!!\n\nBy Ana Ruiz, March 3, 2025\n\nLISBON, March 3 (Meridian Wire) - Dock workers walked out on Monday, ten days after talks on pay failed, the union said.\n\n\"We will not go back until the offer changes,\" said union leader Marta Sousa. Officials said 1,200 workers joined . . . the strike.\n\nSign up for our newsletter\n\nSign up for our newsletter\n\nSource: Meridian Wire";
-        let mut basis = BTreeMap::new();
+        let mut basis = FieldNotes::default();
         basis.insert("published".to_string(), "json-ld datePublished".to_string());
         let item = Item {
             id: "harbour-1".into(),

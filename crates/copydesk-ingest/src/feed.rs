@@ -83,7 +83,7 @@ pub fn read_feed(bytes: &[u8], display: &str) -> Result<Feed, Problem> {
         } else {
             raw.iter().find(|r| r.id.as_deref() == Some(id.as_str()) || (r.link.is_some() && r.link == link))
         };
-        let mut inferred = std::collections::BTreeMap::new();
+        let mut inferred = copydesk_core::model::FieldNotes::default();
         let published = match raw_entry {
             Some(raw) => {
                 let dated = raw.date();

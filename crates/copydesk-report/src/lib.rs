@@ -35,7 +35,7 @@ use serde::Serialize;
 use crate::analysis::Analyzed;
 use crate::date::ContentDate;
 use crate::history::LookupStats;
-use crate::model::{Flag, Location, Problem, Severity};
+use crate::model::{FieldNotes, Flag, Location, Problem, Severity};
 use crate::normalize::RemovedLine;
 use crate::profile::Attribution;
 use crate::relate::{Kind, RelateStats};
@@ -166,14 +166,14 @@ pub struct ItemReport {
     pub language: Option<String>,
     /// For fields read from a page's markup, the tag or rule that gave each; how the
     /// language was settled.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub basis: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "FieldNotes::is_empty")]
+    pub basis: FieldNotes,
     /// The date the item is presented under: published, else fetched, else `as_of`.
     pub framing_date: Option<NaiveDate>,
     /// `published`, `fetched` or `as_of`: where the framing date comes from.
     pub framing_basis: &'static str,
     /// Fields inferred from the text, with how each was found.
-    pub inferred: BTreeMap<String, String>,
+    pub inferred: FieldNotes,
     pub sha256: String,
     /// Words in the clean text.
     pub words: u32,
