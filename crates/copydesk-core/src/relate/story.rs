@@ -241,9 +241,14 @@ pub fn index_keys(profile: &Profile, vector: &Vector, index_terms: usize) -> Vec
     let mut keys: Vec<u64> = Vec::with_capacity(profile.names.len() + profile.numbers.len() + index_terms);
     keys.extend(profile.names.iter().map(|&(name, _)| (KeyKind::Name as u64) << 32 | name as u64));
     keys.extend(profile.numbers.iter().map(|&number| (KeyKind::Number as u64) << 32 | number as u64));
+    let heaviest_first = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
     let mut top: Vec<(u32, f32)> = vector.to_vec();
-    top.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    keys.extend(top.iter().take(index_terms).map(|&(term, _)| term as u64));
+    if top.len() > index_terms {
+        top.select_nth_unstable_by(index_terms, heaviest_first);
+        top.truncate(index_terms);
+    }
+    top.sort_unstable_by(heaviest_first);
+    keys.extend(top.iter().map(|&(term, _)| term as u64));
     keys
 }
 
@@ -278,6 +283,10 @@ fn normalised(mut vector: Vec<(u32, f32)>) -> Vec<(u32, f32)> {
 
 /// Candidate pairs `(a, b)`, `a < b`, from postings of names, numbers and top words.
 /// `same_group` tells the pairs already related as copies, which are not proposed again.
+///
+/// The postings are one sorted list of `(hash, item)` per kind of key, 8 bytes a posting,
+/// and an item's keys are read again from its profile when its pairs are counted, so that
+/// no list of keys per item, and no list per key, is held for the whole collection.
 pub fn candidates(
     profiles: &[&Profile],
     weights: &Weights,
@@ -285,32 +294,48 @@ pub fn candidates(
     same_group: impl Fn(usize, usize) -> bool + Sync,
 ) -> (Vec<(u32, u32)>, StoryStats) {
     let mut stats = StoryStats::default();
-    let keys: Vec<Vec<u64>> = profiles
-        .par_iter()
-        .zip(&weights.vectors)
-        .map(|(profile, vector)| index_keys(profile, vector, options.index_terms))
+    let keys_of = |item: usize| index_keys(profiles[item], &weights.vectors[item], options.index_terms);
+    let kinds = [KeyKind::Term, KeyKind::Name, KeyKind::Number];
+    let postings: Vec<Vec<(u32, u32)>> = kinds
+        .iter()
+        .map(|&kind| {
+            let mut postings: Vec<(u32, u32)> = (0..profiles.len())
+                .into_par_iter()
+                .flat_map_iter(|item| {
+                    keys_of(item)
+                        .into_iter()
+                        .map(KeyKind::of)
+                        .filter(move |&(of, _)| of == kind)
+                        .map(move |(_, hash)| (hash, item as u32))
+                })
+                .collect();
+            postings.par_sort_unstable();
+            postings
+        })
         .collect();
-    let mut postings: KeyMap<u64, Vec<u32>> = KeyMap::default();
-    for (item, keys) in keys.iter().enumerate() {
-        for &key in keys {
-            postings.entry(key).or_default().push(item as u32);
+    // Where each shared key's items lie in its kind's postings: keys of one item, or of
+    // more than `max_posting`, propose nothing.
+    let mut runs: KeyMap<u64, (usize, usize)> = KeyMap::default();
+    for (&kind, postings) in kinds.iter().zip(&postings) {
+        let mut start = 0;
+        for run in postings.chunk_by(|a, b| a.0 == b.0) {
+            if run.len() > options.max_posting {
+                stats.skipped_keys += 1;
+            } else if run.len() > 1 {
+                runs.insert((kind as u64) << 32 | u64::from(run[0].0), (start, start + run.len()));
+            }
+            start += run.len();
         }
     }
-    postings.retain(|_, members| {
-        let keep = members.len() <= options.max_posting;
-        if !keep {
-            stats.skipped_keys += 1;
-        }
-        keep && members.len() > 1
-    });
-    let pairs: Vec<(u32, u32)> = keys
-        .par_iter()
-        .enumerate()
-        .flat_map_iter(|(item, keys)| {
+    let kind_of = |key: u64| kinds.iter().position(|&k| k == KeyKind::of(key).0).unwrap_or(0);
+    let pairs: Vec<(u32, u32)> = (0..profiles.len())
+        .into_par_iter()
+        .flat_map_iter(|item| {
             let mut others: Vec<u32> = Vec::new();
-            for key in keys {
-                if let Some(members) = postings.get(key) {
-                    others.extend(members.iter().copied().filter(|&m| m as usize > item));
+            for key in keys_of(item) {
+                if let Some(&(start, end)) = runs.get(&key) {
+                    let members = &postings[kind_of(key)][start..end];
+                    others.extend(members.iter().map(|&(_, m)| m).filter(|&m| m as usize > item));
                 }
             }
             others.sort_unstable();
@@ -1339,5 +1364,10 @@ mod tests {
         assert_eq!(stats.candidates, 1);
         let (pairs, _) = candidates(&refs, &weights, &StoryOptions::default(), |_, _| true);
         assert!(pairs.is_empty());
+        // A key of more items than `max_posting` proposes nothing and is counted.
+        let (pairs, stats) =
+            candidates(&refs, &weights, &StoryOptions { max_posting: 1, ..StoryOptions::default() }, |_, _| false);
+        assert!(pairs.is_empty());
+        assert!(stats.skipped_keys >= 2, "{stats:?}");
     }
 }
