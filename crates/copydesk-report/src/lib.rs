@@ -206,7 +206,7 @@ pub struct ItemReport {
     pub age_days: Option<i64>,
     /// The item's standing in the archive, when the run used one.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub archive: Option<ItemArchive>,
+    pub archive: Option<Box<ItemArchive>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -293,6 +293,16 @@ pub struct Input {
     /// The run against the archive, when there was one.
     pub archive: Option<ArchiveSection>,
 }
+
+// The items of a report are made from the analyzed items one by one, in the memory those
+// took (the standard library collects a mapped vector in place when the new elements fit
+// in the old ones): on a large collection a second vector the size of the first would be
+// the run's peak. Keep an item's report no larger than its analysis.
+const _: () = assert!(
+    std::mem::size_of::<ItemReport>() <= std::mem::size_of::<Analyzed>()
+        && std::mem::align_of::<ItemReport>() == std::mem::align_of::<Analyzed>(),
+    "an ItemReport must fit where its Analyzed item was"
+);
 
 /// Builds the report from the analyzed items and their verdicts: it lays them out and
 /// counts them, and decides nothing.

@@ -254,7 +254,7 @@ pub struct ItemVerdict {
     /// No credit, no byline, no quotation with a named speaker.
     pub unattributed: bool,
     /// The item's standing in the archive, when the run used one.
-    pub archive: Option<ItemArchive>,
+    pub archive: Option<Box<ItemArchive>>,
 }
 
 /// What an archive says of a run's items, for [`judge`].
@@ -515,7 +515,7 @@ fn add_history(items: &mut [ItemVerdict], analyzed: &[Analyzed], history: Histor
         if screened.status == Status::Edited && !item.flags.contains(&Flag::Edited) {
             item.flags.push(Flag::Edited);
         }
-        item.archive = Some(item_archive(screened, history.stored, &seen_at, analyzed));
+        item.archive = Some(Box::new(item_archive(screened, history.stored, &seen_at, analyzed)));
     }
 }
 
