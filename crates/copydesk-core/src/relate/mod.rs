@@ -15,7 +15,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::fingerprint::{jaccard, simhash_distance, Fingerprint, ParagraphHash};
 use crate::profile::Profile;
-use crate::util::KeyMap;
 use cluster::UnionFind;
 pub use lsh::Banding;
 pub use story::{StoryEvidence, StoryOptions, StoryStats};
@@ -722,14 +721,19 @@ pub fn relate_stories(
 
 /// Pairs of representatives that share a paragraph, from postings of paragraph hashes.
 fn paragraph_candidates(prints: &[&Fingerprint], representatives: &[usize], max_bucket: usize) -> Vec<(u32, u32)> {
-    let mut postings: KeyMap<u64, Vec<u32>> = KeyMap::default();
-    for (slot, &index) in representatives.iter().enumerate() {
-        for hash in paragraph_keys(&prints[index].paragraphs) {
-            postings.entry(hash).or_default().push(slot as u32);
-        }
-    }
+    // One list of (paragraph, item) sorted by paragraph, each paragraph's items in order:
+    // 16 bytes a paragraph, where a map of lists took several times that.
+    let mut postings: Vec<(u64, u32)> = representatives
+        .iter()
+        .enumerate()
+        .flat_map(|(slot, &index)| paragraph_keys(&prints[index].paragraphs).map(move |hash| (hash, slot as u32)))
+        .collect();
+    postings.par_sort_unstable();
     let mut pairs = Vec::new();
-    for members in postings.into_values() {
+    let mut members: Vec<u32> = Vec::new();
+    for posting in postings.chunk_by(|a, b| a.0 == b.0) {
+        members.clear();
+        members.extend(posting.iter().map(|&(_, slot)| slot));
         posting_pairs(&members, max_bucket, &mut pairs);
     }
     pairs
