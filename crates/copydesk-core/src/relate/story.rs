@@ -295,6 +295,7 @@ pub fn candidates(
 ) -> (Vec<(u32, u32)>, StoryStats) {
     let mut stats = StoryStats::default();
     let keys_of = |item: usize| index_keys(profiles[item], &weights.vectors[item], options.index_terms);
+    // In the order of their discriminants, so that `postings[kind as usize]` is a kind's.
     let kinds = [KeyKind::Term, KeyKind::Name, KeyKind::Number];
     let postings: Vec<Vec<(u32, u32)>> = kinds
         .iter()
@@ -327,14 +328,13 @@ pub fn candidates(
             start += run.len();
         }
     }
-    let kind_of = |key: u64| kinds.iter().position(|&k| k == KeyKind::of(key).0).unwrap_or(0);
     let pairs: Vec<(u32, u32)> = (0..profiles.len())
         .into_par_iter()
         .flat_map_iter(|item| {
             let mut others: Vec<u32> = Vec::new();
             for key in keys_of(item) {
                 if let Some(&(start, end)) = runs.get(&key) {
-                    let members = &postings[kind_of(key)][start..end];
+                    let members = &postings[KeyKind::of(key).0 as usize][start..end];
                     others.extend(members.iter().map(|&(_, m)| m).filter(|&m| m as usize > item));
                 }
             }
@@ -1033,16 +1033,20 @@ mod tests {
         (table[n][m], matches)
     }
 
-    #[test]
-    fn the_alignment_from_shared_words_is_the_one_of_the_full_table() {
-        // Sentences of a few words from a small vocabulary, so that many pairs share some.
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |below: u64| {
+    /// A reproducible stream of numbers below a bound (xorshift from `state`).
+    fn below_from(mut state: u64) -> impl FnMut(u64) -> u64 {
+        move |below| {
             state ^= state << 13;
             state ^= state >> 7;
             state ^= state << 17;
             state % below
-        };
+        }
+    }
+
+    #[test]
+    fn the_alignment_from_shared_words_is_the_one_of_the_full_table() {
+        // Sentences of a few words from a small vocabulary, so that many pairs share some.
+        let mut next = below_from(0x2545_f491_4f6c_dd1d);
         let words =
             ["harbour", "ferry", "board", "terminal", "vote", "mayor", "crossing", "euros", "spring", "fishermen"];
         let mut text = |sentences: u64| -> String {
@@ -1069,13 +1073,7 @@ mod tests {
 
     #[test]
     fn the_cosine_adds_the_products_of_the_shared_terms_in_order() {
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = |below: u64| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state % below
-        };
+        let mut next = below_from(0x9e37_79b9_7f4a_7c15);
         // Terms from a small range, so that vectors share some; each vector sorted, no term twice.
         let mut vector = |len: u64| -> Vec<(u32, f32)> {
             let mut terms: Vec<u32> = (0..len).map(|_| next(40) as u32).collect();
