@@ -31,9 +31,14 @@ impl std::fmt::Display for Location {
 pub struct FieldNotes(Vec<(String, String)>);
 
 impl FieldNotes {
+    /// Where `field`'s note is, or where it would go.
+    fn position(&self, field: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(key, _)| key.as_str().cmp(field))
+    }
+
     /// Sets the note of `field`, returning the one it replaces.
     pub fn insert(&mut self, field: String, note: String) -> Option<String> {
-        match self.0.binary_search_by(|(key, _)| key.as_str().cmp(&field)) {
+        match self.position(&field) {
             Ok(at) => Some(std::mem::replace(&mut self.0[at].1, note)),
             Err(at) => {
                 self.0.insert(at, (field, note));
@@ -43,7 +48,7 @@ impl FieldNotes {
     }
 
     pub fn get(&self, field: &str) -> Option<&String> {
-        self.0.binary_search_by(|(key, _)| key.as_str().cmp(field)).ok().map(|at| &self.0[at].1)
+        self.position(field).ok().map(|at| &self.0[at].1)
     }
 
     pub fn contains_key(&self, field: &str) -> bool {
@@ -51,7 +56,7 @@ impl FieldNotes {
     }
 
     pub fn remove(&mut self, field: &str) -> Option<String> {
-        let at = self.0.binary_search_by(|(key, _)| key.as_str().cmp(field)).ok()?;
+        let at = self.position(field).ok()?;
         Some(self.0.remove(at).1)
     }
 
