@@ -62,7 +62,7 @@ fn main() -> anyhow::Result<()> {
     let analysis = pipeline::analyze_inputs(&inputs, &options)?;
     let analyzed = &analysis.analyzed;
     let start = Instant::now();
-    let related = pipeline::relate(analyzed, &options.settings);
+    let related = pipeline::relate(analyzed, &options.settings)?;
     let relate_time = start.elapsed();
 
     let ids: Vec<&str> = analyzed.iter().map(|a| a.item.id.as_str()).collect();

@@ -83,7 +83,7 @@ fn main() -> anyhow::Result<()> {
     let inputs = copydesk_ingest::discover(&options.inputs, &options.settings.ingest)?;
 
     let stage = Stage::start();
-    let mut analysis = pipeline::analyze_inputs(&inputs, &options)?;
+    let mut analysis = pipeline::analyze_inputs_spilling(&inputs, &options)?;
     let n = analysis.analyzed.len();
     println!("{n} items; an analyzed item is {} bytes inline:", size_of::<Analyzed>());
     inline_sizes();
@@ -101,7 +101,7 @@ fn main() -> anyhow::Result<()> {
     let mut text =
         |pairs: &[(usize, usize)]| copydesk_core::relate::text_evidence(&prints, pairs, &options.settings.relate);
     let related =
-        copydesk_core::analysis::relate_stories(&analysis.analyzed, copies, &rank, &options.settings.story, &mut text);
+        copydesk_core::analysis::relate_stories(&analysis.analyzed, copies, &rank, &options.settings.story, &mut text)?;
     stage.end("relate: stories", n);
 
     let stage = Stage::start();

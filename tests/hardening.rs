@@ -6,7 +6,7 @@ mod common;
 use std::io::Write;
 use std::time::{Duration, Instant};
 
-use common::{check_json, folder_with_good_article, write, GOOD_ARTICLE, OTHER_ARTICLE};
+use common::{check_json, folder_with_good_article, run, write, GOOD_ARTICLE, OTHER_ARTICLE};
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
@@ -378,4 +378,25 @@ fn near_identical_rows_cost_about_what_distinct_ones_do() {
         report["items"].as_array().expect("items").iter().map(|i| i["relations"].as_array().map_or(0, Vec::len)).sum();
     assert!(relations <= 32 * 2000, "{relations} relations for 2,000 items");
     assert_eq!(report["clusters"].as_array().map(Vec::len), Some(1));
+}
+
+#[cfg(unix)]
+#[test]
+fn without_a_temporary_folder_the_sentences_stay_in_memory_and_a_warning_says_so() {
+    let dir = folder_with_good_article();
+    write(dir.path().join("col/other.txt"), OTHER_ARTICLE);
+    let missing = dir.path().join("no such folder");
+    let in_memory = run(common::copydesk().current_dir(dir.path()).env("TMPDIR", &missing).args([
+        "check",
+        "col",
+        "--format",
+        "json",
+        "--no-config",
+    ]));
+    in_memory.assert_code(0);
+    in_memory.one_line_about("(temporary file)", "kept in memory");
+    let usual = check_json(dir.path(), &["col"]);
+    assert_eq!(in_memory.ids(), usual.ids());
+    assert_eq!(in_memory.report()["items"], usual.report()["items"]);
+    assert_eq!(in_memory.report()["clusters"], usual.report()["clusters"]);
 }

@@ -75,7 +75,7 @@ fn analyze(items: Vec<Item>) -> Vec<Analyzed> {
 fn ingest(archive: &mut Archive, items: Vec<Item>, day: u32) -> (Vec<Analyzed>, screen::Screening) {
     let config = Config::default();
     let analyzed = analyze(items);
-    let related = analysis::relate(&analyzed, &config.relate, &config.story);
+    let related = analysis::relate(&analyzed, &config.relate, &config.story).expect("relate");
     let at = Utc.with_ymd_and_hms(2025, 3, day, 12, 0, 0).single().expect("time");
     let batch = screen::Batch { analyzed: &analyzed, related: &related, seen_at: at, feeds: &[] };
     let mut ingest = archive.begin_ingest().expect("begin");

@@ -162,7 +162,7 @@ pub fn event_time(analyzed: &Analyzed) -> relate::story::EventTime {
 
 /// Relations and clusters of a collection of analyzed items: copies, then rewrites and
 /// reports of the same story.
-pub fn relate(analyzed: &[Analyzed], relate: &RelateOptions, story: &StoryOptions) -> Related {
+pub fn relate(analyzed: &[Analyzed], relate: &RelateOptions, story: &StoryOptions) -> crate::Result<Related> {
     let rank = origin_rank(analyzed);
     let prints: Vec<&Fingerprint> = analyzed.iter().map(|a| &a.fingerprint).collect();
     let related = relate::relate(&prints, &rank, relate);
@@ -179,12 +179,12 @@ pub fn relate_stories(
     rank: &[usize],
     story: &StoryOptions,
     text: &mut relate::TextEvidence<'_>,
-) -> Related {
+) -> crate::Result<Related> {
     let prints: Vec<&Fingerprint> = analyzed.iter().map(|a| &a.fingerprint).collect();
     let profiles: Vec<&Profile> = analyzed.iter().map(|a| &a.profile).collect();
     let times: Vec<relate::story::EventTime> = analyzed.iter().map(event_time).collect();
-    relate::relate_stories(&mut related, &prints, &profiles, &times, rank, story, text);
-    related
+    relate::relate_stories(&mut related, &prints, &profiles, &times, rank, story, text)?;
+    Ok(related)
 }
 
 /// How far after most of a collection's published dates its date may lie: the newest

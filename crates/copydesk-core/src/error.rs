@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 /// An error that stops a run: a file a stage needs (a timeline) cannot be read or is not
-/// valid.
+/// valid, or what a stage set aside cannot be read back.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -16,6 +16,10 @@ pub enum Error {
     },
     #[error("invalid timeline {path}: {entry}: {message}")]
     Timeline { path: PathBuf, entry: String, message: String },
+    /// The sentences of a profile, set aside in a file while the collection is related,
+    /// could not be read back ([`crate::profile::Spill`]).
+    #[error("cannot read back the sentences set aside in a temporary file: {0}")]
+    Spill(#[source] std::io::Error),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

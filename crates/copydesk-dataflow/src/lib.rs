@@ -378,6 +378,7 @@ fn run_worker(worker: &mut Worker, shared: &Shared) -> Result<(usize, Option<Col
     if let Some(failed) = failed {
         return Err(failed);
     }
+    let related = related.transpose().map_err(|e| e.to_string())?;
     Ok((count, collected.zip(related).map(|((analysis, _), related)| (analysis, Some(related)))))
 }
 

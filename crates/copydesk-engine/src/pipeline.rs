@@ -9,6 +9,9 @@
 //!    soon as that is done, so memory grows with the number of items, not with their text.
 //!    The date stage reads each item's text for the evidence of when it was written in
 //!    the same step, and keeps only that evidence.
+//!    The sentences of each profile, read only for the pairs the story stage measures,
+//!    are set aside in an unnamed temporary file as the items are collected
+//!    ([`analyze_inputs_spilling`]).
 //! 3. Relate, then the report.
 
 use std::collections::HashMap;
@@ -22,6 +25,7 @@ use copydesk_core::analysis::{self, AnalysisSettings, Analyzed, CollectionDate};
 use copydesk_core::fingerprint::Signer;
 use copydesk_core::model::{Location, Problem};
 use copydesk_core::normalize::{self, TemplateCounter, Templates};
+use copydesk_core::profile::Spill;
 use copydesk_core::relate::Related;
 use copydesk_core::verdict::{self, Verdicts};
 use copydesk_core::{date, language};
@@ -81,20 +85,20 @@ pub fn check(options: &CheckOptions) -> Result<Report> {
 pub fn check_timed(options: &CheckOptions) -> Result<(Report, Timings)> {
     let ingest_options = ingest_options(options);
     let inputs = ingest::discover(&options.inputs, &ingest_options).map_err(Error::Inputs)?;
-    let analysis = analyze_inputs(&inputs, options)?;
+    let analysis = analyze_inputs_spilling(&inputs, options)?;
     let mut timings = analysis.timings;
 
-    let report = report_of(analysis, inputs.files.len(), &options.settings, &mut timings);
+    let report = report_of(analysis, inputs.files.len(), &options.settings, &mut timings)?;
     Ok((report, timings))
 }
 
 /// The collection stages after the per-item ones: relate, judge, build the report. Every
 /// driver ends here, on one machine or many.
-pub fn report_of(analysis: Analysis, files: usize, settings: &Settings, timings: &mut Timings) -> Report {
+pub fn report_of(analysis: Analysis, files: usize, settings: &Settings, timings: &mut Timings) -> Result<Report> {
     let start = Instant::now();
-    let related = relate(&analysis.analyzed, settings);
+    let related = relate(&analysis.analyzed, settings)?;
     timings.relate = start.elapsed();
-    report_of_related(analysis, related, files, settings, timings)
+    Ok(report_of_related(analysis, related, files, settings, timings))
 }
 
 /// The collection stages after relate, for a driver that related the items itself: judge,
@@ -146,6 +150,36 @@ pub fn ingest_options(options: &CheckOptions) -> IngestOptions {
 /// item normalized, fingerprinted and dated. `copydesk check` and the archive's runs
 /// both start here, then relate the items (to each other, and to history).
 pub fn analyze_inputs(inputs: &Inputs, options: &CheckOptions) -> Result<Analysis> {
+    analyze(inputs, options, None)
+}
+
+/// [`analyze_inputs`], setting the sentences of the items' profiles aside in an unnamed
+/// temporary file (in the system's temporary folder, `TMPDIR`) as the items are collected:
+/// for a driver that relates a whole collection held in memory. Where no temporary file
+/// can be made or written, they stay in memory and a warning says so.
+pub fn analyze_inputs_spilling(inputs: &Inputs, options: &CheckOptions) -> Result<Analysis> {
+    match tempfile::tempfile() {
+        Ok(file) => analyze(inputs, options, Some(Spill::new(file))),
+        Err(error) => {
+            let mut analysis = analyze(inputs, options, None)?;
+            analysis.problems.push(kept_in_memory(&error));
+            Ok(analysis)
+        }
+    }
+}
+
+/// The warning that the sentences of the profiles stay in memory.
+fn kept_in_memory(error: &std::io::Error) -> Problem {
+    Problem::warning(
+        "(temporary file)",
+        None,
+        format!(
+            "the sentences of the items are kept in memory, as they cannot be set aside in a temporary file: {error}"
+        ),
+    )
+}
+
+fn analyze(inputs: &Inputs, options: &CheckOptions, spill: Option<Spill>) -> Result<Analysis> {
     let ingest_options = ingest_options(options);
     let timeline = options.settings.date.timeline()?;
     let mut timings = Timings::default();
@@ -161,10 +195,11 @@ pub fn analyze_inputs(inputs: &Inputs, options: &CheckOptions) -> Result<Analysi
     progress.phase("analysing (2/2)", Some(first.ids.len() as u64));
     let as_of = collection_as_of(options, &first.collection_date);
     let dating = date::Context { timeline: &timeline, as_of, max_age_days: options.settings.date.max_age_days };
-    let analyzed = second_pass(inputs, &ingest_options, &first, options, &dating, progress);
+    let (analyzed, spill_failed) = second_pass(inputs, &ingest_options, &first, options, &dating, spill, progress);
     timings.analyze = start.elapsed();
     progress.finish(analyzed.len(), timings.templates + timings.analyze);
     let mut problems = first.problems;
+    problems.extend(spill_failed.as_ref().map(kept_in_memory));
     if options.as_of.is_none() {
         problems.extend(first.collection_date.set_aside_problem());
     }
@@ -358,16 +393,26 @@ fn second_pass(
     first: &FirstPass,
     check: &CheckOptions,
     dating: &date::Context<'_>,
+    mut spill: Option<Spill>,
     progress: &dyn Progress,
-) -> Vec<Analyzed> {
+) -> (Vec<Analyzed>, Option<std::io::Error>) {
     let signer: Box<dyn Signer> = check.settings.fingerprint.signer();
     let settings = check.settings.analysis();
     let mut analyzed: Vec<Analyzed> = Vec::with_capacity(first.ids.len());
+    let mut spill_failed = None;
     for_each_batch(
         inputs,
         options,
         |unit| analyze_unit(unit, inputs, options, &first.templates, settings, signer.as_ref(), dating),
-        |results| {
+        |mut results| {
+            if let Some(to) = spill.as_mut() {
+                // A batch's sentences in one write; after a failed one, the rest stay in
+                // memory too.
+                if let Err(error) = to.put(results.iter_mut().flatten().map(|one| &mut one.profile)) {
+                    spill = None;
+                    spill_failed = Some(error);
+                }
+            }
             for mut batch in results {
                 for mut one in batch.drain(..) {
                     let seq = analyzed.len();
@@ -385,7 +430,7 @@ fn second_pass(
             }
         },
     );
-    analyzed
+    (analyzed, spill_failed)
 }
 
 /// The per-item stages' own settings.
@@ -394,8 +439,8 @@ pub fn analysis_settings(settings: &Settings) -> AnalysisSettings<'_> {
 }
 
 /// Relations and clusters of a set of analyzed items (for callers that hold them).
-pub fn relate(analyzed: &[Analyzed], settings: &Settings) -> Related {
-    analysis::relate(analyzed, &settings.relate, &settings.story)
+pub fn relate(analyzed: &[Analyzed], settings: &Settings) -> Result<Related> {
+    Ok(analysis::relate(analyzed, &settings.relate, &settings.story)?)
 }
 
 /// Every verdict about a run's analyzed items, related, with what an archive says of them.

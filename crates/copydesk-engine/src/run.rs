@@ -107,7 +107,7 @@ pub fn run_with(options: &RunOptions, analyze: impl FnOnce(Inputs) -> Result<Ana
     let analysis = analyze(inputs)?;
     drop(spooled);
     let analyzed = analysis.analyzed;
-    let related = pipeline::relate(&analyzed, config);
+    let related = pipeline::relate(&analyzed, config)?;
     let feeds = feed_reports(&fetches, &analyzed, &analysis.problems);
     let input = |analyzed, verdicts, archive| report::Input {
         analyzed,

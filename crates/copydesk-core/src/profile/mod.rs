@@ -20,6 +20,7 @@ pub mod lexicon;
 pub mod names;
 pub mod numbers;
 pub mod quotes;
+mod spill;
 mod stored;
 pub mod text;
 
@@ -35,6 +36,8 @@ use serde::Serialize;
 use crate::model::{Item, MetadataLine};
 use crate::util::{hash_bytes, KeyMap};
 use quotes::Speaker;
+pub use spill::Spill;
+use spill::Spilled;
 use text::{Paragraph, TokenKind};
 
 /// What ends the written form of each name and number in a profile's texts.
@@ -110,11 +113,15 @@ pub struct Profile {
     number_text: String,
     pub named_quotes: u32,
     pub anonymous_sources: u32,
+    /// Where the sentences were set aside, when a [`Spill`] holds them.
+    spilled: Option<Spilled>,
 }
 
 impl Profile {
-    /// How many sentences the profile keeps.
+    /// How many sentences the profile keeps. The sentences of a profile set aside by a
+    /// [`Spill`] are read back with [`Profile::with_sentences`].
     pub fn sentence_count(&self) -> usize {
+        debug_assert!(self.spilled.is_none(), "the sentences of a profile are read back before they are read");
         self.sentence_ends.len()
     }
 

@@ -25,7 +25,11 @@ const VERSION: u8 = 2;
 
 impl Profile {
     /// The profile as bytes (see the module documentation).
+    ///
+    /// The sentences of a profile set aside by a [`super::Spill`] are not in memory: read
+    /// them back first ([`Profile::with_sentences`]).
     pub fn to_bytes(&self) -> Vec<u8> {
+        debug_assert!(self.spilled.is_none(), "a profile is written with its sentences");
         let mut out = Writer(Vec::with_capacity(64 + self.heap_bytes()));
         out.0.push(VERSION);
         out.len(self.terms.len());
@@ -120,7 +124,7 @@ fn cuts(ends: &[u32], len: usize) -> bool {
     true
 }
 
-struct Writer(Vec<u8>);
+pub(super) struct Writer(pub(super) Vec<u8>);
 
 impl Writer {
     fn u16(&mut self, value: u16) {
@@ -135,7 +139,7 @@ impl Writer {
         self.u32(u32::try_from(len).unwrap_or(u32::MAX));
     }
 
-    fn list(&mut self, values: &[u32]) {
+    pub(super) fn list(&mut self, values: &[u32]) {
         self.len(values.len());
         values.iter().for_each(|&v| self.u32(v));
     }
@@ -146,7 +150,7 @@ impl Writer {
     }
 }
 
-struct Reader<'a>(&'a [u8]);
+pub(super) struct Reader<'a>(pub(super) &'a [u8]);
 
 impl Reader<'_> {
     fn take(&mut self, n: usize) -> Option<&[u8]> {
@@ -172,7 +176,7 @@ impl Reader<'_> {
         (len <= self.0.len() / 4).then_some(len)
     }
 
-    fn list(&mut self) -> Option<Vec<u32>> {
+    pub(super) fn list(&mut self) -> Option<Vec<u32>> {
         (0..self.len()?).map(|_| self.u32()).collect()
     }
 

@@ -461,6 +461,11 @@ fn clusters(n: usize, relations: &[Relation], rank: &[usize]) -> Vec<Cluster> {
 /// The measured pairs carry the overlap of their texts too: `text` is given every
 /// measured pair `(later, earlier)` once, and returns the text [`Evidence`] of each (see
 /// [`text_evidence`]), wherever the fingerprints are.
+///
+/// The sentences of the profiles of the pairs measured are read back when a [`Spill`]
+/// set them aside; that is the one way this fails.
+///
+/// [`Spill`]: crate::profile::Spill
 pub fn relate_stories(
     related: &mut Related,
     prints: &[&Fingerprint],
@@ -469,9 +474,9 @@ pub fn relate_stories(
     rank: &[usize],
     options: &StoryOptions,
     text: &mut TextEvidence<'_>,
-) {
+) -> crate::Result<()> {
     if !options.enabled {
-        return;
+        return Ok(());
     }
     let n = profiles.len();
     let mut copy_cluster = vec![usize::MAX; n];
@@ -500,6 +505,10 @@ pub fn relate_stories(
         .map(|(&(a, b), &cos)| story::calibrated(cos, backgrounds[a as usize], backgrounds[b as usize]))
         .collect();
 
+    // The profiles of a pair with their sentences.
+    let whole = |later: usize, earlier: usize| -> crate::Result<_> {
+        Ok((profiles[later].with_sentences()?, profiles[earlier].with_sentences()?))
+    };
     let later_first = |(a, b): (u32, u32)| {
         let (a, b) = (a as usize, b as usize);
         if rank[a] > rank[b] {
@@ -524,8 +533,9 @@ pub fn relate_stories(
         .filter(|(_, ((_, &cos), &z))| story::worth_measuring(cos, z, options))
         .map(|(index, ((&pair, &cos), _))| {
             let (later, earlier) = later_first(pair);
+            let (later_profile, earlier_profile) = whole(later, earlier)?;
             let measured = story::measure(
-                (profiles[later], profiles[earlier]),
+                (&later_profile, &earlier_profile),
                 cos,
                 (backgrounds[later], backgrounds[earlier]),
                 &weights,
@@ -537,9 +547,9 @@ pub fn relate_stories(
                 _ => (Kind::SameStory, measured.cosine),
             };
             let evidence = Evidence { story: Some(measured), ..Evidence::default() };
-            (index, Relation { kind, later, earlier, score, evidence }, verdict)
+            Ok((index, Relation { kind, later, earlier, score, evidence }, verdict))
         })
-        .collect();
+        .collect::<crate::Result<_>>()?;
     let pairs: Vec<(usize, usize)> = measured.iter().map(|(_, r, _)| (r.later, r.earlier)).collect();
     for ((_, relation, _), overlap) in measured.iter_mut().zip(text(&pairs)) {
         relation.evidence = Evidence { story: relation.evidence.story, ..overlap };
@@ -633,12 +643,13 @@ pub fn relate_stories(
             continue;
         }
         let apart = relation.evidence.story.and_then(|e| story::apart(&e).map(|apart| (apart, e)));
-        let pair = (profiles[relation.later], profiles[relation.earlier]);
         // The facts of the pair's similar sentences, compared again for the reason's
         // example only when a pair is held apart by them.
-        let facts_of_one_frame = || {
+        let facts_of_one_frame = || -> crate::Result<_> {
+            let (later, earlier) = whole(relation.later, relation.earlier)?;
+            let pair = (&*later, &*earlier);
             let matches = story::align_and_match(pair.0, pair.1, options.sentence_similarity).1;
-            story::compare_facts(pair, &matches, story::ONE_FRAME, &weights)
+            Ok((story::compare_facts(pair, &matches, story::ONE_FRAME, &weights), later, earlier))
         };
         let reason = match (gaps[index], apart) {
             (Some((earlier, later)), _) => HoldReason::EventDates { earlier, later },
@@ -646,7 +657,8 @@ pub fn relate_stories(
                 HoldReason::NoNameShared { later_names: e.later_names, earlier_names: e.earlier_names }
             }
             (None, Some((story::Apart::FiguresDiffer, e))) => {
-                let facts = facts_of_one_frame();
+                let (facts, later_profile, earlier_profile) = facts_of_one_frame()?;
+                let pair = (&*later_profile, &*earlier_profile);
                 let (name, earlier, later) = facts
                     .figures_example
                     .map(|at| story::written_differences(pair, at, &weights, false))
@@ -659,7 +671,8 @@ pub fn relate_stories(
                 }
             }
             (None, Some((story::Apart::NamesDiffer, e))) => {
-                let facts = facts_of_one_frame();
+                let (facts, later_profile, earlier_profile) = facts_of_one_frame()?;
+                let pair = (&*later_profile, &*earlier_profile);
                 let (_, earlier, later) = facts
                     .names_example
                     .map(|at| story::written_differences(pair, at, &weights, true))
@@ -717,6 +730,7 @@ pub fn relate_stories(
         })
         .collect();
     related.story_clusters.sort_by_key(|c| rank[c.origin]);
+    Ok(())
 }
 
 /// Pairs of representatives that share a paragraph, from postings of paragraph hashes.
