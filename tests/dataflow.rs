@@ -120,6 +120,33 @@ fn worker_threads_of_one_process_write_the_same_report() {
     assert!(threads.stdout == alone.stdout, "the report of 2 workers differs from one process's");
 }
 
+/// Where the sentences of the profiles cannot be set aside, both keep them in memory and
+/// say so alike.
+#[test]
+fn without_a_temporary_folder_worker_threads_write_the_report_one_process_writes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let corpus = corpus(dir.path(), 300);
+    let missing = dir.path().join("no such folder");
+    let run = |extra: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_copydesk"))
+            .env("TMPDIR", &missing)
+            .args(["check", "--format", "json", "--no-config"])
+            .args(extra)
+            .arg(&corpus)
+            .output()
+            .expect("run copydesk")
+    };
+    let (alone, threads) = (run(&[]), run(&["--workers", "2"]));
+    let report: serde_json::Value = serde_json::from_slice(&alone.stdout).expect("JSON");
+    let warned = report["problems"].as_array().is_some_and(|problems| {
+        problems.iter().any(|p| {
+            p["path"] == "(temporary file)" && p["message"].as_str().is_some_and(|m| m.contains("kept in memory"))
+        })
+    });
+    assert!(warned, "{}", report["problems"]);
+    assert!(threads.stdout == alone.stdout, "the report of 2 workers differs from one process's");
+}
+
 /// The copy stage's own paths (exact groups, capped LSH buckets, postings too common to
 /// pair, the text overlap of story pairs) give on three workers what one process gives.
 #[test]

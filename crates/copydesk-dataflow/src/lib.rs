@@ -58,7 +58,7 @@ use copydesk_core::normalize::Templates;
 use copydesk_core::relate::Related;
 use copydesk_core::wire;
 use copydesk_engine::{
-    analyze_unit, collection_as_of, count_unit, report_of_related, Analysis, CheckOptions, Roll, Timings,
+    analyze_unit, collection_as_of, count_unit, report_of_related, Analysis, CheckOptions, Roll, SetAside, Timings,
 };
 use copydesk_ingest::{self as ingest, IngestOptions, Inputs, Reader};
 use copydesk_report::Report;
@@ -159,6 +159,8 @@ struct Gathered {
     roll: Roll,
     as_of: Option<chrono::NaiveDate>,
     set_aside: Option<Problem>,
+    /// That the sentences of the profiles stay in memory, when they could not be set aside.
+    kept_in_memory: Option<Problem>,
     /// Each item read back from its bytes, with where it is; without the index part of
     /// its fingerprint unless the items go to the archive.
     items: Vec<(ItemAt, Result<Analyzed, wire::WireError>)>,
@@ -243,7 +245,7 @@ fn spread(inputs: Inputs, options: &CheckOptions, cluster: &Cluster, goal: Goal)
 /// Puts the gathered items in reading order and gives them their unique ids: the
 /// analysis, and where each item is.
 fn in_reading_order(gathered: Gathered) -> Result<(Analysis, Vec<ItemAt>), String> {
-    let Gathered { roll, as_of, set_aside, mut items } = gathered;
+    let Gathered { roll, as_of, set_aside, kept_in_memory, mut items } = gathered;
     items.sort_unstable_by_key(|(at, _)| *at);
     let mut analyzed: Vec<Analyzed> = Vec::with_capacity(items.len());
     let mut places = Vec::with_capacity(items.len());
@@ -258,6 +260,7 @@ fn in_reading_order(gathered: Gathered) -> Result<(Analysis, Vec<ItemAt>), Strin
     }
     let mut problems = roll.problems;
     problems.extend(set_aside);
+    problems.extend(kept_in_memory);
     Ok((Analysis { analyzed, problems, as_of, timings: Timings::default() }, places))
 }
 
@@ -316,8 +319,21 @@ fn run_worker(worker: &mut Worker, shared: &Shared) -> Result<(usize, Option<Col
     // arrives while it analyzes its own.
     let (mut count, mut mine_seen) = (0, 0);
     let mut prints: HashMap<ItemAt, Fingerprint> = HashMap::new();
-    // Worker 0 reads each item back as it arrives, so the bytes never pile up.
-    let mut items = Router::new(worker, |_| 0, |(at, bytes): &(ItemAt, Vec<u8>)| (*at, wire::decode(bytes)));
+    // Worker 0 reads each item back as it arrives, so the bytes never pile up, and sets the
+    // sentences of its profile aside when it relates the items, as one process does.
+    let aside: Option<Rc<RefCell<SetAside>>> = (!whole).then(Rc::default);
+    let arriving = aside.clone();
+    let mut items = Router::new(
+        worker,
+        |_| 0,
+        move |(at, bytes): &(ItemAt, Vec<u8>)| {
+            let mut one = wire::decode(bytes);
+            if let (Some(aside), Ok(one)) = (&arriving, &mut one) {
+                aside.borrow_mut().put([&mut one.profile]);
+            }
+            (*at, one)
+        },
+    );
     for (unit_seq, unit) in Reader::new(&shared.inputs, &shared.ingest).enumerate() {
         if !mine(unit_seq) {
             continue;
@@ -344,7 +360,8 @@ fn run_worker(worker: &mut Worker, shared: &Shared) -> Result<(usize, Option<Col
     let gathered = roll.map(|roll| {
         let set_aside =
             if shared.options.as_of.is_none() { collection.as_ref().and_then(|c| c.set_aside_problem()) } else { None };
-        Gathered { roll, as_of, set_aside, items }
+        let kept_in_memory = aside.as_ref().and_then(|aside| aside.borrow().warning());
+        Gathered { roll, as_of, set_aside, kept_in_memory, items }
     });
 
     // 3. Copies, found where the fingerprints are; worker 0 ranks the items. 4. Stories,

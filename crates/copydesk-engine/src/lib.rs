@@ -30,7 +30,7 @@ pub mod watch;
 pub use pipeline::{
     analysis_settings, analyze_inputs, analyze_inputs_spilling, analyze_unit, check, check_timed, collection_as_of,
     count_unit, extract, extract_where, ingest_options, judge, relate, report_of, report_of_related, Analysis,
-    CheckOptions, Roll, Timings, UnitCount,
+    CheckOptions, Roll, SetAside, Timings, UnitCount,
 };
 pub use progress::{Progress, Silent};
 pub use settings::Settings;

@@ -11,7 +11,7 @@
 //!    the same step, and keeps only that evidence.
 //!    The sentences of each profile, read only for the pairs the story stage measures,
 //!    are set aside in an unnamed temporary file as the items are collected
-//!    ([`analyze_inputs_spilling`]).
+//!    ([`SetAside`]).
 //! 3. Relate, then the report.
 
 use std::collections::HashMap;
@@ -25,7 +25,7 @@ use copydesk_core::analysis::{self, AnalysisSettings, Analyzed, CollectionDate};
 use copydesk_core::fingerprint::Signer;
 use copydesk_core::model::{Location, Problem};
 use copydesk_core::normalize::{self, TemplateCounter, Templates};
-use copydesk_core::profile::Spill;
+use copydesk_core::profile::{Profile, Spill};
 use copydesk_core::relate::Related;
 use copydesk_core::verdict::{self, Verdicts};
 use copydesk_core::{date, language};
@@ -153,33 +153,55 @@ pub fn analyze_inputs(inputs: &Inputs, options: &CheckOptions) -> Result<Analysi
     analyze(inputs, options, None)
 }
 
-/// [`analyze_inputs`], setting the sentences of the items' profiles aside in an unnamed
-/// temporary file (in the system's temporary folder, `TMPDIR`) as the items are collected:
-/// for a driver that relates a whole collection held in memory. Where no temporary file
-/// can be made or written, they stay in memory and a warning says so.
+/// [`analyze_inputs`], setting the sentences of the items' profiles aside as the items are
+/// collected ([`SetAside`]): for a driver that relates a whole collection held in memory.
 pub fn analyze_inputs_spilling(inputs: &Inputs, options: &CheckOptions) -> Result<Analysis> {
-    match tempfile::tempfile() {
-        Ok(file) => analyze(inputs, options, Some(Spill::new(file))),
-        Err(error) => {
-            let mut analysis = analyze(inputs, options, None)?;
-            analysis.problems.push(kept_in_memory(&error));
-            Ok(analysis)
+    let mut aside = SetAside::default();
+    let mut analysis = analyze(inputs, options, Some(&mut aside))?;
+    analysis.problems.extend(aside.warning());
+    Ok(analysis)
+}
+
+/// Sets the sentences of content profiles aside ([`Spill`]) in an unnamed temporary file
+/// (in the system's temporary folder, `TMPDIR`), opened when the first are put. Where no
+/// temporary file can be made or written, they stay in memory, and a warning says why.
+#[derive(Debug, Default)]
+pub struct SetAside {
+    spill: Option<Spill>,
+    failed: Option<std::io::Error>,
+}
+
+impl SetAside {
+    /// Sets the sentences of `profiles` aside, in one write.
+    pub fn put<'a>(&mut self, profiles: impl IntoIterator<Item = &'a mut Profile>) {
+        if self.failed.is_some() {
+            return;
         }
+        let spill = match self.spill.as_mut() {
+            Some(spill) => spill,
+            None => match tempfile::tempfile() {
+                Ok(file) => self.spill.insert(Spill::new(file)),
+                Err(error) => return self.failed = Some(error),
+            },
+        };
+        // After a failed write, the rest stay in memory too.
+        if let Err(error) = spill.put(profiles) {
+            self.spill = None;
+            self.failed = Some(error);
+        }
+    }
+
+    /// The warning that sentences stay in memory, when they do.
+    pub fn warning(&self) -> Option<Problem> {
+        let error = self.failed.as_ref()?;
+        let message = format!(
+            "the sentences of the items are kept in memory, as they cannot be set aside in a temporary file: {error}"
+        );
+        Some(Problem::warning("(temporary file)", None, message))
     }
 }
 
-/// The warning that the sentences of the profiles stay in memory.
-fn kept_in_memory(error: &std::io::Error) -> Problem {
-    Problem::warning(
-        "(temporary file)",
-        None,
-        format!(
-            "the sentences of the items are kept in memory, as they cannot be set aside in a temporary file: {error}"
-        ),
-    )
-}
-
-fn analyze(inputs: &Inputs, options: &CheckOptions, spill: Option<Spill>) -> Result<Analysis> {
+fn analyze(inputs: &Inputs, options: &CheckOptions, aside: Option<&mut SetAside>) -> Result<Analysis> {
     let ingest_options = ingest_options(options);
     let timeline = options.settings.date.timeline()?;
     let mut timings = Timings::default();
@@ -195,11 +217,10 @@ fn analyze(inputs: &Inputs, options: &CheckOptions, spill: Option<Spill>) -> Res
     progress.phase("analysing (2/2)", Some(first.ids.len() as u64));
     let as_of = collection_as_of(options, &first.collection_date);
     let dating = date::Context { timeline: &timeline, as_of, max_age_days: options.settings.date.max_age_days };
-    let (analyzed, spill_failed) = second_pass(inputs, &ingest_options, &first, options, &dating, spill, progress);
+    let analyzed = second_pass(inputs, &ingest_options, &first, options, &dating, aside, progress);
     timings.analyze = start.elapsed();
     progress.finish(analyzed.len(), timings.templates + timings.analyze);
     let mut problems = first.problems;
-    problems.extend(spill_failed.as_ref().map(kept_in_memory));
     if options.as_of.is_none() {
         problems.extend(first.collection_date.set_aside_problem());
     }
@@ -393,25 +414,19 @@ fn second_pass(
     first: &FirstPass,
     check: &CheckOptions,
     dating: &date::Context<'_>,
-    mut spill: Option<Spill>,
+    mut aside: Option<&mut SetAside>,
     progress: &dyn Progress,
-) -> (Vec<Analyzed>, Option<std::io::Error>) {
+) -> Vec<Analyzed> {
     let signer: Box<dyn Signer> = check.settings.fingerprint.signer();
     let settings = check.settings.analysis();
     let mut analyzed: Vec<Analyzed> = Vec::with_capacity(first.ids.len());
-    let mut spill_failed = None;
     for_each_batch(
         inputs,
         options,
         |unit| analyze_unit(unit, inputs, options, &first.templates, settings, signer.as_ref(), dating),
         |mut results| {
-            if let Some(to) = spill.as_mut() {
-                // A batch's sentences in one write; after a failed one, the rest stay in
-                // memory too.
-                if let Err(error) = to.put(results.iter_mut().flatten().map(|one| &mut one.profile)) {
-                    spill = None;
-                    spill_failed = Some(error);
-                }
+            if let Some(aside) = aside.as_deref_mut() {
+                aside.put(results.iter_mut().flatten().map(|one| &mut one.profile));
             }
             for mut batch in results {
                 for mut one in batch.drain(..) {
@@ -430,7 +445,7 @@ fn second_pass(
             }
         },
     );
-    (analyzed, spill_failed)
+    analyzed
 }
 
 /// The per-item stages' own settings.
