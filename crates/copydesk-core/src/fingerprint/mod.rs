@@ -82,7 +82,13 @@ pub struct Fingerprint {
 
 impl Fingerprint {
     pub fn sha256_hex(&self) -> String {
-        self.sha256.iter().map(|b| format!("{b:02x}")).collect()
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut hex = String::with_capacity(64);
+        for &byte in &self.sha256 {
+            hex.push(char::from(DIGITS[usize::from(byte >> 4)]));
+            hex.push(char::from(DIGITS[usize::from(byte & 0xf)]));
+        }
+        hex
     }
 
     /// Whether the clean text has no words.
@@ -190,6 +196,12 @@ mod tests {
     const STORY: &str = "The storm made landfall on Monday near the port city, cutting power to thousands of homes.\n\
         Emergency crews worked through the night to clear roads blocked by fallen trees and debris.\n\
         The mayor said schools would stay closed until Wednesday while engineers inspect the buildings.";
+
+    #[test]
+    fn the_sha256_is_written_as_lower_case_hex() {
+        // The SHA-256 of "abc" (FIPS 180-2, appendix B.1).
+        assert_eq!(print("abc").sha256_hex(), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    }
 
     #[test]
     fn equal_clean_texts_have_equal_sha256() {
