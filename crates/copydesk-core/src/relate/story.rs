@@ -427,7 +427,10 @@ fn sampled_spread(vectors: &[Vec<(u32, f32)>], i: usize, group: &[usize]) -> f64
     if picked.len() < 2 {
         return 0.0;
     }
-    let cosines: Vec<f64> = picked.iter().map(|&j| cosine(vector, &vectors[j])).collect();
+    let cosines: Vec<f64> = match Terms::of(vector) {
+        Some(terms) => picked.iter().map(|&j| terms.cosine(&vectors[j])).collect(),
+        None => picked.iter().map(|&j| cosine(vector, &vectors[j])).collect(),
+    };
     let mean = cosines.iter().sum::<f64>() / cosines.len() as f64;
     let variance = cosines.iter().map(|c| (c - mean) * (c - mean)).sum::<f64>() / cosines.len() as f64;
     variance.sqrt()
@@ -534,6 +537,59 @@ pub fn cosine(a: &[(u32, f32)], b: &[(u32, f32)]) -> f64 {
         j += usize::from(y <= x);
     }
     dot.min(1.0)
+}
+
+/// A weighted vector in a small open-addressing table, for many cosines with it: each
+/// term of the other vector is looked up in a few bytes held in the first level cache,
+/// where a merge steps through both vectors.
+struct Terms {
+    keys: Vec<u32>,
+    weights: Vec<f32>,
+}
+
+impl Terms {
+    /// What marks a free slot.
+    const FREE: u32 = u32::MAX;
+
+    /// The table of `vector`; `None` when a term is the free mark.
+    fn of(vector: &[(u32, f32)]) -> Option<Terms> {
+        let size = (2 * vector.len()).next_power_of_two().max(8);
+        let mut terms = Terms { keys: vec![Self::FREE; size], weights: vec![0.0; size] };
+        for &(term, weight) in vector {
+            if term == Self::FREE {
+                return None;
+            }
+            let mut slot = term as usize & (size - 1);
+            while terms.keys[slot] != Self::FREE {
+                slot = (slot + 1) & (size - 1);
+            }
+            terms.keys[slot] = term;
+            terms.weights[slot] = weight;
+        }
+        Some(terms)
+    }
+
+    /// [`cosine`] of the table's vector (first) and `other`: the same products, added in
+    /// the same order (`other`'s, which is the order of the terms).
+    fn cosine(&self, other: &[(u32, f32)]) -> f64 {
+        let mask = self.keys.len() - 1;
+        let mut dot = 0.0f64;
+        for &(term, v) in other {
+            let mut slot = term as usize & mask;
+            loop {
+                let key = self.keys[slot];
+                if key == term {
+                    dot += f64::from(self.weights[slot]) * f64::from(v);
+                    break;
+                }
+                if key == Self::FREE {
+                    break;
+                }
+                slot = (slot + 1) & mask;
+            }
+        }
+        dot.min(1.0)
+    }
 }
 
 /// How many elements two sorted slices share.
@@ -1090,7 +1146,10 @@ mod tests {
                 }
             }
             assert_eq!(cosine(&a, &b).to_bits(), dot.min(1.0).to_bits(), "round {round}: {a:?} {b:?}");
+            let table = Terms::of(&a).expect("no term is the free mark");
+            assert_eq!(table.cosine(&b).to_bits(), cosine(&a, &b).to_bits(), "round {round}: {a:?} {b:?}");
         }
+        assert!(Terms::of(&[(7, 0.5), (u32::MAX, 0.5)]).is_none(), "the free mark is no term");
     }
 
     #[test]
