@@ -15,7 +15,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
 COPIES = {"exact", "near_duplicate", "partial_copy"}
 
@@ -25,16 +24,26 @@ def planted(path):
         return {tuple(line.split("\t")[:2]) for line in rows if line.strip()}
 
 
+# Starts a command and prints its wall time, exit status and own peak memory (KB). Linux
+# gives a process forked from a large one the large one's peak as its own (the high-water
+# mark survives exec), and this script grows as it reads the reports: each command is
+# started from this small launcher instead, so that its peak is its own.
+LAUNCHER = """
+import os, subprocess, sys, time
+start = time.perf_counter()
+child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
+_, status, usage = os.wait4(child.pid, 0)
+print(time.perf_counter() - start, os.waitstatus_to_exitcode(status), usage.ru_maxrss)
+"""
+
+
 def timed(command):
     """Runs a command; gives its wall time in seconds and its own peak memory in KB."""
-    start = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(child.pid, 0)
-    elapsed = time.perf_counter() - start
-    child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode != 0:
-        raise SystemExit(f"{command[0]} exited with {child.returncode}")
-    return elapsed, usage.ru_maxrss
+    launched = subprocess.run([sys.executable, "-c", LAUNCHER, *command], stdout=subprocess.PIPE, check=True, text=True)
+    elapsed, code, peak = launched.stdout.split()
+    if int(code) != 0:
+        raise SystemExit(f"{command[0]} exited with {code}")
+    return float(elapsed), int(peak)
 
 
 def run_copydesk(binary, corpus, work):
