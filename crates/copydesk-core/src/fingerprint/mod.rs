@@ -104,7 +104,6 @@ pub fn fingerprint(paragraphs: &[String], options: &FingerprintOptions, signer: 
     let mut hashes = Vec::new();
     let mut words_total = 0u32;
     let mut word_hashes: Vec<u64> = Vec::new();
-    let mut vocabulary: Vec<u64> = Vec::new();
     for (index, paragraph) in paragraphs.iter().enumerate() {
         if index > 0 {
             sha.update(b"\n");
@@ -113,7 +112,6 @@ pub fn fingerprint(paragraphs: &[String], options: &FingerprintOptions, signer: 
         word_hashes.clear();
         word_hashes.extend(words(paragraph).map(|w| hash_bytes(w.as_bytes())));
         words_total += word_hashes.len() as u32;
-        vocabulary.extend_from_slice(&word_hashes);
         shingle_into(&word_hashes, options.shingle_words, &mut shingles);
         if word_hashes.len() >= options.min_paragraph_words {
             hashes.push(ParagraphHash { hash: combine(&word_hashes), words: word_hashes.len() as u32 });
