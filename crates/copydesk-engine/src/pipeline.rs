@@ -147,8 +147,9 @@ pub fn ingest_options(options: &CheckOptions) -> IngestOptions {
 }
 
 /// Reads and analyzes inputs that are already discovered: both passes over them, every
-/// item normalized, fingerprinted and dated. `copydesk check` and the archive's runs
-/// both start here, then relate the items (to each other, and to history).
+/// item normalized, fingerprinted and dated. The archive's runs start here, and
+/// `copydesk check` through [`analyze_inputs_spilling`]; then they relate the items (to
+/// each other, and to history).
 pub fn analyze_inputs(inputs: &Inputs, options: &CheckOptions) -> Result<Analysis> {
     analyze(inputs, options, None)
 }
