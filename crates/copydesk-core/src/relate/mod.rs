@@ -643,13 +643,16 @@ pub fn relate_stories(
             continue;
         }
         let apart = relation.evidence.story.and_then(|e| story::apart(&e).map(|apart| (apart, e)));
-        // The facts of the pair's similar sentences, compared again for the reason's
-        // example only when a pair is held apart by them.
-        let facts_of_one_frame = || -> crate::Result<_> {
+        // How the names or figures of the pair's similar sentences are written, from their
+        // facts compared again for the reason's example only when a pair is held apart by
+        // them: (the name, the earlier item's, the later item's).
+        let written_example = |names: bool| -> crate::Result<_> {
             let (later, earlier) = whole(relation.later, relation.earlier)?;
             let pair = (&*later, &*earlier);
             let matches = story::align_and_match(pair.0, pair.1, options.sentence_similarity).1;
-            Ok((story::compare_facts(pair, &matches, story::ONE_FRAME, &weights), later, earlier))
+            let facts = story::compare_facts(pair, &matches, story::ONE_FRAME, &weights);
+            let example = if names { facts.names_example } else { facts.figures_example };
+            Ok(example.map(|at| story::written_differences(pair, at, &weights, names)).unwrap_or_default())
         };
         let reason = match (gaps[index], apart) {
             (Some((earlier, later)), _) => HoldReason::EventDates { earlier, later },
@@ -657,12 +660,7 @@ pub fn relate_stories(
                 HoldReason::NoNameShared { later_names: e.later_names, earlier_names: e.earlier_names }
             }
             (None, Some((story::Apart::FiguresDiffer, e))) => {
-                let (facts, later_profile, earlier_profile) = facts_of_one_frame()?;
-                let pair = (&*later_profile, &*earlier_profile);
-                let (name, earlier, later) = facts
-                    .figures_example
-                    .map(|at| story::written_differences(pair, at, &weights, false))
-                    .unwrap_or_default();
+                let (name, earlier, later) = written_example(false)?;
                 HoldReason::FiguresDiffer {
                     sentences: e.figures_differ,
                     name: name.as_deref().map(Written::new),
@@ -671,12 +669,7 @@ pub fn relate_stories(
                 }
             }
             (None, Some((story::Apart::NamesDiffer, e))) => {
-                let (facts, later_profile, earlier_profile) = facts_of_one_frame()?;
-                let pair = (&*later_profile, &*earlier_profile);
-                let (_, earlier, later) = facts
-                    .names_example
-                    .map(|at| story::written_differences(pair, at, &weights, true))
-                    .unwrap_or_default();
+                let (_, earlier, later) = written_example(true)?;
                 HoldReason::NamesDiffer {
                     sentences: e.names_differ,
                     earlier: Written::new(&earlier),
