@@ -542,51 +542,59 @@ pub fn cosine(a: &[(u32, f32)], b: &[(u32, f32)]) -> f64 {
 /// A weighted vector in a small open-addressing table, for many cosines with it: each
 /// term of the other vector is looked up in a few bytes held in the first level cache,
 /// where a merge steps through both vectors.
+///
+/// A term lies at most `LANES - 1` slots past its home slot (the table does not wrap: it
+/// ends in `LANES - 1` spare slots), so a lookup reads the `LANES` slots from home and
+/// keeps the weight of the one that holds the term, without a branch: whether a term is
+/// there is as hard for a branch predictor to guess as a coin.
 struct Terms {
     keys: Vec<u32>,
     weights: Vec<f32>,
+    mask: usize,
 }
 
 impl Terms {
     /// What marks a free slot.
     const FREE: u32 = u32::MAX;
+    /// How many slots a lookup reads.
+    const LANES: usize = 8;
 
-    /// The table of `vector`; `None` when a term is the free mark.
+    /// The table of `vector`; `None` when a term is the free mark, or when a term would
+    /// lie `LANES` or more slots past its home.
     fn of(vector: &[(u32, f32)]) -> Option<Terms> {
-        let size = (2 * vector.len()).next_power_of_two().max(8);
-        let mut terms = Terms { keys: vec![Self::FREE; size], weights: vec![0.0; size] };
+        let size = (4 * vector.len()).next_power_of_two().max(16);
+        let slots = size + Self::LANES - 1;
+        let mut terms = Terms { keys: vec![Self::FREE; slots], weights: vec![0.0; slots], mask: size - 1 };
         for &(term, weight) in vector {
             if term == Self::FREE {
                 return None;
             }
-            let mut slot = term as usize & (size - 1);
-            while terms.keys[slot] != Self::FREE {
-                slot = (slot + 1) & (size - 1);
-            }
-            terms.keys[slot] = term;
-            terms.weights[slot] = weight;
+            let home = term as usize & terms.mask;
+            let free = terms.keys[home..home + Self::LANES].iter().position(|&key| key == Self::FREE)?;
+            terms.keys[home + free] = term;
+            terms.weights[home + free] = weight;
         }
         Some(terms)
     }
 
+    /// The weight of `term`, 0 when the vector does not hold it.
+    #[inline]
+    fn weight(&self, term: u32) -> f32 {
+        let home = term as usize & self.mask;
+        let keys = &self.keys[home..home + Self::LANES];
+        let weights = &self.weights[home..home + Self::LANES];
+        // At most one slot holds the term; the others add 0.
+        keys.iter().zip(weights).map(|(&key, &weight)| if key == term { weight } else { 0.0 }).sum()
+    }
+
     /// [`cosine`] of the table's vector (first) and `other`: the same products, added in
-    /// the same order (`other`'s, which is the order of the terms).
+    /// the same order (`other`'s, which is the order of the terms). A term the table does
+    /// not hold adds 0 to a sum of products that are never negative, which leaves it as
+    /// it was, bit for bit.
     fn cosine(&self, other: &[(u32, f32)]) -> f64 {
-        let mask = self.keys.len() - 1;
         let mut dot = 0.0f64;
         for &(term, v) in other {
-            let mut slot = term as usize & mask;
-            loop {
-                let key = self.keys[slot];
-                if key == term {
-                    dot += f64::from(self.weights[slot]) * f64::from(v);
-                    break;
-                }
-                if key == Self::FREE {
-                    break;
-                }
-                slot = (slot + 1) & mask;
-            }
+            dot += f64::from(self.weight(term)) * f64::from(v);
         }
         dot.min(1.0)
     }
@@ -1127,6 +1135,11 @@ mod tests {
         }
     }
 
+    /// `vector` with its terms spread so that several share a home slot, in order.
+    fn crowded(vector: &[(u32, f32)], round: u64) -> Vec<(u32, f32)> {
+        vector.iter().map(|&(term, weight)| ((term % 5) + ((term + round as u32 % 3) << 12), weight)).collect()
+    }
+
     #[test]
     fn the_cosine_adds_the_products_of_the_shared_terms_in_order() {
         let mut next = below_from(0x9e37_79b9_7f4a_7c15);
@@ -1148,8 +1161,18 @@ mod tests {
             assert_eq!(cosine(&a, &b).to_bits(), dot.min(1.0).to_bits(), "round {round}: {a:?} {b:?}");
             let table = Terms::of(&a).expect("no term is the free mark");
             assert_eq!(table.cosine(&b).to_bits(), cosine(&a, &b).to_bits(), "round {round}: {a:?} {b:?}");
+            // The same terms shifted to share home slots (the table has at least 16).
+            let (a, b) = (crowded(&a, round), crowded(&b, round));
+            if let Some(table) = Terms::of(&a) {
+                assert_eq!(table.cosine(&b).to_bits(), cosine(&a, &b).to_bits(), "round {round}: {a:?} {b:?}");
+            }
         }
         assert!(Terms::of(&[(7, 0.5), (u32::MAX, 0.5)]).is_none(), "the free mark is no term");
+        let too_many: Vec<(u32, f32)> = (0..Terms::LANES as u32 + 1).map(|k| (k << 16, 0.1)).collect();
+        assert!(Terms::of(&too_many).is_none(), "a term too far from home leaves the table unbuilt");
+        let just_enough = &too_many[..Terms::LANES];
+        let table = Terms::of(just_enough).expect("every term within reach of home");
+        assert_eq!(table.cosine(just_enough).to_bits(), cosine(just_enough, just_enough).to_bits());
     }
 
     #[test]
