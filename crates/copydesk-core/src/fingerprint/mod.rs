@@ -5,8 +5,8 @@
 
 pub mod hasher;
 pub mod minhash;
+mod simhash;
 
-use probabilistic_collections::similarity::SimHash;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -68,7 +68,7 @@ pub struct ParagraphHash {
 }
 
 /// What the relate stage needs of an item's text. The SimHash is Charikar's, over the
-/// item's distinct words.
+/// item's distinct shingles.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Fingerprint {
     pub sha256: [u8; 32],
@@ -119,11 +119,7 @@ pub fn fingerprint(paragraphs: &[String], options: &FingerprintOptions, signer: 
     }
     shingles.sort_unstable();
     shingles.dedup();
-    let simhash = if shingles.is_empty() {
-        0
-    } else {
-        SimHash::with_hasher(MixBuildHasher::new(SEED)).get_sim_hash(shingles.iter().copied())
-    };
+    let simhash = simhash::simhash(&shingles, &MixBuildHasher::new(SEED));
     Fingerprint {
         sha256: sha.finalize().into(),
         signature: signer.sign(&shingles),
