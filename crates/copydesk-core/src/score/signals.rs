@@ -202,18 +202,43 @@ const ACRONYMS: &[&str] = &[
 
 /// Reads the signals of an article's text (without its headline).
 pub fn text_signals(text: &str) -> TextSignals {
+    read_text(text, true)
+}
+
+/// [`text_signals`], with each pattern searched in the whole text at once (`whole`) or
+/// line by line, which finds the same.
+fn read_text(text: &str, whole: bool) -> TextSignals {
+    let lines: Vec<&str> = text.lines().collect();
+    let found = |pattern: &'static Regex| {
+        if whole {
+            Matches::of(pattern, text, &lines)
+        } else {
+            Matches::ByLine(pattern)
+        }
+    };
+    let mut scans = Scans {
+        ellipsis: found(&SPACED_ELLIPSIS),
+        assistant: found(&ASSISTANT),
+        placeholder: found(&PLACEHOLDER),
+        filler: found(&FILLER),
+        loaded: found(&LOADED_BODY),
+        attribution: found(&ATTRIBUTION_CUE),
+    };
     let mut signals = TextSignals::default();
     let mut words = 0usize;
-    let mut quoted = Vec::new();
-    for (index, line) in text.lines().enumerate() {
+    let (mut quoted, mut at, mut cues, mut loaded) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (index, &line) in lines.iter().enumerate() {
         let number = index + 1;
         let line_words = line.split_whitespace().count();
         words += line_words;
         quoted_ranges(line, &mut quoted);
-        signals.voice.read_line(line, line_words, &quoted);
+        scans.attribution.in_line(index, line, &mut cues);
+        scans.loaded.in_line(index, line, &mut loaded);
+        signals.voice.read_line(line, line_words, &quoted, cues.len(), &loaded);
         // Inside a quotation a spaced ellipsis marks words left out, as news style wants.
-        if let Some(m) = SPACED_ELLIPSIS.find_iter(line).find(|m| !quoted.iter().any(|r| r.contains(&m.start()))) {
-            signals.garbled.push(artefact("spaced_ellipsis", number, line, m.start()));
+        scans.ellipsis.in_line(index, line, &mut at);
+        if let Some(m) = at.iter().find(|m| !quoted.iter().any(|r| r.contains(&m.start))) {
+            signals.garbled.push(artefact("spaced_ellipsis", number, line, m.start));
         }
         if let Some(at) = stray_full_stop(line) {
             signals.garbled.push(artefact("stray_full_stop", number, line, at));
@@ -229,14 +254,17 @@ pub fn text_signals(text: &str) -> TextSignals {
         if close > open {
             signals.garbled.push(artefact("unbalanced_quotes", number, line, line.find('”').unwrap_or(0)));
         }
-        if let Some(m) = ASSISTANT.find(line) {
-            signals.ai_residue.push(artefact("assistant_phrase", number, line, m.start()));
+        scans.assistant.in_line(index, line, &mut at);
+        if let Some(m) = at.first() {
+            signals.ai_residue.push(artefact("assistant_phrase", number, line, m.start));
         }
-        if let Some(m) = PLACEHOLDER.find(line) {
-            signals.ai_residue.push(artefact("template_placeholder", number, line, m.start()));
+        scans.placeholder.in_line(index, line, &mut at);
+        if let Some(m) = at.first() {
+            signals.ai_residue.push(artefact("template_placeholder", number, line, m.start));
         }
-        for m in FILLER.find_iter(line) {
-            signals.filler.push(artefact("filler", number, line, m.start()));
+        scans.filler.in_line(index, line, &mut at);
+        for m in &at {
+            signals.filler.push(artefact("filler", number, line, m.start));
         }
     }
     signals.filler_per_1000_words =
@@ -244,20 +272,85 @@ pub fn text_signals(text: &str) -> TextSignals {
     signals
 }
 
+/// The patterns [`text_signals`] looks for, each searched once in the whole text.
+struct Scans {
+    ellipsis: Matches,
+    assistant: Matches,
+    placeholder: Matches,
+    filler: Matches,
+    loaded: Matches,
+    attribution: Matches,
+}
+
+/// Where a pattern matches, line by line.
+enum Matches {
+    /// Found in one search of the whole text, in order: the line and the byte range within
+    /// it. These are the matches a search of each line finds, as no match runs across a
+    /// line break: the text around a line break reads to the patterns as a line's ends do
+    /// (a newline is no word character), so every match and every choice between matches
+    /// is the same.
+    Whole { found: Vec<(usize, std::ops::Range<usize>)>, next: usize },
+    /// A match ran across a line break (or into one): each line is searched on its own.
+    ByLine(&'static Regex),
+}
+
+impl Matches {
+    fn of(pattern: &'static Regex, text: &str, lines: &[&str]) -> Matches {
+        let mut found = Vec::new();
+        let mut index = 0;
+        for m in pattern.find_iter(text) {
+            let start_of = |line: &str| line.as_ptr() as usize - text.as_ptr() as usize;
+            while index < lines.len() && start_of(lines[index]) + lines[index].len() <= m.start() {
+                index += 1;
+            }
+            let Some(line) = lines.get(index) else { return Matches::ByLine(pattern) };
+            let start = start_of(line);
+            if m.start() < start || m.end() > start + line.len() {
+                return Matches::ByLine(pattern);
+            }
+            found.push((index, m.start() - start..m.end() - start));
+        }
+        Matches::Whole { found, next: 0 }
+    }
+
+    /// The matches in line `index` (`line`), into `out`; lines are asked for in order.
+    fn in_line(&mut self, index: usize, line: &str, out: &mut Vec<std::ops::Range<usize>>) {
+        out.clear();
+        match self {
+            Matches::Whole { found, next } => {
+                while let Some((at, range)) = found.get(*next).filter(|(at, _)| *at <= index) {
+                    if *at == index {
+                        out.push(range.clone());
+                    }
+                    *next += 1;
+                }
+            }
+            Matches::ByLine(pattern) => out.extend(pattern.find_iter(line).map(|m| m.range())),
+        }
+    }
+}
+
 /// Loaded words kept as evidence.
 const LOADED_EXAMPLES: usize = 5;
 
 impl Voice {
     /// Counts the voice of one line of an article's body, of `words` words, `quoted` its
-    /// quotations ([`text_signals`] reads the body line by line).
-    fn read_line(&mut self, line: &str, words: usize, quoted: &[std::ops::Range<usize>]) {
+    /// quotations, with the attribution cues and the loaded words found in it.
+    fn read_line(
+        &mut self,
+        line: &str,
+        words: usize,
+        quoted: &[std::ops::Range<usize>],
+        attributions: usize,
+        loaded: &[std::ops::Range<usize>],
+    ) {
         self.words += words;
         self.numbers += numbers(line);
-        self.attributions += ATTRIBUTION_CUE.find_iter(line).count();
+        self.attributions += attributions;
         let outside = |at: usize| !quoted.iter().any(|r| r.contains(&at));
-        for m in LOADED_BODY.find_iter(line).filter(|m| outside(m.start())) {
+        for m in loaded.iter().filter(|m| outside(m.start)) {
             self.loaded += 1;
-            let word = m.as_str().to_lowercase();
+            let word = line[m.clone()].to_lowercase();
             if self.loaded_examples.len() < LOADED_EXAMPLES && !self.loaded_examples.contains(&word) {
                 self.loaded_examples.push(word);
             }
@@ -535,6 +628,27 @@ mod tests {
 
     fn kinds(signals: &[Artefact]) -> Vec<&'static str> {
         signals.iter().map(|a| a.kind).collect()
+    }
+
+    #[test]
+    fn one_search_of_the_text_finds_what_a_search_of_each_line_finds() {
+        let texts = [
+            "It is worth noting that he said so. . . According to the survey, chaos.\n\
+             “The bombshell report,” she said, “is a hoax.” [Insert city here] I hope this helps!",
+            // Matches that would run across a line break, or start on one.
+            "A spaced ellipsis at the end . .\n. of a line. . .\n[insert\nname] {{not\nthis}} {{but this}}",
+            "Windows line ends . . .\r\nsaid the spokesman\r\n[your text]\r\nlorem ipsum\r",
+            "said\n\nsaid\n\n\nthe shocking end",
+            "",
+            "\n\n. . .",
+        ];
+        for text in texts {
+            assert_eq!(read_text(text, true), read_text(text, false), "{text:?}");
+        }
+        let first = read_text(texts[0], true);
+        assert!(!first.filler.is_empty() && first.ai_residue.len() == 2 && first.voice.attributions == 4, "{first:?}");
+        let found = Matches::of(&SPACED_ELLIPSIS, texts[1], &texts[1].lines().collect::<Vec<_>>());
+        assert!(matches!(found, Matches::ByLine(_)), "a match across a line break sends the search line by line");
     }
 
     #[test]
