@@ -247,17 +247,22 @@ fn spread(inputs: Inputs, options: &CheckOptions, cluster: &Cluster, goal: Goal)
 fn in_reading_order(gathered: Gathered) -> Result<(Analysis, Vec<ItemAt>), String> {
     let Gathered { roll, as_of, set_aside, kept_in_memory, mut items } = gathered;
     items.sort_unstable_by_key(|(at, _)| *at);
-    let mut analyzed: Vec<Analyzed> = Vec::with_capacity(items.len());
-    let mut places = Vec::with_capacity(items.len());
-    for (seq, (at, one)) in items.into_iter().enumerate() {
-        let mut one = one.map_err(|e| e.to_string())?;
-        if let Some(id) = roll.ids.get(seq) {
-            one.item.id = id.clone();
-        }
-        one.seq = seq;
-        analyzed.push(one);
-        places.push(at);
-    }
+    let places: Vec<ItemAt> = items.iter().map(|(at, _)| *at).collect();
+    // Collected into the memory the items arrived in, not beside it: the standard library
+    // reuses a vector's allocation for a `map` of its own elements.
+    let analyzed = items
+        .into_iter()
+        .enumerate()
+        .map(|(seq, (_, one))| {
+            let mut one = one?;
+            if let Some(id) = roll.ids.get(seq) {
+                one.item.id = id.clone();
+            }
+            one.seq = seq;
+            Ok(one)
+        })
+        .collect::<Result<Vec<Analyzed>, wire::WireError>>()
+        .map_err(|e| e.to_string())?;
     let mut problems = roll.problems;
     problems.extend(set_aside);
     problems.extend(kept_in_memory);
