@@ -331,10 +331,9 @@ fn split_sentences(text: &str, start: usize, end: usize, out: &mut Vec<(usize, u
     let line = &text[start..end];
     let bytes = line.as_bytes();
     let mut sentence_start = 0;
-    for (i, c) in line.char_indices() {
-        if !matches!(c, '.' | '!' | '?') {
-            continue;
-        }
+    // The three marks are ASCII: no byte of another character is one of them.
+    for i in memchr::memchr3_iter(b'.', b'!', b'?', bytes) {
+        let c = bytes[i];
         let mut next = i + 1;
         while next < bytes.len() && matches!(bytes[next], b'"' | b'\'' | b')') {
             next += 1;
@@ -350,19 +349,21 @@ fn split_sentences(text: &str, start: usize, end: usize, out: &mut Vec<(usize, u
         {
             continue;
         }
-        if c == '.' {
-            let word: String = line[..i]
-                .chars()
+        if c == b'.' {
+            let before = &line[..i];
+            let word_start = before
+                .char_indices()
                 .rev()
-                .take_while(|ch| ch.is_alphanumeric() || *ch == '.')
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .collect();
-            let lower = word.to_lowercase();
-            if ABBREVIATIONS.contains(&lower.as_str())
-                || (word.chars().count() == 1 && word.chars().all(char::is_uppercase))
-            {
+                .take_while(|(_, ch)| ch.is_alphanumeric() || *ch == '.')
+                .last()
+                .map_or(i, |(at, _)| at);
+            let word = &before[word_start..];
+            let abbreviation = if word.is_ascii() {
+                ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word))
+            } else {
+                ABBREVIATIONS.contains(&word.to_lowercase().as_str())
+            };
+            if abbreviation || (word.chars().count() == 1 && word.chars().all(char::is_uppercase)) {
                 continue;
             }
         }
