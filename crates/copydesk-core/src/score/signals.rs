@@ -296,10 +296,10 @@ enum Matches {
 
 impl Matches {
     fn of(pattern: &'static Regex, text: &str, lines: &[&str]) -> Matches {
+        let start_of = |line: &str| line.as_ptr() as usize - text.as_ptr() as usize;
         let mut found = Vec::new();
         let mut index = 0;
         for m in pattern.find_iter(text) {
-            let start_of = |line: &str| line.as_ptr() as usize - text.as_ptr() as usize;
             while index < lines.len() && start_of(lines[index]) + lines[index].len() <= m.start() {
                 index += 1;
             }
