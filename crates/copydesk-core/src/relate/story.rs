@@ -407,23 +407,41 @@ const BACKGROUND_SAMPLE: usize = 64;
 /// The share of the sampled spread that an item's spread is at least.
 const SAMPLED_SPREAD_SHARE: f64 = 0.5;
 
-/// The standard deviation of item `i`'s cosines to other items, not of its own copy
-/// cluster (`group`): all of them in a collection of up to `BACKGROUND_SAMPLE + 1`
-/// items, else `BACKGROUND_SAMPLE` picked by a fixed hash; 0 with fewer than two.
-fn sampled_spread(vectors: &[Vec<(u32, f32)>], i: usize, group: &[usize]) -> f64 {
-    let (n, vector) = (vectors.len(), &vectors[i]);
-    if vector.is_empty() {
-        return 0.0;
-    }
+/// The other items item `i`'s sampled spread is measured on, not of its own copy cluster
+/// (`group`): all of them in a collection of up to `BACKGROUND_SAMPLE + 1` items, else
+/// `BACKGROUND_SAMPLE` picked by a fixed hash (an item may be picked twice).
+fn sample(vectors: &[Vec<(u32, f32)>], i: usize, group: &[usize]) -> Vec<usize> {
+    let n = vectors.len();
     let unrelated = |j: &usize| *j != i && !vectors[*j].is_empty() && (group[i] == usize::MAX || group[i] != group[*j]);
-    let picked: Vec<usize> = if n <= BACKGROUND_SAMPLE + 1 {
+    if n <= BACKGROUND_SAMPLE + 1 {
         (0..n).filter(unrelated).collect()
     } else {
         (0..BACKGROUND_SAMPLE as u64)
             .map(|k| (crate::util::mix64(((i as u64) << 8) | k) % n as u64) as usize)
             .filter(unrelated)
             .collect()
-    };
+    }
+}
+
+/// The standard deviation of `cosines`, summed in their order; 0 with fewer than two.
+fn deviation(cosines: &[f64]) -> f64 {
+    if cosines.len() < 2 {
+        return 0.0;
+    }
+    let mean = cosines.iter().sum::<f64>() / cosines.len() as f64;
+    let variance = cosines.iter().map(|c| (c - mean) * (c - mean)).sum::<f64>() / cosines.len() as f64;
+    variance.sqrt()
+}
+
+/// The standard deviation of item `i`'s cosines to its [`sample`]; 0 for an empty vector.
+/// [`sampled_spreads`] gives the same for every item, faster.
+#[cfg(test)]
+fn sampled_spread(vectors: &[Vec<(u32, f32)>], i: usize, group: &[usize]) -> f64 {
+    let vector = &vectors[i];
+    if vector.is_empty() {
+        return 0.0;
+    }
+    let picked = sample(vectors, i, group);
     if picked.len() < 2 {
         return 0.0;
     }
@@ -431,9 +449,54 @@ fn sampled_spread(vectors: &[Vec<(u32, f32)>], i: usize, group: &[usize]) -> f64
         Some(terms) => picked.iter().map(|&j| terms.cosine(&vectors[j])).collect(),
         None => picked.iter().map(|&j| cosine(vector, &vectors[j])).collect(),
     };
-    let mean = cosines.iter().sum::<f64>() / cosines.len() as f64;
-    let variance = cosines.iter().map(|c| (c - mean) * (c - mean)).sum::<f64>() / cosines.len() as f64;
-    variance.sqrt()
+    deviation(&cosines)
+}
+
+/// How many items' sampled spreads are measured together.
+const SPREAD_BLOCK: usize = 512;
+
+/// Every item's sampled spread: the standard deviation of its cosines to its [`sample`],
+/// each cosine and each sum the very one of measuring the item alone.
+///
+/// The samples are scattered over the whole collection, and reading each sampled vector
+/// where it lies waits on memory for most of the time in a large one. So the items are
+/// taken in blocks: the tables of a block's items are built, and the cosines of the block
+/// are computed in the order of the sampled items, each sampled vector read once a block
+/// and the vectors in the order they lie in; then each item's cosines are summed in its
+/// sample's order.
+fn sampled_spreads(vectors: &[Vec<(u32, f32)>], group: &[usize]) -> Vec<f64> {
+    let starts: Vec<usize> = (0..vectors.len()).step_by(SPREAD_BLOCK).collect();
+    starts
+        .par_iter()
+        .flat_map_iter(|&start| {
+            let block = start..(start + SPREAD_BLOCK).min(vectors.len());
+            let samples: Vec<Vec<usize>> = block
+                .clone()
+                .map(|i| if vectors[i].is_empty() { Vec::new() } else { sample(vectors, i, group) })
+                .collect();
+            let tables: Vec<Option<Terms>> = block
+                .clone()
+                .zip(&samples)
+                .map(|(i, picked)| if picked.len() < 2 { None } else { Terms::of(&vectors[i]) })
+                .collect();
+            // (sampled item, item of the block, place in its sample), by sampled item.
+            let mut order: Vec<(usize, usize, usize)> = samples
+                .iter()
+                .enumerate()
+                .filter(|(_, picked)| picked.len() >= 2)
+                .flat_map(|(local, picked)| picked.iter().enumerate().map(move |(k, &j)| (j, local, k)))
+                .collect();
+            order.sort_unstable();
+            let mut cosines: Vec<Vec<f64>> = samples.iter().map(|picked| vec![0.0; picked.len()]).collect();
+            for (j, local, k) in order {
+                cosines[local][k] = match &tables[local] {
+                    Some(terms) => terms.cosine(&vectors[j]),
+                    None => cosine(&vectors[start + local], &vectors[j]),
+                };
+            }
+            cosines.into_iter().map(|cosines| deviation(&cosines))
+        })
+        .collect()
 }
 
 /// Each item's background: the mean of its cosine to every other item (exact: its dot
@@ -493,12 +556,13 @@ pub fn backgrounds(
             group[member] = number;
         }
     }
+    let sampled = sampled_spreads(vectors, &group);
     vectors
         .par_iter()
         .zip(second)
         .zip(own_copies)
-        .enumerate()
-        .map(|(i, ((vector, second), (copied, copies)))| {
+        .zip(sampled)
+        .map(|(((vector, second), (copied, copies)), sampled)| {
             let others = items.saturating_sub(1 + copies) as f64;
             let (mean, second, weight) = if vector.is_empty() || others == 0.0 {
                 (0.0, 0.0, 0.0)
@@ -516,7 +580,7 @@ pub fn backgrounds(
             let second =
                 (prior_weight * (prior_spread * prior_spread + prior_mean * prior_mean) + weight * second) / total;
             let spread = (second - mean * mean).max(MIN_SPREAD * MIN_SPREAD).sqrt();
-            Background { mean, spread: spread.max(SAMPLED_SPREAD_SHARE * sampled_spread(vectors, i, &group)) }
+            Background { mean, spread: spread.max(SAMPLED_SPREAD_SHARE * sampled) }
         })
         .collect()
 }
@@ -1388,6 +1452,36 @@ mod tests {
         let strangers = StoryEvidence { shared_names: 0, facts_differ: 0, ..evidence };
         assert_eq!(apart(&strangers), Some(Apart::NoNameShared));
         assert_eq!(apart(&StoryEvidence { later_names: 1, ..strangers }), None, "too few names to tell");
+    }
+
+    #[test]
+    fn the_sampled_spreads_in_blocks_are_each_items_own_bit_for_bit() {
+        let mut next = below_from(0x2545_f491_4f6c_dd1d);
+        for n in [0usize, 1, 3, 65, 66, SPREAD_BLOCK + 7, 3 * SPREAD_BLOCK] {
+            let vectors: Vec<Vec<(u32, f32)>> = (0..n)
+                .map(|i| {
+                    // Some empty vectors, and some with the free mark (no table: the merge).
+                    let len = if i % 11 == 0 { 0 } else { next(30) };
+                    let mut terms: Vec<u32> = (0..len).map(|_| next(200) as u32).collect();
+                    if i % 13 == 1 {
+                        terms.push(u32::MAX);
+                    }
+                    terms.sort_unstable();
+                    terms.dedup();
+                    terms.into_iter().map(|t| (t, (1 + next(1000)) as f32 / 4000.0)).collect()
+                })
+                .collect();
+            // Copy clusters of three, and items in none.
+            let group: Vec<usize> = (0..n).map(|i| if i % 5 == 0 { i / 15 } else { usize::MAX }).collect();
+            let blocked = sampled_spreads(&vectors, &group);
+            assert_eq!(blocked.len(), n);
+            for (i, spread) in blocked.iter().enumerate() {
+                assert_eq!(spread.to_bits(), sampled_spread(&vectors, i, &group).to_bits(), "{n} items, item {i}");
+            }
+            if n > 65 {
+                assert!(blocked.iter().any(|&s| s > 0.0), "the sample measured something");
+            }
+        }
     }
 
     #[test]
