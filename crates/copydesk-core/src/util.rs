@@ -362,6 +362,23 @@ mod stamp {
     }
 }
 
+/// How many words `text` splits into at white space, as `text.split_whitespace().count()`
+/// says: a byte at a time where the text is ASCII.
+pub fn word_count(text: &str) -> usize {
+    if !text.is_ascii() {
+        return text.split_whitespace().count();
+    }
+    // The ASCII characters that `char::is_whitespace` holds to be white space.
+    let space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r');
+    let (mut count, mut in_word) = (0, false);
+    for &b in text.as_bytes() {
+        let word = !space(b);
+        count += usize::from(word && !in_word);
+        in_word = word;
+    }
+    count
+}
+
 /// Shortens `text` to at most `max` characters, marking the cut with an ellipsis.
 pub fn clip(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
@@ -375,6 +392,22 @@ pub fn clip(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_are_counted_as_split_whitespace_counts_them() {
+        for text in [
+            "",
+            " ",
+            "one",
+            "  two  words ",
+            "tab\tvertical\x0btab\x0cfeed\r\nline",
+            "no-break\u{a0}space and next\u{85}line",
+            "\u{2003}em space\u{3000}ideographic",
+            "ascii\x1funit separator",
+        ] {
+            assert_eq!(word_count(text), text.split_whitespace().count(), "{text:?}");
+        }
+    }
 
     #[test]
     fn parses_the_usual_date_forms() {

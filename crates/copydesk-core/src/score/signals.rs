@@ -229,7 +229,7 @@ fn read_text(text: &str, whole: bool) -> TextSignals {
     let (mut quoted, mut at, mut cues, mut loaded) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for (index, &line) in lines.iter().enumerate() {
         let number = index + 1;
-        let line_words = line.split_whitespace().count();
+        let line_words = crate::util::word_count(line);
         words += line_words;
         quoted_ranges(line, &mut quoted);
         scans.attribution.in_line(index, line, &mut cues);
@@ -250,7 +250,7 @@ fn read_text(text: &str, whole: bool) -> TextSignals {
         }
         // A quotation running on into the next paragraph keeps its opening mark only, as
         // news style wants; a closing mark with no opening one is an artefact.
-        let (open, close) = (line.matches(['“', '"']).count(), line.matches('”').count());
+        let (open, close) = (line.matches('“').count() + line.matches('"').count(), line.matches('”').count());
         if close > open {
             signals.garbled.push(artefact("unbalanced_quotes", number, line, line.find('”').unwrap_or(0)));
         }
@@ -420,6 +420,10 @@ fn numbers(line: &str) -> usize {
 /// runs to the end of the line.
 fn quoted_ranges(line: &str, out: &mut Vec<std::ops::Range<usize>>) {
     out.clear();
+    // Both typographic marks begin with the byte 0xE2.
+    if memchr::memchr2(b'"', 0xE2, line.as_bytes()).is_none() {
+        return;
+    }
     let mut open: Option<usize> = None;
     for (at, c) in line.char_indices() {
         match (c, open) {
