@@ -433,22 +433,15 @@ fn deviation(cosines: &[f64]) -> f64 {
     variance.sqrt()
 }
 
-/// The standard deviation of item `i`'s cosines to its [`sample`]; 0 for an empty vector.
-/// [`sampled_spreads`] gives the same for every item, faster.
+/// The standard deviation of item `i`'s cosines to its [`sample`], one merge a cosine; 0
+/// for an empty vector. [`sampled_spreads`] gives the same for every item, faster.
 #[cfg(test)]
 fn sampled_spread(vectors: &[Vec<(u32, f32)>], i: usize, group: &[usize]) -> f64 {
     let vector = &vectors[i];
     if vector.is_empty() {
         return 0.0;
     }
-    let picked = sample(vectors, i, group);
-    if picked.len() < 2 {
-        return 0.0;
-    }
-    let cosines: Vec<f64> = match Terms::of(vector) {
-        Some(terms) => picked.iter().map(|&j| terms.cosine(&vectors[j])).collect(),
-        None => picked.iter().map(|&j| cosine(vector, &vectors[j])).collect(),
-    };
+    let cosines: Vec<f64> = sample(vectors, i, group).iter().map(|&j| cosine(vector, &vectors[j])).collect();
     deviation(&cosines)
 }
 
