@@ -243,7 +243,7 @@ pub fn extract(options: &CheckOptions) -> Result<Extraction> {
 
 /// [`extract`], keeping only the items whose id `keep` accepts: every item is read and
 /// normalized as in a check (the site templates need them all), but only those are held.
-pub fn extract_where(options: &CheckOptions, keep: impl Fn(&str) -> bool) -> Result<Extraction> {
+pub fn extract_where(options: &CheckOptions, keep: impl Fn(&str) -> bool + Sync) -> Result<Extraction> {
     let ingest_options = ingest_options(options);
     let inputs = ingest::discover(&options.inputs, &ingest_options).map_err(Error::Inputs)?;
     let progress = options.progress.as_ref();
@@ -295,21 +295,38 @@ struct FirstPass {
 }
 
 /// Cuts the inputs into batches of units and hands each batch to `work` on all cores,
-/// keeping the reading order.
+/// then to `collect`, in reading order. No core waits on one thread's part: a reader
+/// thread reads the next batch while a batch is worked on, and the results of one batch
+/// are collected while the next is worked on.
 fn for_each_batch<T: Send>(
     inputs: &Inputs,
     options: &IngestOptions,
     work: impl Fn(Unit) -> T + Sync,
-    mut collect: impl FnMut(Vec<T>),
+    mut collect: impl FnMut(Vec<T>) + Send,
 ) {
-    let mut reader = Reader::new(inputs, options);
-    loop {
-        let batch: Vec<Unit> = reader.by_ref().take(BATCH).collect();
-        if batch.is_empty() {
-            break;
+    std::thread::scope(|scope| {
+        // One batch read ahead: the reader keeps pace, and holds no more.
+        let (sender, batches) = std::sync::mpsc::sync_channel::<Vec<Unit>>(1);
+        scope.spawn(move || {
+            let mut reader = Reader::new(inputs, options);
+            loop {
+                let batch: Vec<Unit> = reader.by_ref().take(BATCH).collect();
+                if batch.is_empty() || sender.send(batch).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut worked: Option<Vec<T>> = None;
+        for batch in batches {
+            let earlier = worked.take();
+            let (results, ()) =
+                rayon::join(|| batch.into_par_iter().map(&work).collect(), || earlier.map_or((), &mut collect));
+            worked = Some(results);
         }
-        collect(batch.into_par_iter().map(&work).collect());
-    }
+        if let Some(results) = worked {
+            collect(results);
+        }
+    });
 }
 
 fn first_pass(inputs: &Inputs, options: &IngestOptions, progress: &dyn Progress) -> FirstPass {
@@ -467,4 +484,44 @@ pub fn judge(
     settings: &Settings,
 ) -> Verdicts {
     verdict::judge(verdict::Judging { analyzed, related, history, settings: settings.judge() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The units of a JSON Lines file of `rows` rows, through `for_each_batch`: the line
+    /// of each unit, in the order `collect` was given them, and the sizes of the batches.
+    fn batched(rows: usize) -> (Vec<usize>, Vec<usize>) {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let path = dir.path().join("rows.jsonl");
+        let text: String = (0..rows).map(|i| format!("{{\"id\":\"{i}\",\"text\":\"row {i}\"}}\n")).collect();
+        std::fs::write(&path, text).expect("the rows are written");
+        let options = IngestOptions::default();
+        let inputs = ingest::discover(&[path.display().to_string()], &options).expect("the file is found");
+        let (mut lines, mut batches) = (Vec::new(), Vec::new());
+        for_each_batch(
+            &inputs,
+            &options,
+            |unit| match unit {
+                Unit::Row { line, .. } => line,
+                _ => 0,
+            },
+            |results| {
+                batches.push(results.len());
+                lines.extend(results);
+            },
+        );
+        (lines, batches)
+    }
+
+    #[test]
+    fn batches_are_collected_once_each_in_reading_order() {
+        for rows in [1, BATCH - 1, BATCH, BATCH + 1, 3 * BATCH + 7] {
+            let (lines, batches) = batched(rows);
+            assert_eq!(lines, (1..=rows).collect::<Vec<_>>(), "{rows} rows");
+            assert_eq!(batches.len(), rows.div_ceil(BATCH), "{rows} rows");
+            assert!(batches.iter().all(|&n| n > 0 && n <= BATCH), "{rows} rows: {batches:?}");
+        }
+    }
 }
