@@ -21,6 +21,7 @@ mod standing;
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::analysis::Analyzed;
@@ -418,37 +419,50 @@ pub fn judge(judging: Judging<'_>) -> Verdicts {
     // findings of the scores before anything is withdrawn included; what they hide is
     // taken out of the items, and the sources are scored without it.
     let mut problems = Vec::new();
-    let sources = scores(analyzed, &items, settings);
-    let unfiltered = all_findings(analyzed, &items, &sources);
-    let source_of = sources_by_id(analyzed, &items);
+    let mut standing = facts(analyzed, &items, settings);
+    let mut sources = score::scores_with_limits(&standing, settings.score, settings.sources);
+    let mut every = all_findings(analyzed, &items, &sources);
     let mut ignores = Vec::with_capacity(settings.ignores.len());
-    for ignore in settings.ignores {
-        let matched = unfiltered.iter().filter(|f| ignore.matches(f, finding_source(f, &source_of))).count();
-        if matched == 0 {
-            problems.push(Problem::warning(
-                CONFIGURATION_FILE_NAME,
-                None,
-                format!("an ignore matches nothing (reason: {:?}); remove it or correct it", ignore.reason),
-            ));
+    let mut ignored: Vec<Ignored> = Vec::new();
+    if !settings.ignores.is_empty() {
+        let source_of = sources_by_id(analyzed, &items);
+        for ignore in settings.ignores {
+            let matched = every.iter().filter(|f| ignore.matches(f, finding_source(f, &source_of))).count();
+            if matched == 0 {
+                problems.push(Problem::warning(
+                    CONFIGURATION_FILE_NAME,
+                    None,
+                    format!("an ignore matches nothing (reason: {:?}); remove it or correct it", ignore.reason),
+                ));
+            }
+            ignores.push(IgnoreReport { ignore: ignore.clone(), matched });
         }
-        ignores.push(IgnoreReport { ignore: ignore.clone(), matched });
+        ignored = every
+            .iter()
+            .filter_map(|finding| {
+                let ignore =
+                    settings.ignores.iter().find(|i| i.matches(finding, finding_source(finding, &source_of)))?;
+                Some(Ignored { reason: ignore.reason.clone(), finding: finding.clone() })
+            })
+            .collect();
     }
-    let ignored: Vec<Ignored> = unfiltered
-        .iter()
-        .filter_map(|finding| {
-            let ignore = settings.ignores.iter().find(|i| i.matches(finding, finding_source(finding, &source_of)))?;
-            Some(Ignored { reason: ignore.reason.clone(), finding: finding.clone() })
-        })
-        .collect();
-    drop(source_of);
-    let sources = if withdraw(&mut items, analyzed, &ignored) { scores(analyzed, &items, settings) } else { sources };
-    let source_of = sources_by_id(analyzed, &items);
-    let findings: Vec<Finding> = all_findings(analyzed, &items, &sources)
-        .into_iter()
-        .filter(|f| !settings.ignores.iter().any(|i| i.matches(f, finding_source(f, &source_of))))
-        .collect();
-    drop(source_of);
-    let facts = facts(analyzed, &items, settings);
+    // What the ignores hide is taken out of the items; when anything was, the standing,
+    // the scores and the findings are those of the items without it.
+    if withdraw(&mut items, analyzed, &ignored) {
+        standing = facts(analyzed, &items, settings);
+        sources = score::scores_with_limits(&standing, settings.score, settings.sources);
+        every = all_findings(analyzed, &items, &sources);
+    }
+    let findings: Vec<Finding> = if settings.ignores.is_empty() {
+        every
+    } else {
+        let source_of = sources_by_id(analyzed, &items);
+        every
+            .into_iter()
+            .filter(|f| !settings.ignores.iter().any(|i| i.matches(f, finding_source(f, &source_of))))
+            .collect()
+    };
+    let facts = standing;
     Verdicts { items, clusters, sources, findings, ignores, ignored, problems, facts }
 }
 
@@ -644,21 +658,16 @@ fn finding_source<'a>(finding: &'a Finding, source_of: &HashMap<&str, &'a str>) 
 fn facts(analyzed: &[Analyzed], items: &[ItemVerdict], settings: JudgeSettings<'_>) -> Vec<ItemFacts> {
     let source_of = sources_by_id(analyzed, items);
     analyzed
-        .iter()
+        .par_iter()
         .zip(items)
         .map(|(a, verdict)| item_facts(a, verdict, &|id| source_of.get(id).copied(), settings.score, settings.sources))
         .collect()
 }
 
-/// The sources' scores, each with its lowest acceptable score.
-fn scores(analyzed: &[Analyzed], items: &[ItemVerdict], settings: JudgeSettings<'_>) -> Vec<SourceScore> {
-    score::scores_with_limits(&facts(analyzed, items, settings), settings.score, settings.sources)
-}
-
 /// Every finding the verdicts give, item by item, then source by source.
 fn all_findings(analyzed: &[Analyzed], items: &[ItemVerdict], sources: &[SourceScore]) -> Vec<Finding> {
     let mut findings: Vec<Finding> =
-        analyzed.iter().zip(items).flat_map(|(a, verdict)| item_findings(a, verdict)).collect();
+        analyzed.par_iter().zip(items).flat_map_iter(|(a, verdict)| item_findings(a, verdict)).collect();
     let location: HashMap<&str, Option<&Location>> =
         analyzed.iter().map(|a| (a.item.id.as_str(), a.item.location.as_ref())).collect();
     for source in sources.iter().filter(|s| s.score < s.min_score) {
