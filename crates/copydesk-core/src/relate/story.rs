@@ -640,8 +640,14 @@ impl Terms {
         let home = term as usize & self.mask;
         let keys = &self.keys[home..home + Self::LANES];
         let weights = &self.weights[home..home + Self::LANES];
-        // At most one slot holds the term; the others add 0.
-        keys.iter().zip(weights).map(|(&key, &weight)| if key == term { weight } else { 0.0 }).sum()
+        // At most one slot holds the term: the bits of its weight, or of 0, are those of
+        // every slot's masked by whether it holds the term, put together with OR (which,
+        // unlike a sum of floats, may be taken in any order, so it runs in vector lanes).
+        let bits = keys
+            .iter()
+            .zip(weights)
+            .fold(0u32, |bits, (&key, &weight)| bits | (weight.to_bits() & 0u32.wrapping_sub(u32::from(key == term))));
+        f32::from_bits(bits)
     }
 
     /// [`cosine`] of the table's vector (first) and `other`: the same products, added in
