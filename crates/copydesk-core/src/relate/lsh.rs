@@ -5,7 +5,7 @@
 
 use rayon::prelude::*;
 
-use crate::util::{hash_bytes, KeyMap};
+use crate::util::hash_bytes;
 
 /// How a signature is cut into bands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -48,13 +48,18 @@ pub fn candidates(signatures: &[Option<&[u32]>], banding: Banding, max_bucket: u
     let mut pairs: Vec<(u32, u32)> = (0..banding.bands)
         .into_par_iter()
         .flat_map_iter(|band| {
-            let mut buckets: KeyMap<u64, Vec<u32>> = KeyMap::default();
-            for (index, signature) in signatures.iter().enumerate() {
-                let Some(signature) = signature else { continue };
-                buckets.entry(band_hash(signature, banding, band)).or_default().push(index as u32);
-            }
-            let mut pairs = Vec::new();
-            for members in buckets.into_values() {
+            // Each item under its bucket's key; sorted, a bucket is a run of its members in
+            // origin order.
+            let mut keyed: Vec<(u64, u32)> = signatures
+                .iter()
+                .enumerate()
+                .filter_map(|(index, signature)| signature.map(|s| (band_hash(s, banding, band), index as u32)))
+                .collect();
+            keyed.sort_unstable();
+            let (mut pairs, mut members) = (Vec::new(), Vec::new());
+            for bucket in keyed.chunk_by(|a, b| a.0 == b.0).filter(|bucket| bucket.len() > 1) {
+                members.clear();
+                members.extend(bucket.iter().map(|&(_, index)| index));
                 if bucket_pairs(&members, max_bucket, &mut pairs) {
                     capped.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 }
@@ -67,11 +72,19 @@ pub fn candidates(signatures: &[Option<&[u32]>], banding: Banding, max_bucket: u
     (pairs, capped.into_inner())
 }
 
-/// The key of a signature's bucket in one band: the hash of the band's positions.
+/// The key of a signature's bucket in one band: the hash of the band's positions, as
+/// little-endian bytes.
 pub fn band_hash(signature: &[u32], banding: Banding, band: usize) -> u64 {
     let rows = &signature[band * banding.rows..(band + 1) * banding.rows];
-    let bytes: Vec<u8> = rows.iter().flat_map(|v| v.to_le_bytes()).collect();
-    hash_bytes(&bytes)
+    let mut bytes = [0u8; 64];
+    if rows.len() * 4 > bytes.len() {
+        let bytes: Vec<u8> = rows.iter().flat_map(|v| v.to_le_bytes()).collect();
+        return hash_bytes(&bytes);
+    }
+    for (place, value) in bytes.chunks_exact_mut(4).zip(rows) {
+        place.copy_from_slice(&value.to_le_bytes());
+    }
+    hash_bytes(&bytes[..rows.len() * 4])
 }
 
 /// Appends the pairs `(a, b)`, `a < b`, of one bucket's members (items in origin order);
@@ -103,6 +116,53 @@ mod tests {
         assert_eq!(banding, Banding { bands: 32, rows: 4 });
         assert!(banding.candidate_probability(0.8) > 0.9999);
         assert!(banding.candidate_probability(0.1) < 0.01);
+    }
+
+    #[test]
+    fn a_band_hashes_as_its_little_endian_bytes() {
+        for rows in [1usize, 4, 16, 17, 32] {
+            let signature: Vec<u32> = (0..2 * rows as u32).map(|v| v.wrapping_mul(0x9E37_79B9)).collect();
+            let banding = Banding { bands: 2, rows };
+            for band in 0..2 {
+                let bytes: Vec<u8> =
+                    signature[band * rows..(band + 1) * rows].iter().flat_map(|v| v.to_le_bytes()).collect();
+                assert_eq!(band_hash(&signature, banding, band), hash_bytes(&bytes), "{rows} rows, band {band}");
+            }
+        }
+    }
+
+    /// The candidates of a bucket map, one list of members per band and key.
+    fn by_map(signatures: &[Option<&[u32]>], banding: Banding, max_bucket: usize) -> (Vec<(u32, u32)>, usize) {
+        let (mut pairs, mut capped) = (Vec::new(), 0);
+        for band in 0..banding.bands {
+            let mut buckets: std::collections::BTreeMap<u64, Vec<u32>> = Default::default();
+            for (index, signature) in signatures.iter().enumerate() {
+                if let Some(signature) = signature {
+                    buckets.entry(band_hash(signature, banding, band)).or_default().push(index as u32);
+                }
+            }
+            for members in buckets.values() {
+                capped += usize::from(bucket_pairs(members, max_bucket, &mut pairs));
+            }
+        }
+        pairs.sort_unstable();
+        pairs.dedup();
+        (pairs, capped)
+    }
+
+    #[test]
+    fn the_candidates_are_those_of_a_bucket_map() {
+        // Small values, so that bands often agree; every fifth item has no signature.
+        let signatures: Vec<Vec<u32>> = (0..600u64)
+            .map(|i| (0..16u64).map(|k| (crate::util::mix64(i / 3 * 31 + k * (i % 7)) % 3) as u32).collect())
+            .collect();
+        let refs: Vec<Option<&[u32]>> =
+            signatures.iter().enumerate().map(|(i, s)| (i % 5 != 4).then_some(&s[..])).collect();
+        for (banding, max_bucket) in [(Banding { bands: 4, rows: 4 }, 4), (Banding { bands: 8, rows: 2 }, 40)] {
+            let found = candidates(&refs, banding, max_bucket);
+            assert!(!found.0.is_empty() && found.1 > 0, "{banding:?}: pairs, and capped buckets");
+            assert_eq!(found, by_map(&refs, banding, max_bucket), "{banding:?}");
+        }
     }
 
     #[test]
