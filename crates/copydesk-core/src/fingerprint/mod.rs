@@ -109,8 +109,7 @@ pub fn fingerprint(paragraphs: &[String], options: &FingerprintOptions, signer: 
             sha.update(b"\n");
         }
         sha.update(paragraph.as_bytes());
-        word_hashes.clear();
-        word_hashes.extend(words(paragraph).map(|w| hash_bytes(w.as_bytes())));
+        word_hashes_into(paragraph, &mut word_hashes);
         words_total += word_hashes.len() as u32;
         shingle_into(&word_hashes, options.shingle_words, &mut shingles);
         if word_hashes.len() >= options.min_paragraph_words {
@@ -133,6 +132,31 @@ pub fn fingerprint(paragraphs: &[String], options: &FingerprintOptions, signer: 
 /// The words of a normalized paragraph: runs of letters and digits.
 pub fn words(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty())
+}
+
+/// The hashes of the [`words`] of a normalized paragraph, into `out` (cleared first).
+fn word_hashes_into(paragraph: &str, out: &mut Vec<u64>) {
+    out.clear();
+    if !paragraph.is_ascii() {
+        out.extend(words(paragraph).map(|w| hash_bytes(w.as_bytes())));
+        return;
+    }
+    // In ASCII text a character is alphanumeric as a byte is: the same words, found
+    // without decoding characters.
+    let bytes = paragraph.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        while at < bytes.len() && !bytes[at].is_ascii_alphanumeric() {
+            at += 1;
+        }
+        let start = at;
+        while at < bytes.len() && bytes[at].is_ascii_alphanumeric() {
+            at += 1;
+        }
+        if at > start {
+            out.push(hash_bytes(&bytes[start..at]));
+        }
+    }
 }
 
 /// Appends the hashes of the `k`-word shingles of a paragraph; a paragraph shorter than
@@ -219,5 +243,19 @@ mod tests {
         assert_eq!(f.paragraphs.len(), 3);
         assert_eq!(f.words, 45);
         assert!(f.shingles > 30);
+    }
+
+    #[test]
+    fn ascii_paragraphs_hash_the_words_the_character_path_finds() {
+        let by_characters = |text: &str| words(text).map(|w| hash_bytes(w.as_bytes())).collect::<Vec<_>>();
+        let mut out = vec![7];
+        for text in ["", " ", "a", "ab cd", " 3.9% of u.s. troops-", "x\ty\u{1}z", "tail9", "--", "one\ntwo"] {
+            word_hashes_into(text, &mut out);
+            assert_eq!(out, by_characters(text), "{text:?}");
+        }
+        // Text with characters beyond ASCII takes the character path.
+        word_hashes_into("café olé", &mut out);
+        assert_eq!(out, by_characters("café olé"));
+        assert_eq!(out.len(), 2);
     }
 }
