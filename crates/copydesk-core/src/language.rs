@@ -21,7 +21,7 @@ const OVERRULE_MIN_WORDS: usize = 50;
 /// Settles `item.language` and its basis from the declaration and the article text.
 pub fn settle(item: &mut Item) {
     let sample = sample(&item.text);
-    let words = sample.split_whitespace().count();
+    let words = crate::util::word_count(sample);
     if words < MIN_WORDS {
         return;
     }
