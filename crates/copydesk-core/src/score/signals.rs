@@ -135,16 +135,31 @@ const ABBREVIATIONS: &[&str] = &[
     "sep", "sept", "oct", "nov", "dec", "approx", "inc", "ltd", "co", "corp", "jr", "sr", "fig", "al",
 ];
 
-// The patterns below are English word lists, matched in ASCII mode (`(?i-u)`): a Unicode
+// The patterns below are English word lists, matched in ASCII mode (`(?-u)`): a Unicode
 // `\b` makes the fast regex engines give up on any line with a non-ASCII character (a
 // curly quote, a dash), and Unicode `\w` and case folding swell the automaton past its
 // cache; together they took a third of a check's time on real English news.
 
-static ASSISTANT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i-u)\bas an ai(?: language model)?\b|\bcertainly[!,.]? here(?:'s| is)\b|\bhere(?:'s| is) (?:a|the) (?:rewritten|revised|paraphrased|reworded) (?:version|article)|\bi hope this helps\b|\bas of my (?:last )?knowledge (?:update|cutoff)\b|\bregenerate response\b|\bi (?:cannot|can't) browse\b",
+/// An English word list, matched without regard to case in ASCII, as `(?i-u)` would match
+/// it: searched, with case, in the text lowered to ASCII lower case. That finds the same
+/// matches at the same byte offsets (lowering ASCII letters keeps every offset, and no
+/// class or word boundary of a list tells case apart), and lets the regex engine look for
+/// the words' literal forms first, where the case-insensitive pattern has too many of them
+/// and is read a byte at a time: the attribution cues are found three times as fast.
+struct Folded(Regex);
+
+impl Folded {
+    /// `words`: the pattern, in lower case and without flags.
+    fn new(words: &str) -> Folded {
+        assert!(!words.bytes().any(|b| b.is_ascii_uppercase()), "a word list is written in lower case: {words}");
+        Folded(Regex::new(&format!("(?-u){words}")).expect("word list pattern"))
+    }
+}
+
+static ASSISTANT: LazyLock<Folded> = LazyLock::new(|| {
+    Folded::new(
+        r"\bas an ai(?: language model)?\b|\bcertainly[!,.]? here(?:'s| is)\b|\bhere(?:'s| is) (?:a|the) (?:rewritten|revised|paraphrased|reworded) (?:version|article)|\bi hope this helps\b|\bas of my (?:last )?knowledge (?:update|cutoff)\b|\bregenerate response\b|\bi (?:cannot|can't) browse\b",
     )
-    .expect("assistant pattern")
 });
 
 static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
@@ -152,11 +167,10 @@ static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
         .expect("placeholder pattern")
 });
 
-static FILLER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i-u)\b(it is worth noting that|it is important to note that|in today's fast-paced world|this development (?:highlights|underscores)|highlights the importance of|underscores the importance of|plays a crucial role|a testament to|navigat(?:e|ing) the complexities|in the ever-evolving|delve into|the broader (?:geopolitical )?landscape|geopolitical landscape|potential implications|a significant shift|remains? to be seen|in conclusion|only time will tell|sent shockwaves|raises important questions)\b",
+static FILLER: LazyLock<Folded> = LazyLock::new(|| {
+    Folded::new(
+        r"\b(it is worth noting that|it is important to note that|in today's fast-paced world|this development (?:highlights|underscores)|highlights the importance of|underscores the importance of|plays a crucial role|a testament to|navigat(?:e|ing) the complexities|in the ever-evolving|delve into|the broader (?:geopolitical )?landscape|geopolitical landscape|potential implications|a significant shift|remains? to be seen|in conclusion|only time will tell|sent shockwaves|raises important questions)\b",
     )
-    .expect("filler pattern")
 });
 
 static LOADED: LazyLock<Regex> = LazyLock::new(|| {
@@ -175,19 +189,17 @@ static CLICKBAIT: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Loaded, emotive and pejorative words of the body: words that judge or inflame rather
 /// than report. Matched case-insensitively on word boundaries, outside quotations.
-static LOADED_BODY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i-u)\b(shocking|slams?|slammed|blasts?|blasted|destroys?|destroyed|outrage\w*|furious|fury|chaos|chaotic|bombshell|brutal\w*|nightmare|disastrous|radical\w*|insane|crazy|stupid\w*|idiot\w*|evil|lies|lying|liars?|hoax\w*|corrupt\w*|unhinged|disgrac\w*|pathetic|absurd\w*|ridiculous\w*|hysteri\w*|meltdown|rips|ripped|torch\w*|wrecks?|mock\w*|scorch\w*|tyrann\w*|tyrants?|propaganda|smear\w*|thugs?|treason\w*|traitor\w*|despicable|vile|disgusting|sickening|obscene|deranged|lunatic\w*|moron\w*|fools?|foolish|clowns?|coward\w*|shameful|shameless\w*|hypocri\w*|sham|fake|bogus|rigged|elites?|elitist|globalist\w*|leftists?|libs|woke|marxists?|fascis\w*|racists?|bigot\w*|extremists?|terrifying|horrif\w*|catastroph\w*|apocalyp\w*|ruin\w*|betray\w*|scandal\w*|crooked|sleazy|dishonest|outrageous|insanity|madness|lunacy|stunning|astonishing|unbelievable|awful|terrible|horrible|reckless\w*|heinous|monstrous|appalling)\b",
+static LOADED_BODY: LazyLock<Folded> = LazyLock::new(|| {
+    Folded::new(
+        r"\b(shocking|slams?|slammed|blasts?|blasted|destroys?|destroyed|outrage\w*|furious|fury|chaos|chaotic|bombshell|brutal\w*|nightmare|disastrous|radical\w*|insane|crazy|stupid\w*|idiot\w*|evil|lies|lying|liars?|hoax\w*|corrupt\w*|unhinged|disgrac\w*|pathetic|absurd\w*|ridiculous\w*|hysteri\w*|meltdown|rips|ripped|torch\w*|wrecks?|mock\w*|scorch\w*|tyrann\w*|tyrants?|propaganda|smear\w*|thugs?|treason\w*|traitor\w*|despicable|vile|disgusting|sickening|obscene|deranged|lunatic\w*|moron\w*|fools?|foolish|clowns?|coward\w*|shameful|shameless\w*|hypocri\w*|sham|fake|bogus|rigged|elites?|elitist|globalist\w*|leftists?|libs|woke|marxists?|fascis\w*|racists?|bigot\w*|extremists?|terrifying|horrif\w*|catastroph\w*|apocalyp\w*|ruin\w*|betray\w*|scandal\w*|crooked|sleazy|dishonest|outrageous|insanity|madness|lunacy|stunning|astonishing|unbelievable|awful|terrible|horrible|reckless\w*|heinous|monstrous|appalling)\b",
     )
-    .expect("loaded body pattern")
 });
 
 /// The ways a report says where its facts come from.
-static ATTRIBUTION_CUE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i-u)\b(said|says|told|according to|reported|announced|stated|testified|confirmed|wrote in|in a statement|statement from|spokes(?:man|woman|person)|court (?:records|documents|filings?)|data from|a report by|survey)\b",
+static ATTRIBUTION_CUE: LazyLock<Folded> = LazyLock::new(|| {
+    Folded::new(
+        r"\b(said|says|told|according to|reported|announced|stated|testified|confirmed|wrote in|in a statement|statement from|spokes(?:man|woman|person)|court (?:records|documents|filings?)|data from|a report by|survey)\b",
     )
-    .expect("attribution pattern")
 });
 
 /// Upper-case words that are acronyms, not shouting.
@@ -209,20 +221,25 @@ pub fn text_signals(text: &str) -> TextSignals {
 /// line by line, which finds the same.
 fn read_text(text: &str, whole: bool) -> TextSignals {
     let lines: Vec<&str> = text.lines().collect();
-    let found = |pattern: &'static Regex| {
+    // The English word lists are searched in the text in ASCII lower case, at the same
+    // byte offsets (see `Folded`).
+    let lowered = text.to_ascii_lowercase();
+    let lowered_lines: Vec<&str> = lowered.lines().collect();
+    let found = |pattern: &Regex, text: &str, lines: &[&str]| {
         if whole {
-            Matches::of(pattern, text, &lines)
+            Matches::of(pattern, text, lines)
         } else {
-            Matches::ByLine(pattern)
+            Matches::by_line(pattern, lines)
         }
     };
+    let folded = |pattern: &Folded| found(&pattern.0, &lowered, &lowered_lines);
     let mut scans = Scans {
-        ellipsis: found(&SPACED_ELLIPSIS),
-        assistant: found(&ASSISTANT),
-        placeholder: found(&PLACEHOLDER),
-        filler: found(&FILLER),
-        loaded: found(&LOADED_BODY),
-        attribution: found(&ATTRIBUTION_CUE),
+        ellipsis: found(&SPACED_ELLIPSIS, text, &lines),
+        assistant: folded(&ASSISTANT),
+        placeholder: found(&PLACEHOLDER, text, &lines),
+        filler: folded(&FILLER),
+        loaded: folded(&LOADED_BODY),
+        attribution: folded(&ATTRIBUTION_CUE),
     };
     let mut signals = TextSignals::default();
     let mut words = 0usize;
@@ -232,11 +249,11 @@ fn read_text(text: &str, whole: bool) -> TextSignals {
         let line_words = crate::util::word_count(line);
         words += line_words;
         quoted_ranges(line, &mut quoted);
-        scans.attribution.in_line(index, line, &mut cues);
-        scans.loaded.in_line(index, line, &mut loaded);
+        scans.attribution.in_line(index, &mut cues);
+        scans.loaded.in_line(index, &mut loaded);
         signals.voice.read_line(line, line_words, &quoted, cues.len(), &loaded);
         // Inside a quotation a spaced ellipsis marks words left out, as news style wants.
-        scans.ellipsis.in_line(index, line, &mut at);
+        scans.ellipsis.in_line(index, &mut at);
         if let Some(m) = at.iter().find(|m| !quoted.iter().any(|r| r.contains(&m.start))) {
             signals.garbled.push(artefact("spaced_ellipsis", number, line, m.start));
         }
@@ -254,15 +271,15 @@ fn read_text(text: &str, whole: bool) -> TextSignals {
         if close > open {
             signals.garbled.push(artefact("unbalanced_quotes", number, line, line.find('”').unwrap_or(0)));
         }
-        scans.assistant.in_line(index, line, &mut at);
+        scans.assistant.in_line(index, &mut at);
         if let Some(m) = at.first() {
             signals.ai_residue.push(artefact("assistant_phrase", number, line, m.start));
         }
-        scans.placeholder.in_line(index, line, &mut at);
+        scans.placeholder.in_line(index, &mut at);
         if let Some(m) = at.first() {
             signals.ai_residue.push(artefact("template_placeholder", number, line, m.start));
         }
-        scans.filler.in_line(index, line, &mut at);
+        scans.filler.in_line(index, &mut at);
         for m in &at {
             signals.filler.push(artefact("filler", number, line, m.start));
         }
@@ -282,20 +299,27 @@ struct Scans {
     attribution: Matches,
 }
 
-/// Where a pattern matches, line by line.
-enum Matches {
-    /// Found in one search of the whole text, in order: the line and the byte range within
-    /// it. These are the matches a search of each line finds, as no match runs across a
-    /// line break: the text around a line break reads to the patterns as a line's ends do
-    /// (a newline is no word character), so every match and every choice between matches
-    /// is the same.
-    Whole { found: Vec<(usize, std::ops::Range<usize>)>, next: usize },
-    /// A match ran across a line break (or into one): each line is searched on its own.
-    ByLine(&'static Regex),
+/// Where a pattern matches, line by line: the line and the byte range within it, in
+/// order.
+struct Matches {
+    found: Vec<(usize, std::ops::Range<usize>)>,
+    /// The first match not yet asked for.
+    next: usize,
 }
 
 impl Matches {
-    fn of(pattern: &'static Regex, text: &str, lines: &[&str]) -> Matches {
+    /// The matches of `pattern` in `text`, cut into `lines`: from one search of the whole
+    /// text, unless a match runs across a line break (or into one), when each line is
+    /// searched on its own.
+    fn of(pattern: &Regex, text: &str, lines: &[&str]) -> Matches {
+        Matches::whole(pattern, text, lines).unwrap_or_else(|| Matches::by_line(pattern, lines))
+    }
+
+    /// The matches one search of the whole text finds, if none runs across a line break.
+    /// These are the matches a search of each line finds: the text around a line break
+    /// reads to the patterns as a line's ends do (a newline is no word character), so
+    /// every match and every choice between matches is the same.
+    fn whole(pattern: &Regex, text: &str, lines: &[&str]) -> Option<Matches> {
         let start_of = |line: &str| line.as_ptr() as usize - text.as_ptr() as usize;
         let mut found = Vec::new();
         let mut index = 0;
@@ -303,29 +327,34 @@ impl Matches {
             while index < lines.len() && start_of(lines[index]) + lines[index].len() <= m.start() {
                 index += 1;
             }
-            let Some(line) = lines.get(index) else { return Matches::ByLine(pattern) };
+            let line = lines.get(index)?;
             let start = start_of(line);
             if m.start() < start || m.end() > start + line.len() {
-                return Matches::ByLine(pattern);
+                return None;
             }
             found.push((index, m.start() - start..m.end() - start));
         }
-        Matches::Whole { found, next: 0 }
+        Some(Matches { found, next: 0 })
     }
 
-    /// The matches in line `index` (`line`), into `out`; lines are asked for in order.
-    fn in_line(&mut self, index: usize, line: &str, out: &mut Vec<std::ops::Range<usize>>) {
+    /// The matches of a search of each line.
+    fn by_line(pattern: &Regex, lines: &[&str]) -> Matches {
+        let found = lines
+            .iter()
+            .enumerate()
+            .flat_map(|(index, line)| pattern.find_iter(line).map(move |m| (index, m.range())))
+            .collect();
+        Matches { found, next: 0 }
+    }
+
+    /// The matches in line `index`, into `out`; lines are asked for in order.
+    fn in_line(&mut self, index: usize, out: &mut Vec<std::ops::Range<usize>>) {
         out.clear();
-        match self {
-            Matches::Whole { found, next } => {
-                while let Some((at, range)) = found.get(*next).filter(|(at, _)| *at <= index) {
-                    if *at == index {
-                        out.push(range.clone());
-                    }
-                    *next += 1;
-                }
+        while let Some((at, range)) = self.found.get(self.next).filter(|(at, _)| *at <= index) {
+            if *at == index {
+                out.push(range.clone());
             }
-            Matches::ByLine(pattern) => out.extend(pattern.find_iter(line).map(|m| m.range())),
+            self.next += 1;
         }
     }
 }
@@ -508,9 +537,10 @@ pub fn headline_signals_in(title: &str, body: &str) -> HeadlineSignals {
 
 /// The loaded words of a headline in the order they stand, each once.
 fn loaded_in(headline: &str) -> Vec<String> {
+    let lowered = headline.to_ascii_lowercase();
     let mut found: Vec<(usize, String)> = LOADED
         .find_iter(headline)
-        .chain(LOADED_BODY.find_iter(headline))
+        .chain(LOADED_BODY.0.find_iter(&lowered))
         .map(|m| (m.start(), m.as_str().to_lowercase()))
         .collect();
     found.sort();
@@ -651,8 +681,23 @@ mod tests {
         }
         let first = read_text(texts[0], true);
         assert!(!first.filler.is_empty() && first.ai_residue.len() == 2 && first.voice.attributions == 4, "{first:?}");
-        let found = Matches::of(&SPACED_ELLIPSIS, texts[1], &texts[1].lines().collect::<Vec<_>>());
-        assert!(matches!(found, Matches::ByLine(_)), "a match across a line break sends the search line by line");
+        let found = Matches::whole(&SPACED_ELLIPSIS, texts[1], &texts[1].lines().collect::<Vec<_>>());
+        assert!(found.is_none(), "a match across a line break sends the search line by line");
+    }
+
+    #[test]
+    fn word_lists_in_lowered_text_find_what_the_case_insensitive_patterns_find() {
+        let text = "IT IS WORTH NOTING THAT the Minister SAID, According To officials, it was a Shocking HOAX-like \
+            Outrageous move. As An AI language model... Here's The Rewritten Version. Raises Important Questions; \
+            the Spokesperson told reporters (sAiD, SAYS); Zoë said: “Chaos”. Résumé-destroyed? insanity, INSANE";
+        for list in [&*ASSISTANT, &*FILLER, &*LOADED_BODY, &*ATTRIBUTION_CUE] {
+            let words = list.0.as_str().strip_prefix("(?-u)").expect("a word list's flags");
+            let cased = Regex::new(&format!("(?i-u){words}")).expect("pattern");
+            let expected: Vec<_> = cased.find_iter(text).map(|m| m.range()).collect();
+            let found: Vec<_> = list.0.find_iter(&text.to_ascii_lowercase()).map(|m| m.range()).collect();
+            assert!(!expected.is_empty(), "{words}");
+            assert_eq!(found, expected, "{words}");
+        }
     }
 
     #[test]
