@@ -72,11 +72,7 @@ fn reads_as_english(sample: &str) -> bool {
     let (mut words, mut hits, mut seen) = (0usize, 0usize, 0u32);
     for word in sample.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()).take(120) {
         words += 1;
-        // No function word is longer than five letters: most words need no comparison.
-        if word.len() > 5 {
-            continue;
-        }
-        if let Some(at) = FUNCTION_WORDS.iter().position(|f| f.eq_ignore_ascii_case(word)) {
+        if let Some(at) = function_word(word) {
             hits += 1;
             seen |= 1 << at;
         }
@@ -84,8 +80,22 @@ fn reads_as_english(sample: &str) -> bool {
     words >= 40 && hits * 6 >= words && seen.count_ones() >= 6
 }
 
+/// The place of a word in [`FUNCTION_WORDS`], in any case.
+fn function_word(word: &str) -> Option<usize> {
+    // No function word is longer than five letters: most words need no comparison.
+    let mut lower = [0u8; 5];
+    lower.get_mut(..word.len())?.copy_from_slice(word.as_bytes());
+    lower.make_ascii_lowercase();
+    let lower = &lower[..word.len()];
+    FUNCTION_WORDS.iter().position(|f| f.as_bytes() == lower)
+}
+
 /// The start of a text, cut at a character boundary.
 fn sample(text: &str) -> &str {
+    // In ASCII a character is a byte.
+    if text.len() <= SAMPLE_CHARS || text.as_bytes()[..SAMPLE_CHARS].is_ascii() {
+        return &text[..text.len().min(SAMPLE_CHARS)];
+    }
     let end = text.char_indices().nth(SAMPLE_CHARS).map_or(text.len(), |(at, _)| at);
     &text[..end]
 }
@@ -216,6 +226,26 @@ mod tests {
         let page = settled(GERMAN, Some("de-DE"));
         assert_eq!(page.language.as_deref(), Some("de-DE"));
         assert_eq!(page.basis["language"], "html lang");
+    }
+
+    #[test]
+    fn function_words_are_found_in_any_case_and_samples_cut_at_characters() {
+        assert_eq!(function_word("THE"), Some(0));
+        assert_eq!(function_word("They"), Some(23));
+        assert_eq!(function_word("said"), Some(22));
+        assert_eq!(function_word("thereby"), None);
+        assert_eq!(function_word("thé"), None);
+        assert_eq!(function_word(""), None);
+        let by_characters = |text: &str| text.chars().take(SAMPLE_CHARS).collect::<String>();
+        for text in [
+            "short".to_string(),
+            "a".repeat(SAMPLE_CHARS),
+            "b".repeat(3_000),
+            "é".repeat(1_500),
+            "x".repeat(999) + "é€",
+        ] {
+            assert_eq!(sample(&text), by_characters(&text));
+        }
     }
 
     #[test]
