@@ -259,32 +259,46 @@ impl Clues {
     const BORN: u16 = 1 << 5;
     const OBITUARY: u16 = 1 << 6;
 
-    /// The clues of a stretch of text, from one pass over its words.
+    /// The clues of a stretch of text, from one pass over its words (runs of ASCII letters;
+    /// a word of more than 12 letters gives none).
     fn of(text: &str) -> Clues {
-        let mut clues = 0;
-        let mut word = [0u8; 12];
-        let mut len = 0;
-        let mut long = false;
-        for byte in text.bytes().chain(std::iter::once(b' ')) {
-            if byte.is_ascii_alphabetic() {
-                if len < word.len() {
-                    word[len] = byte.to_ascii_lowercase();
-                    len += 1;
-                } else {
-                    long = true;
-                }
-                continue;
+        let bytes = text.as_bytes();
+        let mut clues = if bytes.iter().any(u8::is_ascii_digit) { Clues::DIGIT } else { 0 };
+        let mut at = 0;
+        while at < bytes.len() {
+            while at < bytes.len() && !bytes[at].is_ascii_alphabetic() {
+                at += 1;
             }
-            if byte.is_ascii_digit() {
-                clues |= Clues::DIGIT;
+            let start = at;
+            while at < bytes.len() && bytes[at].is_ascii_alphabetic() {
+                at += 1;
             }
-            if len > 0 && !long {
-                clues |= Clues::word(&word[..len]);
+            let word = &bytes[start..at];
+            if (3..=12).contains(&word.len()) && Clues::may_give(word) {
+                let mut lower = [0u8; 12];
+                lower[..word.len()].copy_from_slice(word);
+                lower.make_ascii_lowercase();
+                clues |= Clues::word(&lower[..word.len()]);
             }
-            len = 0;
-            long = false;
         }
         Clues(clues)
+    }
+
+    /// Whether a word (of 3 letters or more, in any case) may give a clue: it ends in "day"
+    /// or "days", or it begins as a word that gives one does. Most words give none, and
+    /// are passed over on this.
+    fn may_give(word: &[u8]) -> bool {
+        let stem = word.strip_suffix(b"s").or_else(|| word.strip_suffix(b"S")).unwrap_or(word);
+        if stem.len() >= 3 && stem[stem.len() - 3..].eq_ignore_ascii_case(b"day") {
+            return true;
+        }
+        let opening = Clues::opening(word);
+        CLUE_OPENINGS[opening / 64] & (1 << (opening % 64)) != 0
+    }
+
+    /// The first three letters of a word, five bits each, case left out.
+    const fn opening(word: &[u8]) -> usize {
+        ((word[0] & 31) as usize) << 10 | ((word[1] & 31) as usize) << 5 | (word[2] & 31) as usize
     }
 
     /// The clue one lower-case word gives.
@@ -315,6 +329,24 @@ impl Clues {
         self.0 == 0
     }
 }
+
+/// The openings of the words that give a clue ([`Clues::word`]) other than by ending in
+/// "day", as a set of [`Clues::opening`]s.
+static CLUE_OPENINGS: [u64; 512] = {
+    const OPENINGS: [&[u8]; 31] = [
+        b"tod", b"ton", b"tom", b"yes", b"thi", b"las", b"nex", b"pas", b"com", b"ann", b"bor", b"die", b"age", b"sur",
+        b"obi", b"wee", b"for", b"mon", b"yea", b"dec", b"jan", b"feb", b"mar", b"apr", b"may", b"jun", b"jul", b"aug",
+        b"sep", b"oct", b"nov",
+    ];
+    let mut set = [0u64; 512];
+    let mut i = 0;
+    while i < OPENINGS.len() {
+        let opening = Clues::opening(OPENINGS[i]);
+        set[opening / 64] |= 1 << (opening % 64);
+        i += 1;
+    }
+    set
+};
 
 /// The nearest char boundary at or before a byte offset.
 pub(crate) fn floor_char(text: &str, mut at: usize) -> usize {
@@ -1084,6 +1116,45 @@ mod tests {
         assert!(!doc.in_history(at("Wednesday")));
         assert!(doc.looks_ahead(at("February 23")));
         assert!(!doc.looks_ahead(at("Wednesday")));
+    }
+
+    #[test]
+    fn clues_are_those_of_each_word_in_lower_case() {
+        // Each run of ASCII letters of 12 letters at most, lowered, given to `Clues::word`.
+        let reference = |text: &str| {
+            let mut clues = if text.bytes().any(|b| b.is_ascii_digit()) { Clues::DIGIT } else { 0 };
+            for word in text.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() <= 12) {
+                clues |= Clues::word(word.to_ascii_lowercase().as_bytes());
+            }
+            clues
+        };
+        let texts = [
+            "",
+            "Today",
+            "MONDAY night",
+            "Sundays and holidays",
+            "daysx",
+            "12 Jan.",
+            "Decades",
+            "fortnightly",
+            "Ages",
+            "AGE 9",
+            "survivedx",
+            "abcdefghijklmday",
+            "abcdefghijday",
+            "comings",
+            "ño-day",
+            "Sept",
+            "mayday",
+            "The Born",
+            "Obituary: died",
+            "for the last year",
+            "x\u{e9}day",
+            "nothing here at all",
+        ];
+        for text in texts {
+            assert_eq!(Clues::of(text).0, reference(text), "{text:?}");
+        }
     }
 
     #[test]
