@@ -584,6 +584,20 @@ fn terms_match_typographic_apostrophes_and_quotes() {
 }
 
 #[test]
+fn terms_are_found_on_word_boundaries_only() {
+    let timeline = Timeline::from_toml(
+        "[[event]]\nname = \"Summit\"\ndate = \"2022-03-25\"\nterms = [\"Abe\", \"Kim\", \"-Abe\"]\n",
+        Path::new("t.toml"),
+    )
+    .expect("timeline");
+    let text = "Aberdeen's label Abe met Kim in a Kimchi; Abe. xAbe,Abe bKim-Abe maKim Kim";
+    let found: Vec<&str> = timeline.find(text).iter().map(|m| &text[m.start..m.end]).collect();
+    let starts: Vec<usize> = timeline.find(text).iter().map(|m| m.start).collect();
+    assert_eq!(found, ["Abe", "Kim", "Abe", "Abe", "-Abe", "Kim"]);
+    assert_eq!(starts, [17, 25, 42, 52, 60, 71]);
+}
+
+#[test]
 fn looking_ahead_needs_a_verb_of_the_future() {
     for text in [
         "Patients waiting for planned treatment rose, a report published on Thursday said.",
