@@ -204,13 +204,20 @@ impl SetAside {
 
 fn analyze(inputs: &Inputs, options: &CheckOptions, aside: Option<&mut SetAside>) -> Result<Analysis> {
     let ingest_options = ingest_options(options);
-    let timeline = options.settings.date.timeline()?;
+    // A timeline file that cannot be read stops the run before any input is read; the
+    // timeline is then compiled while the first pass reads.
+    let timeline = options.settings.date.timeline_files()?;
     let mut timings = Timings::default();
     let progress = options.progress.as_ref();
 
     let start = Instant::now();
     progress.phase("reading (1/2)", None);
-    let first = first_pass(inputs, &ingest_options, progress);
+    let (timeline, first) = std::thread::scope(|scope| {
+        let compiling = scope.spawn(|| timeline.compile());
+        let first = first_pass(inputs, &ingest_options, progress);
+        (compiling.join(), first)
+    });
+    let timeline = timeline.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
     timings.templates = start.elapsed();
 
     let start = Instant::now();

@@ -41,7 +41,7 @@ use serde::{Deserialize, Serialize};
 
 pub use archived::{bound_by_sighting, Dated, Sighting};
 pub use calendar::Span;
-pub use timeline::Timeline;
+pub use timeline::{Timeline, TimelineFiles};
 
 use calendar::{add_days, add_months, days_between, Direction};
 use extract::{Approx, CalendarUnit, Doc, Form, Mention, Modifier, Part, Quantity, Unit};
@@ -75,6 +75,11 @@ impl DateOptions {
     /// files.
     pub fn timeline(&self) -> crate::Result<Timeline> {
         Timeline::load(self.builtin_timeline, &self.timelines)
+    }
+
+    /// The files of [`DateOptions::timeline`], read and checked, to compile later.
+    pub fn timeline_files(&self) -> crate::Result<TimelineFiles> {
+        Timeline::read(self.builtin_timeline, &self.timelines)
     }
 }
 

@@ -159,6 +159,19 @@ struct Layer {
     roles: Vec<Role>,
 }
 
+/// The files of a timeline, read and checked but not yet compiled for matching: reading
+/// is quick and can fail, compiling takes a while and cannot, so a run reads its timeline
+/// before anything else and compiles it alongside other work.
+#[derive(Debug)]
+pub struct TimelineFiles(Vec<Layer>);
+
+impl TimelineFiles {
+    /// Merges the files, later entries winning, and compiles the timeline.
+    pub fn compile(self) -> Timeline {
+        Timeline::merge(self.0)
+    }
+}
+
 impl Timeline {
     /// The built-in timeline alone.
     pub fn builtin() -> Result<Timeline> {
@@ -169,6 +182,11 @@ impl Timeline {
     /// The built-in timeline (unless `builtin` is false) and then the user's files in order,
     /// later entries winning.
     pub fn load(builtin: bool, files: &[PathBuf]) -> Result<Timeline> {
+        Ok(Self::read(builtin, files)?.compile())
+    }
+
+    /// The files [`Timeline::load`] compiles, read and checked.
+    pub fn read(builtin: bool, files: &[PathBuf]) -> Result<TimelineFiles> {
         let mut layers = Vec::with_capacity(files.len() + 1);
         if builtin {
             layers.push(parse(BUILTIN, Path::new("timeline-builtin.toml"))?);
@@ -178,7 +196,7 @@ impl Timeline {
                 std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
             layers.push(parse(&text, path)?);
         }
-        Ok(Self::merge(layers))
+        Ok(TimelineFiles(layers))
     }
 
     /// A timeline from TOML text (`path` names it in errors), without the built-in one.
