@@ -10,6 +10,7 @@ pub mod signals;
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// What scoring needs to know of one item: for each criterion, why the item fails it
@@ -85,9 +86,10 @@ impl ItemFacts {
     /// The item's value on a criterion, from 0 to 1, and why it falls short when it does.
     pub fn value(&self, criterion: &str, scales: &Scales) -> (f64, Option<String>) {
         let voice = &self.voice;
-        let graded = |value: f64, what: String| {
+        // The reason is written only for a value that falls short.
+        let graded = |value: f64, what: &dyn Fn() -> String| {
             let value = value.clamp(0.0, 1.0);
-            (value, (value < 0.5).then_some(what))
+            (value, (value < 0.5).then(what))
         };
         match criterion {
             "attribution" => {
@@ -96,32 +98,35 @@ impl ItemFacts {
                 }
                 let cues = voice.attributions + self.named_quotes as usize + usize::from(self.credited);
                 let rate = voice.per_1000_words(cues);
-                graded(rate / scales.attribution_full, format!("{rate:.1} attribution cues per 1,000 words"))
+                graded(rate / scales.attribution_full, &|| format!("{rate:.1} attribution cues per 1,000 words"))
             }
             "restrained_language" => {
                 let rate = voice.per_1000_words(voice.loaded);
-                let examples = if voice.loaded_examples.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({})", voice.loaded_examples.join(", "))
-                };
                 let value =
                     1.0 - (rate - scales.loaded_full) / (scales.loaded_zero - scales.loaded_full).max(f64::EPSILON);
-                graded(value, format!("{rate:.1} loaded words per 1,000 words{examples}"))
+                graded(value, &|| {
+                    let examples = if voice.loaded_examples.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", voice.loaded_examples.join(", "))
+                    };
+                    format!("{rate:.1} loaded words per 1,000 words{examples}")
+                })
             }
             "measured_tone" => {
                 let rate = voice.per_1000_words(voice.exclamations + voice.questions + voice.first_person);
-                let what = format!(
-                    "{rate:.1} exclamations, questions and first-person words per 1,000 words ({} !, {} ?, {} first person)",
-                    voice.exclamations, voice.questions, voice.first_person
-                );
-                graded(1.0 - rate / scales.tone_zero, what)
+                graded(1.0 - rate / scales.tone_zero, &|| {
+                    format!(
+                        "{rate:.1} exclamations, questions and first-person words per 1,000 words ({} !, {} ?, {} first person)",
+                        voice.exclamations, voice.questions, voice.first_person
+                    )
+                })
             }
             "specificity" => {
                 let rate = voice.per_1000_words(voice.numbers);
-                graded(rate / scales.numbers_full, format!("{rate:.1} figures per 1,000 words"))
+                graded(rate / scales.numbers_full, &|| format!("{rate:.1} figures per 1,000 words"))
             }
-            "depth" => graded(voice.words as f64 / scales.depth_full_words, format!("{} words", voice.words)),
+            "depth" => graded(voice.words as f64 / scales.depth_full_words, &|| format!("{} words", voice.words)),
             yes_or_no => match self.failure(yes_or_no) {
                 Some(reason) => (0.0, Some(reason.to_string())),
                 None => (1.0, None),
@@ -378,7 +383,8 @@ pub fn score_sources(items: &[ItemFacts], options: &ScoreOptions) -> Vec<SourceS
     for item in items {
         by_source.entry(item.source.as_str()).or_default().push(item);
     }
-    by_source.into_iter().map(|(name, items)| score_source(name, &items, options, &unmeasured)).collect()
+    let by_source: Vec<(&str, Vec<&ItemFacts>)> = by_source.into_iter().collect();
+    by_source.par_iter().map(|(name, items)| score_source(name, items, options, &unmeasured)).collect()
 }
 
 /// The criteria that tell nothing in this run, each with the reason: a yes-or-no test that
