@@ -205,12 +205,23 @@ impl Weights {
     /// and numbers found in more than `common_items` items.
     pub fn new(profiles: &[&Profile], common_items: usize) -> Weights {
         let n = profiles.iter().filter(|p| !p.is_empty()).count() as u64;
-        let mut df: KeyMap<u32, u32> = KeyMap::default();
-        for profile in profiles {
-            for &(term, _) in &profile.terms {
-                *df.entry(term).or_default() += 1;
-            }
-        }
+        // Counted on every core, a share of the profiles each, then added up.
+        let share = profiles.len().div_ceil(rayon::current_num_threads()).max(1);
+        let df: KeyMap<u32, u32> = profiles
+            .par_chunks(share)
+            .map(|share| {
+                let mut df: KeyMap<u32, u32> = KeyMap::default();
+                for &(term, _) in share.iter().flat_map(|profile| &profile.terms) {
+                    *df.entry(term).or_default() += 1;
+                }
+                df
+            })
+            .reduce(KeyMap::default, |mut total, df| {
+                for (term, count) in df {
+                    *total.entry(term).or_default() += count;
+                }
+                total
+            });
         // The inverse document frequency once per word.
         let idf: KeyMap<u32, f32> = df.into_iter().map(|(term, df)| (term, idf(n, u64::from(df)))).collect();
         let vectors =
