@@ -362,6 +362,21 @@ mod stamp {
     }
 }
 
+/// The maximal runs of bytes that `part` takes, in order, as ranges of `bytes`: the words
+/// of ASCII text, say, found without decoding characters.
+pub fn byte_runs<'a>(
+    bytes: &'a [u8],
+    part: impl Fn(u8) -> bool + 'a,
+) -> impl Iterator<Item = std::ops::Range<usize>> + 'a {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        at += bytes.get(at..)?.iter().take_while(|&&b| !part(b)).count();
+        let start = at;
+        at += bytes[at..].iter().take_while(|&&b| part(b)).count();
+        (at > start).then_some(start..at)
+    })
+}
+
 /// How many words `text` splits into at white space, as `text.split_whitespace().count()`
 /// says: where the text is ASCII, by counting the bytes that begin a word, in vector lanes.
 pub fn word_count(text: &str) -> usize {
@@ -397,6 +412,18 @@ pub fn clip(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn byte_runs_are_the_maximal_runs_in_order() {
+        fn runs(text: &str) -> Vec<&str> {
+            byte_runs(text.as_bytes(), |b| b.is_ascii_alphabetic()).map(|r| &text[r]).collect()
+        }
+        assert_eq!(runs(""), Vec::<&str>::new());
+        assert_eq!(runs("--"), Vec::<&str>::new());
+        assert_eq!(runs("a"), ["a"]);
+        assert_eq!(runs(" Ab, cd9ef "), ["Ab", "cd", "ef"]);
+        assert_eq!(runs("tail"), ["tail"]);
+    }
 
     #[test]
     fn words_are_counted_as_split_whitespace_counts_them() {

@@ -264,16 +264,8 @@ impl Clues {
     fn of(text: &str) -> Clues {
         let bytes = text.as_bytes();
         let mut clues = if bytes.iter().any(u8::is_ascii_digit) { Clues::DIGIT } else { 0 };
-        let mut at = 0;
-        while at < bytes.len() {
-            while at < bytes.len() && !bytes[at].is_ascii_alphabetic() {
-                at += 1;
-            }
-            let start = at;
-            while at < bytes.len() && bytes[at].is_ascii_alphabetic() {
-                at += 1;
-            }
-            let word = &bytes[start..at];
+        for word in crate::util::byte_runs(bytes, |b| b.is_ascii_alphabetic()) {
+            let word = &bytes[word];
             if (3..=12).contains(&word.len()) && Clues::may_give(word) {
                 let mut lower = [0u8; 12];
                 lower[..word.len()].copy_from_slice(word);

@@ -10,7 +10,7 @@ mod simhash;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::util::{hash_bytes, mix64};
+use crate::util::{byte_runs, hash_bytes, mix64};
 pub use hasher::MixBuildHasher;
 pub use minhash::{jaccard, OnePermutation, Reference, Signature, Signer};
 
@@ -144,19 +144,7 @@ fn word_hashes_into(paragraph: &str, out: &mut Vec<u64>) {
     // In ASCII text a character is alphanumeric as a byte is: the same words, found
     // without decoding characters.
     let bytes = paragraph.as_bytes();
-    let mut at = 0;
-    while at < bytes.len() {
-        while at < bytes.len() && !bytes[at].is_ascii_alphanumeric() {
-            at += 1;
-        }
-        let start = at;
-        while at < bytes.len() && bytes[at].is_ascii_alphanumeric() {
-            at += 1;
-        }
-        if at > start {
-            out.push(hash_bytes(&bytes[start..at]));
-        }
-    }
+    out.extend(byte_runs(bytes, |b| b.is_ascii_alphanumeric()).map(|word| hash_bytes(&bytes[word])));
 }
 
 /// Appends the hashes of the `k`-word shingles of a paragraph; a paragraph shorter than
