@@ -295,21 +295,23 @@ impl Clues {
 
     /// The clue one lower-case word gives.
     fn word(word: &[u8]) -> u16 {
-        const MONTHS: [&[u8]; 12] =
-            [b"jan", b"feb", b"mar", b"apr", b"may", b"jun", b"jul", b"aug", b"sep", b"oct", b"nov", b"dec"];
-        match word {
-            b"today" | b"tonight" | b"tomorrow" | b"yesterday" | b"this" | b"last" | b"next" | b"past" | b"coming" => {
-                Clues::RELATIVE
-            }
-            b"anniversary" => Clues::ANNIVERSARY,
-            b"born" => Clues::BORN,
-            b"died" | b"age" | b"survived" | b"obituary" => Clues::OBITUARY,
-            _ if word.ends_with(b"day") || word.ends_with(b"days") => Clues::UNIT,
-            _ if [&b"week"[..], b"fortnight", b"month", b"year", b"decade"].iter().any(|u| word.starts_with(u)) => {
-                Clues::UNIT
-            }
-            _ if word.len() >= 3 && MONTHS.contains(&&word[..3]) => Clues::MONTH,
-            _ => 0,
+        if RELATIVE_WORDS.contains(&word) {
+            Clues::RELATIVE
+        } else if word == ANNIVERSARY_WORD {
+            Clues::ANNIVERSARY
+        } else if word == BORN_WORD {
+            Clues::BORN
+        } else if OBITUARY_WORDS.contains(&word) {
+            Clues::OBITUARY
+        } else if word.ends_with(b"day")
+            || word.ends_with(b"days")
+            || UNIT_OPENINGS.iter().any(|unit| word.starts_with(unit))
+        {
+            Clues::UNIT
+        } else if word.len() >= 3 && MONTHS.contains(&&word[..3]) {
+            Clues::MONTH
+        } else {
+            0
         }
     }
 
@@ -322,20 +324,32 @@ impl Clues {
     }
 }
 
-/// The openings of the words that give a clue ([`Clues::word`]) other than by ending in
-/// "day", as a set of [`Clues::opening`]s.
+// The words that give a clue, in lower case ([`Clues::word`]).
+const RELATIVE_WORDS: [&[u8]; 9] =
+    [b"today", b"tonight", b"tomorrow", b"yesterday", b"this", b"last", b"next", b"past", b"coming"];
+const ANNIVERSARY_WORD: &[u8] = b"anniversary";
+const BORN_WORD: &[u8] = b"born";
+const OBITUARY_WORDS: [&[u8]; 4] = [b"died", b"age", b"survived", b"obituary"];
+/// A word that begins with one of these is a unit of time ("weeks", "yearlong").
+const UNIT_OPENINGS: [&[u8]; 5] = [b"week", b"fortnight", b"month", b"year", b"decade"];
+const MONTHS: [&[u8]; 12] =
+    [b"jan", b"feb", b"mar", b"apr", b"may", b"jun", b"jul", b"aug", b"sep", b"oct", b"nov", b"dec"];
+
+/// The openings of the words that give a clue other than by ending in "day", as a set of
+/// [`Clues::opening`]s.
 static CLUE_OPENINGS: [u64; 512] = {
-    const OPENINGS: [&[u8]; 31] = [
-        b"tod", b"ton", b"tom", b"yes", b"thi", b"las", b"nex", b"pas", b"com", b"ann", b"bor", b"die", b"age", b"sur",
-        b"obi", b"wee", b"for", b"mon", b"yea", b"dec", b"jan", b"feb", b"mar", b"apr", b"may", b"jun", b"jul", b"aug",
-        b"sep", b"oct", b"nov",
-    ];
     let mut set = [0u64; 512];
-    let mut i = 0;
-    while i < OPENINGS.len() {
-        let opening = Clues::opening(OPENINGS[i]);
-        set[opening / 64] |= 1 << (opening % 64);
-        i += 1;
+    let lists: [&[&[u8]]; 6] =
+        [&RELATIVE_WORDS, &[ANNIVERSARY_WORD], &[BORN_WORD], &OBITUARY_WORDS, &UNIT_OPENINGS, &MONTHS];
+    let mut list = 0;
+    while list < lists.len() {
+        let mut i = 0;
+        while i < lists[list].len() {
+            let opening = Clues::opening(lists[list][i]);
+            set[opening / 64] |= 1 << (opening % 64);
+            i += 1;
+        }
+        list += 1;
     }
     set
 };
