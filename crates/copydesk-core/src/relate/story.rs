@@ -459,8 +459,9 @@ fn sampled_spread(vectors: &[Vec<(u32, f32)>], i: usize, group: &[usize]) -> f64
 /// How many items' sampled spreads are measured together.
 const SPREAD_BLOCK: usize = 512;
 
-/// Every item's sampled spread: the standard deviation of its cosines to its [`sample`],
-/// each cosine and each sum the very one of measuring the item alone.
+/// The sampled spread of every `wanted` item (0 for the others): the standard deviation
+/// of its cosines to its [`sample`], each cosine and each sum the very one of measuring the
+/// item alone.
 ///
 /// The samples are scattered over the whole collection, and reading each sampled vector
 /// where it lies waits on memory for most of the time in a large one. So the items are
@@ -468,7 +469,7 @@ const SPREAD_BLOCK: usize = 512;
 /// are computed in the order of the sampled items, each sampled vector read once a block
 /// and the vectors in the order they lie in; then each item's cosines are summed in its
 /// sample's order.
-fn sampled_spreads(vectors: &[Vec<(u32, f32)>], group: &[usize]) -> Vec<f64> {
+fn sampled_spreads(vectors: &[Vec<(u32, f32)>], group: &[usize], wanted: &[bool]) -> Vec<f64> {
     let starts: Vec<usize> = (0..vectors.len()).step_by(SPREAD_BLOCK).collect();
     starts
         .par_iter()
@@ -476,7 +477,7 @@ fn sampled_spreads(vectors: &[Vec<(u32, f32)>], group: &[usize]) -> Vec<f64> {
             let block = start..(start + SPREAD_BLOCK).min(vectors.len());
             let samples: Vec<Vec<usize>> = block
                 .clone()
-                .map(|i| if vectors[i].is_empty() { Vec::new() } else { sample(vectors, i, group) })
+                .map(|i| if vectors[i].is_empty() || !wanted[i] { Vec::new() } else { sample(vectors, i, group) })
                 .collect();
             let tables: Vec<Option<Terms>> = block
                 .clone()
@@ -503,11 +504,12 @@ fn sampled_spreads(vectors: &[Vec<(u32, f32)>], group: &[usize]) -> Vec<f64> {
         .collect()
 }
 
-/// Each item's background: the mean of its cosine to every other item (exact: its dot
-/// product with the sum of all vectors, less its own), and the standard deviation from the
-/// second moment over its candidate pairs (the near neighbours, where the spread that
-/// matters lies; every other pair counts as 0). Both are blended with the prior of
-/// `options`, which counts as `prior_weight` items.
+/// The background of each item of a candidate pair: the mean of its cosine to every other
+/// item (exact: its dot product with the sum of all vectors, less its own), and the
+/// standard deviation from the second moment over its candidate pairs (the near
+/// neighbours, where the spread that matters lies; every other pair counts as 0). Both are
+/// blended with the prior of `options`, which counts as `prior_weight` items. An item of
+/// no pair is given the prior unmeasured: no cosine of it is ever calibrated.
 ///
 /// `copies` are groups of items that are one text (copy clusters, never candidates of
 /// each other): an item's copies are left out of its background, from the mean as from
@@ -548,9 +550,12 @@ pub fn backgrounds(
         }
     }
     let mut second = vec![0.0f64; vectors.len()];
+    let mut wanted = vec![false; vectors.len()];
     for (&(a, b), &cosine) in pairs.iter().zip(cosines) {
-        second[a as usize] += cosine * cosine;
-        second[b as usize] += cosine * cosine;
+        for item in [a as usize, b as usize] {
+            second[item] += cosine * cosine;
+            wanted[item] = true;
+        }
     }
     let (prior_mean, prior_spread, prior_weight) =
         (options.prior_cosine_mean, options.prior_cosine_spread, options.prior_weight.max(0.0));
@@ -560,13 +565,17 @@ pub fn backgrounds(
             group[member] = number;
         }
     }
-    let sampled = sampled_spreads(vectors, &group);
+    let sampled = sampled_spreads(vectors, &group, &wanted);
     vectors
         .par_iter()
         .zip(second)
         .zip(own_copies)
         .zip(sampled)
-        .map(|(((vector, second), (copied, copies)), sampled)| {
+        .zip(wanted)
+        .map(|((((vector, second), (copied, copies)), sampled), wanted)| {
+            if !wanted {
+                return Background::prior(options);
+            }
             let others = items.saturating_sub(1 + copies) as f64;
             let (mean, second, weight) = if vector.is_empty() || others == 0.0 {
                 (0.0, 0.0, 0.0)
@@ -1483,10 +1492,13 @@ mod tests {
                 .collect();
             // Copy clusters of three, and items in none.
             let group: Vec<usize> = (0..n).map(|i| if i % 5 == 0 { i / 15 } else { usize::MAX }).collect();
-            let blocked = sampled_spreads(&vectors, &group);
+            // Items of no candidate pair are not measured.
+            let wanted: Vec<bool> = (0..n).map(|i| i % 7 != 3).collect();
+            let blocked = sampled_spreads(&vectors, &group, &wanted);
             assert_eq!(blocked.len(), n);
             for (i, spread) in blocked.iter().enumerate() {
-                assert_eq!(spread.to_bits(), sampled_spread(&vectors, i, &group).to_bits(), "{n} items, item {i}");
+                let alone = if wanted[i] { sampled_spread(&vectors, i, &group) } else { 0.0 };
+                assert_eq!(spread.to_bits(), alone.to_bits(), "{n} items, item {i}");
             }
             if n > 65 {
                 assert!(blocked.iter().any(|&s| s > 0.0), "the sample measured something");
@@ -1497,20 +1509,23 @@ mod tests {
     #[test]
     fn where_every_pair_shares_words_the_spread_comes_from_a_sample() {
         let no_prior = StoryOptions { prior_weight: 0.0, ..StoryOptions::default() };
-        // One beat: every item shares word 1, none is another's candidate.
+        // One beat: every item shares word 1; items 0 and 3 are the one candidate pair, of
+        // the least cosine.
         let vectors = vec![
             vec![(1, 0.6f32), (2, 0.8f32)],
             vec![(1, 0.8f32), (3, 0.6f32)],
             vec![(1, 1.0f32)],
             vec![(1, 0.28f32), (4, 0.96f32)],
         ];
-        let backgrounds = backgrounds(&vectors, &[], &[], &[], &no_prior);
         let cosines: Vec<f64> = (1..4).map(|j| cosine(&vectors[0], &vectors[j])).collect();
+        let backgrounds = backgrounds(&vectors, &[(0, 3)], &cosines[2..], &[], &no_prior);
         let mean = cosines.iter().sum::<f64>() / 3.0;
         let sampled = (cosines.iter().map(|c| (c - mean) * (c - mean)).sum::<f64>() / 3.0).sqrt();
         assert!((backgrounds[0].mean - mean).abs() < 1e-6, "{backgrounds:?}");
         assert!(backgrounds[0].spread >= SAMPLED_SPREAD_SHARE * sampled - 1e-9, "{backgrounds:?}");
         assert!(backgrounds[0].spread > MIN_SPREAD);
+        // Item 1 is of no pair: its background is never read, and not measured.
+        assert_eq!(backgrounds[1], Background::prior(&no_prior));
     }
 
     #[test]
