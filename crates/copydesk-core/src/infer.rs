@@ -62,6 +62,9 @@ static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("dateline pattern")
 });
 
+/// The first byte of the en and em dashes in UTF-8 (and of other characters).
+const DASH_LEAD: u8 = 0xE2;
+
 /// How many lines from the top a byline or dateline may stand at.
 const HEAD_LINES: usize = 12;
 
@@ -76,7 +79,7 @@ pub fn infer(lines: &[&str]) -> Inference {
     }
     for (index, line) in lines.iter().enumerate().take(HEAD_LINES) {
         let line = line.trim();
-        if inference.byline.is_none() {
+        if inference.byline.is_none() && may_be_byline(line) {
             if let Some(caps) = BYLINE.captures(line) {
                 // The name ends where a date begins: "by Sonya Bandouil November 23, 2024".
                 let words: Vec<&str> =
@@ -88,7 +91,7 @@ pub fn infer(lines: &[&str]) -> Inference {
                 }
             }
         }
-        if inference.dateline.is_none() {
+        if inference.dateline.is_none() && may_be_dateline(line) {
             if let Some(caps) = DATELINE.captures(line) {
                 let place = caps[1].trim().to_string();
                 // A dateline's place is a capitalised name, not a shouted sentence.
@@ -104,6 +107,30 @@ pub fn infer(lines: &[&str]) -> Inference {
         }
     }
     inference
+}
+
+/// Whether a line may be a byline, which opens with "by": most lines are passed over
+/// without a search on this.
+fn may_be_byline(line: &str) -> bool {
+    line.get(..2).is_some_and(|opening| opening.eq_ignore_ascii_case("by"))
+}
+
+/// Whether a line may open with a dateline, which begins with a capital and ends with a
+/// dash.
+fn may_be_dateline(line: &str) -> bool {
+    line.chars().next().is_some_and(char::is_uppercase) && memchr::memchr2(b'-', DASH_LEAD, line.as_bytes()).is_some()
+}
+
+/// Whether a line may be a credit line: it opens with one of the words of [`CREDIT`],
+/// whose first letters are these in any case (`ſ` is an `s` to a search that ignores
+/// case), and has a colon.
+fn may_be_credit(line: &str) -> bool {
+    let opens = match line.as_bytes().first() {
+        Some(b) if b.is_ascii() => matches!(b.to_ascii_lowercase(), b's' | b'v' | b'c' | b'o'),
+        Some(_) => line.starts_with('ſ'),
+        None => false,
+    };
+    opens && memchr::memchr(b':', line.as_bytes()).is_some()
 }
 
 /// Splits a line that opens with a dateline (`LISBON, March 3 (Meridian Wire) - `) into
@@ -122,7 +149,11 @@ pub fn split_dateline(line: &str) -> Option<(&str, &str)> {
 
 /// The source a credit line names, unless the line is a scrape artefact.
 pub fn credit(line: &str) -> Option<String> {
-    let caps = CREDIT.captures(line.trim())?;
+    let line = line.trim();
+    if !may_be_credit(line) {
+        return None;
+    }
+    let caps = CREDIT.captures(line)?;
     let source = caps[1].trim().trim_end_matches('.').to_string();
     let lower = source.to_lowercase();
     if NOT_A_SOURCE.contains(&lower.as_str()) || source.split_whitespace().count() > 8 {
@@ -140,6 +171,36 @@ mod tests {
         let lines = ["Body text.", "Source: BFM TV"];
         assert_eq!(infer(&lines).credit, Some(Credit { source: "BFM TV".into(), line: 1 }));
         assert_eq!(infer(&["Body.", "Source: Read Full Article"]).credit, None);
+    }
+
+    #[test]
+    fn the_lines_passed_over_are_none_the_patterns_match() {
+        let lines = [
+            "by Sonya Bandouil November 23, 2024",
+            "BY ANN LEE",
+            "By Ann Lee | Reuters",
+            "Byron Bay — a town in New South Wales.",
+            "LISBON, March 3 (Meridian Wire) - Portugal's parliament voted.",
+            "ÉVORA, Portugal — The town voted.",
+            "KYIV -- Air raid sirens sounded.",
+            "Source: BFM TV",
+            "ſource: BFM TV",
+            "Credit : Harbour News.",
+            "Originally published by The Harbour Times",
+            "Originally published by: The Harbour Times",
+            "VIA: Harbour News",
+            "A sentence that is none of them.",
+            "",
+        ];
+        for line in lines {
+            assert!(!BYLINE.is_match(line) || may_be_byline(line), "{line}");
+            assert!(!DATELINE.is_match(line) || may_be_dateline(line), "{line}");
+            assert!(!CREDIT.is_match(line) || may_be_credit(line), "{line}");
+        }
+        // Each kind is found in the lines above.
+        assert!(lines.iter().filter(|l| BYLINE.is_match(l)).count() >= 3);
+        assert!(lines.iter().filter(|l| DATELINE.is_match(l)).count() >= 3);
+        assert!(lines.iter().filter(|l| credit(l).is_some()).count() >= 3);
     }
 
     #[test]
