@@ -31,7 +31,8 @@ pub fn complete(mut item: Item, text: &str, markdown: bool) -> Item {
         text = strip_markdown(&text);
     }
     let mut lines: Vec<&str> = text.lines().collect();
-    if let Some(index) = headline_line(&lines, item.title.as_deref()) {
+    let headline = headline_line(&lines, item.title.as_deref());
+    if let Some(index) = headline {
         if item.title.is_none() {
             item.title = Some(lines[index].trim().to_string());
             item.inferred.insert("title".into(), format!("headline line {}", index + 1));
@@ -46,7 +47,17 @@ pub fn complete(mut item: Item, text: &str, markdown: bool) -> Item {
     if let Some(credit) = &inference.credit {
         item.metadata_lines.push((credit.line, MetadataLine::Credit));
     }
-    item.text = lines.join("\n");
+    item.text = if headline.is_some() {
+        lines.join("\n")
+    } else {
+        // Every line kept: the lines joined again are the text without its last line
+        // break (no carriage return is left in it).
+        drop(lines);
+        if text.ends_with('\n') {
+            text.pop();
+        }
+        text
+    };
     item
 }
 
@@ -192,6 +203,30 @@ mod tests {
         assert_eq!(it.source.as_deref(), Some("Harbour News"));
         assert_eq!(it.text.trim(), "The port reopened, officials said.");
         assert!(it.inferred.is_empty());
+    }
+
+    #[test]
+    fn the_text_is_its_lines_joined_with_line_breaks() {
+        let texts = [
+            "",
+            "\n",
+            "\n\n",
+            "A long first sentence of the article that ends here.",
+            "A long first sentence of the article that ends here.\n",
+            "A long first sentence of the article that ends here.\n\n",
+            "A sentence that ends here.\r\n\r\nAnother one, after a blank line.\r",
+            "\nA sentence that opens on the second line.\n\nAnd a last one.\n\n\n",
+            "Storm cuts power to thousands on the coast\n\nThe storm hit on Monday.\n",
+        ];
+        for text in texts {
+            let completed = item(text);
+            let unix = text.replace("\r\n", "\n").replace('\r', "\n");
+            let mut lines: Vec<&str> = unix.lines().collect();
+            if completed.title.is_some() {
+                lines.remove(0);
+            }
+            assert_eq!(completed.text, lines.join("\n"), "{text:?}");
+        }
     }
 
     #[test]
