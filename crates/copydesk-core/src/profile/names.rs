@@ -10,14 +10,7 @@ use unicode_normalization::UnicodeNormalization;
 /// `tch`, `zh`/`j`, `kh`/`h`, `y`/`i`, `w`/`v`, `ph`/`f`, `ck`/`k`), doubled letters
 /// written once.
 pub fn fold(word: &str) -> String {
-    let word = strip_possessive(word);
-    let mut plain = String::with_capacity(word.len());
-    for c in word.nfd() {
-        if is_combining_mark(c) || c == '.' || c == '\'' || c == '’' {
-            continue;
-        }
-        plain.extend(c.to_lowercase());
-    }
+    let plain = plain(strip_possessive(word));
     let bytes = plain.as_bytes();
     let mut out = String::with_capacity(plain.len());
     let mut i = 0;
@@ -54,6 +47,27 @@ pub fn fold(word: &str) -> String {
     out
 }
 
+/// A word in lower case without its accents, full stops and apostrophes.
+fn plain(word: &str) -> String {
+    if word.is_ascii() {
+        // An ASCII character is its own decomposition and no combining mark.
+        return word.bytes().filter(|&b| b != b'.' && b != b'\'').map(|b| char::from(b.to_ascii_lowercase())).collect();
+    }
+    plain_chars(word)
+}
+
+/// [`plain`], character by character.
+fn plain_chars(word: &str) -> String {
+    let mut plain = String::with_capacity(word.len());
+    for c in word.nfd() {
+        if is_combining_mark(c) || c == '.' || c == '\'' || c == '’' {
+            continue;
+        }
+        plain.extend(c.to_lowercase());
+    }
+    plain
+}
+
 /// A word without a possessive ending: "Zelensky's" is "Zelensky", "Reuters'" stays.
 pub fn strip_possessive(word: &str) -> &str {
     for ending in ["'s", "’s", "'S", "’S"] {
@@ -72,6 +86,15 @@ pub fn is_capitalised(word: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_words_are_made_plain_as_character_by_character() {
+        for word in ["Zelensky", "ZELENSKY", "O'Neill", "St.", "U.S.", "McDonald's", "Per-Olav", "A1", "", "'.", "x"] {
+            assert_eq!(plain(word), plain_chars(word), "{word}");
+        }
+        assert_eq!(plain("O'Neill"), "oneill");
+        assert_eq!(plain("Zelénsky’s"), "zelenskys");
+    }
 
     #[test]
     fn folds_spelling_variants_of_a_name() {
