@@ -146,13 +146,80 @@ const ABBREVIATIONS: &[&str] = &[
 /// class or word boundary of a list tells case apart), and lets the regex engine look for
 /// the words' literal forms first, where the case-insensitive pattern has too many of them
 /// and is read a byte at a time: the attribution cues are found three times as fast.
-struct Folded(Regex);
+struct Folded {
+    /// The pattern, in lower case and without flags.
+    #[cfg(test)]
+    words: &'static str,
+    regex: regex_automata::meta::Regex,
+}
 
 impl Folded {
     /// `words`: the pattern, in lower case and without flags.
-    fn new(words: &str) -> Folded {
+    fn new(words: &'static str) -> Folded {
+        Folded::build(words, None)
+    }
+
+    /// [`Folded::new`], searched for its literal openings first, all of them. The regex
+    /// engine takes at most 250 bytes of a pattern's literals to look for, and reads a
+    /// longer list (the filler phrases: 494 bytes) a byte at a time: given every opening,
+    /// it finds the filler phrases twice as fast, the same matches.
+    fn with_openings(words: &'static str) -> Folded {
+        // A list whose openings cannot all be listed is searched as `Folded::new` does.
+        let prefilter = Folded::openings(words).and_then(|openings| {
+            regex_automata::util::prefilter::Prefilter::new(regex_automata::MatchKind::LeftmostFirst, &openings)
+        });
+        Folded::build(words, prefilter)
+    }
+
+    /// The literal openings of a list's matches, if they can all be listed: every match
+    /// begins with one of them.
+    fn openings(words: &str) -> Option<Vec<regex_syntax::hir::literal::Literal>> {
+        let hir = regex_syntax::ParserBuilder::new().build().parse(&Folded::pattern(words)).ok()?;
+        let mut extractor = regex_syntax::hir::literal::Extractor::new();
+        extractor.kind(regex_syntax::hir::literal::ExtractKind::Prefix).limit_total(OPENINGS_LIMIT);
+        extractor.extract(&hir).literals().map(<[_]>::to_vec)
+    }
+
+    fn build(words: &'static str, prefilter: Option<regex_automata::util::prefilter::Prefilter>) -> Folded {
         assert!(!words.bytes().any(|b| b.is_ascii_uppercase()), "a word list is written in lower case: {words}");
-        Folded(Regex::new(&format!("(?-u){words}")).expect("word list pattern"))
+        let mut config = regex_automata::meta::Regex::config();
+        if prefilter.is_some() {
+            config = config.prefilter(prefilter);
+        }
+        let regex = regex_automata::meta::Regex::builder()
+            .configure(config)
+            .build(&Folded::pattern(words))
+            .expect("word list pattern");
+        Folded {
+            #[cfg(test)]
+            words,
+            regex,
+        }
+    }
+
+    fn pattern(words: &str) -> String {
+        format!("(?-u){words}")
+    }
+}
+
+/// The most bytes of literal openings taken from a word list.
+const OPENINGS_LIMIT: usize = 10_000;
+
+/// A pattern searched for in a text.
+trait Search {
+    /// The byte ranges of the matches in `text`, in order.
+    fn ranges<'t>(&'t self, text: &'t str) -> Box<dyn Iterator<Item = std::ops::Range<usize>> + 't>;
+}
+
+impl Search for Regex {
+    fn ranges<'t>(&'t self, text: &'t str) -> Box<dyn Iterator<Item = std::ops::Range<usize>> + 't> {
+        Box::new(self.find_iter(text).map(|m| m.range()))
+    }
+}
+
+impl Search for Folded {
+    fn ranges<'t>(&'t self, text: &'t str) -> Box<dyn Iterator<Item = std::ops::Range<usize>> + 't> {
+        Box::new(self.regex.find_iter(text).map(|m| m.range()))
     }
 }
 
@@ -168,7 +235,7 @@ static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static FILLER: LazyLock<Folded> = LazyLock::new(|| {
-    Folded::new(
+    Folded::with_openings(
         r"\b(it is worth noting that|it is important to note that|in today's fast-paced world|this development (?:highlights|underscores)|highlights the importance of|underscores the importance of|plays a crucial role|a testament to|navigat(?:e|ing) the complexities|in the ever-evolving|delve into|the broader (?:geopolitical )?landscape|geopolitical landscape|potential implications|a significant shift|remains? to be seen|in conclusion|only time will tell|sent shockwaves|raises important questions)\b",
     )
 });
@@ -225,21 +292,21 @@ fn read_text(text: &str, whole: bool) -> TextSignals {
     // byte offsets (see `Folded`).
     let lowered = text.to_ascii_lowercase();
     let lowered_lines: Vec<&str> = lowered.lines().collect();
-    let found = |pattern: &Regex, text: &str, lines: &[&str]| {
+    let found = |pattern: &dyn Search, text: &str, lines: &[&str]| {
         if whole {
             Matches::of(pattern, text, lines)
         } else {
             Matches::by_line(pattern, lines)
         }
     };
-    let folded = |pattern: &Folded| found(&pattern.0, &lowered, &lowered_lines);
+    let folded = |pattern: &dyn Search| found(pattern, &lowered, &lowered_lines);
     let mut scans = Scans {
-        ellipsis: found(&SPACED_ELLIPSIS, text, &lines),
-        assistant: folded(&ASSISTANT),
-        placeholder: found(&PLACEHOLDER, text, &lines),
-        filler: folded(&FILLER),
-        loaded: folded(&LOADED_BODY),
-        attribution: folded(&ATTRIBUTION_CUE),
+        ellipsis: found(&*SPACED_ELLIPSIS, text, &lines),
+        assistant: folded(&*ASSISTANT),
+        placeholder: found(&*PLACEHOLDER, text, &lines),
+        filler: folded(&*FILLER),
+        loaded: folded(&*LOADED_BODY),
+        attribution: folded(&*ATTRIBUTION_CUE),
     };
     let mut signals = TextSignals::default();
     let mut words = 0usize;
@@ -311,7 +378,7 @@ impl Matches {
     /// The matches of `pattern` in `text`, cut into `lines`: from one search of the whole
     /// text, unless a match runs across a line break (or into one), when each line is
     /// searched on its own.
-    fn of(pattern: &Regex, text: &str, lines: &[&str]) -> Matches {
+    fn of(pattern: &dyn Search, text: &str, lines: &[&str]) -> Matches {
         Matches::whole(pattern, text, lines).unwrap_or_else(|| Matches::by_line(pattern, lines))
     }
 
@@ -319,30 +386,30 @@ impl Matches {
     /// These are the matches a search of each line finds: the text around a line break
     /// reads to the patterns as a line's ends do (a newline is no word character), so
     /// every match and every choice between matches is the same.
-    fn whole(pattern: &Regex, text: &str, lines: &[&str]) -> Option<Matches> {
+    fn whole(pattern: &dyn Search, text: &str, lines: &[&str]) -> Option<Matches> {
         let start_of = |line: &str| line.as_ptr() as usize - text.as_ptr() as usize;
         let mut found = Vec::new();
         let mut index = 0;
-        for m in pattern.find_iter(text) {
-            while index < lines.len() && start_of(lines[index]) + lines[index].len() <= m.start() {
+        for m in pattern.ranges(text) {
+            while index < lines.len() && start_of(lines[index]) + lines[index].len() <= m.start {
                 index += 1;
             }
             let line = lines.get(index)?;
             let start = start_of(line);
-            if m.start() < start || m.end() > start + line.len() {
+            if m.start < start || m.end > start + line.len() {
                 return None;
             }
-            found.push((index, m.start() - start..m.end() - start));
+            found.push((index, m.start - start..m.end - start));
         }
         Some(Matches { found, next: 0 })
     }
 
     /// The matches of a search of each line.
-    fn by_line(pattern: &Regex, lines: &[&str]) -> Matches {
+    fn by_line(pattern: &dyn Search, lines: &[&str]) -> Matches {
         let found = lines
             .iter()
             .enumerate()
-            .flat_map(|(index, line)| pattern.find_iter(line).map(move |m| (index, m.range())))
+            .flat_map(|(index, line)| pattern.ranges(line).map(move |range| (index, range)))
             .collect();
         Matches { found, next: 0 }
     }
@@ -399,6 +466,13 @@ impl Voice {
 /// words taken as one byte.
 fn first_person(line: &str, outside: impl Fn(usize) -> bool) -> usize {
     let bytes = line.as_bytes();
+    if line.is_ascii() {
+        // Every character is one byte: the words are the runs of word bytes.
+        let word = |b: u8| b.is_ascii_alphanumeric() || b == b'\'';
+        return crate::util::byte_runs(bytes, word)
+            .filter(|run| is_first_person(&line[run.clone()]) && outside(run.start))
+            .count();
+    }
     let (mut count, mut start, mut drift, mut at) = (0, 0, 0, 0);
     while at <= bytes.len() {
         let (ends_word, width) = match bytes.get(at) {
@@ -426,21 +500,25 @@ fn is_first_person(word: &str) -> bool {
 }
 
 /// Figures written in digits: runs of digits with their separators count once.
+/// A figure is counted where it starts, unless a letter comes right before it ("G7").
 fn numbers(line: &str) -> usize {
     let bytes = line.as_bytes();
     let mut count = 0;
-    let mut previous_is_part = false;
-    for (i, &b) in bytes.iter().enumerate() {
-        let digit = b.is_ascii_digit();
-        let separator =
-            (b == b',' || b == b'.') && previous_is_part && bytes.get(i + 1).is_some_and(u8::is_ascii_digit);
-        if digit && !previous_is_part {
-            let after_letter = i > 0 && bytes[i - 1].is_ascii_alphabetic();
-            if !after_letter {
-                count += 1;
-            }
+    let mut at = 0;
+    while let Some(offset) = bytes[at..].iter().position(u8::is_ascii_digit) {
+        let start = at + offset;
+        if !(start > 0 && bytes[start - 1].is_ascii_alphabetic()) {
+            count += 1;
         }
-        previous_is_part = digit || separator;
+        // The figure runs on through its digits and the separators between them.
+        let mut end = start + 1;
+        while end < bytes.len()
+            && (bytes[end].is_ascii_digit()
+                || (matches!(bytes[end], b',' | b'.') && bytes.get(end + 1).is_some_and(u8::is_ascii_digit)))
+        {
+            end += 1;
+        }
+        at = end;
     }
     count
 }
@@ -539,9 +617,9 @@ pub fn headline_signals_in(title: &str, body: &str) -> HeadlineSignals {
 fn loaded_in(headline: &str) -> Vec<String> {
     let lowered = headline.to_ascii_lowercase();
     let mut found: Vec<(usize, String)> = LOADED
-        .find_iter(headline)
-        .chain(LOADED_BODY.0.find_iter(&lowered))
-        .map(|m| (m.start(), m.as_str().to_lowercase()))
+        .ranges(headline)
+        .chain(LOADED_BODY.ranges(&lowered))
+        .map(|m| (m.start, headline[m].to_lowercase()))
         .collect();
     found.sort();
     let mut words: Vec<String> = Vec::with_capacity(found.len());
@@ -681,8 +759,18 @@ mod tests {
         }
         let first = read_text(texts[0], true);
         assert!(!first.filler.is_empty() && first.ai_residue.len() == 2 && first.voice.attributions == 4, "{first:?}");
-        let found = Matches::whole(&SPACED_ELLIPSIS, texts[1], &texts[1].lines().collect::<Vec<_>>());
+        let found = Matches::whole(&*SPACED_ELLIPSIS, texts[1], &texts[1].lines().collect::<Vec<_>>());
         assert!(found.is_none(), "a match across a line break sends the search line by line");
+    }
+
+    #[test]
+    fn the_filler_phrases_are_looked_for_by_their_whole_openings() {
+        let openings = Folded::openings(FILLER.words).expect("the filler phrases' openings");
+        assert!(openings.len() >= 20, "{openings:?}");
+        // Long enough to pick out the phrases, not only their first words.
+        assert!(openings.iter().all(|opening| opening.as_bytes().len() >= 8), "{openings:?}");
+        let text = "in conclusion, it is worth noting that only time will tell. in concluding, it is.";
+        assert_eq!(FILLER.ranges(text).collect::<Vec<_>>(), vec![0..13, 15..38, 39..58]);
     }
 
     #[test]
@@ -690,11 +778,16 @@ mod tests {
         let text = "IT IS WORTH NOTING THAT the Minister SAID, According To officials, it was a Shocking HOAX-like \
             Outrageous move. As An AI language model... Here's The Rewritten Version. Raises Important Questions; \
             the Spokesperson told reporters (sAiD, SAYS); Zoë said: “Chaos”. Résumé-destroyed? insanity, INSANE";
-        for list in [&*ASSISTANT, &*FILLER, &*LOADED_BODY, &*ATTRIBUTION_CUE] {
-            let words = list.0.as_str().strip_prefix("(?-u)").expect("a word list's flags");
+        let lists: [(&dyn Search, &str); 4] = [
+            (&*ASSISTANT, ASSISTANT.words),
+            (&*FILLER, FILLER.words),
+            (&*LOADED_BODY, LOADED_BODY.words),
+            (&*ATTRIBUTION_CUE, ATTRIBUTION_CUE.words),
+        ];
+        for (list, words) in lists {
             let cased = Regex::new(&format!("(?i-u){words}")).expect("pattern");
             let expected: Vec<_> = cased.find_iter(text).map(|m| m.range()).collect();
-            let found: Vec<_> = list.0.find_iter(&text.to_ascii_lowercase()).map(|m| m.range()).collect();
+            let found: Vec<_> = list.ranges(&text.to_ascii_lowercase()).collect();
             assert!(!expected.is_empty(), "{words}");
             assert_eq!(found, expected, "{words}");
         }
@@ -730,6 +823,39 @@ mod tests {
     }
 
     #[test]
+    fn figures_are_counted_as_a_byte_by_byte_reading_counts_them() {
+        fn byte_by_byte(line: &str) -> usize {
+            let bytes = line.as_bytes();
+            let mut count = 0;
+            let mut previous_is_part = false;
+            for (i, &b) in bytes.iter().enumerate() {
+                let digit = b.is_ascii_digit();
+                let separator =
+                    (b == b',' || b == b'.') && previous_is_part && bytes.get(i + 1).is_some_and(u8::is_ascii_digit);
+                if digit && !previous_is_part && !(i > 0 && bytes[i - 1].is_ascii_alphabetic()) {
+                    count += 1;
+                }
+                previous_is_part = digit || separator;
+            }
+            count
+        }
+        let lines = [
+            "",
+            "7",
+            "G7 and 3,500 people, 4.2 billion, 1,2,3 and 1..2, 5. 6, 7,",
+            "On 12 March 2024 at 10.30, about 40% of the 1,000,000 voters (G20, B2B) left.",
+            "no figures at all",
+            ",1.1,.2.,3",
+            "x1y2 3z 44.55.66",
+            "“It was 9,” she said — 10 to 11.",
+        ];
+        for line in lines {
+            assert_eq!(numbers(line), byte_by_byte(line), "{line}");
+        }
+        assert_eq!(numbers("G7 and 3,500 people, 4.2 billion"), 2);
+    }
+
+    #[test]
     fn first_person_words_are_found_where_the_split_on_words_finds_them() {
         // The count as a split on every character that is no letter, digit or apostrophe
         // gives it, each such character counted as one byte.
@@ -751,6 +877,9 @@ mod tests {
             "we",
             "—I—",
             "“ab” — we",
+            "\"We will win,\" he said, but I'm not sure our plan, or my own, will work; I've doubts.",
+            "'we' my' 'my I'",
+            "we-me_my",
         ];
         for line in lines {
             let mut quoted = Vec::new();
