@@ -99,29 +99,54 @@ impl Fingerprint {
 
 /// Fingerprints the clean text given as normalized paragraphs.
 pub fn fingerprint(paragraphs: &[String], options: &FingerprintOptions, signer: &dyn Signer) -> Fingerprint {
+    // The buffers are taken out of the thread for the item, and put back.
+    let mut scratch = SCRATCH.with(|slot| std::mem::take(&mut *slot.borrow_mut()));
+    let fingerprint = fingerprint_with(&mut scratch, paragraphs, options, signer);
+    SCRATCH.with(|slot| *slot.borrow_mut() = scratch);
+    fingerprint
+}
+
+/// What a thread keeps from one item to the next: the shingles and the word hashes of a
+/// paragraph, which would otherwise grow again for every item.
+#[derive(Default)]
+struct Scratch {
+    shingles: Vec<u64>,
+    word_hashes: Vec<u64>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+}
+
+fn fingerprint_with(
+    scratch: &mut Scratch,
+    paragraphs: &[String],
+    options: &FingerprintOptions,
+    signer: &dyn Signer,
+) -> Fingerprint {
+    let Scratch { shingles, word_hashes } = scratch;
+    shingles.clear();
     let mut sha = Sha256::new();
-    let mut shingles: Vec<u64> = Vec::new();
     let mut hashes = Vec::new();
     let mut words_total = 0u32;
-    let mut word_hashes: Vec<u64> = Vec::new();
     for (index, paragraph) in paragraphs.iter().enumerate() {
         if index > 0 {
             sha.update(b"\n");
         }
         sha.update(paragraph.as_bytes());
-        word_hashes_into(paragraph, &mut word_hashes);
+        word_hashes_into(paragraph, word_hashes);
         words_total += word_hashes.len() as u32;
-        shingle_into(&word_hashes, options.shingle_words, &mut shingles);
+        shingle_into(word_hashes, options.shingle_words, shingles);
         if word_hashes.len() >= options.min_paragraph_words {
-            hashes.push(ParagraphHash { hash: combine(&word_hashes), words: word_hashes.len() as u32 });
+            hashes.push(ParagraphHash { hash: combine(word_hashes), words: word_hashes.len() as u32 });
         }
     }
     shingles.sort_unstable();
     shingles.dedup();
-    let simhash = simhash::simhash(&shingles, &MixBuildHasher::new(SEED));
+    let simhash = simhash::simhash(shingles, &MixBuildHasher::new(SEED));
     Fingerprint {
         sha256: sha.finalize().into(),
-        signature: signer.sign(&shingles),
+        signature: signer.sign(shingles),
         simhash,
         shingles: shingles.len() as u32,
         words: words_total,
@@ -223,6 +248,18 @@ mod tests {
         assert_eq!(jaccard(&a.signature, &b.signature), 1.0);
         assert_ne!(a.sha256, b.sha256);
         assert_eq!(simhash_distance(a.simhash, b.simhash), 0);
+    }
+
+    #[test]
+    fn a_fingerprint_owes_nothing_to_the_item_before_it() {
+        let alone = print(STORY);
+        let other = print("A wholly different text of its own, with words the story has not.");
+        let again = print(STORY);
+        assert_eq!(
+            (again.shingles, again.simhash, &again.signature),
+            (alone.shingles, alone.simhash, &alone.signature)
+        );
+        assert_ne!(other.simhash, alone.simhash);
     }
 
     #[test]
