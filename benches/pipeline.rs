@@ -11,6 +11,8 @@
 //! - the normalize stage alone, and the fingerprint stage alone (shingles, SHA-256,
 //!   MinHash, SimHash, paragraph hashes) with the fast one-permutation signer and with
 //!   the reference MinHash of `probabilistic-collections`, on all cores;
+//! - the content profile, the date evidence and the text signals, each alone on all
+//!   cores, on each document's raw text;
 //! - each stage of the pipeline in process, with its time;
 //! - `copydesk check corpus.jsonl --format json` end to end, as a separate process,
 //!   with the table and the JSON report, its wall time and peak resident memory;
@@ -68,6 +70,7 @@ fn bench_size(documents: usize, folder: &Path) {
     for signer in [SignerKind::OnePermutation, SignerKind::Reference] {
         fingerprint_stage(&corpus, text_bytes, signer);
     }
+    reading_stages(&corpus, text_bytes);
     let planted: Vec<(String, String, f64)> = corpus
         .iter()
         .filter_map(|d| d.copy_of.map(|(original, j)| (d.id.clone(), corpus[original].id.clone(), j)))
@@ -115,6 +118,42 @@ fn fingerprint_stage(corpus: &[synth::Document], text_bytes: usize, signer: Sign
         mb(text_bytes) / seconds,
         mb(text_bytes) / (seconds + normalize_seconds)
     );
+}
+
+/// The stages that read an article's text with case (the content profile, the date
+/// evidence, the text signals), each alone on all cores over the raw texts.
+fn reading_stages(corpus: &[synth::Document], text_bytes: usize) {
+    let config = Config::default();
+    let timeline = config.date.timeline().expect("the built-in timeline");
+    let dating =
+        copydesk_core::date::Context { timeline: &timeline, as_of: None, max_age_days: config.date.max_age_days };
+    let report = |name: &str, seconds: f64| {
+        println!(
+            "{name}: {seconds:.2} s · {:.0} docs/s · {:.1} MB/s",
+            corpus.len() as f64 / seconds,
+            mb(text_bytes) / seconds
+        );
+    };
+    let start = Instant::now();
+    let terms: usize = corpus
+        .par_iter()
+        .map(|d| copydesk_core::profile::profile(None, d.text.lines(), config.story.profile_terms).terms.len())
+        .sum();
+    report("content profile", start.elapsed().as_secs_f64());
+    let start = Instant::now();
+    let dated = corpus
+        .par_iter()
+        .filter(|d| {
+            let item = Item { text: d.text.clone(), ..Item::default() };
+            copydesk_core::date::assess(&item, &[], &dating).content.estimate.is_some()
+        })
+        .count();
+    report("date evidence", start.elapsed().as_secs_f64());
+    let start = Instant::now();
+    let words: usize =
+        corpus.par_iter().map(|d| copydesk_core::score::signals::text_signals(&d.text).voice.words).sum();
+    report("text signals", start.elapsed().as_secs_f64());
+    println!("  ({terms} profile terms, {dated} documents dated by their text, {words} words)");
 }
 
 /// The pipeline's stages in this process, each with its time.
