@@ -125,7 +125,13 @@ const LABEL_WORDS: usize = 4;
 
 /// A short line that is not a sentence: a site name, a section, a menu.
 fn is_label(normalized: &str) -> bool {
-    normalized.split(' ').count() <= LABEL_WORDS && !normalized.ends_with(['.', '!', '?', '"', '\''])
+    at_most_words(normalized, LABEL_WORDS) && !normalized.ends_with(['.', '!', '?', '"', '\''])
+}
+
+/// Whether a normalized line has at most `n` words (single spaces between them): read no
+/// further than the word after the `n`th.
+fn at_most_words(normalized: &str, n: usize) -> bool {
+    normalized.split(' ').nth(n).is_none()
 }
 
 /// How long a removed line may be in the report.
@@ -254,7 +260,7 @@ pub fn normalize(item: &Item, templates: &Templates, options: &NormalizeOptions)
     }
     let typical = templates.typical_frequency(lines.iter().map(|l| (l.3, l.2.len())));
     let mut seen: KeyMap<u64, ()> = KeyMap::default();
-    let is_paragraph = |normalized: &str| normalized.split(' ').count() >= PARAGRAPH_WORDS;
+    let is_paragraph = |normalized: &str| !at_most_words(normalized, PARAGRAPH_WORDS - 1);
     let first_paragraph = lines.iter().position(|l| is_paragraph(&l.2)).unwrap_or(usize::MAX);
     let last_paragraph = lines.iter().rposition(|l| is_paragraph(&l.2)).unwrap_or(0);
     let mut out = Normalized::default();
@@ -273,7 +279,7 @@ pub fn normalize(item: &Item, templates: &Templates, options: &NormalizeOptions)
             Some(Removal::Lexicon { rule: "custom" })
         } else if (position < first_paragraph || position > last_paragraph) && is_label(&normalized) {
             Some(Removal::PageLabel)
-        } else if times > 1 && (!first || normalized.split(' ').count() <= options.repeated_line_max_words) {
+        } else if times > 1 && (!first || at_most_words(&normalized, options.repeated_line_max_words)) {
             Some(Removal::RepeatedInItem { times })
         } else {
             templates
@@ -300,6 +306,16 @@ pub fn normalize(item: &Item, templates: &Templates, options: &NormalizeOptions)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_are_counted_no_further_than_asked() {
+        for line in ["", "one", "one two", "one two three four", "one two three four five", "a b c d e f g h i"] {
+            let words = line.split(' ').count();
+            for n in 0..11 {
+                assert_eq!(at_most_words(line, n), words <= n, "{line:?}, {n}");
+            }
+        }
+    }
 
     #[test]
     fn normalizes_case_width_quotes_and_space() {
