@@ -70,7 +70,7 @@ const FUNCTION_WORDS: [&str; 24] = [
 /// Whether the words of a sample are plainly English ([`FUNCTION_WORDS`]).
 fn reads_as_english(sample: &str) -> bool {
     let (mut words, mut hits, mut seen) = (0usize, 0usize, 0u32);
-    for word in sample.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()).take(120) {
+    for word in words_of(sample).take(120) {
         words += 1;
         if let Some(at) = function_word(word) {
             hits += 1;
@@ -78,6 +78,16 @@ fn reads_as_english(sample: &str) -> bool {
         }
     }
     words >= 40 && hits * 6 >= words && seen.count_ones() >= 6
+}
+
+/// The words of a sample: its runs of letters.
+fn words_of(sample: &str) -> Box<dyn Iterator<Item = &str> + '_> {
+    if sample.is_ascii() {
+        // An ASCII letter is a letter byte.
+        let runs = crate::util::byte_runs(sample.as_bytes(), |b| b.is_ascii_alphabetic());
+        return Box::new(runs.map(|run| &sample[run]));
+    }
+    Box::new(sample.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()))
 }
 
 /// The place of a word in [`FUNCTION_WORDS`], in any case.
@@ -184,6 +194,15 @@ fn two_letter(lang: whatlang::Lang) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_words_of_an_ascii_sample_are_its_runs_of_letters() {
+        for sample in ["", "   ", "The cat, the hat.", "x", "It's 2024: a year-long plan...", "ab1cd_ef\ngh"] {
+            let by_char: Vec<&str> = sample.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()).collect();
+            assert_eq!(words_of(sample).collect::<Vec<_>>(), by_char, "{sample:?}");
+        }
+        assert_eq!(words_of("Zoë’s café").collect::<Vec<_>>(), ["Zoë", "s", "café"]);
+    }
 
     const GERMAN: &str = "Zugegeben, wir vermissen den Sommer auch schon wieder, dabei gibt es genügend Dinge, die \
         man im Herbst in der Stadt unternehmen kann. Die Tage werden kürzer, aber die Abende in den Cafés und \
