@@ -74,13 +74,14 @@ pub fn analyze(
     let normalized = normalize::normalize(&item, templates, settings.normalize);
     let fingerprint = fingerprint::fingerprint(&normalized.paragraphs, settings.fingerprint, signer);
     // Captions are not the article's content: they do not date it.
-    let captions = item.text.lines().enumerate().filter(|(_, line)| normalize::furniture::is_caption(line));
+    let captions =
+        crate::util::lines(&item.text).enumerate().filter(|(_, line)| normalize::furniture::is_caption(line));
     let mut skip: Vec<usize> = normalized.removed.iter().map(|r| r.line).chain(captions.map(|(i, _)| i + 1)).collect();
     skip.sort_unstable();
     skip.dedup();
     let date = date::assess(&item, &skip, dating);
     let profile = if settings.story.enabled && signals::english(item.language.as_deref()) {
-        let lines: Vec<&str> = item.text.lines().collect();
+        let lines: Vec<&str> = crate::util::lines(&item.text).collect();
         let kept = normalized.kept_lines.iter().filter_map(|&line| lines.get(line).copied());
         profile::profile(item.title.as_deref(), kept, settings.story.profile_terms)
     } else {

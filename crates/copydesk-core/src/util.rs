@@ -405,6 +405,28 @@ pub fn byte_runs<'a>(
     })
 }
 
+/// The lines of a text, as [`str::lines`] gives them (a line feed ends a line, and a
+/// carriage return before it is dropped; a last line feed opens no empty line), found
+/// with the vector search of `memchr`.
+pub fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text).filter(|t| !t.is_empty());
+    std::iter::from_fn(move || {
+        let current = rest?;
+        let line = match memchr::memchr(b'\n', current.as_bytes()) {
+            Some(end) => {
+                rest = Some(&current[end + 1..]).filter(|r| !r.is_empty());
+                let line = &current[..end];
+                line.strip_suffix('\r').unwrap_or(line)
+            }
+            None => {
+                rest = None;
+                current
+            }
+        };
+        Some(line)
+    })
+}
+
 /// The bytes [`byte_runs`] reads at a time.
 const RUN_BLOCK: usize = 64;
 
@@ -478,6 +500,28 @@ mod tests {
         assert_eq!(runs("a"), ["a"]);
         assert_eq!(runs(" Ab, cd9ef "), ["Ab", "cd", "ef"]);
         assert_eq!(runs("tail"), ["tail"]);
+    }
+
+    #[test]
+    fn lines_are_those_of_str_lines() {
+        let texts = [
+            "",
+            "\n",
+            "\n\n",
+            "a",
+            "a\n",
+            "a\nb",
+            "a\r\nb\r\n",
+            "a\r",
+            "a\r\r\n",
+            "\r\n",
+            "\r",
+            "a\n\nb\n\n\n",
+            "é\r\nü",
+        ];
+        for text in texts {
+            assert_eq!(lines(text).collect::<Vec<_>>(), text.lines().collect::<Vec<_>>(), "{text:?}");
+        }
     }
 
     #[test]

@@ -30,7 +30,7 @@ pub fn complete(mut item: Item, text: &str, markdown: bool) -> Item {
         text = strip_front_matter(&mut item, &text);
         text = strip_markdown(&text);
     }
-    let mut lines: Vec<&str> = text.lines().collect();
+    let mut lines: Vec<&str> = copydesk_core::util::lines(&text).collect();
     let headline = headline_line(&lines, item.title.as_deref());
     if let Some(index) = headline {
         if item.title.is_none() {

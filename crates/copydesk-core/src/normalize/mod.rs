@@ -242,7 +242,7 @@ fn has_words(normalized: &str) -> bool {
 
 /// Lines of an item's text with their normalized form and key, blank lines left out.
 pub fn keyed_lines(text: &str) -> impl Iterator<Item = (usize, &str, String, u64)> {
-    text.lines().enumerate().filter_map(|(index, raw)| {
+    crate::util::lines(text).enumerate().filter_map(|(index, raw)| {
         let normalized = normalize_line(raw);
         has_words(&normalized).then(|| {
             let key = line_key(&normalized);
