@@ -287,11 +287,11 @@ pub fn text_signals(text: &str) -> TextSignals {
 /// [`text_signals`], with each pattern searched in the whole text at once (`whole`) or
 /// line by line, which finds the same.
 fn read_text(text: &str, whole: bool) -> TextSignals {
-    let lines: Vec<&str> = text.lines().collect();
+    let lines: Vec<&str> = crate::util::lines(text).collect();
     // The English word lists are searched in the text in ASCII lower case, at the same
     // byte offsets (see `Folded`).
     let lowered = text.to_ascii_lowercase();
-    let lowered_lines: Vec<&str> = lowered.lines().collect();
+    let lowered_lines: Vec<&str> = crate::util::lines(&lowered).collect();
     let found = |pattern: &dyn Search, text: &str, lines: &[&str]| {
         if whole {
             Matches::of(pattern, text, lines)
@@ -496,7 +496,13 @@ fn first_person(line: &str, outside: impl Fn(usize) -> bool) -> usize {
 }
 
 fn is_first_person(word: &str) -> bool {
-    matches!(word, "I" | "I'm" | "I’m" | "I've" | "I’ve" | "me" | "my" | "My" | "we" | "We" | "our" | "Our" | "myself")
+    // Most words are passed over on their length or their first letter.
+    word.len() <= 6
+        && matches!(word.as_bytes().first(), Some(b'I' | b'm' | b'M' | b'w' | b'W' | b'o' | b'O'))
+        && matches!(
+            word,
+            "I" | "I'm" | "I’m" | "I've" | "I’ve" | "me" | "my" | "My" | "we" | "We" | "our" | "Our" | "myself"
+        )
 }
 
 /// Figures written in digits: runs of digits with their separators count once.
