@@ -97,7 +97,7 @@ proptest! {
         let _ = feed::read_feed(input.as_bytes(), "p.xml");
         let mut warnings = Vec::new();
         let _ = jsonl::read_row(input.as_bytes(), Path::new("/nonexistent"), "p.jsonl", 1, &IngestOptions::default(), &mut warnings);
-        let item = text::complete(Item { id: "p".into(), ..Item::default() }, &input, true);
+        let item = text::complete(Item { id: "p".into(), ..Item::default() }, input.clone(), true);
         prop_assert!(item.text.len() <= input.len() + 16);
     }
 

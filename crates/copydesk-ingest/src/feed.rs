@@ -145,7 +145,7 @@ pub fn read_feed(bytes: &[u8], display: &str) -> Result<Feed, Problem> {
             inferred,
             ..Item::default()
         };
-        items.push(text::complete(item, &body, false));
+        items.push(text::complete(item, body, false));
     }
     if items.is_empty() {
         let why = if entries == 0 { "feed has no entries" } else { "feed has no entries with text" };

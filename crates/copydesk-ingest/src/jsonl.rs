@@ -112,7 +112,7 @@ pub fn read_row(
     if body.trim().is_empty() {
         return Err(problem("empty article text".into()));
     }
-    Ok(text::complete(item, &body, markdown))
+    Ok(text::complete(item, body, markdown))
 }
 
 /// Parses a row, decoding invalid UTF-8 lossily (and saying whether it had to) and

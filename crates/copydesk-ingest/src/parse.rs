@@ -128,12 +128,12 @@ pub(crate) fn parse_unit(unit: Unit, inputs: &Inputs, options: &IngestOptions) -
                     } else {
                         let mut item = base;
                         page.apply(&mut item);
-                        push_article(&mut parsed, text::complete(item, &page.text, false), &input.display);
+                        push_article(&mut parsed, text::complete(item, page.text, false), &input.display);
                     }
                 }
                 InputFormat::Text | InputFormat::JsonLines => {
                     let markdown = input.path.extension().is_some_and(|e| e == "md" || e == "markdown");
-                    push_article(&mut parsed, text::complete(base, &content, markdown), &input.display);
+                    push_article(&mut parsed, text::complete(base, content, markdown), &input.display);
                 }
             }
         }

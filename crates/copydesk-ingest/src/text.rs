@@ -24,8 +24,8 @@ static MD_PREFIX: LazyLock<Regex> =
 /// Fills in `item` from the article text of a text or Markdown file, a manifest row or a
 /// feed entry: takes the headline line out of the body (when the input gave no title, the
 /// first line that reads like a headline becomes it), then infers what is still missing.
-pub fn complete(mut item: Item, text: &str, markdown: bool) -> Item {
-    let mut text = if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text.to_string() };
+pub fn complete(mut item: Item, text: String, markdown: bool) -> Item {
+    let mut text = if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text };
     if markdown {
         text = strip_front_matter(&mut item, &text);
         text = strip_markdown(&text);
@@ -168,7 +168,7 @@ mod tests {
     use super::*;
 
     fn item(text: &str) -> Item {
-        complete(Item::default(), text, false)
+        complete(Item::default(), text.to_string(), false)
     }
 
     #[test]
@@ -198,7 +198,7 @@ mod tests {
     #[test]
     fn reads_markdown_and_front_matter() {
         let md = "---\ntitle: \"Port reopens\"\ndate: 2025-04-02\nsource: Harbour News\n---\n# Port reopens\n\nThe **port** reopened, [officials said](https://x.org).";
-        let it = complete(Item::default(), md, true);
+        let it = complete(Item::default(), md.to_string(), true);
         assert_eq!(it.title.as_deref(), Some("Port reopens"));
         assert_eq!(it.source.as_deref(), Some("Harbour News"));
         assert_eq!(it.text.trim(), "The port reopened, officials said.");
