@@ -183,6 +183,7 @@ impl Folded {
     fn build(words: &'static str, prefilter: Option<regex_automata::util::prefilter::Prefilter>) -> Folded {
         assert!(!words.bytes().any(|b| b.is_ascii_uppercase()), "a word list is written in lower case: {words}");
         let mut config = regex_automata::meta::Regex::config();
+        // Setting no prefilter would also turn off the one the engine picks itself.
         if prefilter.is_some() {
             config = config.prefilter(prefilter);
         }
