@@ -527,12 +527,21 @@ pub fn backgrounds(
     options: &StoryOptions,
 ) -> Vec<Background> {
     let items = vectors.iter().filter(|v| !v.is_empty()).count();
+    // The items of candidate pairs, the only ones measured, and their second moments.
+    let mut second = vec![0.0f64; vectors.len()];
+    let mut wanted = vec![false; vectors.len()];
+    for (&(a, b), &cosine) in pairs.iter().zip(cosines) {
+        for item in [a as usize, b as usize] {
+            second[item] += cosine * cosine;
+            wanted[item] = true;
+        }
+    }
     // Each item's summed cosine to its own copies, and how many they are.
     let mut own_copies = vec![(0.0f64, 0usize); vectors.len()];
     for group in copies {
         for (i, &a) in group.iter().enumerate() {
             for &b in &group[i + 1..] {
-                if vectors[a].is_empty() || vectors[b].is_empty() {
+                if vectors[a].is_empty() || vectors[b].is_empty() || !(wanted[a] || wanted[b]) {
                     continue;
                 }
                 let cos = cosine(&vectors[a], &vectors[b]);
@@ -547,14 +556,6 @@ pub fn backgrounds(
     for vector in vectors {
         for &(term, weight) in vector {
             *sum.entry(term).or_default() += f64::from(weight);
-        }
-    }
-    let mut second = vec![0.0f64; vectors.len()];
-    let mut wanted = vec![false; vectors.len()];
-    for (&(a, b), &cosine) in pairs.iter().zip(cosines) {
-        for item in [a as usize, b as usize] {
-            second[item] += cosine * cosine;
-            wanted[item] = true;
         }
     }
     let (prior_mean, prior_spread, prior_weight) =
