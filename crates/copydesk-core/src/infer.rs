@@ -63,7 +63,7 @@ static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// The first byte of the en and em dashes in UTF-8 (and of other characters).
-const DASH_LEAD: u8 = 0xE2;
+pub(crate) const DASH_LEAD: u8 = 0xE2;
 
 /// How many lines from the top a byline or dateline may stand at.
 const HEAD_LINES: usize = 12;

@@ -419,7 +419,7 @@ fn build<'a>(
     // its place stays.
     let mut paragraphs: Vec<&str> = paragraphs.into_iter().collect();
     // (A dateline has a dash near the start; most paragraphs are passed over on that.)
-    let dashed = |line: &&&str| line.bytes().take(120).any(|b| b == b'-' || b == 0xE2);
+    let dashed = |line: &&&str| line.bytes().take(120).any(|b| b == b'-' || b == crate::infer::DASH_LEAD);
     if let Some((place, body)) = paragraphs.first().filter(dashed).and_then(|first| crate::infer::split_dateline(first))
     {
         paragraphs.splice(0..1, [place, body]);
