@@ -361,6 +361,10 @@ const OPENING_BITS: u32 = 17;
 /// The bytes of an opening that stand for it in a table.
 const OPENING_BYTES: usize = 8;
 
+/// The longest opening of a pattern that opens with a byte other than an ASCII letter or
+/// digit, in bytes.
+const ODD_OPENING: usize = 4;
+
 /// Where the timeline's patterns may open on a word boundary in a text.
 ///
 /// A pattern that opens with an ASCII letter or digit matches on a word boundary only
@@ -383,10 +387,6 @@ struct Openings {
     /// The bytes other than ASCII letters and digits that open patterns.
     odd: Vec<u8>,
 }
-
-/// The longest opening of a pattern that opens with a byte other than an ASCII letter or
-/// digit, in bytes.
-const ODD_OPENING: usize = 4;
 
 impl Openings {
     fn of(patterns: &[String]) -> Openings {
