@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `copydesk check` on one process, on worker threads, and on 2 and 3 processes over
-# 127.0.0.1: wall time, articles/s, peak memory of each process, bytes exchanged per item,
-# and whether every report is the one-process report.
+# 127.0.0.1: wall time, articles/s, peak memory of each process, the megabytes of the
+# collection each process reads, bytes exchanged per item, and whether every report is
+# the one-process report.
 #
 #   scripts/dataflow-bench.sh [DOCUMENTS [ROUNDS]]    # defaults 20000 3
 #
@@ -31,7 +32,8 @@ for s in socks: s.close()' "$1"
 }
 
 # run NAME PROCESSES EXTRA... : one round of one configuration; appends
-# "seconds peak_kb_per_process... sent_bytes" to $work/NAME.runs.
+# "seconds peak_kb_per_process... sent_bytes" to $work/NAME.runs, and the bytes each
+# process read to $work/NAME.read.
 run() {
     local name=$1 processes=$2
     shift 2
@@ -51,13 +53,16 @@ run() {
         wait "$pid" || { status=$?; [ "$status" -le 1 ] || { cat "$work/$name".*.err >&2; exit 1; }; }
     done
     end=$(date +%s.%N)
-    local rss=() sent=0
+    local rss=() sent=0 read=()
     for ((i = 0; i < ${#pids[@]}; i++)); do
         rss+=("$(tail -n 1 "$work/$name.$i.rss")")
         bytes=$(sed -n 's/.*sent \([0-9]*\) bytes.*/\1/p' "$work/$name.$i.err" | head -n 1)
         sent=$((sent + ${bytes:-0}))
+        bytes=$(sed -n 's/.*reading \([0-9]*\) bytes.*/\1/p' "$work/$name.$i.err" | head -n 1)
+        read+=("$(echo "${bytes:-0} / 1000000" | bc)")
     done
     echo "$(echo "$end - $start" | bc) ${rss[*]} $sent" >>"$work/$name.runs"
+    echo "${read[*]}" >"$work/$name.read"
     cmp -s "$work/$name.0.json" "$work/one.0.json" || [ "$name" = one ] || {
         echo "dataflow-bench: the $name report differs from the one-process report" >&2
         exit 1
@@ -71,7 +76,8 @@ for ((round = 0; round < rounds; round++)); do
     run processes3 3
 done
 
-printf '%-22s %9s %11s %8s  %-28s %s\n' configuration seconds articles/s MB/s "peak MB per process" "bytes sent per item"
+printf '%-22s %9s %11s %8s  %-28s %-24s %s\n' configuration seconds articles/s MB/s "peak MB per process" \
+    "MB read per process" "bytes sent per item"
 for name in one workers2 processes2 processes3; do
     sort -n "$work/$name.runs" | head -n 1 >"$work/$name.best"
     read -r seconds rest <"$work/$name.best"
@@ -83,8 +89,10 @@ for name in one workers2 processes2 processes3; do
     for ((i = 0; i < ${#fields[@]}; i++)); do
         peaks+=("$(awk -v col=$((i + 2)) '{ if ($col > max) max = $col } END { printf "%.0f", max / 1024 }' "$work/$name.runs")")
     done
-    printf '%-22s %9.2f %11.0f %8.1f  %-28s %.0f\n' "$name" "$seconds" \
+    read=$(cat "$work/$name.read")
+    [ "$read" = 0 ] && read=$megabytes
+    printf '%-22s %9.2f %11.0f %8.1f  %-28s %-24s %.0f\n' "$name" "$seconds" \
         "$(echo "$documents / $seconds" | bc -l)" "$(echo "$megabytes / $seconds" | bc -l)" \
-        "${peaks[*]}" "$(echo "$sent / $documents" | bc -l)"
+        "${peaks[*]}" "$read" "$(echo "$sent / $documents" | bc -l)"
 done
 echo "every report is byte for byte the one-process report"

@@ -790,9 +790,10 @@ fn run_archive(
 /// Says on standard error what this process of a cluster did.
 fn say_share<T>(cluster: &copydesk_dataflow::Cluster, outcome: &copydesk_dataflow::Outcome<T>, quiet: bool) {
     if cluster.hosts.is_some() && !quiet {
-        let copydesk_dataflow::Outcome { analyzed, sent, received, .. } = outcome;
+        let copydesk_dataflow::Outcome { analyzed, read, sent, received, .. } = outcome;
         eprintln!(
-            "copydesk: process {} analysed {analyzed} items; sent {sent} bytes, received {received}",
+            "copydesk: process {} analysed {analyzed} items, reading {read} bytes of the inputs; \
+             sent {sent} bytes, received {received}",
             cluster.process
         );
     }

@@ -147,6 +147,17 @@ fn without_a_temporary_folder_worker_threads_write_the_report_one_process_writes
     assert!(threads.stdout == alone.stdout, "the report of 2 workers differs from one process's");
 }
 
+/// One process's check of `corpus` with the configuration file `config`.
+fn configured(config: &Path, corpus: &Path, extra: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_copydesk"))
+        .args(["check", "--format", "json", "--config"])
+        .arg(config)
+        .arg(corpus)
+        .args(extra)
+        .output()
+        .expect("run copydesk")
+}
+
 /// The copy stage's own paths (exact groups, capped LSH buckets, postings too common to
 /// pair, the text overlap of story pairs) give on three workers what one process gives.
 #[test]
@@ -164,15 +175,7 @@ fn crowded_buckets_and_exact_groups_spread_over_workers_give_the_same_report() {
     std::fs::write(&corpus, text + &copies).expect("write the corpus");
     let config = dir.path().join("crowded.toml");
     std::fs::write(&config, "[relate]\nmax_bucket = 3\n").expect("write the configuration");
-    let run = |extra: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_copydesk"))
-            .args(["check", "--format", "json", "--config"])
-            .arg(&config)
-            .arg(&corpus)
-            .args(extra)
-            .output()
-            .expect("run copydesk")
-    };
+    let run = |extra: &[&str]| configured(&config, &corpus, extra);
     let alone = run(&[]);
     let report: serde_json::Value = serde_json::from_slice(&alone.stdout).expect("JSON");
     let candidates = &report["summary"]["candidates"];
@@ -182,6 +185,55 @@ fn crowded_buckets_and_exact_groups_spread_over_workers_give_the_same_report() {
     let threads = run(&["--workers", "3"]);
     assert_eq!(threads.status.code(), alone.status.code(), "{}", String::from_utf8_lossy(&threads.stderr));
     assert!(threads.stdout == alone.stdout, "the report of 3 workers differs from one process's");
+}
+
+/// A large JSON Lines file is read by byte range, each worker its own. Rows without an id
+/// (named by their line), a repeated id, blank lines, rows that are not JSON and rows over
+/// the size limit are reported by line, as one process reports them.
+#[test]
+fn rows_read_by_byte_range_keep_their_line_numbers() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let corpus = corpus(dir.path(), 600);
+    let text = std::fs::read_to_string(&corpus).expect("read the corpus");
+    let mut rows: Vec<String> = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let mut row: serde_json::Value = serde_json::from_str(line).expect("JSON");
+        match n % 97 {
+            13 => rows.extend([String::new(), "  ".into(), line.into()]),
+            29 => rows.push("{\"id\": \"broken\", \"text\": ".into()),
+            41 => {
+                row.as_object_mut().expect("an object").remove("id");
+                rows.push(row.to_string());
+            }
+            55 => {
+                row["id"] = serde_json::json!("twice");
+                rows.push(row.to_string());
+            }
+            71 => rows.push(serde_json::json!({"id": format!("huge-{n}"), "text": "word ".repeat(20_000)}).to_string()),
+            _ => rows.push(line.into()),
+        }
+    }
+    std::fs::write(&corpus, rows.join("\n") + "\n").expect("write the corpus");
+    let config = dir.path().join("small.toml");
+    std::fs::write(&config, "[ingest]\nmax_item_bytes = 50000\n").expect("write the configuration");
+    let run = |extra: &[&str]| configured(&config, &corpus, extra);
+    let alone = run(&[]);
+    let report: serde_json::Value = serde_json::from_slice(&alone.stdout).expect("JSON");
+    let problems = report["problems"].as_array().cloned().unwrap_or_default();
+    let by_line = |needle: &str| {
+        problems.iter().filter(|p| p["line"].is_u64() && p["message"].to_string().contains(needle)).count()
+    };
+    assert!(by_line("longer than") >= 6 && by_line("twice") >= 5, "{problems:?}");
+    let ids: Vec<&str> = report["items"].as_array().expect("items").iter().filter_map(|i| i["id"].as_str()).collect();
+    assert!(
+        ids.iter().filter(|id| id.contains("corpus.jsonl:")).count() >= 6,
+        "rows without an id are named by their line"
+    );
+    for workers in ["3", "7"] {
+        let threads = run(&["--workers", workers]);
+        assert_eq!(threads.status.code(), alone.status.code(), "{}", String::from_utf8_lossy(&threads.stderr));
+        assert!(threads.stdout == alone.stdout, "the report of {workers} workers differs from one process's");
+    }
 }
 
 #[test]

@@ -168,8 +168,8 @@ pub(crate) struct Ranked<'a> {
 
 impl Ranked<'_> {
     /// The item at `index` (in reading order) as it travels: its rank and its worker.
-    fn held(&self, index: usize, workers: usize) -> Held {
-        Held { rank: self.rank[index] as u32, worker: (self.places[index].0 % workers as u64) as u32 }
+    fn held(&self, index: usize) -> Held {
+        Held { rank: self.rank[index] as u32, worker: self.places[index].worker }
     }
 }
 
@@ -185,7 +185,7 @@ pub(crate) fn index(
         Some(ranked) => ranked.places.iter().zip(ranked.rank).map(|(place, &r)| (*place, r as u32)).collect(),
         None => Vec::new(),
     };
-    let ranks = exchange(worker, ranks, |(place, _)| place.0);
+    let ranks = exchange(worker, ranks, |(place, _)| u64::from(place.worker));
     let mut prints = prints;
     let mut held: Vec<(u32, Fingerprint)> = Vec::with_capacity(prints.len());
     for (place, rank) in ranks {
@@ -333,12 +333,11 @@ pub(crate) fn measure(
     pairs: &[(usize, usize)],
     options: &RelateOptions,
 ) -> Result<Vec<Evidence>, String> {
-    let workers = worker.peers();
     let pairs: Vec<(u32, Held, Held)> = match ranked {
         Some(ranked) => pairs
             .iter()
             .enumerate()
-            .map(|(n, &(later, earlier))| (n as u32, ranked.held(later, workers), ranked.held(earlier, workers)))
+            .map(|(n, &(later, earlier))| (n as u32, ranked.held(later), ranked.held(earlier)))
             .collect(),
         None => Vec::new(),
     };

@@ -3,9 +3,12 @@
 //! on several processes that talk over TCP.
 //!
 //! Every process is given the same arguments and finds the same inputs; each worker (a
-//! thread of a process) reads its share of them — every `W`-th unit (a file, or a JSON
-//! Lines row) in reading order — and the run goes in three steps:
+//! thread of a process) reads its share of them: its byte range of each large JSON Lines
+//! file ([`ingest::Cut`]), and every `W`-th of the other units (a file, or a row of a
+//! small JSON Lines file) in reading order. The run goes in these steps:
 //!
+//! 0. **Line numbers.** Each worker counts the line ends of its byte ranges; worker 0
+//!    hands the counts round, and each worker numbers its rows from there.
 //! 1. **First pass.** Each worker counts the lines of its items ([`copydesk_engine::count_unit`]).
 //!    The counts are added up by key across all workers (a differential `count_total`,
 //!    exchanged by line), and each worker gets back the totals of the lines its own items
@@ -60,7 +63,7 @@ use copydesk_core::wire;
 use copydesk_engine::{
     analyze_unit, collection_as_of, count_unit, report_of_related, Analysis, CheckOptions, Roll, SetAside, Timings,
 };
-use copydesk_ingest::{self as ingest, IngestOptions, Inputs, Reader};
+use copydesk_ingest::{self as ingest, Cut, IngestOptions, Inputs, Part, Position, Reader};
 use copydesk_report::Report;
 
 pub use cluster::{Hosts, Traffic};
@@ -104,6 +107,9 @@ pub struct Outcome<T> {
     pub result: Option<T>,
     /// Items this process analyzed.
     pub analyzed: usize,
+    /// Bytes of the inputs this process read for them (its share of each large JSON Lines
+    /// file, and the whole of the other files).
+    pub read: u64,
     /// Bytes this process sent to and received from its peers.
     pub sent: u64,
     pub received: u64,
@@ -111,7 +117,13 @@ pub struct Outcome<T> {
 
 impl<T> Outcome<T> {
     fn map<U>(self, f: impl FnOnce(T) -> U) -> Outcome<U> {
-        Outcome { result: self.result.map(f), analyzed: self.analyzed, sent: self.sent, received: self.received }
+        Outcome {
+            result: self.result.map(f),
+            analyzed: self.analyzed,
+            read: self.read,
+            sent: self.sent,
+            received: self.received,
+        }
     }
 }
 
@@ -145,14 +157,22 @@ const STEP_EVERY_UNITS: usize = 64;
 /// What every worker of a process shares.
 struct Shared {
     inputs: Inputs,
+    /// The JSON Lines files the workers read by byte range.
+    cuts: Vec<Cut>,
     ingest: IngestOptions,
     options: CheckOptions,
     timeline: date::Timeline,
     goal: Goal,
 }
 
-/// An item's unit (in reading order) and its place in the unit.
-type ItemAt = (u64, u32);
+/// Where an item is: its unit's place in reading order, its own place in the unit, and the
+/// worker that read it (which holds its fingerprint). Items sort in reading order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+struct ItemAt {
+    unit: Position,
+    place: u32,
+    worker: u32,
+}
 
 /// What worker 0 gathers for the collection stages.
 struct Gathered {
@@ -208,9 +228,10 @@ fn spread(inputs: Inputs, options: &CheckOptions, cluster: &Cluster, goal: Goal)
     let processes = cluster.hosts.as_ref().map_or(1, |h| h.addresses.len());
     let ingest_options = options.settings.ingest.clone();
     let timeline = options.settings.date.timeline()?;
-    let shared = Arc::new(Shared { inputs, ingest: ingest_options, options: options.clone(), timeline, goal });
-
     let workers = cluster.workers.max(1);
+    let cuts = if processes * workers > 1 { ingest::cuts(&inputs) } else { Vec::new() };
+    let shared = Arc::new(Shared { inputs, cuts, ingest: ingest_options, options: options.clone(), timeline, goal });
+
     let traffic = Arc::<Traffic>::default();
     let (builders, guard): (Vec<AllocatorBuilder>, Box<dyn std::any::Any + Send>) = match &cluster.hosts {
         Some(hosts) if processes > 1 => {
@@ -233,13 +254,14 @@ fn spread(inputs: Inputs, options: &CheckOptions, cluster: &Cluster, goal: Goal)
     })
     .map_err(Error::Dataflow)?;
     let mut collected = None;
-    let mut analyzed = 0;
+    let (mut analyzed, mut read) = (0, 0);
     for result in guards.join() {
-        let (count, mine) = result.map_err(Error::Dataflow)?.map_err(Error::Dataflow)?;
-        analyzed += count;
+        let (work, mine) = result.map_err(Error::Dataflow)?.map_err(Error::Dataflow)?;
+        analyzed += work.analyzed;
+        read += work.read;
         collected = collected.or(mine);
     }
-    Ok(Outcome { result: collected, analyzed, sent: traffic.sent(), received: traffic.received() })
+    Ok(Outcome { result: collected, analyzed, read, sent: traffic.sent(), received: traffic.received() })
 }
 
 /// Puts the gathered items in reading order and gives them their unique ids: the
@@ -269,20 +291,24 @@ fn in_reading_order(gathered: Gathered) -> Result<(Analysis, Vec<ItemAt>), Strin
     Ok((Analysis { analyzed, problems, as_of, timings: Timings::default() }, places))
 }
 
-/// One worker's part: how many items it analyzed, and at worker 0 what the collection
-/// stages need.
-fn run_worker(worker: &mut Worker, shared: &Shared) -> Result<(usize, Option<Collected>), String> {
+/// What one worker did: the items it analyzed, and the bytes of the inputs it read for them.
+#[derive(Debug, Clone, Copy)]
+struct Work {
+    analyzed: usize,
+    read: u64,
+}
+
+/// One worker's part: what it did, and at worker 0 what the collection stages need.
+fn run_worker(worker: &mut Worker, shared: &Shared) -> Result<(Work, Option<Collected>), String> {
     let (index, peers) = (worker.index(), worker.peers());
-    let mine = |unit: usize| unit % peers == index;
+    let parts = parts(worker, shared)?;
+    let share = || Reader::share(&shared.inputs, &shared.ingest, parts.clone(), index, peers);
 
     // 1. The first pass over this worker's units.
     let mut lines: HashMap<u64, u32> = HashMap::new();
     let mut source_lines: HashMap<(u64, u64), u32> = HashMap::new();
     let mut rolled: Vec<UnitRecord> = Vec::new();
-    for (unit_seq, unit) in Reader::new(&shared.inputs, &shared.ingest).enumerate() {
-        if !mine(unit_seq) {
-            continue;
-        }
+    for (position, unit) in share() {
         let counted = count_unit(unit, &shared.inputs, &shared.ingest);
         let (unit_lines, unit_source_lines) = counted.counter.into_counts();
         for (key, n) in unit_lines {
@@ -291,7 +317,7 @@ fn run_worker(worker: &mut Worker, shared: &Shared) -> Result<(usize, Option<Col
         for (key, n) in unit_source_lines {
             *source_lines.entry(key).or_default() += n;
         }
-        rolled.push(UnitRecord::of(unit_seq as u64, counted.ids, counted.problems, counted.dates));
+        rolled.push(UnitRecord::of(position, counted.ids, counted.problems, counted.dates));
     }
     let lines = totals(worker, lines);
     let source_lines = totals(worker, source_lines);
@@ -322,7 +348,8 @@ fn run_worker(worker: &mut Worker, shared: &Shared) -> Result<(usize, Option<Col
     // Each unit's items leave as soon as they are analyzed, and the worker steps the
     // dataflow every few units: no worker holds its share, and worker 0 takes in what
     // arrives while it analyzes its own.
-    let (mut count, mut mine_seen) = (0, 0);
+    let (mut count, mut units) = (0, 0);
+    let mut share = share();
     let mut prints: HashMap<ItemAt, Fingerprint> = HashMap::new();
     // Worker 0 reads each item back as it arrives, so the bytes never pile up, and sets the
     // sentences of its profile aside when it relates the items, as one process does.
@@ -339,15 +366,12 @@ fn run_worker(worker: &mut Worker, shared: &Shared) -> Result<(usize, Option<Col
             (*at, one)
         },
     );
-    for (unit_seq, unit) in Reader::new(&shared.inputs, &shared.ingest).enumerate() {
-        if !mine(unit_seq) {
-            continue;
-        }
+    for (position, unit) in share.by_ref() {
         let analyzed =
             analyze_unit(unit, &shared.inputs, &shared.ingest, &templates, settings, signer.as_ref(), &dating);
         count += analyzed.len();
         for (place, mut one) in analyzed.into_iter().enumerate() {
-            let at = (unit_seq as u64, place as u32);
+            let at = ItemAt { unit: position, place: place as u32, worker: index as u32 };
             if !whole {
                 prints.insert(at, copies::index_part(&mut one.fingerprint));
             }
@@ -355,12 +379,13 @@ fn run_worker(worker: &mut Worker, shared: &Shared) -> Result<(usize, Option<Col
             wire::encode(&one, &mut bytes);
             items.send((at, bytes));
         }
-        mine_seen += 1;
-        if mine_seen % STEP_EVERY_UNITS == 0 {
+        units += 1;
+        if units % STEP_EVERY_UNITS == 0 {
             worker.step();
         }
     }
     let items = items.finish(worker);
+    let work = Work { analyzed: count, read: share.read() };
 
     let gathered = roll.map(|roll| {
         let set_aside =
@@ -373,7 +398,7 @@ fn run_worker(worker: &mut Worker, shared: &Shared) -> Result<(usize, Option<Col
     // at worker 0, with the text overlap of the pairs it measures taken where they are.
     let collected = gathered.map(in_reading_order).transpose()?;
     if whole {
-        return Ok((count, collected.map(|(analysis, _)| (analysis, None))));
+        return Ok((work, collected.map(|(analysis, _)| (analysis, None))));
     }
     let rank = collected.as_ref().map(|(analysis, _)| analysis::origin_rank(&analysis.analyzed));
     let ranked = collected.as_ref().zip(rank.as_deref()).map(|((_, places), rank)| copies::Ranked { places, rank });
@@ -401,7 +426,7 @@ fn run_worker(worker: &mut Worker, shared: &Shared) -> Result<(usize, Option<Col
         return Err(failed);
     }
     let related = related.transpose().map_err(|e| e.to_string())?;
-    Ok((count, collected.zip(related).map(|((analysis, _), related)| (analysis, Some(related)))))
+    Ok((work, collected.zip(related).map(|((analysis, _), related)| (analysis, Some(related)))))
 }
 
 /// An item's place, as it travels: path and line.
@@ -410,7 +435,7 @@ type Place = (String, Option<u64>);
 /// What the first pass says of one unit, as it travels to worker 0.
 #[derive(Clone, serde::Serialize, serde::Deserialize)]
 struct UnitRecord {
-    unit: u64,
+    unit: Position,
     /// Each item's id and place.
     ids: Vec<(String, Option<Place>)>,
     /// Each problem: path, line, message, whether the input was skipped.
@@ -421,7 +446,7 @@ struct UnitRecord {
 
 impl UnitRecord {
     fn of(
-        unit: u64,
+        unit: Position,
         ids: Vec<(String, Option<Location>)>,
         problems: Vec<Problem>,
         dates: Vec<chrono::NaiveDate>,
@@ -466,6 +491,34 @@ fn day_number(day: chrono::NaiveDate) -> i32 {
 
 fn from_day_number(days: i32) -> chrono::NaiveDate {
     chrono::NaiveDate::from_num_days_from_ce_opt(days).unwrap_or_default()
+}
+
+/// This worker's part of each file the workers read by byte range ([`Cut`]): every worker
+/// counts the line ends in its range of each, and worker 0 hands all the counts round, so
+/// that each worker knows how many lines come before its range.
+fn parts(worker: &mut Worker, shared: &Shared) -> Result<HashMap<usize, Part>, String> {
+    let (index, peers) = (worker.index(), worker.peers());
+    let counted: Vec<(usize, usize, u64)> = shared
+        .cuts
+        .iter()
+        .enumerate()
+        .map(|(n, cut)| {
+            // A file that can no longer be read counts none: its reader says why.
+            let ends = ingest::line_ends(&shared.inputs.files[cut.file].path, cut.range(index, peers)).unwrap_or(0);
+            (n, index, ends)
+        })
+        .collect();
+    let gathered = gather(worker, counted);
+    let table = (index == 0).then(|| {
+        let mut table = vec![0; shared.cuts.len() * peers];
+        for (n, from, ends) in gathered {
+            table[n * peers + from] = ends;
+        }
+        table
+    });
+    let table: Vec<u64> = broadcast(worker, table)?;
+    let parts = shared.cuts.iter().zip(table.chunks(peers.max(1)));
+    Ok(parts.map(|(cut, ends)| (cut.file, cut.part(index, peers, ends))).collect())
 }
 
 /// Adds up counts by key over every worker and gives each worker back the totals of the

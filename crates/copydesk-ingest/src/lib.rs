@@ -28,7 +28,7 @@ pub use open::{human_bytes, open_regular};
 pub(crate) use parse::*;
 pub use parse::{parse, parse_keeping, Parsed};
 pub(crate) use reader::*;
-pub use reader::{Reader, Unit};
+pub use reader::{cuts, line_ends, Cut, Part, Position, Reader, Share, Unit, MIN_CUT_BYTES};
 
 use std::collections::{HashMap, HashSet};
 use std::fs::File;

@@ -1,6 +1,8 @@
 //! Cutting the inputs into units, in order and streaming: a whole file, or one JSON Lines
 //! row, each read within the size cap.
 
+use std::io::Seek;
+
 use super::*;
 
 /// A piece of input that [`parse`] turns into items on any thread.
@@ -14,46 +16,106 @@ pub enum Unit {
     Problem(Problem),
 }
 
+/// Where a unit stands in reading order: `(0, n)` for the `n`-th problem met while the
+/// inputs were discovered, `(file + 1, line)` for the rows of a JSON Lines file (lines
+/// counting from 1), `(file + 1, 0)` for any other file, or a file that cannot be read.
+/// Readers that share the inputs put what they read back in order by it.
+pub type Position = (u64, u64);
+
 /// Walks the inputs in order and cuts them into units, reading JSON Lines a row at a time.
 pub struct Reader<'a> {
     inputs: &'a Inputs,
     options: &'a IngestOptions,
     next_file: usize,
-    rows: Option<(usize, usize, Box<dyn BufRead>)>,
-    pending_problems: std::vec::IntoIter<Problem>,
+    rows: Option<Rows>,
+    pending_problems: std::iter::Enumerate<std::vec::IntoIter<Problem>>,
+    /// The byte range this reader reads of each file cut among several readers.
+    parts: HashMap<usize, Part>,
+    /// Where the unit last given stands, and whether it came from a part.
+    position: Position,
+    in_part: bool,
+    /// The bytes of rows and documents read so far.
+    read: u64,
+}
+
+/// The rows of a JSON Lines file being read.
+struct Rows {
+    file: usize,
+    /// The line last read.
+    line: usize,
+    reader: Box<dyn BufRead>,
+    /// For a part of a file, the bytes from the next row to the end of the part: a row
+    /// that starts there belongs to the next part.
+    left: Option<u64>,
 }
 
 impl<'a> Reader<'a> {
     pub fn new(inputs: &'a Inputs, options: &'a IngestOptions) -> Self {
-        Reader { inputs, options, next_file: 0, rows: None, pending_problems: inputs.problems.clone().into_iter() }
+        Reader {
+            inputs,
+            options,
+            next_file: 0,
+            rows: None,
+            pending_problems: inputs.problems.clone().into_iter().enumerate(),
+            parts: HashMap::new(),
+            position: (0, 0),
+            in_part: false,
+            read: 0,
+        }
+    }
+
+    /// The share of reader `index` of `peers` readers that read the same inputs together:
+    /// its [`Part`] of each file [`cuts`] found, and every `peers`-th of the other units,
+    /// each with its [`Position`].
+    pub fn share(
+        inputs: &'a Inputs,
+        options: &'a IngestOptions,
+        parts: HashMap<usize, Part>,
+        index: usize,
+        peers: usize,
+    ) -> Share<'a> {
+        let reader = Reader { parts, ..Reader::new(inputs, options) };
+        Share { reader, index, peers: peers.max(1), turn: 0 }
     }
 
     fn next_row(&mut self) -> Option<Unit> {
-        let (file, line, reader) = self.rows.as_mut()?;
-        let display = &self.inputs.files[*file].display;
+        let rows = self.rows.as_mut()?;
+        let display = &self.inputs.files[rows.file].display;
         loop {
-            *line += 1;
-            match read_line_capped(reader, self.options.max_item_bytes) {
-                Ok(Line::End) => {
+            if rows.left == Some(0) {
+                self.rows = None;
+                return None;
+            }
+            rows.line += 1;
+            self.position = (rows.file as u64 + 1, rows.line as u64);
+            let read = read_line_counted(&mut rows.reader, self.options.max_item_bytes);
+            if let Ok((_, consumed)) = &read {
+                self.read += consumed;
+                if let Some(left) = rows.left.as_mut() {
+                    *left = left.saturating_sub(*consumed);
+                }
+            }
+            match read {
+                Ok((Line::End, _)) => {
                     self.rows = None;
                     return None;
                 }
-                Ok(Line::TooLong(length)) => {
+                Ok((Line::TooLong(length), _)) => {
                     let message = format!(
                         "line of {} is longer than the {} limit for one item",
                         human_bytes(length),
                         human_bytes(self.options.max_item_bytes)
                     );
-                    return Some(Unit::Problem(Problem::skipped(display.clone(), Some(*line), message)));
+                    return Some(Unit::Problem(Problem::skipped(display.clone(), Some(rows.line), message)));
                 }
-                Ok(Line::Bytes(bytes)) => {
+                Ok((Line::Bytes(bytes), _)) => {
                     if bytes.iter().all(u8::is_ascii_whitespace) {
                         continue;
                     }
-                    return Some(Unit::Row { file: *file, line: *line, bytes });
+                    return Some(Unit::Row { file: rows.file, line: rows.line, bytes });
                 }
                 Err(e) => {
-                    let problem = Problem::skipped(display.clone(), Some(*line), format!("read error: {e}"));
+                    let problem = Problem::skipped(display.clone(), Some(rows.line), format!("read error: {e}"));
                     self.rows = None;
                     return Some(Unit::Problem(problem));
                 }
@@ -61,7 +123,41 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Starts reading this reader's part of a file cut among readers: from the first row
+    /// that starts in its range. Only the reader of the first part says when the file
+    /// cannot be opened, so that it is said once.
+    fn open_part(&mut self, index: usize, part: Part) -> Option<Unit> {
+        let input = &self.inputs.files[index];
+        let opened = open_regular(&input.path).and_then(|mut file| {
+            let Some(before) = part.range.start.checked_sub(1) else {
+                return Ok((BufReader::with_capacity(1 << 20, file), 0, 0));
+            };
+            // The row under way at the start of the range is the previous part's: skip
+            // to the end of the line the byte before the range is on.
+            file.seek(std::io::SeekFrom::Start(before))?;
+            let mut rows = BufReader::with_capacity(1 << 20, file);
+            let (skipped, ended) = skip_line(&mut rows)?;
+            let line = part.lines_before + u64::from(ended && skipped > 1);
+            Ok((rows, skipped.saturating_sub(1), line))
+        });
+        match opened {
+            Ok((rows, skipped, line)) => {
+                let left = (part.range.end - part.range.start).saturating_sub(skipped);
+                let line = usize::try_from(line).unwrap_or(usize::MAX);
+                self.rows = Some(Rows { file: index, line, reader: Box::new(rows), left: Some(left) });
+                self.next_row()
+            }
+            Err(e) if part.range.start == 0 => {
+                Some(Unit::Problem(Problem::skipped(input.display.clone(), None, describe_io(&e))))
+            }
+            Err(_) => None,
+        }
+    }
+
     fn open(&mut self, index: usize) -> Option<Unit> {
+        if let Some(part) = self.parts.get(&index).cloned() {
+            return self.open_part(index, part);
+        }
         let input = &self.inputs.files[index];
         let problem = |message: String| Some(Unit::Problem(Problem::skipped(input.display.clone(), None, message)));
         let mut file = match open_regular(&input.path) {
@@ -96,12 +192,13 @@ impl<'a> Reader<'a> {
                     Err(encoding::ReadError::Io(e)) => return problem(describe_io(&e)),
                 };
                 let decoded = encoding::decode(&bytes, encoding::Markup::None, None);
-                self.rows = Some((index, 0, Box::new(std::io::Cursor::new(decoded.text.into_bytes()))));
+                let reader = Box::new(std::io::Cursor::new(decoded.text.into_bytes()));
+                self.rows = Some(Rows { file: index, line: 0, reader, left: None });
                 self.next_row()
             }
             Ok(InputFormat::JsonLines) => {
-                let rows = BufReader::with_capacity(1 << 20, std::io::Cursor::new(head).chain(stream));
-                self.rows = Some((index, 0, Box::new(rows)));
+                let reader = Box::new(BufReader::with_capacity(1 << 20, std::io::Cursor::new(head).chain(stream)));
+                self.rows = Some(Rows { file: index, line: 0, reader, left: None });
                 self.next_row()
             }
             Ok(format) => {
@@ -111,7 +208,10 @@ impl<'a> Reader<'a> {
                     return problem(too_large(size, limit));
                 }
                 match encoding::read_limited(head, stream, limit) {
-                    Ok((bytes, _)) => Some(Unit::Document { file: index, format, bytes }),
+                    Ok((bytes, _)) => {
+                        self.read += bytes.len() as u64;
+                        Some(Unit::Document { file: index, format, bytes })
+                    }
                     Err(encoding::ReadError::TooLarge(size)) => problem(too_large(size, limit)),
                     Err(encoding::ReadError::Io(e)) => problem(describe_io(&e)),
                 }
@@ -124,10 +224,13 @@ impl Iterator for Reader<'_> {
     type Item = Unit;
 
     fn next(&mut self) -> Option<Unit> {
-        if let Some(problem) = self.pending_problems.next() {
+        if let Some((n, problem)) = self.pending_problems.next() {
+            self.position = (0, n as u64);
+            self.in_part = false;
             return Some(Unit::Problem(problem));
         }
         loop {
+            self.in_part = self.rows.as_ref().is_some_and(|rows| self.parts.contains_key(&rows.file));
             if let Some(unit) = self.next_row() {
                 return Some(unit);
             }
@@ -136,10 +239,122 @@ impl Iterator for Reader<'_> {
             }
             let index = self.next_file;
             self.next_file += 1;
+            self.position = (index as u64 + 1, 0);
+            self.in_part = self.parts.contains_key(&index);
             if let Some(unit) = self.open(index) {
                 return Some(unit);
             }
         }
+    }
+}
+
+/// A reader's share of the inputs when several read them together ([`Reader::share`]).
+pub struct Share<'a> {
+    reader: Reader<'a>,
+    index: usize,
+    peers: usize,
+    /// How many units outside the parts have been met: every reader meets the same ones,
+    /// in the same order, and takes every `peers`-th.
+    turn: usize,
+}
+
+impl Share<'_> {
+    /// The bytes of rows and documents read so far: this reader's part of each cut file,
+    /// and the whole of every other file (each reader reads them through).
+    pub fn read(&self) -> u64 {
+        self.reader.read
+    }
+}
+
+impl Iterator for Share<'_> {
+    type Item = (Position, Unit);
+
+    fn next(&mut self) -> Option<(Position, Unit)> {
+        loop {
+            let unit = self.reader.next()?;
+            let position = self.reader.position;
+            if self.reader.in_part {
+                return Some((position, unit));
+            }
+            let turn = self.turn;
+            self.turn += 1;
+            if turn % self.peers == self.index {
+                return Some((position, unit));
+            }
+        }
+    }
+}
+
+/// A JSON Lines file read by several readers, each its own byte range of it, so that none
+/// reads the whole file: a file of at least [`MIN_CUT_BYTES`], neither compressed nor in
+/// UTF-16 or UTF-32 (those are read through, row by row).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cut {
+    /// The file's place in [`Inputs::files`].
+    pub file: usize,
+    pub size: u64,
+}
+
+/// The smallest JSON Lines file cut in byte ranges among readers: the rows of a smaller
+/// one are shared one by one, each reader reading it through.
+pub const MIN_CUT_BYTES: u64 = 256 << 10;
+
+impl Cut {
+    /// The bytes reader `index` of `peers` reads: the rows that start in this range.
+    pub fn range(&self, index: usize, peers: usize) -> std::ops::Range<u64> {
+        let at =
+            |i: usize| u64::try_from(u128::from(self.size) * i as u128 / peers.max(1) as u128).unwrap_or(self.size);
+        at(index)..at(index + 1)
+    }
+
+    /// Reader `index`'s part, given the line ends each reader counted in its range
+    /// ([`line_ends`]), in the readers' order.
+    pub fn part(&self, index: usize, peers: usize, line_ends: &[u64]) -> Part {
+        Part { range: self.range(index, peers), lines_before: line_ends.iter().take(index).sum() }
+    }
+}
+
+/// A reader's part of a [`Cut`] file: its byte range, and the number of line ends before
+/// the range (the other readers' counts, from [`line_ends`]), for the rows' line numbers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Part {
+    pub range: std::ops::Range<u64>,
+    pub lines_before: u64,
+}
+
+/// The files of `inputs` that several readers share by byte range. Each file is opened
+/// and its first bytes read to tell; one that cannot be is not cut (and its problem is
+/// said when it is read).
+pub fn cuts(inputs: &Inputs) -> Vec<Cut> {
+    let cut = |(file, input): (usize, &InputFile)| -> Option<Cut> {
+        let mut opened = open_regular(&input.path).ok()?;
+        let size = opened.metadata().ok()?.len();
+        if size < MIN_CUT_BYTES {
+            return None;
+        }
+        let mut head = Vec::with_capacity(detect::SNIFF_BYTES);
+        (&mut opened).take(detect::SNIFF_BYTES as u64).read_to_end(&mut head).ok()?;
+        let plain = !encoding::is_gzip(&head) && !detect::has_wide_bom(&head);
+        (plain && detect::detect(&head) == Ok(InputFormat::JsonLines)).then_some(Cut { file, size })
+    };
+    inputs.files.iter().enumerate().filter_map(cut).collect()
+}
+
+/// How many line ends (`\n`) the byte `range` of a file holds.
+pub fn line_ends(path: &Path, range: std::ops::Range<u64>) -> std::io::Result<u64> {
+    let mut file = open_regular(path)?;
+    file.seek(std::io::SeekFrom::Start(range.start))?;
+    let mut part = file.take(range.end.saturating_sub(range.start));
+    let mut buffer = vec![0; 1 << 20];
+    let mut ends = 0;
+    loop {
+        let n = match part.read(&mut buffer) {
+            Ok(0) => return Ok(ends),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        ends += memchr::memchr_iter(b'\n', &buffer[..n]).count() as u64;
     }
 }
 
@@ -151,6 +366,11 @@ pub(crate) enum Line {
 
 /// Reads one line without ever holding more than `limit` bytes of it.
 pub(crate) fn read_line_capped(reader: &mut impl BufRead, limit: u64) -> std::io::Result<Line> {
+    Ok(read_line_counted(reader, limit)?.0)
+}
+
+/// [`read_line_capped`], with the number of bytes it took: the line and its line end.
+fn read_line_counted(reader: &mut impl BufRead, limit: u64) -> std::io::Result<(Line, u64)> {
     let mut line = Vec::new();
     let mut length: u64 = 0;
     let mut too_long = false;
@@ -173,14 +393,165 @@ pub(crate) fn read_line_capped(reader: &mut impl BufRead, limit: u64) -> std::io
         let ended = done > chunk.len();
         reader.consume(done);
         if ended {
-            return Ok(if too_long { Line::TooLong(length) } else { Line::Bytes(line) });
+            return Ok((if too_long { Line::TooLong(length) } else { Line::Bytes(line) }, length + 1));
         }
     }
-    if too_long {
-        Ok(Line::TooLong(length))
+    let line = if too_long {
+        Line::TooLong(length)
     } else if length == 0 {
-        Ok(Line::End)
+        Line::End
     } else {
-        Ok(Line::Bytes(line))
+        Line::Bytes(line)
+    };
+    Ok((line, length))
+}
+
+/// Reads past the end of the current line, holding none of it: how many bytes that took
+/// (its line end included), and whether a line end was found before the end of the input.
+fn skip_line(reader: &mut impl BufRead) -> std::io::Result<(u64, bool)> {
+    let mut skipped = 0;
+    loop {
+        let buffer = reader.fill_buf()?;
+        if buffer.is_empty() {
+            return Ok((skipped, false));
+        }
+        let (done, ended) = match memchr::memchr(b'\n', buffer) {
+            Some(i) => (i + 1, true),
+            None => (buffer.len(), false),
+        };
+        reader.consume(done);
+        skipped += done as u64;
+        if ended {
+            return Ok((skipped, true));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What a reader gives, as text to compare.
+    fn describe(unit: Unit) -> String {
+        match unit {
+            Unit::Row { file, line, bytes } => format!("row {file}:{line} {}", String::from_utf8_lossy(&bytes)),
+            Unit::Document { file, .. } => format!("document {file}"),
+            Unit::Problem(p) => format!("problem {}:{:?} {}", p.path, p.line, p.message),
+        }
+    }
+
+    /// Every unit of the inputs as one reader reads them, with its position.
+    fn alone(inputs: &Inputs, options: &IngestOptions) -> Vec<(Position, String)> {
+        let mut reader = Reader::new(inputs, options);
+        let mut units = Vec::new();
+        while let Some(unit) = reader.next() {
+            units.push((reader.position, describe(unit)));
+        }
+        units
+    }
+
+    /// Every unit as `peers` readers read them together, each counting the line ends of
+    /// its ranges first, put back in order by position.
+    fn together(inputs: &Inputs, options: &IngestOptions, peers: usize) -> Vec<(Position, String)> {
+        let cuts = cuts(inputs);
+        let counts: Vec<Vec<u64>> = cuts
+            .iter()
+            .map(|cut| {
+                let path = &inputs.files[cut.file].path;
+                (0..peers).map(|i| line_ends(path, cut.range(i, peers)).unwrap()).collect()
+            })
+            .collect();
+        let mut units = Vec::new();
+        for index in 0..peers {
+            let parts = cuts.iter().zip(&counts).map(|(cut, ends)| (cut.file, cut.part(index, peers, ends))).collect();
+            units.extend(Reader::share(inputs, options, parts, index, peers).map(|(at, unit)| (at, describe(unit))));
+        }
+        units.sort();
+        units
+    }
+
+    /// Rows of many lengths: blank and white-space lines, rows over the size limit, and
+    /// a last row with no line end when `open_end`.
+    fn rows(seed: u64, count: usize, open_end: bool) -> String {
+        let mut state = seed;
+        let mut next = move || {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 33) as usize
+        };
+        let mut text = String::new();
+        for n in 0..count {
+            match next() % 20 {
+                0 => text.push('\n'),
+                1 => text.push_str("  \t\n"),
+                2 => text.push_str(&format!("{{\"id\":\"r{n}\",\"text\":\"{}\"}}\n", "y".repeat(5000))),
+                _ => text.push_str(&format!("{{\"id\":\"r{n}\",\"text\":\"{}\"}}\n", "x".repeat(next() % 1500))),
+            }
+        }
+        if open_end {
+            text.push_str("{\"id\":\"last\",\"text\":\"no line end\"}");
+        }
+        text
+    }
+
+    #[test]
+    fn readers_sharing_the_inputs_read_every_unit_once_where_one_reader_reads_it() {
+        let folder = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| {
+            let path = folder.path().join(name);
+            std::fs::write(&path, text).unwrap();
+            path.display().to_string()
+        };
+        // Rows of exactly 1 KiB, so that some ranges start right at a row.
+        let even: String =
+            (0..400).map(|n| format!("{{\"id\":\"e{n:04}\",\"text\":\"{}\"}}\n", "z".repeat(1000))).collect();
+        let paths = vec![
+            write("a.jsonl", &rows(1, 700, false)),
+            write("b.txt", "One article, as plain text.\n"),
+            write("c.jsonl", &rows(2, 30, true)),
+            folder.path().join("missing.jsonl").display().to_string(),
+            write("d.jsonl", &rows(3, 900, true)),
+            write("e.jsonl", &even),
+            write("f.jsonl", ""),
+        ];
+        let options = IngestOptions { max_item_bytes: 4000, ..IngestOptions::default() };
+        let inputs = discover(&paths, &options).unwrap();
+        let cut: Vec<usize> = cuts(&inputs).iter().map(|c| c.file).collect();
+        let names: Vec<&str> = cut.iter().map(|&f| inputs.files[f].display.rsplit('/').next().unwrap()).collect();
+        assert_eq!(names, ["a.jsonl", "d.jsonl", "e.jsonl"], "the large JSON Lines files are cut");
+        let whole = alone(&inputs, &options);
+        assert!(whole.iter().any(|(_, u)| u.starts_with("problem") && u.contains("longer than")));
+        assert!(whole.iter().any(|(_, u)| u.contains("no line end")));
+        assert!(whole.windows(2).all(|w| w[0].0 < w[1].0), "positions follow reading order");
+        for peers in [1, 2, 3, 4, 7, 50] {
+            assert_eq!(together(&inputs, &options, peers), whole, "{peers} readers");
+        }
+    }
+
+    #[test]
+    fn a_file_cut_anywhere_in_three_is_read_whole_and_once() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("rows.jsonl");
+        let text = "{\"a\":1}\n\n{\"b\":22}\n  \n{\"c\":333}\r\n{\"d\":4444}\n\n\n7\n{\"e\":5}";
+        std::fs::write(&path, text).unwrap();
+        let options = IngestOptions::default();
+        let inputs = discover(&[path.display().to_string()], &options).unwrap();
+        let whole = alone(&inputs, &options);
+        assert_eq!(whole.len(), 6);
+        let size = text.len() as u64;
+        for first in 0..=size {
+            for second in first..=size {
+                let ranges = [0..first, first..second, second..size];
+                let ends: Vec<u64> = ranges.iter().map(|r| line_ends(&path, r.clone()).unwrap()).collect();
+                let mut units = Vec::new();
+                for (index, range) in ranges.iter().enumerate() {
+                    let part = Part { range: range.clone(), lines_before: ends[..index].iter().sum() };
+                    let parts = HashMap::from([(0, part)]);
+                    let share = Reader::share(&inputs, &options, parts, index, 3);
+                    units.extend(share.map(|(at, unit)| (at, describe(unit))));
+                }
+                units.sort();
+                assert_eq!(units, whole, "cut at bytes {first} and {second}");
+            }
+        }
     }
 }
