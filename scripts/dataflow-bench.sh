@@ -59,7 +59,7 @@ run() {
         bytes=$(sed -n 's/.*sent \([0-9]*\) bytes.*/\1/p' "$work/$name.$i.err" | head -n 1)
         sent=$((sent + ${bytes:-0}))
         bytes=$(sed -n 's/.*reading \([0-9]*\) bytes.*/\1/p' "$work/$name.$i.err" | head -n 1)
-        read+=("$(echo "${bytes:-0} / 1000000" | bc)")
+        read+=("$(echo "${bytes:-0} / 1048576" | bc)")
     done
     echo "$(echo "$end - $start" | bc) ${rss[*]} $sent" >>"$work/$name.runs"
     echo "${read[*]}" >"$work/$name.read"
