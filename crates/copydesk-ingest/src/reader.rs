@@ -142,7 +142,7 @@ impl<'a> Reader<'a> {
         });
         match opened {
             Ok((rows, skipped, line)) => {
-                let left = (part.range.end - part.range.start).saturating_sub(skipped);
+                let left = part.range.end.saturating_sub(part.range.start).saturating_sub(skipped);
                 let line = usize::try_from(line).unwrap_or(usize::MAX);
                 self.rows = Some(Rows { file: index, line, reader: Box::new(rows), left: Some(left) });
                 self.next_row()
