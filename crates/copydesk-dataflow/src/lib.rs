@@ -21,7 +21,7 @@
 //!    ([`copydesk_core::wire`]), to worker 0.
 //! 3. **Copies.** Worker 0 puts the items in reading order and ranks them in origin order;
 //!    the workers find the copy relations from the fingerprints they hold, exchanged by
-//!    band key, paragraph hash and pair ([`copies`]).
+//!    band key, paragraph hash and pair (the `copies` module).
 //! 4. **Collection stages.** Worker 0 runs the story stage, judge and the report
 //!    ([`copydesk_engine::report_of_related`]): the report is the one a single process
 //!    writes for the same inputs and settings.
