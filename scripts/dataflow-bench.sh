@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `copydesk check` on one process, on worker threads, and on 2 and 3 processes over
-# 127.0.0.1: wall time, articles/s, peak memory of each process, the megabytes of the
+# 127.0.0.1: wall time, articles/s, peak memory of each process, the mebibytes of the
 # collection each process reads, bytes exchanged per item, and whether every report is
 # the one-process report.
 #
@@ -59,7 +59,7 @@ run() {
         bytes=$(sed -n 's/.*sent \([0-9]*\) bytes.*/\1/p' "$work/$name.$i.err" | head -n 1)
         sent=$((sent + ${bytes:-0}))
         bytes=$(sed -n 's/.*reading \([0-9]*\) bytes.*/\1/p' "$work/$name.$i.err" | head -n 1)
-        read+=("$(echo "${bytes:-0} / 1048576" | bc)")
+        read+=("$(awk -v bytes="${bytes:-0}" 'BEGIN { printf "%.1f", bytes / 1048576 }')")
     done
     echo "$(echo "$end - $start" | bc) ${rss[*]} $sent" >>"$work/$name.runs"
     echo "${read[*]}" >"$work/$name.read"
@@ -77,7 +77,7 @@ for ((round = 0; round < rounds; round++)); do
 done
 
 printf '%-22s %9s %11s %8s  %-28s %-24s %s\n' configuration seconds articles/s MB/s "peak MB per process" \
-    "MB read per process" "bytes sent per item"
+    "MiB read per process" "bytes sent per item"
 for name in one workers2 processes2 processes3; do
     sort -n "$work/$name.runs" | head -n 1 >"$work/$name.best"
     read -r seconds rest <"$work/$name.best"
@@ -90,7 +90,7 @@ for name in one workers2 processes2 processes3; do
         peaks+=("$(awk -v col=$((i + 2)) '{ if ($col > max) max = $col } END { printf "%.0f", max / 1024 }' "$work/$name.runs")")
     done
     read=$(cat "$work/$name.read")
-    [ "$read" = 0 ] && read=$megabytes
+    [ "$read" = 0.0 ] && read=$megabytes
     printf '%-22s %9.2f %11.0f %8.1f  %-28s %-24s %.0f\n' "$name" "$seconds" \
         "$(echo "$documents / $seconds" | bc -l)" "$(echo "$megabytes / $seconds" | bc -l)" \
         "${peaks[*]}" "$read" "$(echo "$sent / $documents" | bc -l)"
