@@ -236,6 +236,62 @@ fn rows_read_by_byte_range_keep_their_line_numbers() {
     }
 }
 
+/// A folder of pages, texts, a small JSON Lines file and a large one, on three processes:
+/// each file goes whole to one process (the large one by byte range to all), no process
+/// reads the whole collection, and the report is the one a single process writes.
+#[test]
+fn a_folder_is_shared_by_file_and_no_process_reads_it_all() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let folder = dir.path().join("collection");
+    std::fs::create_dir(&folder).expect("a folder");
+    let corpus = corpus(dir.path(), 600);
+    std::fs::rename(&corpus, folder.join("corpus.jsonl")).expect("move the corpus");
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+    for seed in std::fs::read_dir(&seeds).expect("the seeds") {
+        let seed = seed.expect("a seed").path();
+        if seed.extension().is_some_and(|e| e == "txt") {
+            std::fs::copy(&seed, folder.join(seed.file_name().expect("a name"))).expect("copy a seed");
+        }
+    }
+    let page = "<html><head><title>Harbour reopens</title></head><body><article><h1>Harbour reopens</h1>\
+        <p>The harbour at Kellin reopened on Monday after three weeks of repairs to the sea wall, the port \
+        authority said. Ferries to the islands resume on Wednesday.</p><p>Repairs cost 4.2 million euros, \
+        paid by the region and the port.</p></article></body></html>";
+    std::fs::write(folder.join("page.html"), page).expect("write a page");
+    let rows = (0..3).map(|n| {
+        serde_json::json!({"id": format!("small-{n}"), "text": format!("A short item, number {n}, \
+        about the river and the mill.")})
+        .to_string()
+    });
+    std::fs::write(folder.join("small.jsonl"), rows.collect::<Vec<_>>().join("\n")).expect("write a small file");
+    let total: u64 = std::fs::read_dir(&folder)
+        .expect("the folder")
+        .map(|f| f.expect("a file").metadata().expect("size").len())
+        .sum();
+
+    let alone = single(&folder);
+    let (hosts, _) = host_file(dir.path(), 3);
+    let others: Vec<Child> = (1..3).map(|i| process(&folder, &hosts, i, &[])).collect();
+    let first = finish(process(&folder, &hosts, 0, &[]), Duration::from_secs(300));
+    let others: Vec<Output> = others.into_iter().map(|c| finish(c, Duration::from_secs(60))).collect();
+    let mut reads = Vec::new();
+    for (index, output) in std::iter::once(&first).chain(&others).enumerate() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), alone.status.code(), "process {index}: {stderr}");
+        let read: u64 = stderr
+            .split("reading ")
+            .nth(1)
+            .and_then(|rest| rest.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("process {index} says what it read: {stderr}"));
+        reads.push(read);
+    }
+    // Every byte of the collection is read once, by one process, and each reads its part.
+    assert_eq!(reads.iter().sum::<u64>(), total, "{reads:?}");
+    assert!(reads.iter().all(|&read| read > 0 && read < total * 2 / 3), "{reads:?} of {total} bytes");
+    assert!(first.stdout == alone.stdout, "the report of 3 processes differs from one process's");
+}
+
 #[test]
 fn a_peer_that_never_connects_ends_the_run_with_its_name() {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -4,8 +4,8 @@
 //!
 //! Every process is given the same arguments and finds the same inputs; each worker (a
 //! thread of a process) reads its share of them: its byte range of each large JSON Lines
-//! file ([`ingest::Cut`]), and every `W`-th of the other units (a file, or a row of a
-//! small JSON Lines file) in reading order. The run goes in these steps:
+//! file ([`ingest::Cut`]), and every `W`-th of the other files, whole, in reading order
+//! (a file that is not its own it does not open). The run goes in these steps:
 //!
 //! 0. **Line numbers.** Each worker counts the line ends of its byte ranges; worker 0
 //!    hands the counts round, and each worker numbers its rows from there.

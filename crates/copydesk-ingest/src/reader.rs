@@ -31,9 +31,14 @@ pub struct Reader<'a> {
     pending_problems: std::iter::Enumerate<std::vec::IntoIter<Problem>>,
     /// The byte range this reader reads of each file cut among several readers.
     parts: HashMap<usize, Part>,
-    /// Where the unit last given stands, and whether it came from a part.
+    /// This reader's place among the readers that share the inputs (0 of 1 alone), and how
+    /// many files outside the parts it has passed: each reader takes every `peers`-th of
+    /// those, and every `peers`-th problem met while the inputs were discovered.
+    index: usize,
+    peers: usize,
+    turn: usize,
+    /// Where the unit last given stands.
     position: Position,
-    in_part: bool,
     /// The bytes of rows and documents read so far.
     read: u64,
 }
@@ -58,15 +63,18 @@ impl<'a> Reader<'a> {
             rows: None,
             pending_problems: inputs.problems.clone().into_iter().enumerate(),
             parts: HashMap::new(),
+            index: 0,
+            peers: 1,
+            turn: 0,
             position: (0, 0),
-            in_part: false,
             read: 0,
         }
     }
 
     /// The share of reader `index` of `peers` readers that read the same inputs together:
-    /// its [`Part`] of each file [`cuts`] found, and every `peers`-th of the other units,
-    /// each with its [`Position`].
+    /// its [`Part`] of each file [`cuts`] found, and every `peers`-th of the other files,
+    /// whole, each unit with its [`Position`]. A file that is not this reader's is not
+    /// opened.
     pub fn share(
         inputs: &'a Inputs,
         options: &'a IngestOptions,
@@ -74,8 +82,7 @@ impl<'a> Reader<'a> {
         index: usize,
         peers: usize,
     ) -> Share<'a> {
-        let reader = Reader { parts, ..Reader::new(inputs, options) };
-        Share { reader, index, peers: peers.max(1), turn: 0 }
+        Share(Reader { parts, index, peers: peers.max(1), ..Reader::new(inputs, options) })
     }
 
     fn next_row(&mut self) -> Option<Unit> {
@@ -224,13 +231,13 @@ impl Iterator for Reader<'_> {
     type Item = Unit;
 
     fn next(&mut self) -> Option<Unit> {
-        if let Some((n, problem)) = self.pending_problems.next() {
-            self.position = (0, n as u64);
-            self.in_part = false;
-            return Some(Unit::Problem(problem));
+        for (n, problem) in self.pending_problems.by_ref() {
+            if n % self.peers == self.index {
+                self.position = (0, n as u64);
+                return Some(Unit::Problem(problem));
+            }
         }
         loop {
-            self.in_part = self.rows.as_ref().is_some_and(|rows| self.parts.contains_key(&rows.file));
             if let Some(unit) = self.next_row() {
                 return Some(unit);
             }
@@ -239,8 +246,14 @@ impl Iterator for Reader<'_> {
             }
             let index = self.next_file;
             self.next_file += 1;
+            if !self.parts.contains_key(&index) {
+                let turn = self.turn;
+                self.turn += 1;
+                if turn % self.peers != self.index {
+                    continue;
+                }
+            }
             self.position = (index as u64 + 1, 0);
-            self.in_part = self.parts.contains_key(&index);
             if let Some(unit) = self.open(index) {
                 return Some(unit);
             }
@@ -248,21 +261,15 @@ impl Iterator for Reader<'_> {
     }
 }
 
-/// A reader's share of the inputs when several read them together ([`Reader::share`]).
-pub struct Share<'a> {
-    reader: Reader<'a>,
-    index: usize,
-    peers: usize,
-    /// How many units outside the parts have been met: every reader meets the same ones,
-    /// in the same order, and takes every `peers`-th.
-    turn: usize,
-}
+/// A reader's share of the inputs when several read them together ([`Reader::share`]):
+/// its units, each with its [`Position`].
+pub struct Share<'a>(Reader<'a>);
 
 impl Share<'_> {
     /// The bytes of rows and documents read so far: this reader's part of each cut file,
-    /// and the whole of every other file (each reader reads them through).
+    /// and the other files it was given.
     pub fn read(&self) -> u64 {
-        self.reader.read
+        self.0.read
     }
 }
 
@@ -270,24 +277,14 @@ impl Iterator for Share<'_> {
     type Item = (Position, Unit);
 
     fn next(&mut self) -> Option<(Position, Unit)> {
-        loop {
-            let unit = self.reader.next()?;
-            let position = self.reader.position;
-            if self.reader.in_part {
-                return Some((position, unit));
-            }
-            let turn = self.turn;
-            self.turn += 1;
-            if turn % self.peers == self.index {
-                return Some((position, unit));
-            }
-        }
+        let unit = self.0.next()?;
+        Some((self.0.position, unit))
     }
 }
 
 /// A JSON Lines file read by several readers, each its own byte range of it, so that none
 /// reads the whole file: a file of at least [`MIN_CUT_BYTES`], neither compressed nor in
-/// UTF-16 or UTF-32 (those are read through, row by row).
+/// UTF-16 or UTF-32 (those go whole to one reader, as other files do).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cut {
     /// The file's place in [`Inputs::files`].
@@ -295,8 +292,8 @@ pub struct Cut {
     pub size: u64,
 }
 
-/// The smallest JSON Lines file cut in byte ranges among readers: the rows of a smaller
-/// one are shared one by one, each reader reading it through.
+/// The smallest JSON Lines file cut in byte ranges among readers: a smaller one goes
+/// whole to one reader.
 pub const MIN_CUT_BYTES: u64 = 256 << 10;
 
 impl Cut {
@@ -440,19 +437,20 @@ mod tests {
         }
     }
 
-    /// Every unit of the inputs as one reader reads them, with its position.
-    fn alone(inputs: &Inputs, options: &IngestOptions) -> Vec<(Position, String)> {
+    /// Every unit of the inputs as one reader reads them, with its position, and the
+    /// bytes read.
+    fn alone(inputs: &Inputs, options: &IngestOptions) -> (Vec<(Position, String)>, u64) {
         let mut reader = Reader::new(inputs, options);
         let mut units = Vec::new();
         while let Some(unit) = reader.next() {
             units.push((reader.position, describe(unit)));
         }
-        units
+        (units, reader.read)
     }
 
     /// Every unit as `peers` readers read them together, each counting the line ends of
-    /// its ranges first, put back in order by position.
-    fn together(inputs: &Inputs, options: &IngestOptions, peers: usize) -> Vec<(Position, String)> {
+    /// its ranges first, put back in order by position; and the bytes they read.
+    fn together(inputs: &Inputs, options: &IngestOptions, peers: usize) -> (Vec<(Position, String)>, u64) {
         let cuts = cuts(inputs);
         let counts: Vec<Vec<u64>> = cuts
             .iter()
@@ -461,13 +459,15 @@ mod tests {
                 (0..peers).map(|i| line_ends(path, cut.range(i, peers)).unwrap()).collect()
             })
             .collect();
-        let mut units = Vec::new();
+        let (mut units, mut read) = (Vec::new(), 0);
         for index in 0..peers {
             let parts = cuts.iter().zip(&counts).map(|(cut, ends)| (cut.file, cut.part(index, peers, ends))).collect();
-            units.extend(Reader::share(inputs, options, parts, index, peers).map(|(at, unit)| (at, describe(unit))));
+            let mut share = Reader::share(inputs, options, parts, index, peers);
+            units.extend(share.by_ref().map(|(at, unit)| (at, describe(unit))));
+            read += share.read();
         }
         units.sort();
-        units
+        (units, read)
     }
 
     /// Rows of many lengths: blank and white-space lines, rows over the size limit, and
@@ -519,10 +519,11 @@ mod tests {
         let names: Vec<&str> = cut.iter().map(|&f| inputs.files[f].display.rsplit('/').next().unwrap()).collect();
         assert_eq!(names, ["a.jsonl", "d.jsonl", "e.jsonl"], "the large JSON Lines files are cut");
         let whole = alone(&inputs, &options);
-        assert!(whole.iter().any(|(_, u)| u.starts_with("problem") && u.contains("longer than")));
-        assert!(whole.iter().any(|(_, u)| u.contains("no line end")));
-        assert!(whole.windows(2).all(|w| w[0].0 < w[1].0), "positions follow reading order");
+        assert!(whole.0.iter().any(|(_, u)| u.starts_with("problem") && u.contains("longer than")));
+        assert!(whole.0.iter().any(|(_, u)| u.contains("no line end")));
+        assert!(whole.0.windows(2).all(|w| w[0].0 < w[1].0), "positions follow reading order");
         for peers in [1, 2, 3, 4, 7, 50] {
+            // Every unit once, and every byte read once: no reader reads another's.
             assert_eq!(together(&inputs, &options, peers), whole, "{peers} readers");
         }
     }
@@ -535,7 +536,7 @@ mod tests {
         std::fs::write(&path, text).unwrap();
         let options = IngestOptions::default();
         let inputs = discover(&[path.display().to_string()], &options).unwrap();
-        let whole = alone(&inputs, &options);
+        let (whole, _) = alone(&inputs, &options);
         assert_eq!(whole.len(), 6);
         let size = text.len() as u64;
         for first in 0..=size {
