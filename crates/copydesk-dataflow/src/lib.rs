@@ -107,8 +107,8 @@ pub struct Outcome<T> {
     pub result: Option<T>,
     /// Items this process analyzed.
     pub analyzed: usize,
-    /// Bytes of the inputs this process read for them (its share of each large JSON Lines
-    /// file, and the whole of the other files).
+    /// Bytes of the inputs this process read for them (its byte range of each large JSON
+    /// Lines file, and the other files it was given).
     pub read: u64,
     /// Bytes this process sent to and received from its peers.
     pub sent: u64,

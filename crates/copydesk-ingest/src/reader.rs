@@ -5,6 +5,9 @@ use std::io::Seek;
 
 use super::*;
 
+/// The buffer a JSON Lines file is read through.
+const ROW_BUFFER: usize = 1 << 20;
+
 /// A piece of input that [`parse`] turns into items on any thread.
 #[derive(Debug)]
 pub enum Unit {
@@ -136,13 +139,17 @@ impl<'a> Reader<'a> {
     fn open_part(&mut self, index: usize, part: Part) -> Option<Unit> {
         let input = &self.inputs.files[index];
         let opened = open_regular(&input.path).and_then(|mut file| {
-            let Some(before) = part.range.start.checked_sub(1) else {
-                return Ok((BufReader::with_capacity(1 << 20, file), 0, 0));
-            };
+            let before = part.range.start.checked_sub(1);
+            if let Some(before) = before {
+                file.seek(std::io::SeekFrom::Start(before))?;
+            }
+            let mut rows = BufReader::with_capacity(ROW_BUFFER, file);
+            if before.is_none() {
+                return Ok((rows, 0, part.lines_before));
+            }
             // The row under way at the start of the range is the previous part's: skip
-            // to the end of the line the byte before the range is on.
-            file.seek(std::io::SeekFrom::Start(before))?;
-            let mut rows = BufReader::with_capacity(1 << 20, file);
+            // to the end of the line the byte before the range is on (a line end there
+            // is counted before the range already).
             let (skipped, ended) = skip_line(&mut rows)?;
             let line = part.lines_before + u64::from(ended && skipped > 1);
             Ok((rows, skipped.saturating_sub(1), line))
@@ -162,9 +169,6 @@ impl<'a> Reader<'a> {
     }
 
     fn open(&mut self, index: usize) -> Option<Unit> {
-        if let Some(part) = self.parts.get(&index).cloned() {
-            return self.open_part(index, part);
-        }
         let input = &self.inputs.files[index];
         let problem = |message: String| Some(Unit::Problem(Problem::skipped(input.display.clone(), None, message)));
         let mut file = match open_regular(&input.path) {
@@ -204,7 +208,7 @@ impl<'a> Reader<'a> {
                 self.next_row()
             }
             Ok(InputFormat::JsonLines) => {
-                let reader = Box::new(BufReader::with_capacity(1 << 20, std::io::Cursor::new(head).chain(stream)));
+                let reader = Box::new(BufReader::with_capacity(ROW_BUFFER, std::io::Cursor::new(head).chain(stream)));
                 self.rows = Some(Rows { file: index, line: 0, reader, left: None });
                 self.next_row()
             }
@@ -246,15 +250,19 @@ impl Iterator for Reader<'_> {
             }
             let index = self.next_file;
             self.next_file += 1;
-            if !self.parts.contains_key(&index) {
-                let turn = self.turn;
-                self.turn += 1;
-                if turn % self.peers != self.index {
-                    continue;
-                }
-            }
             self.position = (index as u64 + 1, 0);
-            if let Some(unit) = self.open(index) {
+            let opened = match self.parts.get(&index).cloned() {
+                Some(part) => self.open_part(index, part),
+                None => {
+                    let turn = self.turn;
+                    self.turn += 1;
+                    if turn % self.peers != self.index {
+                        continue;
+                    }
+                    self.open(index)
+                }
+            };
+            if let Some(unit) = opened {
                 return Some(unit);
             }
         }
@@ -342,7 +350,7 @@ pub fn line_ends(path: &Path, range: std::ops::Range<u64>) -> std::io::Result<u6
     let mut file = open_regular(path)?;
     file.seek(std::io::SeekFrom::Start(range.start))?;
     let mut part = file.take(range.end.saturating_sub(range.start));
-    let mut buffer = vec![0; 1 << 20];
+    let mut buffer = vec![0; ROW_BUFFER];
     let mut ends = 0;
     loop {
         let n = match part.read(&mut buffer) {
