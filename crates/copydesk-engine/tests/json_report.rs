@@ -1,5 +1,6 @@
-//! The JSON report is written a block of items at a time, the items rendered on all
-//! cores: byte for byte what `serde_json`'s pretty printer writes for the whole report.
+//! The JSON report's large arrays (items, clusters, source scores) are written a block of
+//! elements at a time, rendered on all cores: byte for byte what `serde_json`'s pretty
+//! printer writes for the whole report.
 
 use copydesk_engine::synth::{self, CorpusSpec};
 use copydesk_engine::{self as pipeline, CheckOptions};
@@ -37,6 +38,10 @@ fn the_report_is_written_as_the_pretty_printer_writes_it() {
         std::fs::write(&path, lines).expect("the corpus is written");
         let mut report = report_of(vec![path.display().to_string()]);
         assert_eq!(report.items.len(), documents);
+        if documents > 2 {
+            // Every array written a block at a time holds something.
+            assert!(!report.clusters.is_empty() && !report.sources.is_empty());
+        }
         assert_written_as_serde_writes_it(&report);
 
         // With a baseline, which the report shows after its problems.

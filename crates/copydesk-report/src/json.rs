@@ -10,93 +10,168 @@ use super::{baseline, findings, ArchiveRun, ClusterReport, Configuration, ItemRe
 use crate::model::Problem;
 use crate::score::SourceScore;
 
-/// Items rendered at once, on all cores, before they are written.
-const ITEMS_AT_ONCE: usize = 256;
+/// Elements of an array rendered at once, on all cores, before they are written.
+const ELEMENTS_AT_ONCE: usize = 256;
 
-/// How deep the items stand in the report: in the `items` array of the top object.
-const ITEM_INDENT: &[u8] = b"\n    ";
+/// How deep the elements of the report's arrays stand: in an array of the top object.
+const ELEMENT_INDENT: &[u8] = b"\n    ";
 
 /// Writes the report as pretty-printed JSON, streaming: the bytes `serde_json`'s pretty
-/// printer writes for the whole report, with the items, most of a large report, rendered
-/// on all cores a block at a time.
+/// printer writes for the whole report, with its large arrays — the items, most of a
+/// large report, the clusters and the source scores with their items — rendered on all
+/// cores a block of elements at a time.
 pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
-    let (head, tail) = parts(report);
-    // The fields before the items, ending in an empty `items` array: written up to it.
-    let head = serde_json::to_vec_pretty(&head)?;
-    let cut = head
-        .strip_suffix(b"[]\n}")
-        .ok_or_else(|| std::io::Error::other("the report's items are not where expected"))?;
-    out.write_all(cut)?;
-    write_items(&report.items, out)?;
-    // The fields after the items: an object of its own, whose `{` becomes the items' `,`.
-    out.write_all(b",")?;
-    serde_json::to_writer_pretty(SkipFirst { out: &mut *out, skipped: false }, &tail)?;
+    // The report with those arrays empty, each then written in its place.
+    let skeleton = serde_json::to_vec_pretty(&skeleton(report))?;
+    let rest = write_array(&skeleton, "items", &report.items, out)?;
+    let rest = write_array(rest, "clusters", &report.clusters, out)?;
+    let rest = write_array(rest, "sources", &report.sources, out)?;
+    out.write_all(rest)?;
     out.write_all(b"\n")
 }
 
-/// The `items` array, as the pretty printer writes it two levels deep.
-fn write_items(items: &[ItemReport], out: &mut dyn Write) -> std::io::Result<()> {
-    if items.is_empty() {
+/// Writes `skeleton` up to the empty array of the top object's field `key`, then
+/// `elements` in its place; returns the rest of the skeleton. A line break inside a JSON
+/// string is written `\n`, so a line break and two spaces open a field of the top object.
+fn write_array<'s, T: Serialize + Sync>(
+    skeleton: &'s [u8],
+    key: &str,
+    elements: &[T],
+    out: &mut dyn Write,
+) -> std::io::Result<&'s [u8]> {
+    let field = format!("\n  \"{key}\": ");
+    let at = skeleton
+        .windows(field.len() + 2)
+        .position(|window| window.starts_with(field.as_bytes()) && window.ends_with(b"[]"))
+        .ok_or_else(|| std::io::Error::other(format!("the report's {key} are not where expected")))?;
+    let (before, rest) = skeleton.split_at(at + field.len());
+    out.write_all(before)?;
+    write_elements(elements, out)?;
+    Ok(&rest[2..])
+}
+
+/// An array of the top object, as the pretty printer writes it there: a thread renders
+/// the next block of elements on all cores while this one writes the last.
+fn write_elements<T: Serialize + Sync>(elements: &[T], out: &mut dyn Write) -> std::io::Result<()> {
+    if elements.is_empty() {
         return out.write_all(b"[]");
     }
     out.write_all(b"[")?;
-    for (block, chunk) in items.chunks(ITEMS_AT_ONCE).enumerate() {
-        let rendered: Vec<Vec<u8>> = chunk.par_iter().map(render_item).collect::<serde_json::Result<_>>()?;
-        for (i, item) in rendered.iter().enumerate() {
-            if block > 0 || i > 0 {
-                out.write_all(b",")?;
+    std::thread::scope(|scope| {
+        // One block rendered ahead: the renderer keeps pace, and holds no more.
+        let (sender, blocks) = std::sync::mpsc::sync_channel::<serde_json::Result<Vec<Vec<u8>>>>(1);
+        scope.spawn(move || {
+            for chunk in elements.chunks(ELEMENTS_AT_ONCE) {
+                if sender.send(chunk.par_iter().map(render).collect()).is_err() {
+                    break;
+                }
             }
-            out.write_all(item)?;
+        });
+        for (block, rendered) in blocks.into_iter().enumerate() {
+            for (i, element) in rendered?.iter().enumerate() {
+                if block > 0 || i > 0 {
+                    out.write_all(b",")?;
+                }
+                out.write_all(element)?;
+            }
         }
-    }
+        Ok::<_, std::io::Error>(())
+    })?;
     out.write_all(b"\n  ]")
 }
 
-/// One item, pretty-printed two levels deep, opening with its line break.
-fn render_item(item: &ItemReport) -> serde_json::Result<Vec<u8>> {
-    let mut deep = Indented(Vec::with_capacity(4096));
-    deep.0.extend_from_slice(ITEM_INDENT);
-    serde_json::to_writer_pretty(&mut deep, item)?;
-    Ok(deep.0)
+/// One element, pretty-printed two levels deep, opening with its line break.
+fn render<T: Serialize>(element: &T) -> serde_json::Result<Vec<u8>> {
+    let mut rendered = Vec::with_capacity(4096);
+    rendered.extend_from_slice(ELEMENT_INDENT);
+    let mut serializer = serde_json::Serializer::with_formatter(&mut rendered, Deep { depth: 2, has_value: false });
+    element.serialize(&mut serializer)?;
+    Ok(rendered)
 }
 
-/// Bytes written two levels deeper: a JSON string holds no line break, so every line
-/// break the pretty printer writes opens one of its lines.
-struct Indented(Vec<u8>);
+/// `serde_json`'s pretty printer (`PrettyFormatter`, two spaces a level), writing from
+/// `depth` levels down: what it writes for a value at that depth of a larger one.
+struct Deep {
+    depth: usize,
+    has_value: bool,
+}
 
-impl Write for Indented {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        let mut lines = bytes.split(|&b| b == b'\n');
-        if let Some(first) = lines.next() {
-            self.0.extend_from_slice(first);
-        }
-        for line in lines {
-            self.0.extend_from_slice(ITEM_INDENT);
-            self.0.extend_from_slice(line);
-        }
-        Ok(bytes.len())
+impl Deep {
+    fn indent<W: ?Sized + Write>(&self, writer: &mut W) -> std::io::Result<()> {
+        (0..self.depth).try_for_each(|_| writer.write_all(b"  "))
     }
 
-    fn flush(&mut self) -> std::io::Result<()> {
+    fn open<W: ?Sized + Write>(&mut self, writer: &mut W, bracket: &[u8]) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        writer.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + Write>(&mut self, writer: &mut W, bracket: &[u8]) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            writer.write_all(b"\n")?;
+            self.indent(writer)?;
+        }
+        writer.write_all(bracket)
+    }
+
+    fn next<W: ?Sized + Write>(&mut self, writer: &mut W, first: bool) -> std::io::Result<()> {
+        writer.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(writer)
+    }
+}
+
+impl serde_json::ser::Formatter for Deep {
+    fn begin_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.open(writer, b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.close(writer, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(&mut self, writer: &mut W, first: bool) -> std::io::Result<()> {
+        self.next(writer, first)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, _writer: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.open(writer, b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.close(writer, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(&mut self, writer: &mut W, first: bool) -> std::io::Result<()> {
+        self.next(writer, first)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        writer.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, _writer: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
         Ok(())
     }
 }
 
-/// The fields of the report before its items, and an empty `items` array.
+/// The report as [`Report`] serializes it, with its large arrays empty.
 #[derive(Serialize)]
-struct Head<'a> {
+struct Skeleton<'a> {
     version: u32,
     tool: &'a Tool,
     as_of: Option<chrono::NaiveDate>,
     summary: &'a Summary,
     items: [ItemReport; 0],
-}
-
-/// The fields of the report after its items.
-#[derive(Serialize)]
-struct Tail<'a> {
-    clusters: &'a [ClusterReport],
-    sources: &'a [SourceScore],
+    clusters: [ClusterReport; 0],
+    sources: [SourceScore; 0],
     configuration: &'a Configuration,
     ignores: &'a [findings::IgnoreReport],
     ignored: &'a [findings::Ignored],
@@ -107,8 +182,7 @@ struct Tail<'a> {
     archive: Option<&'a ArchiveRun>,
 }
 
-/// The report as [`Report`] serializes it, in the fields before and after its items.
-fn parts(report: &Report) -> (Head<'_>, Tail<'_>) {
+fn skeleton(report: &Report) -> Skeleton<'_> {
     // Every field named: a field added to the report cannot be left out here.
     let Report {
         version,
@@ -116,8 +190,8 @@ fn parts(report: &Report) -> (Head<'_>, Tail<'_>) {
         as_of,
         summary,
         items: _,
-        clusters,
-        sources,
+        clusters: _,
+        sources: _,
         configuration,
         ignores,
         ignored,
@@ -126,39 +200,19 @@ fn parts(report: &Report) -> (Head<'_>, Tail<'_>) {
         archive,
         findings: _,
     } = report;
-    let head = Head { version: *version, tool, as_of: *as_of, summary, items: [] };
-    let tail = Tail {
-        clusters,
-        sources,
+    Skeleton {
+        version: *version,
+        tool,
+        as_of: *as_of,
+        summary,
+        items: [],
+        clusters: [],
+        sources: [],
         configuration,
         ignores,
         ignored,
         problems,
         baseline: baseline.as_ref(),
         archive: archive.as_ref(),
-    };
-    (head, tail)
-}
-
-/// A writer that passes on all but the first byte written to it.
-struct SkipFirst<'a> {
-    out: &'a mut dyn Write,
-    skipped: bool,
-}
-
-impl Write for SkipFirst<'_> {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        match bytes.split_first() {
-            Some((_, rest)) if !self.skipped => {
-                self.skipped = true;
-                self.out.write_all(rest)?;
-            }
-            _ => self.out.write_all(bytes)?,
-        }
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.out.flush()
     }
 }
