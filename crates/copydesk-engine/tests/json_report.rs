@@ -29,6 +29,9 @@ fn assert_written_as_serde_writes_it(report: &Report) {
 
 #[test]
 fn the_report_is_written_as_the_pretty_printer_writes_it() {
+    // One thread in the pool, as on a machine of one core: a thread of the pool that
+    // waited on another for the pool's work would wait for ever.
+    rayon::ThreadPoolBuilder::new().num_threads(1).build_global().expect("the pool is built first");
     let dir = tempfile::tempdir().expect("a temporary folder");
     // Two items, and enough items for several blocks with copies among them.
     for documents in [2, 700] {
@@ -43,6 +46,8 @@ fn the_report_is_written_as_the_pretty_printer_writes_it() {
             assert!(!report.clusters.is_empty() && !report.sources.is_empty());
         }
         assert_written_as_serde_writes_it(&report);
+        // From the pool's one thread, which renders the blocks itself.
+        rayon::scope(|_| assert_written_as_serde_writes_it(&report));
 
         // With a baseline, which the report shows after its problems.
         report.apply_baseline(&Baseline::of(&[]), std::path::Path::new("baseline.json"));

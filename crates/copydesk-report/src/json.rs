@@ -57,27 +57,42 @@ fn write_elements<T: Serialize + Sync>(elements: &[T], out: &mut dyn Write) -> s
         return out.write_all(b"[]");
     }
     out.write_all(b"[")?;
-    std::thread::scope(|scope| {
-        // One block rendered ahead: the renderer keeps pace, and holds no more.
-        let (sender, blocks) = std::sync::mpsc::sync_channel::<serde_json::Result<Vec<Vec<u8>>>>(1);
-        scope.spawn(move || {
-            for chunk in elements.chunks(ELEMENTS_AT_ONCE) {
-                if sender.send(chunk.par_iter().map(render).collect()).is_err() {
-                    break;
+    let blocks = elements.chunks(ELEMENTS_AT_ONCE).map(|chunk| chunk.par_iter().map(render).collect());
+    if rayon::current_thread_index().is_some() {
+        // A thread of the pool renders the blocks itself: waiting on another thread for
+        // work that needs the pool could wait for ever.
+        write_blocks(blocks, out)?;
+    } else {
+        std::thread::scope(|scope| {
+            // One block rendered ahead: the renderer keeps pace, and holds no more.
+            let (sender, rendered) = std::sync::mpsc::sync_channel(1);
+            scope.spawn(move || {
+                for block in blocks {
+                    if sender.send(block).is_err() {
+                        break;
+                    }
                 }
-            }
-        });
-        for (block, rendered) in blocks.into_iter().enumerate() {
-            for (i, element) in rendered?.iter().enumerate() {
-                if block > 0 || i > 0 {
-                    out.write_all(b",")?;
-                }
-                out.write_all(element)?;
-            }
-        }
-        Ok::<_, std::io::Error>(())
-    })?;
+            });
+            write_blocks(rendered.into_iter(), out)
+        })?;
+    }
     out.write_all(b"\n  ]")
+}
+
+/// Writes blocks of rendered elements, a comma between every two.
+fn write_blocks(
+    blocks: impl Iterator<Item = serde_json::Result<Vec<Vec<u8>>>>,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    for (block, rendered) in blocks.enumerate() {
+        for (i, element) in rendered?.iter().enumerate() {
+            if block > 0 || i > 0 {
+                out.write_all(b",")?;
+            }
+            out.write_all(element)?;
+        }
+    }
+    Ok(())
 }
 
 /// One element, pretty-printed two levels deep, opening with its line break.
