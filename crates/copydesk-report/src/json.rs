@@ -14,7 +14,7 @@ use crate::score::SourceScore;
 const ELEMENTS_AT_ONCE: usize = 256;
 
 /// How deep the elements of the report's arrays stand: in an array of the top object.
-const ELEMENT_INDENT: &[u8] = b"\n    ";
+const ELEMENT_DEPTH: usize = 2;
 
 /// Writes the report as pretty-printed JSON, streaming: the bytes `serde_json`'s pretty
 /// printer writes for the whole report, with its large arrays — the items, most of a
@@ -95,12 +95,13 @@ fn write_blocks(
     Ok(())
 }
 
-/// One element, pretty-printed two levels deep, opening with its line break.
+/// One element, pretty-printed at its depth, opening with its line break.
 fn render<T: Serialize>(element: &T) -> serde_json::Result<Vec<u8>> {
     let mut rendered = Vec::with_capacity(4096);
-    rendered.extend_from_slice(ELEMENT_INDENT);
-    let mut serializer = serde_json::Serializer::with_formatter(&mut rendered, Deep { depth: 2, has_value: false });
-    element.serialize(&mut serializer)?;
+    let deep = Deep { depth: ELEMENT_DEPTH, has_value: false };
+    // Its line break and indent, as the array's first value.
+    deep.next(&mut rendered, true).map_err(serde_json::Error::io)?;
+    element.serialize(&mut serde_json::Serializer::with_formatter(&mut rendered, deep))?;
     Ok(rendered)
 }
 
@@ -131,7 +132,7 @@ impl Deep {
         writer.write_all(bracket)
     }
 
-    fn next<W: ?Sized + Write>(&mut self, writer: &mut W, first: bool) -> std::io::Result<()> {
+    fn next<W: ?Sized + Write>(&self, writer: &mut W, first: bool) -> std::io::Result<()> {
         writer.write_all(if first { b"\n" } else { b",\n" })?;
         self.indent(writer)
     }
