@@ -112,6 +112,8 @@ pub fn fingerprint(paragraphs: &[String], options: &FingerprintOptions, signer: 
 struct Scratch {
     shingles: Vec<u64>,
     word_hashes: Vec<u64>,
+    /// The table [`dedup`] marks the shingles seen in.
+    seen: Vec<u64>,
 }
 
 thread_local! {
@@ -124,7 +126,7 @@ fn fingerprint_with(
     options: &FingerprintOptions,
     signer: &dyn Signer,
 ) -> Fingerprint {
-    let Scratch { shingles, word_hashes } = scratch;
+    let Scratch { shingles, word_hashes, seen } = scratch;
     shingles.clear();
     let mut sha = Sha256::new();
     let mut hashes = Vec::new();
@@ -141,8 +143,7 @@ fn fingerprint_with(
             hashes.push(ParagraphHash { hash: combine(word_hashes), words: word_hashes.len() as u32 });
         }
     }
-    shingles.sort_unstable();
-    shingles.dedup();
+    dedup(shingles, seen);
     let simhash = simhash::simhash(shingles, &MixBuildHasher::new(SEED));
     Fingerprint {
         sha256: sha.finalize().into(),
@@ -152,6 +153,36 @@ fn fingerprint_with(
         words: words_total,
         paragraphs: hashes,
     }
+}
+
+/// Drops the repeats of a shingle, keeping the first of each in place: what the rest of
+/// the stage reads (the count, the MinHash signature, the SimHash) does not depend on the
+/// order. The shingles are mixed hashes, so their low bits place them in an open-addressing
+/// table of at least twice their number (`seen`, kept between items); a sort would take
+/// `log n` comparisons per shingle instead of about one look.
+fn dedup(shingles: &mut Vec<u64>, seen: &mut Vec<u64>) {
+    let size = (2 * shingles.len()).next_power_of_two().max(16);
+    seen.clear();
+    seen.resize(size, 0);
+    let mask = size - 1;
+    // 0 marks an empty slot; the shingle 0 is kept apart.
+    let mut zero = false;
+    shingles.retain(|&shingle| {
+        if shingle == 0 {
+            return !std::mem::replace(&mut zero, true);
+        }
+        let mut slot = shingle as usize & mask;
+        loop {
+            match seen[slot] {
+                0 => {
+                    seen[slot] = shingle;
+                    return true;
+                }
+                held if held == shingle => return false,
+                _ => slot = (slot + 1) & mask,
+            }
+        }
+    });
 }
 
 /// The words of a normalized paragraph: runs of letters and digits.
@@ -216,6 +247,27 @@ pub fn simhash_distance(a: u64, b: u64) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dedup_keeps_each_shingle_once_as_sorting_does() {
+        let mut seen = Vec::new();
+        for (n, spread) in [(0, 1), (1, 1), (7, 3), (300, 50), (5_000, 4_000), (5_000, 1 << 40)] {
+            // Repeats, zeros, and values that share their low bits.
+            let shingles: Vec<u64> = (0..n)
+                .map(|i| (mix64(i % spread) % spread).wrapping_mul(if i % 3 == 0 { 1 << 32 } else { 1 }))
+                .collect();
+            let mut deduped = shingles.clone();
+            dedup(&mut deduped, &mut seen);
+            let mut sorted = shingles.clone();
+            sorted.sort_unstable();
+            sorted.dedup();
+            assert_eq!(deduped.len(), sorted.len(), "{n} shingles");
+            // The first of each, in place.
+            let mut taken = std::collections::HashSet::new();
+            let firsts: Vec<u64> = shingles.iter().copied().filter(|s| taken.insert(*s)).collect();
+            assert_eq!(deduped, firsts, "{n} shingles");
+        }
+    }
 
     fn print(text: &str) -> Fingerprint {
         let options = FingerprintOptions::default();
