@@ -754,7 +754,7 @@ fn check(args: CheckArgs, color: ColorWhen) -> Result<u8> {
         eprintln!("copydesk: {n} {} could not be read (--fail-on unreadable)", if n == 1 { "input" } else { "inputs" });
     }
     // The process ends next: the report's memory goes back with it, without being freed
-    // piece by piece on one thread (a second for a million items).
+    // piece by piece on one thread (about 0.25 s of a 200,000-item check).
     std::mem::forget(report);
     Ok(if args.exit_zero { EXIT_OK } else { status })
 }

@@ -366,8 +366,8 @@ mod stamp {
 /// of ASCII text, say, found without decoding characters.
 ///
 /// The bytes are read a block of 64 at a time into a mask (a bit a byte, set where `part`
-/// takes it), which the compiler builds in vector lanes; a run's start and end are the
-/// next set and unset bits of the masks. That is twice as fast as reading a byte at a
+/// takes it; see `run_mask`); a run's start and end are the next set and unset bits of
+/// the masks. That is twice as fast as reading a byte at a
 /// time, where the end of every word is a branch the processor cannot foresee.
 pub fn byte_runs<'a>(
     bytes: &'a [u8],

@@ -49,8 +49,7 @@ pub fn candidates(signatures: &[Option<&[u32]>], banding: Banding, max_bucket: u
         .into_par_iter()
         .flat_map_iter(|band| {
             // Each item under its bucket's key; sorted, a bucket is a run of its members in
-            // origin order. (Sized at once: grown by doubling, the keys of 200,000 items
-            // were copied over again in every band.)
+            // origin order. Sized at once, so that no band copies its keys as it grows.
             let mut keyed: Vec<(u64, u32)> = Vec::with_capacity(signatures.len());
             keyed.extend(
                 signatures
