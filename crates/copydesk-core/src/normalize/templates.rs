@@ -3,14 +3,22 @@
 //! is far more common than the item's typical line, so that copies, whose paragraphs all
 //! recur, keep their text.
 
+use rayon::slice::ParallelSliceMut;
+
 use super::NormalizeOptions;
 use crate::util::{hash_bytes, KeyMap};
 
 /// Counts, over the first pass, in how many items each line occurs.
+///
+/// Every item's distinct line keys are kept as they come, and counted at the end by
+/// sorting them on all cores: adding them up item by item in one hash table is one
+/// thread's work, and at a few million lines nearly every line misses the cache.
 #[derive(Debug, Default, Clone)]
 pub struct TemplateCounter {
-    lines: KeyMap<u64, u32>,
-    source_lines: KeyMap<(u64, u64), u32>,
+    /// Each item's distinct line keys.
+    lines: Vec<u64>,
+    /// The same, with the key of the item's source, for the items that have one.
+    source_lines: Vec<(u64, u64)>,
 }
 
 impl TemplateCounter {
@@ -19,40 +27,38 @@ impl TemplateCounter {
         let mut keys: Vec<u64> = keys.into_iter().collect();
         keys.sort_unstable();
         keys.dedup();
-        let source = source.map(source_key);
-        for key in keys {
-            *self.lines.entry(key).or_default() += 1;
-            if let Some(source) = source {
-                *self.source_lines.entry((source, key)).or_default() += 1;
-            }
+        if let Some(source) = source.map(source_key) {
+            self.source_lines.extend(keys.iter().map(|&key| (source, key)));
         }
+        self.lines.append(&mut keys);
     }
 
     /// Adds another counter's counts (for counting on several threads).
-    pub fn merge(mut self, other: TemplateCounter) -> TemplateCounter {
-        for (key, n) in other.lines {
-            *self.lines.entry(key).or_default() += n;
-        }
-        for (key, n) in other.source_lines {
-            *self.source_lines.entry(key).or_default() += n;
-        }
+    pub fn merge(mut self, mut other: TemplateCounter) -> TemplateCounter {
+        self.lines.append(&mut other.lines);
+        self.source_lines.append(&mut other.source_lines);
         self
     }
 
     /// The counts, to be added up elsewhere (by another process): each line's items, and
     /// each source's line's items (the source by its key).
-    pub fn into_counts(self) -> (KeyMap<u64, u32>, KeyMap<(u64, u64), u32>) {
-        (self.lines, self.source_lines)
+    pub fn into_counts(mut self) -> (KeyMap<u64, u32>, KeyMap<(u64, u64), u32>) {
+        (counted(&mut self.lines, 1), counted(&mut self.source_lines, 1))
     }
 
     /// Keeps what can matter: lines seen in more than one item.
     pub fn finish(mut self) -> Templates {
-        self.lines.retain(|_, n| *n > 1);
-        self.source_lines.retain(|_, n| *n > 1);
-        self.lines.shrink_to_fit();
-        self.source_lines.shrink_to_fit();
-        Templates { lines: self.lines, source_lines: self.source_lines }
+        Templates { lines: counted(&mut self.lines, 2), source_lines: counted(&mut self.source_lines, 2) }
     }
+}
+
+/// How many times each key occurs, for the keys that occur at least `at_least` times.
+fn counted<K: Ord + Copy + Send + std::hash::Hash>(keys: &mut [K], at_least: u32) -> KeyMap<K, u32> {
+    keys.par_sort_unstable();
+    let runs = keys.chunk_by(|a, b| a == b).map(|run| (run[0], u32::try_from(run.len()).unwrap_or(u32::MAX)));
+    let mut counts: KeyMap<K, u32> = runs.filter(|&(_, n)| n >= at_least).collect();
+    counts.shrink_to_fit();
+    counts
 }
 
 /// How often lines recur across the collection.
@@ -74,8 +80,11 @@ impl Templates {
         lines: impl IntoIterator<Item = (u64, u32)>,
         source_lines: impl IntoIterator<Item = ((u64, u64), u32)>,
     ) -> Templates {
-        TemplateCounter { lines: lines.into_iter().collect(), source_lines: source_lines.into_iter().collect() }
-            .finish()
+        let mut lines: KeyMap<u64, u32> = lines.into_iter().filter(|&(_, n)| n > 1).collect();
+        let mut source_lines: KeyMap<(u64, u64), u32> = source_lines.into_iter().filter(|&(_, n)| n > 1).collect();
+        lines.shrink_to_fit();
+        source_lines.shrink_to_fit();
+        Templates { lines, source_lines }
     }
 
     /// In how many items a line occurs (1 for lines seen once).
@@ -117,6 +126,45 @@ impl Templates {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Items of a few sources, with lines repeated within and across items, and lines of
+    /// their own.
+    fn items() -> Vec<(Option<&'static str>, Vec<u64>)> {
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move |below: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % below
+        };
+        let sources = [None, Some("Site"), Some("site "), Some("Other")];
+        let mut line = move || if next(3) == 0 { 100 + next(1 << 40) } else { next(60) };
+        (0..400).map(|_| (sources[line() as usize % 4], (0..line() % 12).map(|_| line()).collect())).collect()
+    }
+
+    #[test]
+    fn lines_are_counted_once_an_item_as_by_adding_up_item_by_item() {
+        let (mut lines, mut source_lines) = (KeyMap::<u64, u32>::default(), KeyMap::<(u64, u64), u32>::default());
+        let (mut one, mut halves) =
+            (TemplateCounter::default(), [TemplateCounter::default(), TemplateCounter::default()]);
+        for (i, (source, keys)) in items().into_iter().enumerate() {
+            let distinct: std::collections::BTreeSet<u64> = keys.iter().copied().collect();
+            for &key in &distinct {
+                *lines.entry(key).or_default() += 1;
+                if let Some(source) = source {
+                    *source_lines.entry((source_key(source), key)).or_default() += 1;
+                }
+            }
+            one.add(source, keys.iter().copied());
+            halves[i % 2].add(source, keys);
+        }
+        let [first, second] = halves;
+        assert_eq!(first.merge(second).into_counts(), (lines.clone(), source_lines.clone()));
+        let templates = one.finish();
+        lines.retain(|_, n| *n > 1);
+        source_lines.retain(|_, n| *n > 1);
+        assert_eq!((templates.lines, templates.source_lines), (lines, source_lines));
+    }
 
     #[test]
     fn a_footer_shared_by_a_sources_items_is_a_template_but_shared_copy_text_is_not() {
