@@ -89,7 +89,10 @@ pub fn discover(args: &[String], options: &IngestOptions) -> std::io::Result<Inp
 pub(crate) fn read_once(found: Vec<Candidate>, options: &IngestOptions) -> Vec<InputFile> {
     let mut listed = HashSet::new();
     let mut manifests = HashSet::new();
-    for candidate in &found {
+    // A manifest is read through to its end: with no other candidate, what it names
+    // leaves nothing out, and a single large file is not read a third time.
+    let others = if found.len() > 1 { &found[..] } else { &[] };
+    for candidate in others {
         let names = manifest_listing(&candidate.file, options);
         if !names.is_empty() {
             manifests.extend(candidate.real.clone());
