@@ -295,9 +295,9 @@ fn normalised(mut vector: Vec<(u32, f32)>) -> Vec<(u32, f32)> {
 /// Candidate pairs `(a, b)`, `a < b`, from postings of names, numbers and top words.
 /// `same_group` tells the pairs already related as copies, which are not proposed again.
 ///
-/// The postings are one sorted list of `(hash, item)` per kind of key, 8 bytes a posting,
-/// and an item's keys are read again from its profile when its pairs are counted, so that
-/// no list of keys per item, and no list per key, is held for the whole collection.
+/// Each item's keys are worked out once (choosing its top words is most of the work) and
+/// held while the candidates are found, 8 bytes a key; the postings are one sorted list
+/// of `(hash, item)` per kind of key, 8 bytes a posting, and no list per key is held.
 pub fn candidates(
     profiles: &[&Profile],
     weights: &Weights,
@@ -305,18 +305,22 @@ pub fn candidates(
     same_group: impl Fn(usize, usize) -> bool + Sync,
 ) -> (Vec<(u32, u32)>, StoryStats) {
     let mut stats = StoryStats::default();
-    let keys_of = |item: usize| index_keys(profiles[item], &weights.vectors[item], options.index_terms);
+    let keys: Vec<Vec<u64>> = profiles
+        .par_iter()
+        .zip(&weights.vectors)
+        .map(|(profile, vector)| index_keys(profile, vector, options.index_terms))
+        .collect();
     // In the order of their discriminants, so that `postings[kind as usize]` is a kind's.
     let kinds = [KeyKind::Term, KeyKind::Name, KeyKind::Number];
     let postings: Vec<Vec<(u32, u32)>> = kinds
         .iter()
         .map(|&kind| {
-            let mut postings: Vec<(u32, u32)> = (0..profiles.len())
-                .into_par_iter()
-                .flat_map_iter(|item| {
-                    keys_of(item)
-                        .into_iter()
-                        .map(KeyKind::of)
+            let mut postings: Vec<(u32, u32)> = keys
+                .par_iter()
+                .enumerate()
+                .flat_map_iter(|(item, keys)| {
+                    keys.iter()
+                        .map(|&key| KeyKind::of(key))
                         .filter(move |&(of, _)| of == kind)
                         .map(move |(_, hash)| (hash, item as u32))
                 })
@@ -339,11 +343,12 @@ pub fn candidates(
             start += run.len();
         }
     }
-    let pairs: Vec<(u32, u32)> = (0..profiles.len())
-        .into_par_iter()
-        .flat_map_iter(|item| {
+    let pairs: Vec<(u32, u32)> = keys
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(item, keys)| {
             let mut others: Vec<u32> = Vec::new();
-            for key in keys_of(item) {
+            for &key in keys {
                 if let Some(&(start, end)) = runs.get(&key) {
                     let members = &postings[KeyKind::of(key).0 as usize][start..end];
                     others.extend(members.iter().map(|&(_, m)| m).filter(|&m| m as usize > item));
