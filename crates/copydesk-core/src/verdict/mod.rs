@@ -357,12 +357,12 @@ pub fn judge(judging: Judging<'_>) -> Verdicts {
     }
 
     let score = settings.score;
-    let mut items: Vec<ItemVerdict> = analyzed
-        .iter()
-        .enumerate()
-        .map(|(index, a)| {
+    let mut items: Vec<ItemVerdict> = (analyzed, relations, held_apart, copied_by, cluster_of, story_of)
+        .into_par_iter()
+        .zip((is_origin, is_story_origin))
+        .map(|((a, relations, held_apart, copied_by, cluster, story_cluster), (origin, story_origin))| {
             let item = &a.item;
-            let mut flags: Vec<Flag> = relations[index].iter().map(|r| r.kind.flag()).collect();
+            let mut flags: Vec<Flag> = relations.iter().map(|r| r.kind.flag()).collect();
             flags.sort_by_key(|flag| flag.as_str());
             flags.dedup();
             if item.lossy_utf8 {
@@ -393,13 +393,13 @@ pub fn judge(judging: Judging<'_>) -> Verdicts {
                     .as_ref()
                     .map(|_| score::source_identity(item.source.as_deref(), item.url.as_deref(), settings.sources)),
                 flags,
-                relations: std::mem::take(&mut relations[index]),
-                held_apart: std::mem::take(&mut held_apart[index]),
-                copied_by: std::mem::take(&mut copied_by[index]),
-                cluster: cluster_of[index].clone(),
-                origin: is_origin[index],
-                story_cluster: story_of[index].clone(),
-                story_origin: is_story_origin[index],
+                relations,
+                held_apart,
+                copied_by,
+                cluster,
+                origin,
+                story_cluster,
+                story_origin,
                 content_date: a.date.content.clone(),
                 stale: a.date.stale,
                 age_days: a.date.age_days,
