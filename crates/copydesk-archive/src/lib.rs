@@ -250,16 +250,25 @@ impl Archive {
         }
         let conn = Connection::open_with_flags(path, flags).map_err(sql)?;
         conn.busy_timeout(Duration::from_secs(settings.archive.busy_timeout_seconds)).map_err(sql)?;
-        // Read the marker before anything else touches the file.
-        let application_id: i32 =
-            conn.query_row("PRAGMA application_id", [], |row| row.get(0)).map_err(|e| foreign_or_sqlite(path, e))?;
+        // Read the marker before anything else touches the file, and the tables with it, in
+        // one read transaction: another process may be creating the archive, whose marker
+        // and tables come in one transaction, between two reads.
+        let (application_id, tables) = {
+            let read = conn.unchecked_transaction().map_err(sql)?;
+            let application_id: i32 = read
+                .query_row("PRAGMA application_id", [], |row| row.get(0))
+                .map_err(|e| foreign_or_sqlite(path, e))?;
+            let tables = has_tables(&read).map_err(sql)?;
+            read.commit().map_err(sql)?;
+            (application_id, tables)
+        };
         if application_id != APPLICATION_ID && application_id != 0 {
             return Err(ArchiveError::Foreign {
                 path: path.to_path_buf(),
                 reason: format!("an SQLite database of another application, application_id {application_id:#010x}"),
             });
         }
-        if application_id == 0 && has_tables(&conn).map_err(sql)? {
+        if application_id == 0 && tables {
             return Err(ArchiveError::Foreign {
                 path: path.to_path_buf(),
                 reason: "an SQLite database without the copydesk archive marker".into(),
