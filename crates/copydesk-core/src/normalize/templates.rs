@@ -56,9 +56,14 @@ impl TemplateCounter {
 fn counted<K: Ord + Copy + Send + std::hash::Hash>(keys: &mut [K], at_least: u32) -> KeyMap<K, u32> {
     keys.par_sort_unstable();
     let runs = keys.chunk_by(|a, b| a == b).map(|run| (run[0], u32::try_from(run.len()).unwrap_or(u32::MAX)));
-    let mut counts: KeyMap<K, u32> = runs.filter(|&(_, n)| n >= at_least).collect();
-    counts.shrink_to_fit();
-    counts
+    kept(runs, at_least)
+}
+
+/// The counts of at least `at_least`, in a table of no spare room.
+fn kept<K: Eq + std::hash::Hash>(counts: impl IntoIterator<Item = (K, u32)>, at_least: u32) -> KeyMap<K, u32> {
+    let mut kept: KeyMap<K, u32> = counts.into_iter().filter(|&(_, n)| n >= at_least).collect();
+    kept.shrink_to_fit();
+    kept
 }
 
 /// How often lines recur across the collection.
@@ -80,11 +85,7 @@ impl Templates {
         lines: impl IntoIterator<Item = (u64, u32)>,
         source_lines: impl IntoIterator<Item = ((u64, u64), u32)>,
     ) -> Templates {
-        let mut lines: KeyMap<u64, u32> = lines.into_iter().filter(|&(_, n)| n > 1).collect();
-        let mut source_lines: KeyMap<(u64, u64), u32> = source_lines.into_iter().filter(|&(_, n)| n > 1).collect();
-        lines.shrink_to_fit();
-        source_lines.shrink_to_fit();
-        Templates { lines, source_lines }
+        Templates { lines: kept(lines, 2), source_lines: kept(source_lines, 2) }
     }
 
     /// In how many items a line occurs (1 for lines seen once).
