@@ -57,7 +57,7 @@ use copydesk_core::analysis::{self, Analyzed};
 use copydesk_core::date;
 use copydesk_core::fingerprint::Fingerprint;
 use copydesk_core::model::{Location, Problem, Severity};
-use copydesk_core::normalize::Templates;
+use copydesk_core::normalize::{TemplateCounter, Templates};
 use copydesk_core::relate::Related;
 use copydesk_core::wire;
 use copydesk_engine::{
@@ -305,20 +305,14 @@ fn run_worker(worker: &mut Worker, shared: &Shared) -> Result<(Work, Option<Coll
     let share = || Reader::share(&shared.inputs, &shared.ingest, parts.clone(), index, peers);
 
     // 1. The first pass over this worker's units.
-    let mut lines: HashMap<u64, u32> = HashMap::new();
-    let mut source_lines: HashMap<(u64, u64), u32> = HashMap::new();
+    let mut counter = TemplateCounter::default();
     let mut rolled: Vec<UnitRecord> = Vec::new();
     for (position, unit) in share() {
         let counted = count_unit(unit, &shared.inputs, &shared.ingest);
-        let (unit_lines, unit_source_lines) = counted.counter.into_counts();
-        for (key, n) in unit_lines {
-            *lines.entry(key).or_default() += n;
-        }
-        for (key, n) in unit_source_lines {
-            *source_lines.entry(key).or_default() += n;
-        }
+        counter = counter.merge(counted.counter);
         rolled.push(UnitRecord::of(position, counted.ids, counted.problems, counted.dates));
     }
+    let (lines, source_lines) = counter.into_counts();
     let lines = totals(worker, lines);
     let source_lines = totals(worker, source_lines);
     let templates = Templates::from_counts(lines, source_lines);
@@ -524,7 +518,7 @@ fn parts(worker: &mut Worker, shared: &Shared) -> Result<HashMap<usize, Part>, S
 /// Adds up counts by key over every worker and gives each worker back the totals of the
 /// keys it brought (those above 1: a line seen once is no template): a differential
 /// `count_total`, joined with the keys each worker asked for.
-fn totals<K>(worker: &mut Worker, local: HashMap<K, u32>) -> Vec<(K, u32)>
+fn totals<K>(worker: &mut Worker, local: impl IntoIterator<Item = (K, u32)>) -> Vec<(K, u32)>
 where
     K: differential_dataflow::ExchangeData + differential_dataflow::Hashable + std::hash::Hash,
 {
