@@ -6,6 +6,7 @@
 //! of items lets it be trusted. A criterion on which no item of the run falls short tells
 //! the sources apart by nothing: it is reported as not measured and weighs nothing.
 
+mod lists;
 pub mod signals;
 
 use std::collections::BTreeMap;

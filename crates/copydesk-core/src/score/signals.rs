@@ -7,6 +7,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde::Serialize;
 
+use super::lists::{Folded, Lists};
+
 /// One piece of evidence: what was found, where, and the words around it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Artefact {
@@ -140,72 +142,6 @@ const ABBREVIATIONS: &[&str] = &[
 // curly quote, a dash), and Unicode `\w` and case folding swell the automaton past its
 // cache; together they took a third of a check's time on real English news.
 
-/// An English word list, matched without regard to case in ASCII, as `(?i-u)` would match
-/// it: searched, with case, in the text lowered to ASCII lower case. That finds the same
-/// matches at the same byte offsets (lowering ASCII letters keeps every offset, and no
-/// class or word boundary of a list tells case apart), and lets the regex engine look for
-/// the words' literal forms first, where the case-insensitive pattern has too many of them
-/// and is read a byte at a time: the attribution cues are found three times as fast.
-struct Folded {
-    /// The pattern, in lower case and without flags.
-    #[cfg(test)]
-    words: &'static str,
-    regex: regex_automata::meta::Regex,
-}
-
-impl Folded {
-    /// `words`: the pattern, in lower case and without flags.
-    fn new(words: &'static str) -> Folded {
-        Folded::build(words, None)
-    }
-
-    /// [`Folded::new`], searched for its literal openings first, all of them. The regex
-    /// engine takes at most 250 bytes of a pattern's literals to look for, and reads a
-    /// longer list (the filler phrases: 494 bytes) a byte at a time: given every opening,
-    /// it finds the filler phrases twice as fast, the same matches.
-    fn with_openings(words: &'static str) -> Folded {
-        // A list whose openings cannot all be listed is searched as `Folded::new` does.
-        let prefilter = Folded::openings(words).and_then(|openings| {
-            regex_automata::util::prefilter::Prefilter::new(regex_automata::MatchKind::LeftmostFirst, &openings)
-        });
-        Folded::build(words, prefilter)
-    }
-
-    /// The literal openings of a list's matches, if they can all be listed: every match
-    /// begins with one of them.
-    fn openings(words: &str) -> Option<Vec<regex_syntax::hir::literal::Literal>> {
-        let hir = regex_syntax::ParserBuilder::new().build().parse(&Folded::pattern(words)).ok()?;
-        let mut extractor = regex_syntax::hir::literal::Extractor::new();
-        extractor.kind(regex_syntax::hir::literal::ExtractKind::Prefix).limit_total(OPENINGS_LIMIT);
-        extractor.extract(&hir).literals().map(<[_]>::to_vec)
-    }
-
-    fn build(words: &'static str, prefilter: Option<regex_automata::util::prefilter::Prefilter>) -> Folded {
-        assert!(!words.bytes().any(|b| b.is_ascii_uppercase()), "a word list is written in lower case: {words}");
-        let mut config = regex_automata::meta::Regex::config();
-        // Setting no prefilter would also turn off the one the engine picks itself.
-        if prefilter.is_some() {
-            config = config.prefilter(prefilter);
-        }
-        let regex = regex_automata::meta::Regex::builder()
-            .configure(config)
-            .build(&Folded::pattern(words))
-            .expect("word list pattern");
-        Folded {
-            #[cfg(test)]
-            words,
-            regex,
-        }
-    }
-
-    fn pattern(words: &str) -> String {
-        format!("(?-u){words}")
-    }
-}
-
-/// The most bytes of literal openings taken from a word list.
-const OPENINGS_LIMIT: usize = 10_000;
-
 /// A pattern searched for in a text.
 trait Search {
     /// The byte ranges of the matches in `text`, in order.
@@ -220,7 +156,7 @@ impl Search for Regex {
 
 impl Search for Folded {
     fn ranges<'t>(&'t self, text: &'t str) -> Box<dyn Iterator<Item = std::ops::Range<usize>> + 't> {
-        Box::new(self.regex.find_iter(text).map(|m| m.range()))
+        Box::new(Folded::ranges(self, text))
     }
 }
 
@@ -270,6 +206,10 @@ static ATTRIBUTION_CUE: LazyLock<Folded> = LazyLock::new(|| {
     )
 });
 
+/// The word lists of the body, searched in one walk over its words.
+static BODY_LISTS: LazyLock<Lists> =
+    LazyLock::new(|| Lists::new(vec![&*ASSISTANT, &*FILLER, &*LOADED_BODY, &*ATTRIBUTION_CUE]));
+
 /// Upper-case words that are acronyms, not shouting.
 const ACRONYMS: &[&str] = &[
     "ATACMS", "NASDAQ", "UNICEF", "UNESCO", "NAFTA", "ASEAN", "OPEC", "NATO", "COVID", "HIMARS", "FTSE", "IRBM",
@@ -300,14 +240,19 @@ fn read_text(text: &str, whole: bool) -> TextSignals {
             Matches::by_line(pattern, lines)
         }
     };
-    let folded = |pattern: &dyn Search| found(pattern, &lowered, &lowered_lines);
+    let listed = if whole { BODY_LISTS.search(&lowered) } else { Vec::new() };
+    let folded = |index: usize, pattern: &dyn Search| match listed.get(index) {
+        Some(ranges) => Matches::placed(ranges.iter().cloned(), &lowered, &lowered_lines)
+            .unwrap_or_else(|| Matches::by_line(pattern, &lowered_lines)),
+        None => Matches::by_line(pattern, &lowered_lines),
+    };
     let mut scans = Scans {
         ellipsis: found(&*SPACED_ELLIPSIS, text, &lines),
-        assistant: folded(&*ASSISTANT),
+        assistant: folded(0, &*ASSISTANT),
         placeholder: found(&*PLACEHOLDER, text, &lines),
-        filler: folded(&*FILLER),
-        loaded: folded(&*LOADED_BODY),
-        attribution: folded(&*ATTRIBUTION_CUE),
+        filler: folded(1, &*FILLER),
+        loaded: folded(2, &*LOADED_BODY),
+        attribution: folded(3, &*ATTRIBUTION_CUE),
     };
     let mut signals = TextSignals::default();
     let mut words = 0usize;
@@ -380,18 +325,19 @@ impl Matches {
     /// text, unless a match runs across a line break (or into one), when each line is
     /// searched on its own.
     fn of(pattern: &dyn Search, text: &str, lines: &[&str]) -> Matches {
-        Matches::whole(pattern, text, lines).unwrap_or_else(|| Matches::by_line(pattern, lines))
+        Matches::placed(pattern.ranges(text), text, lines).unwrap_or_else(|| Matches::by_line(pattern, lines))
     }
 
-    /// The matches one search of the whole text finds, if none runs across a line break.
-    /// These are the matches a search of each line finds: the text around a line break
-    /// reads to the patterns as a line's ends do (a newline is no word character), so
-    /// every match and every choice between matches is the same.
-    fn whole(pattern: &dyn Search, text: &str, lines: &[&str]) -> Option<Matches> {
+    /// The matches one search of the whole text finds (`ranges`, in order), placed in
+    /// their lines, if none runs across a line break. These are the matches a search of
+    /// each line finds: the text around a line break reads to the patterns as a line's
+    /// ends do (a newline is no word character), so every match and every choice between
+    /// matches is the same.
+    fn placed(ranges: impl Iterator<Item = std::ops::Range<usize>>, text: &str, lines: &[&str]) -> Option<Matches> {
         let start_of = |line: &str| line.as_ptr() as usize - text.as_ptr() as usize;
         let mut found = Vec::new();
         let mut index = 0;
-        for m in pattern.ranges(text) {
+        for m in ranges {
             while index < lines.len() && start_of(lines[index]) + lines[index].len() <= m.start {
                 index += 1;
             }
@@ -766,8 +712,44 @@ mod tests {
         }
         let first = read_text(texts[0], true);
         assert!(!first.filler.is_empty() && first.ai_residue.len() == 2 && first.voice.attributions == 4, "{first:?}");
-        let found = Matches::whole(&*SPACED_ELLIPSIS, texts[1], &texts[1].lines().collect::<Vec<_>>());
+        let found = Matches::placed(SPACED_ELLIPSIS.ranges(texts[1]), texts[1], &texts[1].lines().collect::<Vec<_>>());
         assert!(found.is_none(), "a match across a line break sends the search line by line");
+    }
+
+    #[test]
+    fn the_body_lists_walked_together_find_what_each_list_finds_alone() {
+        // The project's seed articles and fixtures (articles, pages, feeds), as they are.
+        fn read_all(folder: &std::path::Path, texts: &mut Vec<String>) {
+            for entry in std::fs::read_dir(folder).expect("a folder of the project") {
+                let path = entry.expect("an entry").path();
+                if path.is_dir() {
+                    read_all(&path, texts);
+                } else if let Ok(text) = std::fs::read_to_string(&path) {
+                    texts.push(text);
+                }
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut texts = Vec::new();
+        read_all(&root.join("seeds"), &mut texts);
+        read_all(&root.join("fixtures"), &mut texts);
+        texts.push(
+            "It is worth noting that the spokesman said: “As an AI language model, I cannot browse.” \
+             In a statement, Here's the rewritten version; outrageously, the hoax-peddlers slammed it."
+                .to_string(),
+        );
+        let lists: [&Folded; 4] = [&ASSISTANT, &FILLER, &LOADED_BODY, &ATTRIBUTION_CUE];
+        assert!(lists.iter().all(|list| list.walked()), "every list of the body is found in the walk");
+        let mut matches = 0;
+        for text in &texts {
+            let lowered = text.to_ascii_lowercase();
+            let walked = BODY_LISTS.search(&lowered);
+            for (list, found) in lists.iter().zip(&walked) {
+                assert_eq!(found, &list.ranges(&lowered).collect::<Vec<_>>(), "{}", list.words);
+                matches += found.len();
+            }
+        }
+        assert!(texts.len() > 200 && matches > 1000, "{} texts, {matches} matches", texts.len());
     }
 
     #[test]
