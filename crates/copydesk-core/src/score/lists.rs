@@ -1,7 +1,6 @@
 //! English word lists, matched without regard to case in ASCII, and searched together in
 //! one walk over the words of a text.
 
-use std::cell::RefCell;
 use std::ops::Range;
 
 use regex_automata::{meta, Anchored, Input};
@@ -191,11 +190,6 @@ fn four(a: u8, b: u8, c: u8, d: u8) -> usize {
     (class(a) << 15 | class(b) << 10 | class(c) << 5 | class(d)) & (FOURS - 1)
 }
 
-thread_local! {
-    /// Each thread's search caches of the lists' regexes, created when first needed.
-    static CACHES: RefCell<Vec<meta::Cache>> = const { RefCell::new(Vec::new()) };
-}
-
 impl Lists {
     /// At most eight lists.
     pub(super) fn new(lists: Vec<&'static Folded>) -> Lists {
@@ -229,18 +223,11 @@ impl Lists {
             .iter()
             .map(|list| if list.starts.is_none() { list.ranges(lowered).collect() } else { Vec::new() })
             .collect();
-        CACHES.with(|caches| {
-            let mut caches = caches.borrow_mut();
-            if caches.len() < self.lists.len() {
-                caches.clear();
-                caches.extend(self.lists.iter().map(|list| list.regex.create_cache()));
-            }
-            self.walk(lowered, &mut found, &mut caches);
-        });
+        self.walk(lowered, &mut found);
         found
     }
 
-    fn walk(&self, lowered: &str, found: &mut [Vec<Range<usize>>], caches: &mut [meta::Cache]) {
+    fn walk(&self, lowered: &str, found: &mut [Vec<Range<usize>>]) {
         let bytes = lowered.as_bytes();
         // Where each list's next match may start: past the end of its last.
         let mut resume = [0usize; MOST_LISTS];
@@ -251,20 +238,13 @@ impl Lists {
             let at = word.start;
             let bit = four(bytes[at], padded(at + 1), padded(at + 2), padded(at + 3));
             if self.fours[bit / 64] >> (bit % 64) & 1 == 1 {
-                self.search_at(lowered, at, &mut resume, found, caches);
+                self.search_at(lowered, at, &mut resume, found);
             }
         }
     }
 
     /// Searches, anchored at `at`, the lists whose openings begin there.
-    fn search_at(
-        &self,
-        lowered: &str,
-        at: usize,
-        resume: &mut [usize; MOST_LISTS],
-        found: &mut [Vec<Range<usize>>],
-        caches: &mut [meta::Cache],
-    ) {
+    fn search_at(&self, lowered: &str, at: usize, resume: &mut [usize; MOST_LISTS], found: &mut [Vec<Range<usize>>]) {
         let rest = &lowered.as_bytes()[at..];
         let byte = |i: usize| rest.get(i).copied().unwrap_or(b' ');
         let slot = self.starts[entry(byte(0), byte(1), byte(2))];
@@ -280,7 +260,7 @@ impl Lists {
                 continue;
             }
             let input = Input::new(lowered).range(at..).anchored(Anchored::Yes);
-            if let Some(m) = self.lists[index].regex.search_with(&mut caches[index], &input) {
+            if let Some(m) = self.lists[index].regex.search(&input) {
                 found[index].push(m.range());
                 resume[index] = m.end();
             }
