@@ -206,9 +206,13 @@ static ATTRIBUTION_CUE: LazyLock<Folded> = LazyLock::new(|| {
     )
 });
 
+/// The word lists of the body: assistant phrases, filler, loaded words, attribution cues.
+fn body_lists() -> [&'static Folded; 4] {
+    [&ASSISTANT, &FILLER, &LOADED_BODY, &ATTRIBUTION_CUE]
+}
+
 /// The word lists of the body, searched in one walk over its words.
-static BODY_LISTS: LazyLock<Lists> =
-    LazyLock::new(|| Lists::new(vec![&*ASSISTANT, &*FILLER, &*LOADED_BODY, &*ATTRIBUTION_CUE]));
+static BODY_LISTS: LazyLock<Lists> = LazyLock::new(|| Lists::new(body_lists().to_vec()));
 
 /// Upper-case words that are acronyms, not shouting.
 const ACRONYMS: &[&str] = &[
@@ -241,18 +245,22 @@ fn read_text(text: &str, whole: bool) -> TextSignals {
         }
     };
     let listed = if whole { BODY_LISTS.search(&lowered) } else { Vec::new() };
-    let folded = |index: usize, pattern: &dyn Search| match listed.get(index) {
-        Some(ranges) => Matches::placed(ranges.iter().cloned(), &lowered, &lowered_lines)
-            .unwrap_or_else(|| Matches::by_line(pattern, &lowered_lines)),
-        None => Matches::by_line(pattern, &lowered_lines),
-    };
+    let lists = body_lists();
+    let [assistant, filler, loaded, attribution] = std::array::from_fn(|index| {
+        let list: &dyn Search = lists[index];
+        match listed.get(index) {
+            Some(ranges) => Matches::placed(ranges.iter().cloned(), &lowered, &lowered_lines)
+                .unwrap_or_else(|| Matches::by_line(list, &lowered_lines)),
+            None => Matches::by_line(list, &lowered_lines),
+        }
+    });
     let mut scans = Scans {
         ellipsis: found(&*SPACED_ELLIPSIS, text, &lines),
-        assistant: folded(0, &*ASSISTANT),
+        assistant,
         placeholder: found(&*PLACEHOLDER, text, &lines),
-        filler: folded(1, &*FILLER),
-        loaded: folded(2, &*LOADED_BODY),
-        attribution: folded(3, &*ATTRIBUTION_CUE),
+        filler,
+        loaded,
+        attribution,
     };
     let mut signals = TextSignals::default();
     let mut words = 0usize;
@@ -738,7 +746,7 @@ mod tests {
              In a statement, Here's the rewritten version; outrageously, the hoax-peddlers slammed it."
                 .to_string(),
         );
-        let lists: [&Folded; 4] = [&ASSISTANT, &FILLER, &LOADED_BODY, &ATTRIBUTION_CUE];
+        let lists = body_lists();
         assert!(lists.iter().all(|list| list.walked()), "every list of the body is found in the walk");
         let mut matches = 0;
         for text in &texts {
