@@ -6,7 +6,7 @@ use std::ops::Range;
 use regex_automata::{meta, Anchored, Input};
 use regex_syntax::hir::{Hir, HirKind, Look};
 
-use crate::util::byte_runs;
+use crate::util::{byte_runs, KeyMap};
 
 /// An English word list, matched without regard to case in ASCII, as `(?i-u)` would match
 /// it: searched, with case, in the text lowered to ASCII lower case. That finds the same
@@ -134,19 +134,13 @@ fn is_word_byte(b: u8) -> bool {
 /// four bytes or more is searched in the whole text.
 pub(super) struct Lists {
     lists: Vec<&'static Folded>,
-    /// Whether an opening may begin with four bytes of these classes (see [`CLASS`]), a
+    /// Whether an opening may begin with four bytes of these classes (see [`four`]), a
     /// bit for each: 128 KB. Bytes of one class share a bit, which only makes the walk
     /// look where nothing begins.
     fours: Box<[u64; FOURS / 64]>,
-    /// For the classes of the first three bytes, 1 + the place in `openings` of the
-    /// openings that begin with them; 0 for none.
-    starts: Box<[u16; STARTS]>,
-    /// Openings that share an entry of `starts`, each with the lists (as bits) it opens.
-    openings: Vec<Vec<(Vec<u8>, u8)>>,
+    /// The openings under each bit set in `fours`, each with the lists (as bits) it opens.
+    openings: KeyMap<u32, Vec<(Vec<u8>, u8)>>,
 }
-
-/// Entries of [`Lists::starts`]: three classes of five bits.
-const STARTS: usize = 1 << 15;
 
 /// Bits of [`Lists::fours`]: four classes of five bits.
 const FOURS: usize = 1 << 20;
@@ -154,7 +148,7 @@ const FOURS: usize = 1 << 20;
 /// The most lists searched together: a bit each.
 const MOST_LISTS: usize = 8;
 
-/// The class of a byte: a lower-case letter (0–25), any digit (26), `_` (27), the three
+/// The class of a byte, five bits: a lower-case letter (0–25), any digit (26), `_` (27), the three
 /// other bytes that stand in openings of phrases (space, apostrophe, hyphen), and all
 /// others (31).
 static CLASS: [u8; 256] = {
@@ -176,18 +170,11 @@ static CLASS: [u8; 256] = {
     classes
 };
 
-fn class(byte: u8) -> usize {
-    usize::from(CLASS[usize::from(byte)])
-}
-
-/// The entry of [`Lists::starts`] for the first three bytes of a word.
-fn entry(a: u8, b: u8, c: u8) -> usize {
-    (class(a) << 10 | class(b) << 5 | class(c)) & (STARTS - 1)
-}
-
-/// The bit of [`Lists::fours`] for the first four bytes of a word.
-fn four(a: u8, b: u8, c: u8, d: u8) -> usize {
-    (class(a) << 15 | class(b) << 10 | class(c) << 5 | class(d)) & (FOURS - 1)
+/// The bit of [`Lists::fours`] for the first four bytes of `bytes` from `at`, a space
+/// standing for each byte past the end.
+fn four(bytes: &[u8], at: usize) -> usize {
+    (at..at + 4).fold(0, |bit, i| bit << 5 | usize::from(CLASS[usize::from(bytes.get(i).copied().unwrap_or(b' '))]))
+        & (FOURS - 1)
 }
 
 impl Lists {
@@ -195,25 +182,19 @@ impl Lists {
     pub(super) fn new(lists: Vec<&'static Folded>) -> Lists {
         assert!(lists.len() <= MOST_LISTS, "at most {MOST_LISTS} word lists are searched together");
         let mut fours = Box::new([0u64; FOURS / 64]);
-        let mut starts = Box::new([0u16; STARTS]);
-        let mut openings: Vec<Vec<(Vec<u8>, u8)>> = Vec::new();
+        let mut openings: KeyMap<u32, Vec<(Vec<u8>, u8)>> = KeyMap::default();
         for (index, list) in lists.iter().enumerate() {
             for opening in list.starts.iter().flatten() {
-                let bit = four(opening[0], opening[1], opening[2], opening[3]);
+                let bit = four(opening, 0);
                 fours[bit / 64] |= 1 << (bit % 64);
-                let slot = &mut starts[entry(opening[0], opening[1], opening[2])];
-                if *slot == 0 {
-                    openings.push(Vec::new());
-                    *slot = u16::try_from(openings.len()).expect("fewer than 65,536 entries");
-                }
-                let shared = &mut openings[usize::from(*slot) - 1];
+                let shared = openings.entry(bit as u32).or_default();
                 match shared.iter_mut().find(|(bytes, _)| bytes == opening) {
                     Some((_, bits)) => *bits |= 1 << index,
                     None => shared.push((opening.clone(), 1 << index)),
                 }
             }
         }
-        Lists { lists, fours, starts, openings }
+        Lists { lists, fours, openings }
     }
 
     /// The matches of every list in `lowered`, list by list, each in order.
@@ -231,26 +212,28 @@ impl Lists {
         let bytes = lowered.as_bytes();
         // Where each list's next match may start: past the end of its last.
         let mut resume = [0usize; MOST_LISTS];
-        let padded = |at: usize| bytes.get(at).copied().unwrap_or(b' ');
         // The starts of words, and among them those whose first four bytes may open a
         // phrase (about one word in ten).
         for word in byte_runs(bytes, is_word_byte) {
-            let at = word.start;
-            let bit = four(bytes[at], padded(at + 1), padded(at + 2), padded(at + 3));
+            let bit = four(bytes, word.start);
             if self.fours[bit / 64] >> (bit % 64) & 1 == 1 {
-                self.search_at(lowered, at, &mut resume, found);
+                self.search_at(lowered, word.start, bit, &mut resume, found);
             }
         }
     }
 
-    /// Searches, anchored at `at`, the lists whose openings begin there.
-    fn search_at(&self, lowered: &str, at: usize, resume: &mut [usize; MOST_LISTS], found: &mut [Vec<Range<usize>>]) {
+    /// Searches, anchored at `at`, the lists whose openings begin there; `bit`: the bit of
+    /// [`Lists::fours`] of the word there.
+    fn search_at(
+        &self,
+        lowered: &str,
+        at: usize,
+        bit: usize,
+        resume: &mut [usize; MOST_LISTS],
+        found: &mut [Vec<Range<usize>>],
+    ) {
         let rest = &lowered.as_bytes()[at..];
-        let byte = |i: usize| rest.get(i).copied().unwrap_or(b' ');
-        let slot = self.starts[entry(byte(0), byte(1), byte(2))];
-        let Some(openings) = usize::from(slot).checked_sub(1).and_then(|i| self.openings.get(i)) else {
-            return;
-        };
+        let Some(openings) = self.openings.get(&(bit as u32)) else { return };
         let mut lists =
             openings.iter().filter(|(opening, _)| rest.starts_with(opening)).fold(0u8, |lists, (_, bits)| lists | bits);
         while lists != 0 {
