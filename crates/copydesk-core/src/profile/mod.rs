@@ -242,9 +242,9 @@ impl WordCache {
 
     /// Loads the sets of the paragraph's words before they are looked up. The table is as
     /// large as a core's own cache and shares it with everything else the thread reads, so
-    /// a look-up mostly waits for memory; these loads
-    /// depend on nothing, so the processor has many of them under way at once, and the
-    /// look-ups that follow find their sets at hand.
+    /// a look-up mostly waits for memory; these loads depend on nothing, so the processor
+    /// has many of them under way at once, and the look-ups that follow find their sets at
+    /// hand.
     fn warm(&self, tokens: &[text::Token]) {
         let mut loaded = 0;
         for token in tokens.iter().filter(|t| t.is_word()) {

@@ -45,10 +45,14 @@ impl Folded {
     /// The literal openings of a list's matches, if they can all be listed: every match
     /// begins with one of them.
     pub(super) fn openings(words: &str) -> Option<Vec<regex_syntax::hir::literal::Literal>> {
-        let hir = Folded::hir(words)?;
+        Folded::openings_of(&Folded::hir(words)?)
+    }
+
+    /// [`Folded::openings`] of a parsed list.
+    fn openings_of(hir: &Hir) -> Option<Vec<regex_syntax::hir::literal::Literal>> {
         let mut extractor = regex_syntax::hir::literal::Extractor::new();
         extractor.kind(regex_syntax::hir::literal::ExtractKind::Prefix).limit_total(OPENINGS_LIMIT);
-        extractor.extract(&hir).literals().map(<[_]>::to_vec)
+        extractor.extract(hir).literals().map(<[_]>::to_vec)
     }
 
     fn hir(words: &str) -> Option<Hir> {
@@ -59,11 +63,9 @@ impl Folded {
     /// starts with a word boundary and each opening with a word character) and every
     /// opening has four bytes or more.
     fn starts(words: &str) -> Option<Vec<Vec<u8>>> {
-        if !Folded::hir(words).is_some_and(|hir| opens_at_boundary(&hir)) {
-            return None;
-        }
+        let hir = Folded::hir(words).filter(opens_at_boundary)?;
         let mut starts = Vec::new();
-        for opening in Folded::openings(words)? {
+        for opening in Folded::openings_of(&hir)? {
             match opening.as_bytes() {
                 bytes @ [a, _, _, _, ..] if is_word_byte(*a) => starts.push(bytes.to_vec()),
                 _ => return None,
