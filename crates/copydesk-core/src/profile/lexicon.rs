@@ -2,6 +2,8 @@
 //! abbreviations that do not end a sentence, and the units numbers are read with.
 
 use std::collections::{HashMap, HashSet};
+
+use rustc_hash::FxBuildHasher;
 use std::sync::LazyLock;
 
 /// Function words and the verbs of reporting every article uses: left out of the content
@@ -630,17 +632,23 @@ pub fn currency_symbol(c: char) -> Option<&'static str> {
 /// Words after a number that make it a time of day, not a quantity.
 const CLOCK: &[&str] = &["am", "pm", "a.m", "a.m.", "p.m", "p.m.", "gmt", "utc", "bst", "cet", "edt", "est", "pst"];
 
-static STOP: LazyLock<HashSet<&'static str>> = LazyLock::new(|| STOP_WORDS.iter().copied().collect());
-static TITLE: LazyLock<HashSet<&'static str>> = LazyLock::new(|| TITLES.iter().copied().collect());
-static HEADS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| GENERIC_HEADS.iter().copied().collect());
-static CAL: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+/// The word sets are fixed, and looked up with words of the text, several times a word:
+/// hashed with the compiler's own fast hash rather than the default one, which is made to
+/// resist keys chosen to collide (a set that is never added to need not).
+type Words = HashSet<&'static str, FxBuildHasher>;
+type WordMap<V> = HashMap<&'static str, V, FxBuildHasher>;
+
+static STOP: LazyLock<Words> = LazyLock::new(|| STOP_WORDS.iter().copied().collect());
+static TITLE: LazyLock<Words> = LazyLock::new(|| TITLES.iter().copied().collect());
+static HEADS: LazyLock<Words> = LazyLock::new(|| GENERIC_HEADS.iter().copied().collect());
+static CAL: LazyLock<Words> = LazyLock::new(|| {
     use crate::date::calendar::{MONTHS, WEEKDAYS};
     CALENDAR_WORDS.iter().copied().chain(MONTHS).chain(WEEKDAYS.iter().map(|(name, _)| *name)).collect()
 });
-static SPEECH: LazyLock<HashSet<&'static str>> = LazyLock::new(|| SPEECH_VERBS.iter().copied().collect());
-static ABBR: LazyLock<HashSet<&'static str>> = LazyLock::new(|| ABBREVIATIONS.iter().copied().collect());
-static SCALE: LazyLock<HashMap<&'static str, f64>> = LazyLock::new(|| SCALES.iter().copied().collect());
-static UNIT: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|| UNITS.iter().copied().collect());
+static SPEECH: LazyLock<Words> = LazyLock::new(|| SPEECH_VERBS.iter().copied().collect());
+static ABBR: LazyLock<Words> = LazyLock::new(|| ABBREVIATIONS.iter().copied().collect());
+static SCALE: LazyLock<WordMap<f64>> = LazyLock::new(|| SCALES.iter().copied().collect());
+static UNIT: LazyLock<WordMap<&'static str>> = LazyLock::new(|| UNITS.iter().copied().collect());
 
 /// Whether a lower-case word is a stop word.
 pub fn is_stop(word: &str) -> bool {
