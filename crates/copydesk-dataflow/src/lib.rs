@@ -360,6 +360,10 @@ fn run_worker(worker: &mut Worker, shared: &Shared) -> Result<(Work, Option<Coll
             (*at, one)
         },
     );
+    // Worker 0 knows from the first pass how many items will arrive.
+    if let Some(roll) = &roll {
+        items.expect(roll.ids.len());
+    }
     for (position, unit) in share.by_ref() {
         let analyzed =
             analyze_unit(unit, &shared.inputs, &shared.ingest, &templates, settings, signer.as_ref(), &dating);
@@ -591,6 +595,13 @@ impl<D: timely::ExchangeData + Clone, T: 'static> Router<D, T> {
             (input, probe)
         });
         Router { input, probe, received }
+    }
+
+    /// Makes room for `records` arrivals at once: a worker that knows how many it will get
+    /// keeps them in one allocation of that size, not in one grown by doubling (up to twice
+    /// the size, and both the old and the new at once while it grows).
+    fn expect(&self, records: usize) {
+        self.received.borrow_mut().reserve_exact(records);
     }
 
     fn send(&mut self, record: D) {
