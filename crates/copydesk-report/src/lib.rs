@@ -309,8 +309,9 @@ const _: () = assert!(
 pub fn build(input: Input) -> Report {
     let analyzed = input.analyzed;
     let mut verdicts = input.verdicts;
-    // The standing each item was scored on is in the source scores and, for an ingest,
-    // stored; the report shows neither list, so it is let go before the items are laid out.
+    // Each item's standing on the score criteria has served the source scores (and an
+    // ingest has stored it); the report does not show it, so it is let go before the items
+    // are laid out.
     verdicts.facts = Vec::new();
     let as_of = input.as_of.or_else(|| analyzed.iter().filter_map(|a| a.item.published).map(|p| p.date_naive()).max());
     let items: Vec<ItemReport> = analyzed

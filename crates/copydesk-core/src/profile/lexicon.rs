@@ -2,9 +2,9 @@
 //! abbreviations that do not end a sentence, and the units numbers are read with.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
 
 use rustc_hash::FxBuildHasher;
-use std::sync::LazyLock;
 
 /// Function words and the verbs of reporting every article uses: left out of the content
 /// words. Lower case.
