@@ -1026,6 +1026,12 @@ fn emit_text(text: &str, file: Option<&Path>) -> Result<()> {
     write_output(file, "the output", |out, _| out.write_all(text.as_bytes()))
 }
 
+/// How much output is gathered before it is written. A report runs to tens of megabytes,
+/// and each write is a call to the system: the JSON report of 20,000 items (48 MB) was
+/// written in 205–274 ms 8 KiB at a time (the standard buffer), in 128–150 ms 256 KiB at
+/// a time.
+const OUTPUT_BUFFER: usize = 256 * 1024;
+
 /// The one way copydesk writes its output: to `-o FILE`, else to standard output,
 /// buffered; a closed pipe is no error. `write` is told whether it writes to a terminal.
 fn write_output(
@@ -1036,14 +1042,14 @@ fn write_output(
     match file {
         Some(path) => std::fs::File::create(path)
             .and_then(|file| {
-                let mut out = std::io::BufWriter::new(file);
+                let mut out = std::io::BufWriter::with_capacity(OUTPUT_BUFFER, file);
                 write(&mut out, false)?;
                 out.flush()
             })
             .with_context(|| format!("writing {what} to {}", path.display())),
         None => {
             let terminal = std::io::stdout().is_terminal();
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let mut out = std::io::BufWriter::with_capacity(OUTPUT_BUFFER, std::io::stdout().lock());
             match write(&mut out, terminal).and_then(|()| out.flush()) {
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
                 result => result.with_context(|| format!("writing {what}")),
