@@ -17,7 +17,7 @@ use crate::profile::{self, Attribution, Profile};
 use crate::relate::{self, RelateOptions, Related, StoryOptions};
 use crate::score::signals::{self, ItemSignals};
 use crate::score::ScoreOptions;
-use crate::util::clip;
+use crate::util::{clip, TextLines};
 
 /// An item after the per-item stages: its metadata (text dropped), what normalization
 /// removed, its fingerprint and its content profile.
@@ -73,22 +73,22 @@ pub fn analyze(
     language::settle(&mut item);
     let normalized = normalize::normalize(&item, templates, settings.normalize);
     let fingerprint = fingerprint::fingerprint(&normalized.paragraphs, settings.fingerprint, signer);
+    // The text's lines and its lower-case copy, made once for the stages below.
+    let text = TextLines::new(&item.text);
     // Captions are not the article's content: they do not date it.
-    let captions =
-        crate::util::lines(&item.text).enumerate().filter(|(_, line)| normalize::furniture::is_caption(line));
-    let mut skip: Vec<usize> = normalized.removed.iter().map(|r| r.line).chain(captions.map(|(i, _)| i + 1)).collect();
+    let captions = normalize::furniture::caption_lines(&text).into_iter().map(|index| index + 1);
+    let mut skip: Vec<usize> = normalized.removed.iter().map(|r| r.line).chain(captions).collect();
     skip.sort_unstable();
     skip.dedup();
     let date = date::assess(&item, &skip, dating);
     let profile = if settings.story.enabled && signals::english(item.language.as_deref()) {
-        let lines: Vec<&str> = crate::util::lines(&item.text).collect();
-        let kept = normalized.kept_lines.iter().filter_map(|&line| lines.get(line).copied());
+        let kept = normalized.kept_lines.iter().filter_map(|&line| text.lines().get(line).copied());
         profile::profile(item.title.as_deref(), kept, settings.story.profile_terms)
     } else {
         Profile::default()
     };
     let attribution = profile::attribution(&item, &profile);
-    let signals = item_signals(&item, &normalized.removed, settings.score);
+    let signals = item_signals(&item, &text, &normalized.removed, settings.score);
     item.text = String::new();
     Analyzed {
         item,
@@ -107,8 +107,8 @@ pub fn analyze(
 const MIN_REPEATED_WORDS: usize = 6;
 
 /// The text and headline signals of an item; lines removed as repeats count as garbled.
-fn item_signals(item: &Item, removed: &[RemovedLine], options: &ScoreOptions) -> ItemSignals {
-    let mut text = signals::text_signals(&item.text);
+fn item_signals(item: &Item, lines: &TextLines<'_>, removed: &[RemovedLine], options: &ScoreOptions) -> ItemSignals {
+    let mut text = signals::text_signals_in(lines);
     // A repeated caption or a transcript's speaker label is the page's form, not a fault.
     let repeated = removed.iter().filter(|r| matches!(r.removal, normalize::Removal::RepeatedInItem { .. }));
     let artefact = |r: &&RemovedLine| {

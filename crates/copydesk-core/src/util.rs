@@ -427,6 +427,55 @@ pub fn lines(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// A text cut into lines once, with its copy in ASCII lower case, for the per-item stages
+/// that read its lines or search it for lower-case words: the copy keeps every byte
+/// offset, so a line of the copy is where the line stands in the text.
+#[derive(Debug)]
+pub struct TextLines<'t> {
+    text: &'t str,
+    lines: Vec<&'t str>,
+    lowered: String,
+}
+
+impl<'t> TextLines<'t> {
+    pub fn new(text: &'t str) -> TextLines<'t> {
+        TextLines { text, lines: lines(text).collect(), lowered: text.to_ascii_lowercase() }
+    }
+
+    /// The text.
+    pub fn text(&self) -> &'t str {
+        self.text
+    }
+
+    /// The lines, as [`lines`] cuts them.
+    pub fn lines(&self) -> &[&'t str] {
+        &self.lines
+    }
+
+    /// The text in ASCII lower case.
+    pub fn lowered(&self) -> &str {
+        &self.lowered
+    }
+
+    /// Line `index` in ASCII lower case.
+    pub fn lowered_line(&self, index: usize) -> &str {
+        let Some(line) = self.lines.get(index) else { return "" };
+        let start = line.as_ptr() as usize - self.text.as_ptr() as usize;
+        self.lowered.get(start..start + line.len()).unwrap_or("")
+    }
+
+    /// The lines in ASCII lower case.
+    pub fn lowered_lines(&self) -> Vec<&str> {
+        (0..self.lines.len()).map(|index| self.lowered_line(index)).collect()
+    }
+
+    /// The line a byte offset of the text falls on (the last line, past the end).
+    pub fn line_at(&self, at: usize) -> usize {
+        let start_of = |line: &&str| line.as_ptr() as usize - self.text.as_ptr() as usize;
+        self.lines.partition_point(|line| start_of(line) <= at).saturating_sub(1)
+    }
+}
+
 /// The bytes [`byte_runs`] reads at a time.
 const RUN_BLOCK: usize = 64;
 

@@ -3,6 +3,12 @@
 //! article's words: the date stage does not date content by a caption, and scoring does
 //! not count a repeated caption or label as garbled text.
 
+use std::sync::LazyLock;
+
+use memchr::memmem;
+
+use crate::util::TextLines;
+
 /// Whether a line is a photo caption or credit ("FILE - In this April 24, 2020 file
 /// photo…", "(AP Photo/Evan Vucci)", "Photo: Getty Images"): page furniture, not the
 /// article's own text or date.
@@ -10,9 +16,49 @@ pub fn is_caption(line: &str) -> bool {
     let line = line.trim_start();
     // Lowering ASCII is lowering it one byte at a time.
     let lower = if line.is_ascii() { line.to_ascii_lowercase() } else { line.to_lowercase() };
-    OPENINGS.iter().any(|o| lower.starts_with(o))
-        || (CREDIT_WORDS.iter().any(|w| lower.contains(w)) && CREDITS.iter().any(|c| lower.contains(c)))
+    lowered_is_caption(&lower, CREDIT_WORDS.iter().any(|w| lower.contains(w)))
 }
+
+/// [`is_caption`] of a line in lower case, `credited` if it holds one of the
+/// [`CREDIT_WORDS`].
+fn lowered_is_caption(lower: &str, credited: bool) -> bool {
+    let lower = lower.trim_start();
+    OPENINGS.iter().any(|o| lower.starts_with(o)) || (credited && CREDITS.iter().any(|c| lower.contains(c)))
+}
+
+/// The lines of a text that are captions ([`is_caption`]), numbered from 0. The credit
+/// words are looked for once in the text's lower-case copy, not in each line, and each line
+/// is read in that copy rather than lowered again. Every pattern is in ASCII, and lowering
+/// a line's ASCII letters alone finds what lowering all its letters finds: no other letter
+/// lowers to ASCII but the Kelvin sign (`K` to `k`) and the dotted capital I (`İ` to `i`
+/// and a combining dot, which no pattern holds), so a line with the Kelvin sign is lowered
+/// on its own.
+pub fn caption_lines(text: &TextLines<'_>) -> Vec<usize> {
+    let mut credited = vec![false; text.lines().len()];
+    let lowered = text.lowered().as_bytes();
+    for word in CREDIT_FINDERS.iter() {
+        for at in word.find_iter(lowered) {
+            if let Some(line) = credited.get_mut(text.line_at(at)) {
+                *line = true;
+            }
+        }
+    }
+    let kelvin = |line: &str| !line.is_ascii() && line.contains('\u{212A}');
+    (0..text.lines().len())
+        .filter(|&index| {
+            let line = text.lines()[index];
+            if kelvin(line) {
+                is_caption(line)
+            } else {
+                lowered_is_caption(text.lowered_line(index), credited[index])
+            }
+        })
+        .collect()
+}
+
+/// The searchers of the [`CREDIT_WORDS`], made once.
+static CREDIT_FINDERS: LazyLock<Vec<memmem::Finder<'static>>> =
+    LazyLock::new(|| CREDIT_WORDS.iter().map(|word| memmem::Finder::new(word.as_bytes())).collect());
 
 /// How a caption opens.
 const OPENINGS: &[&str] = &[
@@ -69,6 +115,48 @@ pub fn is_speaker_label(line: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn caption_lines_are_the_lines_is_caption_takes() {
+        let mut lines: Vec<String> = [
+            "The mayor at the opening. (Photo by Ann Lee/Getty Images)",
+            "  FILE - In this April 24, 2020 file photo, the president speaks.",
+            "Photo: Getty Images",
+            "The court ruled on April 24, 2020, that the law stands.",
+            "La maire à l’inauguration. (Courtesy of the city)",
+            "İMAGE: city hall",
+            "Image: city hall",
+            "SHUTTERSTOC\u{212A}",
+            "The mayor at the opening. SHUTTERSTOC\u{212A}",
+            "“Photo: ” he said",
+            "\r",
+            "",
+        ]
+        .map(String::from)
+        .to_vec();
+        let pieces: Vec<&str> =
+            "photo|PHOTO|Getty|images|(AP| |/|:|file| -|–|İ|\u{212A}|’|é|Reuters|AFP|(courtesy|x".split('|').collect();
+        let mut state = 0x5851_f42d_4c95_7f2d_u64;
+        for _ in 0..500 {
+            let length = (state % 9) as usize;
+            let line: String = (0..length)
+                .map(|_| {
+                    state = crate::util::mix64(state);
+                    pieces[(state % pieces.len() as u64) as usize]
+                })
+                .collect();
+            state = crate::util::mix64(state);
+            lines.push(line);
+        }
+        for end in ["\n", "\r\n"] {
+            let text = lines.join(end);
+            let shared = TextLines::new(&text);
+            let expected: Vec<usize> =
+                crate::util::lines(&text).enumerate().filter(|(_, line)| is_caption(line)).map(|(i, _)| i).collect();
+            assert!(expected.len() > 20, "the test's lines hold captions");
+            assert_eq!(caption_lines(&shared), expected);
+        }
+    }
 
     #[test]
     fn every_credit_holds_a_credit_word() {

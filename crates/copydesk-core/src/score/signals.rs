@@ -8,6 +8,7 @@ use regex::Regex;
 use serde::Serialize;
 
 use super::lists::{Folded, Lists};
+use crate::util::TextLines;
 
 /// One piece of evidence: what was found, where, and the words around it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -226,17 +227,22 @@ const ACRONYMS: &[&str] = &[
 
 /// Reads the signals of an article's text (without its headline).
 pub fn text_signals(text: &str) -> TextSignals {
+    text_signals_in(&TextLines::new(text))
+}
+
+/// [`text_signals`] of a text already cut into lines and lowered.
+pub fn text_signals_in(text: &TextLines<'_>) -> TextSignals {
     read_text(text, true)
 }
 
 /// [`text_signals`], with each pattern searched in the whole text at once (`whole`) or
 /// line by line, which finds the same.
-fn read_text(text: &str, whole: bool) -> TextSignals {
-    let lines: Vec<&str> = crate::util::lines(text).collect();
+fn read_text(shared: &TextLines<'_>, whole: bool) -> TextSignals {
+    let (text, lines) = (shared.text(), shared.lines());
     // The English word lists are searched in the text in ASCII lower case, at the same
     // byte offsets (see `Folded`).
-    let lowered = text.to_ascii_lowercase();
-    let lowered_lines: Vec<&str> = crate::util::lines(&lowered).collect();
+    let lowered = shared.lowered();
+    let lowered_lines = shared.lowered_lines();
     let found = |pattern: &dyn Search, text: &str, lines: &[&str]| {
         if whole {
             Matches::of(pattern, text, lines)
@@ -244,20 +250,20 @@ fn read_text(text: &str, whole: bool) -> TextSignals {
             Matches::by_line(pattern, lines)
         }
     };
-    let listed = if whole { BODY_LISTS.search(&lowered) } else { Vec::new() };
+    let listed = if whole { BODY_LISTS.search(lowered) } else { Vec::new() };
     let lists = body_lists();
     let [assistant, filler, loaded, attribution] = std::array::from_fn(|index| {
         let list: &dyn Search = lists[index];
         match listed.get(index) {
-            Some(ranges) => Matches::placed(ranges.iter().cloned(), &lowered, &lowered_lines)
+            Some(ranges) => Matches::placed(ranges.iter().cloned(), lowered, &lowered_lines)
                 .unwrap_or_else(|| Matches::by_line(list, &lowered_lines)),
             None => Matches::by_line(list, &lowered_lines),
         }
     });
     let mut scans = Scans {
-        ellipsis: found(&*SPACED_ELLIPSIS, text, &lines),
+        ellipsis: found(&*SPACED_ELLIPSIS, text, lines),
         assistant,
-        placeholder: found(&*PLACEHOLDER, text, &lines),
+        placeholder: found(&*PLACEHOLDER, text, lines),
         filler,
         loaded,
         attribution,
@@ -716,9 +722,10 @@ mod tests {
             "\n\n. . .",
         ];
         for text in texts {
-            assert_eq!(read_text(text, true), read_text(text, false), "{text:?}");
+            let shared = TextLines::new(text);
+            assert_eq!(read_text(&shared, true), read_text(&shared, false), "{text:?}");
         }
-        let first = read_text(texts[0], true);
+        let first = read_text(&TextLines::new(texts[0]), true);
         assert!(!first.filler.is_empty() && first.ai_residue.len() == 2 && first.voice.attributions == 4, "{first:?}");
         let found = Matches::placed(SPACED_ELLIPSIS.ranges(texts[1]), texts[1], &texts[1].lines().collect::<Vec<_>>());
         assert!(found.is_none(), "a match across a line break sends the search line by line");
