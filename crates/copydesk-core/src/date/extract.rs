@@ -263,7 +263,7 @@ impl Clues {
     /// a word of more than 12 letters gives none).
     fn of(text: &str) -> Clues {
         let bytes = text.as_bytes();
-        let mut clues = if bytes.iter().any(u8::is_ascii_digit) { Clues::DIGIT } else { 0 };
+        let mut clues = if crate::util::has_ascii_digit(bytes) { Clues::DIGIT } else { 0 };
         for word in crate::util::byte_runs(bytes, |b| b.is_ascii_alphabetic()) {
             let word = &bytes[word];
             if (3..=12).contains(&word.len()) && Clues::may_give(word) {
