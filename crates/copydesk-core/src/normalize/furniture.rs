@@ -28,11 +28,11 @@ fn lowered_is_caption(lower: &str, credited: bool) -> bool {
 
 /// The lines of a text that are captions ([`is_caption`]), numbered from 0. The credit
 /// words are looked for once in the text's lower-case copy, not in each line, and each line
-/// is read in that copy rather than lowered again. Every pattern is in ASCII, and lowering
-/// a line's ASCII letters alone finds what lowering all its letters finds: no other letter
-/// lowers to ASCII but the Kelvin sign (`K` to `k`) and the dotted capital I (`İ` to `i`
-/// and a combining dot, which no pattern holds), so a line with the Kelvin sign is lowered
-/// on its own.
+/// is read in that copy rather than lowered again. The patterns are ASCII but for an en
+/// dash, which has no case, so lowering a line's ASCII letters alone finds what lowering
+/// all its letters finds: no other letter lowers to ASCII but the Kelvin sign (`K` to `k`)
+/// and the dotted capital I (`İ` to `i` and a combining dot, which no pattern holds), so a
+/// line with the Kelvin sign is lowered on its own.
 pub fn caption_lines(text: &TextLines<'_>) -> Vec<usize> {
     let mut credited = vec![false; text.lines().len()];
     let lowered = text.lowered().as_bytes();
@@ -44,16 +44,14 @@ pub fn caption_lines(text: &TextLines<'_>) -> Vec<usize> {
         }
     }
     let kelvin = |line: &str| !line.is_ascii() && line.contains('\u{212A}');
-    (0..text.lines().len())
-        .filter(|&index| {
-            let line = text.lines()[index];
-            if kelvin(line) {
-                is_caption(line)
-            } else {
-                lowered_is_caption(text.lowered_line(index), credited[index])
-            }
-        })
-        .collect()
+    let caption = |index: usize, line: &str| {
+        if kelvin(line) {
+            is_caption(line)
+        } else {
+            lowered_is_caption(text.lowered_line(index), credited[index])
+        }
+    };
+    text.lines().iter().enumerate().filter(|&(index, line)| caption(index, line)).map(|(index, _)| index).collect()
 }
 
 /// The searchers of the [`CREDIT_WORDS`], made once.
