@@ -466,7 +466,7 @@ impl<'t> TextLines<'t> {
     /// Line `index` in ASCII lower case.
     pub fn lowered_line(&self, index: usize) -> &str {
         let Some(line) = self.lines.get(index) else { return "" };
-        let start = line.as_ptr() as usize - self.text.as_ptr() as usize;
+        let start = self.start_of(line);
         self.lowered.get(start..start + line.len()).unwrap_or("")
     }
 
@@ -477,8 +477,12 @@ impl<'t> TextLines<'t> {
 
     /// The line a byte offset of the text falls on (the last line, past the end).
     pub fn line_at(&self, at: usize) -> usize {
-        let start_of = |line: &&str| line.as_ptr() as usize - self.text.as_ptr() as usize;
-        self.lines.partition_point(|line| start_of(line) <= at).saturating_sub(1)
+        self.lines.partition_point(|line| self.start_of(line) <= at).saturating_sub(1)
+    }
+
+    /// Where one of the lines starts in the text.
+    fn start_of(&self, line: &str) -> usize {
+        line.as_ptr() as usize - self.text.as_ptr() as usize
     }
 }
 
