@@ -328,7 +328,14 @@ pub fn word_stem(lower: &str) -> Option<u32> {
 
 /// The key of a name: the hash of the spelling key of its distinctive word.
 pub fn name_key(word: &str) -> u32 {
-    (hash_bytes(names::fold(word).as_bytes()) ^ NAME_SEED) as u32
+    thread_local! {
+        /// The word made plain, and folded: kept from one name to the next.
+        static FOLDED: RefCell<(String, String)> = const { RefCell::new((String::new(), String::new())) };
+    }
+    FOLDED.with_borrow_mut(|(plain, folded)| {
+        names::fold_into(word, plain, folded);
+        (hash_bytes(folded.as_bytes()) ^ NAME_SEED) as u32
+    })
 }
 
 /// The key of a quantity.

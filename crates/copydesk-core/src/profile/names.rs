@@ -10,9 +10,18 @@ use unicode_normalization::UnicodeNormalization;
 /// `tch`, `zh`/`j`, `kh`/`h`, `y`/`i`, `w`/`v`, `ph`/`f`, `ck`/`k`), doubled letters
 /// written once.
 pub fn fold(word: &str) -> String {
-    let plain = plain(strip_possessive(word));
+    let mut out = String::new();
+    fold_into(word, &mut String::new(), &mut out);
+    out
+}
+
+/// [`fold`], written into `out`, with `plain` for the word made plain: a caller that folds
+/// many words keeps both and allocates nothing.
+pub fn fold_into(word: &str, plain: &mut String, out: &mut String) {
+    plain_into(strip_possessive(word), plain);
+    let plain = plain.as_str();
     let bytes = plain.as_bytes();
-    let mut out = String::with_capacity(plain.len());
+    out.clear();
     let mut i = 0;
     while i < bytes.len() {
         let rest = &bytes[i..];
@@ -44,28 +53,28 @@ pub fn fold(word: &str) -> String {
         }
         i += used;
     }
-    out
 }
 
-/// A word in lower case without its accents, full stops and apostrophes.
-fn plain(word: &str) -> String {
+/// A word in lower case without its accents, full stops and apostrophes, written into
+/// `out`.
+fn plain_into(word: &str, out: &mut String) {
+    out.clear();
     if word.is_ascii() {
         // An ASCII character is its own decomposition and no combining mark.
-        return word.bytes().filter(|&b| b != b'.' && b != b'\'').map(|b| char::from(b.to_ascii_lowercase())).collect();
+        out.extend(word.bytes().filter(|&b| b != b'.' && b != b'\'').map(|b| char::from(b.to_ascii_lowercase())));
+        return;
     }
-    plain_chars(word)
+    plain_chars_into(word, out);
 }
 
-/// [`plain`], character by character.
-fn plain_chars(word: &str) -> String {
-    let mut plain = String::with_capacity(word.len());
+/// [`plain_into`], character by character.
+fn plain_chars_into(word: &str, out: &mut String) {
     for c in word.nfd() {
         if is_combining_mark(c) || c == '.' || c == '\'' || c == '’' {
             continue;
         }
-        plain.extend(c.to_lowercase());
+        out.extend(c.to_lowercase());
     }
-    plain
 }
 
 /// A word without a possessive ending: "Zelensky's" is "Zelensky", "Reuters'" stays.
@@ -89,6 +98,16 @@ mod tests {
 
     #[test]
     fn ascii_words_are_made_plain_as_character_by_character() {
+        let plain = |word: &str| {
+            let mut out = "left from before".to_string();
+            plain_into(word, &mut out);
+            out
+        };
+        let plain_chars = |word: &str| {
+            let mut out = String::new();
+            plain_chars_into(word, &mut out);
+            out
+        };
         for word in ["Zelensky", "ZELENSKY", "O'Neill", "St.", "U.S.", "McDonald's", "Per-Olav", "A1", "", "'.", "x"] {
             assert_eq!(plain(word), plain_chars(word), "{word}");
         }
