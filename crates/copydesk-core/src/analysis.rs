@@ -80,7 +80,7 @@ pub fn analyze(
     let mut skip: Vec<usize> = normalized.removed.iter().map(|r| r.line).chain(captions).collect();
     skip.sort_unstable();
     skip.dedup();
-    let date = date::assess(&item, &skip, dating);
+    let date = date::assess_cut(&item, &text, &skip, dating);
     let profile = if settings.story.enabled && signals::english(item.language.as_deref()) {
         let kept = normalized.kept_lines.iter().filter_map(|&line| text.lines().get(line).copied());
         profile::profile(item.title.as_deref(), kept, settings.story.profile_terms)

@@ -480,6 +480,11 @@ impl<'t> TextLines<'t> {
         self.lines.partition_point(|line| self.start_of(line) <= at).saturating_sub(1)
     }
 
+    /// The lines, each with where it starts in the text.
+    pub fn placed_lines(&self) -> impl Iterator<Item = (usize, &'t str)> + '_ {
+        self.lines.iter().map(|line| (self.start_of(line), *line))
+    }
+
     /// Where one of the lines starts in the text.
     fn start_of(&self, line: &str) -> usize {
         line.as_ptr() as usize - self.text.as_ptr() as usize

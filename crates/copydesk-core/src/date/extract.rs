@@ -8,6 +8,7 @@ use chrono::Weekday;
 use regex::Regex;
 
 use super::calendar::{self, month_number};
+use crate::util::TextLines;
 
 /// The text of one item as the date stage reads it.
 #[derive(Debug)]
@@ -42,16 +43,23 @@ const ABBREVIATIONS: &[&str] = &[
 
 impl<'t> Doc<'t> {
     /// Reads `text`, leaving out the lines (numbered from 1) in `skip`.
+    #[cfg(test)]
     pub fn new(text: &'t str, skip: &[usize]) -> Doc<'t> {
+        Doc::of(&TextLines::new(text), skip)
+    }
+
+    /// Reads a text cut into lines, leaving out the lines (numbered from 1) in `skip`. A
+    /// line read ends before its `\n`, after a `\r` before it.
+    pub fn of(cut: &TextLines<'t>, skip: &[usize]) -> Doc<'t> {
+        let text = cut.text();
         // Sorted, so that each line is looked up in logarithmic time: a long item has as
         // many lines to skip as it has lines.
         let mut skip = skip.to_vec();
         skip.sort_unstable();
         let mut lines = Vec::new();
-        let mut offset = 0;
-        for (index, line) in text.split('\n').enumerate() {
-            let (start, end) = (offset, offset + line.len());
-            offset = end + 1;
+        for (index, (start, line)) in cut.placed_lines().enumerate() {
+            // The lines are cut without the `\r` of a `\r\n`; a line read keeps it.
+            let end = start + line.len() + usize::from(text.as_bytes().get(start + line.len()) == Some(&b'\r'));
             if skip.binary_search(&(index + 1)).is_err() && line.chars().any(char::is_alphanumeric) {
                 lines.push((index + 1, start, end));
             }
@@ -63,7 +71,8 @@ impl<'t> Doc<'t> {
         let lead_line = lines.iter().find(|(_, s, e)| text[*s..*e].split_whitespace().count() >= LEAD_MIN_WORDS);
         let lead = lead_line.and_then(|(_, s, _)| sentences.iter().find(|(a, _)| a == s).copied());
         let dateline = lead.and_then(|(s, e)| DATELINE.find(&text[s..e]).map(|m| (s, s + m.end())));
-        let clues: Vec<Clues> = lines.iter().map(|(_, s, e)| Clues::of(&text[*s..*e])).collect();
+        let lowered = cut.lowered().as_bytes();
+        let clues: Vec<Clues> = lines.iter().map(|(_, s, e)| Clues::of(&lowered[*s..*e])).collect();
         let obituary =
             lines.iter().zip(&clues).any(|((_, s, e), c)| c.has(Clues::OBITUARY) && OBITUARY.is_match(&text[*s..*e]));
         let mut doc = Doc { text, lines, clues, sentences, lead, dateline, obituary, history: Vec::new() };
@@ -259,18 +268,14 @@ impl Clues {
     const BORN: u16 = 1 << 5;
     const OBITUARY: u16 = 1 << 6;
 
-    /// The clues of a stretch of text, from one pass over its words (runs of ASCII letters;
-    /// a word of more than 12 letters gives none).
-    fn of(text: &str) -> Clues {
-        let bytes = text.as_bytes();
-        let mut clues = if crate::util::has_ascii_digit(bytes) { Clues::DIGIT } else { 0 };
-        for word in crate::util::byte_runs(bytes, |b| b.is_ascii_alphabetic()) {
-            let word = &bytes[word];
+    /// The clues of a stretch of text in ASCII lower case, from one pass over its words
+    /// (runs of ASCII letters; a word of more than 12 letters gives none).
+    fn of(lowered: &[u8]) -> Clues {
+        let mut clues = if crate::util::has_ascii_digit(lowered) { Clues::DIGIT } else { 0 };
+        for word in crate::util::byte_runs(lowered, |b| b.is_ascii_alphabetic()) {
+            let word = &lowered[word];
             if (3..=12).contains(&word.len()) && Clues::may_give(word) {
-                let mut lower = [0u8; 12];
-                lower[..word.len()].copy_from_slice(word);
-                lower.make_ascii_lowercase();
-                clues |= Clues::word(&lower[..word.len()]);
+                clues |= Clues::word(word);
             }
         }
         Clues(clues)
@@ -1159,7 +1164,41 @@ mod tests {
             "nothing here at all",
         ];
         for text in texts {
-            assert_eq!(Clues::of(text).0, reference(text), "{text:?}");
+            assert_eq!(Clues::of(text.to_ascii_lowercase().as_bytes()).0, reference(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn reads_the_lines_a_split_at_each_line_feed_gives() {
+        // What the lines were before the text was cut once for every stage: each piece
+        // between two `\n`, its `\r` kept, numbered from 1; those with a letter or digit.
+        let reference = |text: &str, skip: &[usize]| {
+            let mut lines = Vec::new();
+            let mut offset = 0;
+            for (index, line) in text.split('\n').enumerate() {
+                let (start, end) = (offset, offset + line.len());
+                offset = end + 1;
+                if !skip.contains(&(index + 1)) && line.chars().any(char::is_alphanumeric) {
+                    lines.push((index + 1, start, end));
+                }
+            }
+            lines
+        };
+        let texts = [
+            "",
+            "\n",
+            "one line",
+            "first\nsecond\n",
+            "first\r\nsecond\r\n",
+            "first\r\r\nsecond\r",
+            "\r\n\r\nafter blank lines\r\n-- \r\nlast",
+            "no end\r",
+            "Dé\r\nété\n\n\n2024\r\n",
+        ];
+        for text in texts {
+            for skip in [&[][..], &[1], &[2, 4]] {
+                assert_eq!(Doc::new(text, skip).lines, reference(text, skip), "{text:?} {skip:?}");
+            }
         }
     }
 

@@ -48,7 +48,7 @@ use extract::{Approx, CalendarUnit, Doc, Form, Mention, Modifier, Part, Quantity
 use timeline::{Target, TermMatch};
 
 use crate::model::{Flag, Item};
-use crate::util::clip;
+use crate::util::{clip, TextLines};
 
 /// Settings of the date stage (`[date]` in `copydesk.toml`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -252,9 +252,15 @@ pub fn framing(item: &Item, as_of: Option<NaiveDate>) -> (Option<NaiveDate>, Fra
 /// Assesses one item from its text; `skip` lists the lines (from 1) that are not article
 /// text (boilerplate, byline, credit).
 pub fn assess(item: &Item, skip: &[usize], context: &Context<'_>) -> Assessment {
+    assess_cut(item, &TextLines::new(&item.text), skip, context)
+}
+
+/// [`assess`], with the item's text already cut into lines (`cut`, of `item.text`), as
+/// the other per-item stages read it.
+pub fn assess_cut(item: &Item, cut: &TextLines<'_>, skip: &[usize], context: &Context<'_>) -> Assessment {
     let (framing_date, framing_basis) = framing(item, context.as_of);
     let published = item.published.map(|p| p.date_naive());
-    let mut assessment = assess_text(&item.text, skip, framing_date, published, context);
+    let mut assessment = cut_text_assessment(cut, skip, framing_date, published, context);
     assessment.framing_basis = framing_basis;
     assessment
 }
@@ -267,7 +273,19 @@ pub fn assess_text(
     published: Option<NaiveDate>,
     context: &Context<'_>,
 ) -> Assessment {
-    let doc = Doc::new(text, skip);
+    cut_text_assessment(&TextLines::new(text), skip, framing, published, context)
+}
+
+/// [`assess_text`] of a text already cut into lines.
+fn cut_text_assessment(
+    cut: &TextLines<'_>,
+    skip: &[usize],
+    framing: Option<NaiveDate>,
+    published: Option<NaiveDate>,
+    context: &Context<'_>,
+) -> Assessment {
+    let text = cut.text();
+    let doc = Doc::of(cut, skip);
     let mentions = doc.mentions();
     let terms = context.timeline.find(text);
     let terms: Vec<TermMatch> =
